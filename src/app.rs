@@ -1,0 +1,316 @@
+//! Builds the application: state, the whole route table, the scheduler, and the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_session::config::PersistentSession;
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{Server, Service};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use anyhow::Context;
+use sha2::{Digest, Sha512};
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::web::error::json_error;
+use crate::web::{auth::request_lang, metrics::Metrics, openapi, system, AppState};
+use crate::{audit, db, org};
+
+/// Every JSON API route (documented in the OpenAPI spec as they are registered).
+fn api_routes(cfg: &mut ServiceConfig) {
+    use org::api::{accounts, people, tokens, units};
+    cfg.service(tokens::issue)
+        .service(tokens::list)
+        .service(tokens::revoke)
+        .service(accounts::me)
+        .service(units::list)
+        .service(units::get)
+        .service(units::create)
+        .service(units::update)
+        .service(people::list)
+        .service(people::get)
+        .service(people::create)
+        .service(people::update)
+        .service(accounts::list)
+        .service(accounts::get)
+        .service(accounts::create)
+        .service(accounts::update)
+        .service(audit::api::list);
+}
+
+/// Every HTML page.
+fn page_routes(cfg: &mut web::ServiceConfig) {
+    org::pages::routes(cfg);
+    audit::pages::routes(cfg);
+}
+
+/// The OpenAPI document for the API routes.
+pub fn openapi_spec() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .service(scope::scope("/api/v1").configure(api_routes))
+        .split_for_parts()
+        .1
+}
+
+/// Bad JSON, query strings and paths on the API answer with the JSON error body.
+fn api_extractor_config() -> (web::JsonConfig, web::QueryConfig, web::PathConfig) {
+    let json = web::JsonConfig::default()
+        .limit(1 << 20)
+        .error_handler(|err, req| {
+            let (zh, en) = match &err {
+                actix_web::error::JsonPayloadError::ContentType => (
+                    "请求须为 JSON（Content-Type: application/json）".to_string(),
+                    "The request must be JSON (Content-Type: application/json)".to_string(),
+                ),
+                other => (
+                    format!("请求体不是有效的 JSON：{other}"),
+                    format!("The request body is not valid JSON: {other}"),
+                ),
+            };
+            let msg = if request_lang(req) == crate::i18n::Lang::En {
+                en
+            } else {
+                zh
+            };
+            actix_web::error::InternalError::from_response(
+                err,
+                json_error(
+                    actix_web::http::StatusCode::BAD_REQUEST,
+                    "malformed_body",
+                    msg,
+                    None,
+                ),
+            )
+            .into()
+        });
+    let query = web::QueryConfig::default().error_handler(|err, req| {
+        let msg = match request_lang(req) {
+            crate::i18n::Lang::En => format!("Invalid query parameters: {err}"),
+            crate::i18n::Lang::Zh => format!("查询参数有误：{err}"),
+        };
+        actix_web::error::InternalError::from_response(
+            err,
+            json_error(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                "invalid_query",
+                msg,
+                None,
+            ),
+        )
+        .into()
+    });
+    let path = web::PathConfig::default().error_handler(|err, req| {
+        let msg = match request_lang(req) {
+            crate::i18n::Lang::En => "No such resource".to_string(),
+            crate::i18n::Lang::Zh => "找不到该资源".to_string(),
+        };
+        actix_web::error::InternalError::from_response(
+            err,
+            json_error(
+                actix_web::http::StatusCode::NOT_FOUND,
+                "not_found",
+                msg,
+                None,
+            ),
+        )
+        .into()
+    });
+    (json, query, path)
+}
+
+async fn api_not_found() -> HttpResponse {
+    json_error(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "No such API endpoint / 没有这个接口".into(),
+        None,
+    )
+}
+
+/// The cookie key: derived from `STANDBY_SECRET`, or generated once into `<data dir>/secret.key`.
+pub fn cookie_key(config: &Config) -> anyhow::Result<Key> {
+    let secret = match &config.secret {
+        Some(s) => s.clone(),
+        None => {
+            let path = config.data_dir.join("secret.key");
+            match std::fs::read_to_string(&path) {
+                Ok(s) if s.trim().len() >= 32 => s.trim().to_string(),
+                _ => {
+                    std::fs::create_dir_all(&config.data_dir)
+                        .with_context(|| format!("creating {}", config.data_dir.display()))?;
+                    let s =
+                        org::credentials::random_token(64).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    write_private(&path, &s)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    s
+                }
+            }
+        }
+    };
+    Ok(Key::from(Sha512::digest(secret.as_bytes()).as_slice()))
+}
+
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path)?.write_all(content.as_bytes())
+}
+
+/// Opens the database, applies migrations, and creates the first administrator if there is no account.
+/// Returns the state and a generated admin password to show once.
+pub async fn prepare(
+    config: Config,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<(AppState, Option<String>)> {
+    let cfg = config.clone();
+    let now = clock.now();
+    let (pool, generated) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let pool = db::connect(&cfg.database, cfg.pool_size)
+            .context("opening the database (STANDBY_DATABASE_URL)")?;
+        let mut conn = pool
+            .get()
+            .context("connecting to the database (STANDBY_DATABASE_URL)")?;
+        let applied = db::migrate(&mut conn)?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, "migrations applied");
+        }
+        let generated =
+            org::service::auth::ensure_first_admin(&mut conn, now, cfg.admin_password.as_deref())
+                .map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?;
+        Ok((pool, generated))
+    })
+    .await??;
+    let state = AppState {
+        pool,
+        clock,
+        config: Arc::new(config),
+        throttle: Default::default(),
+        metrics: Arc::new(Metrics::default()),
+    };
+    Ok((state, generated))
+}
+
+/// The HTTP server on `listener`.
+pub fn server(state: AppState, key: Key, listener: TcpListener) -> std::io::Result<Server> {
+    let spec = web::Data::new(openapi_spec());
+    let secure = state.config.secure_cookies;
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let (json, query, path) = api_extractor_config();
+        let metrics = data.metrics.clone();
+        let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+            .cookie_name("standby_session".into())
+            .cookie_secure(secure)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .session_lifecycle(
+                PersistentSession::default()
+                    .session_ttl(actix_web::cookie::time::Duration::hours(12)),
+            )
+            .build();
+        App::new()
+            .into_utoipa_app()
+            .openapi(openapi::ApiDoc::openapi())
+            .app_data(data.clone())
+            .app_data(spec.clone())
+            .service(
+                scope::scope("/api/v1")
+                    .app_data(json)
+                    .app_data(query)
+                    .app_data(path)
+                    .configure(api_routes)
+                    .route("/openapi.json", web::get().to(openapi::spec_json))
+                    .default_service(web::to(api_not_found)),
+            )
+            .into_app()
+            .service(system::healthz)
+            .service(system::readyz)
+            .service(system::metrics)
+            .route("/api", web::get().to(openapi::reference))
+            .configure(page_routes)
+            .wrap(sessions)
+            .wrap_fn(move |req, srv| {
+                let started = Instant::now();
+                let metrics = metrics.clone();
+                let method = req.method().to_string();
+                let fut = srv.call(req);
+                async move {
+                    let res = fut.await?;
+                    let route = res
+                        .request()
+                        .match_pattern()
+                        .unwrap_or_else(|| "unmatched".into());
+                    metrics.observe(
+                        &method,
+                        &route,
+                        res.status().as_u16(),
+                        started.elapsed().as_secs_f64(),
+                    );
+                    Ok(res)
+                }
+            })
+    })
+    .listen(listener)?
+    .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}
+
+/// Starts the scheduler's jobs; each job is a plain async function that tests call directly.
+pub async fn start_scheduler(
+    state: AppState,
+) -> anyhow::Result<tokio_cron_scheduler::JobScheduler> {
+    use tokio_cron_scheduler::{Job, JobScheduler};
+    let sched = JobScheduler::new().await?;
+    let tz = state.config.timezone;
+    let s = state.clone();
+    sched
+        .add(Job::new_async_tz("0 7 * * * *", tz, move |_, _| {
+            let s = s.clone();
+            Box::pin(async move {
+                if let Err(e) = prune_login_failures(&s).await {
+                    tracing::warn!(error = %e, "pruning sign-in failures failed");
+                }
+            })
+        })?)
+        .await?;
+    sched.start().await?;
+    Ok(sched)
+}
+
+/// Hourly housekeeping: forget sign-in failures that no longer count towards the throttle.
+pub async fn prune_login_failures(state: &AppState) -> Result<usize, crate::error::ServiceError> {
+    let (now, throttle) = (state.now(), state.throttle);
+    state
+        .db(move |c| org::service::auth::prune_failures(c, now, &throttle))
+        .await
+}
+
+/// `standby serve`: everything in one process until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let key = cookie_key(&config)?;
+    let bind = config.bind;
+    let (state, generated) = prepare(config, Arc::new(crate::clock::SystemClock)).await?;
+    if let Some(password) = generated {
+        eprintln!("\n  First start: created the administrator account.\n  username: admin\n  password: {password}\n  (shown once; change it after signing in)\n");
+    }
+    let listener =
+        TcpListener::bind(bind).with_context(|| format!("binding STANDBY_BIND={bind}"))?;
+    let _scheduler = start_scheduler(state.clone()).await?;
+    let base = state.config.base_url.clone();
+    tracing::info!(%bind, "standby is serving; open {base}/");
+    eprintln!("standby is serving on http://{bind}/ (sign in at {base}/login)");
+    server(state, key, listener)?.await?;
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! Database plumbing: one connection type over SQLite and PostgreSQL, the pool, migrations, write transactions.
+//!
+//! Nothing above a `store.rs` needs to know which backend runs; backend differences live here.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{CustomizeConnection, ManageConnection};
+use diesel::Connection;
+#[cfg(feature = "postgres")]
+use diesel::RunQueryDsl;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// A connection to whichever backend the URL names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    #[cfg(feature = "postgres")]
+    Pg(diesel::PgConnection),
+    // SQLite stays last: the derive tries variants in order when asked to guess, which we never let it do.
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// The connection pool shared by handlers and jobs.
+pub type Pool = r2d2::Pool<Manager>;
+/// A connection checked out of the pool.
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+#[cfg(feature = "postgres")]
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+/// Session advisory lock key that serialises migrations when several instances start at once.
+#[cfg(feature = "postgres")]
+const MIGRATION_LOCK_KEY: i64 = 0x5354_414e_4442_59;
+
+/// Which database engine a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file at the given path.
+    Sqlite(String),
+    /// A PostgreSQL URL, passed to libpq unchanged.
+    Postgres(String),
+}
+
+impl Backend {
+    /// Reads the backend from the URL scheme; anything else is refused rather than guessed.
+    pub fn from_url(url: &str) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(
+                    "a sqlite:// URL needs a file path, e.g. sqlite://data/standby.db".into(),
+                );
+            }
+            Ok(Backend::Sqlite(path.to_string()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            if cfg!(feature = "postgres") {
+                Ok(Backend::Postgres(url.to_string()))
+            } else {
+                Err(
+                    "this build has no PostgreSQL support; rebuild with `--features postgres`"
+                        .into(),
+                )
+            }
+        } else {
+            Err("the URL must start with sqlite:// or postgres://".into())
+        }
+    }
+
+    /// True for PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Backend::Postgres(_))
+    }
+}
+
+/// An r2d2 manager that opens the backend named by the URL scheme, never by trial and error
+/// (a failed PostgreSQL URL must not fall through and create a SQLite file).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    backend: Backend,
+}
+
+impl Manager {
+    /// A manager for the given backend.
+    pub fn new(backend: Backend) -> Self {
+        Manager { backend }
+    }
+
+    fn open(&self) -> diesel::ConnectionResult<DbConn> {
+        match &self.backend {
+            Backend::Sqlite(path) => diesel::SqliteConnection::establish(path).map(DbConn::Sqlite),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(url) => diesel::PgConnection::establish(url).map(DbConn::Pg),
+            #[cfg(not(feature = "postgres"))]
+            Backend::Postgres(_) => Err(diesel::ConnectionError::BadConnection(
+                "PostgreSQL support is not compiled in".into(),
+            )),
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        self.open().map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// Per-connection settings. On SQLite `busy_timeout` must come first: the pool opens connections in
+/// parallel and the WAL switch would otherwise fail with "database is locked".
+#[derive(Debug)]
+struct ConnectionSetup;
+
+impl CustomizeConnection<DbConn, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
+        let sql = match conn {
+            DbConn::Sqlite(_) => {
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+            }
+            #[cfg(feature = "postgres")]
+            DbConn::Pg(_) => "SET TIME ZONE 'UTC'",
+        };
+        conn.batch_execute(sql)
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// Opens the pool. For SQLite the file's folder is created first.
+pub fn connect(backend: &Backend, max_size: u32) -> anyhow::Result<Pool> {
+    if let Backend::Sqlite(path) = backend {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+    }
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(15))
+        .connection_customizer(Box::new(ConnectionSetup))
+        .build(Manager::new(backend.clone()))?;
+    Ok(pool)
+}
+
+fn migrations_for(conn: &DbConn) -> EmbeddedMigrations {
+    match conn {
+        DbConn::Sqlite(_) => SQLITE_MIGRATIONS,
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => PG_MIGRATIONS,
+    }
+}
+
+/// Applies pending migrations; on PostgreSQL under a session advisory lock so that concurrent starts
+/// apply each migration exactly once. Returns the versions applied.
+pub fn migrate(conn: &mut DbConn) -> anyhow::Result<Vec<String>> {
+    let source = migrations_for(conn);
+    #[cfg(feature = "postgres")]
+    if let DbConn::Pg(_) = conn {
+        diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+            .execute(conn)?;
+    }
+    let result = conn
+        .run_pending_migrations(source)
+        .map(|versions| versions.iter().map(|v| v.to_string()).collect())
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
+    #[cfg(feature = "postgres")]
+    if let DbConn::Pg(_) = conn {
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+            .execute(conn)?;
+    }
+    result
+}
+
+/// True when every embedded migration has been applied (the readiness check).
+pub fn migrations_current(conn: &mut DbConn) -> bool {
+    let source = migrations_for(conn);
+    matches!(conn.has_pending_migration(source), Ok(false))
+}
+
+/// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so the busy timeout applies instead of a
+/// failed lock upgrade), an ordinary transaction on PostgreSQL. Commits on `Ok`, rolls back on `Err`.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(value) => {
+                    <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
+                    Err(e)
+                }
+            }
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => conn.transaction(f),
+    }
+}
+
+/// The current time as stored: UTC, truncated to microseconds so both backends hold the same value.
+pub fn db_time(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    use chrono::SubsecRound;
+    t.naive_utc().trunc_subsecs(6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backend_is_chosen_by_scheme_not_by_trial() {
+        assert_eq!(
+            Backend::from_url("sqlite://data/standby.db"),
+            Ok(Backend::Sqlite("data/standby.db".into()))
+        );
+        assert!(Backend::from_url("host=127.0.0.1 dbname=x").is_err());
+        assert!(Backend::from_url("data/standby.db").is_err());
+        assert!(Backend::from_url("sqlite://").is_err());
+    }
+}

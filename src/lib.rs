@@ -1,0 +1,12 @@
+//! standby: emergency reserves, rescue teams, duty rosters and drills for a district emergency-management office.
+
+pub mod app;
+pub mod audit;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod org;
+pub mod pagination;
+pub mod web;

@@ -1,0 +1,175 @@
+//! The `standby` command: parse arguments, load configuration, hand over.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use standby::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "standby",
+    version,
+    about = "Emergency reserves, rescue teams, duty and drills for a district emergency office"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages, the API and the scheduler (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts from the command line.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Load a realistic demo district (units, people, accounts) into an empty database.
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account.
+    Add {
+        /// Login name (3–32 lower-case letters, digits, . _ -).
+        username: String,
+        /// Password; generated and printed when omitted.
+        #[arg(long)]
+        password: Option<String>,
+        /// Role as `role` (whole district) or `role@UNIT_ID`; repeat for several.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Link the account to this person.
+        #[arg(long)]
+        person: Option<i64>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STANDBY_LOG")
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("standby: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("standby: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => standby::app::run(config).await,
+            Command::Migrate => migrate(config).await,
+            Command::User {
+                command:
+                    UserCommand::Add {
+                        username,
+                        password,
+                        roles,
+                        person,
+                    },
+            } => user_add(config, username, password, roles, person).await,
+            Command::Demo => demo(config).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("standby: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let pool = standby::db::connect(&config.database, 1)?;
+        let mut conn = pool.get()?;
+        let applied = standby::db::migrate(&mut conn)?;
+        eprintln!(
+            "applied {} migration(s): {}",
+            applied.len(),
+            applied.join(", ")
+        );
+        Ok(())
+    })
+    .await?
+}
+
+async fn user_add(
+    config: Config,
+    username: String,
+    password: Option<String>,
+    roles: Vec<String>,
+    person: Option<i64>,
+) -> anyhow::Result<()> {
+    use standby::org::model::{GrantInput, NewAccount};
+    let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
+    let generated = password.is_none();
+    let password = match password {
+        Some(p) => p,
+        None => {
+            standby::org::credentials::random_token(12).map_err(|e| anyhow::anyhow!("{e:?}"))?
+        }
+    };
+    let parsed: Vec<(String, Option<i64>)> = roles
+        .iter()
+        .map(|r| match r.split_once('@') {
+            Some((role, unit)) => unit
+                .parse::<i64>()
+                .map(|u| (role.to_string(), Some(u)))
+                .map_err(|_| anyhow::anyhow!("--role {r}: the unit must be a number")),
+            None => Ok((r.clone(), None)),
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let grants: Vec<GrantInput<'_>> = parsed
+        .iter()
+        .map(|(role, unit_id)| GrantInput {
+            role,
+            unit_id: *unit_id,
+        })
+        .collect();
+    let new = NewAccount::parse(&username, &password, person, None, &grants)
+        .map_err(|e| anyhow::anyhow!("{}", e.message(standby::i18n::Lang::En)))?;
+    let now = state.now();
+    let account = state
+        .db(move |c| standby::org::service::accounts::create(c, None, now, new))
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message(standby::i18n::Lang::En)))?;
+    eprintln!(
+        "created account {} (id {})",
+        account.account.username, account.account.id
+    );
+    if generated {
+        eprintln!("password: {password}");
+    }
+    Ok(())
+}
+
+async fn demo(config: Config) -> anyhow::Result<()> {
+    let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
+    let now = state.now();
+    let summary = state
+        .db(move |c| standby::org::demo::load(c, now))
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message(standby::i18n::Lang::En)))?;
+    eprintln!("{summary}");
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! Organisation use cases, one transaction each: load, apply the model's rules, persist, audit.
+
+pub mod accounts;
+pub mod auth;
+pub mod people;
+pub mod units;
+
+use crate::error::{ServiceError, ServiceResult};
+
+/// Turns "no such row" into a 404 naming the thing.
+fn found<T>(row: Option<T>, zh: &'static str, en: &'static str) -> ServiceResult<T> {
+    row.ok_or_else(|| ServiceError::not_found(zh, en))
+}
+
+/// Whether `actor` may do `action` on records of `unit` (for showing or hiding buttons; services still check).
+pub fn may(
+    conn: &mut crate::db::DbConn,
+    actor: &crate::org::model::Actor,
+    action: crate::org::model::OrgAction,
+    unit: Option<i64>,
+) -> ServiceResult<bool> {
+    let tree = crate::org::store::unit_tree(conn)?;
+    Ok(crate::org::model::authorize(actor, action, unit, &tree).is_ok())
+}

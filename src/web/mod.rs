@@ -1,0 +1,101 @@
+//! Shared web plumbing: application state, running database work off the executor, errors, auth, CSRF,
+//! page context, metrics and the API reference.
+
+pub mod auth;
+pub mod context;
+pub mod csrf;
+pub mod error;
+pub mod metrics;
+pub mod openapi;
+pub mod system;
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{DbConn, Pool};
+use crate::error::{ServiceError, ServiceResult};
+use crate::org::model::Throttle;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Database connections.
+    pub pool: Pool,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Sign-in limits.
+    pub throttle: Throttle,
+    /// Request counters.
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    /// Runs synchronous database work on the blocking pool (the pool checkout included).
+    pub async fn db<T, F>(&self, f: F) -> ServiceResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> ServiceResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// The current time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
+
+/// The client's address as the throttle sees it (the TCP peer; put a trusted proxy's header handling in
+/// front if one is used).
+pub fn client_address(req: &actix_web::HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Attaches the caller's language to a service result, for the API or for pages.
+pub trait InLang<T> {
+    /// As a JSON API error.
+    fn api(self, lang: crate::i18n::Lang) -> Result<T, error::ApiError>;
+    /// As an HTML page error.
+    fn page(self, lang: crate::i18n::Lang) -> Result<T, error::PageError>;
+}
+
+impl<T> InLang<T> for ServiceResult<T> {
+    fn api(self, lang: crate::i18n::Lang) -> Result<T, error::ApiError> {
+        self.map_err(|error| error::ApiError { error, lang })
+    }
+
+    fn page(self, lang: crate::i18n::Lang) -> Result<T, error::PageError> {
+        self.map_err(|error| error::PageError {
+            error,
+            lang,
+            next: None,
+        })
+    }
+}
+
+/// Tells "absent" (`None`) from "null" (`Some(None)`) in a JSON patch.
+pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// A stored UTC time as an RFC 3339 instant.
+pub fn utc(t: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    t.and_utc()
+}

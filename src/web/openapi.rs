@@ -1,0 +1,159 @@
+//! The OpenAPI 3.1 document (generated from the handlers) and a reference page rendered on the server,
+//! so it works offline and without JavaScript.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{OpenApi as Spec, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use super::auth::request_lang;
+use crate::i18n::Lang;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "standby API", description = "Emergency reserves, rescue teams, duty and drills of a district emergency-management office. \
+        Authenticate with `POST /api/v1/auth/tokens` and send `Authorization: Bearer <token>`. \
+        Errors are `{\"error\":{\"code\":\"…\",\"message\":\"…\"}}`."),
+    modifiers(&BearerScheme)
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, spec: &mut Spec) {
+        let components = spec.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The spec as JSON.
+pub async fn spec_json(spec: web::Data<Spec>) -> HttpResponse {
+    HttpResponse::Ok().json(spec.get_ref())
+}
+
+struct Endpoint {
+    method: &'static str,
+    path: String,
+    summary: String,
+    params: Vec<String>,
+    request: Option<String>,
+    responses: Vec<String>,
+    auth: bool,
+}
+
+#[derive(Template)]
+#[template(path = "api_reference.html")]
+struct Reference {
+    lang: Lang,
+    title: String,
+    description: String,
+    groups: Vec<(String, Vec<Endpoint>)>,
+}
+
+fn schema_name(r: &RefOr<utoipa::openapi::schema::Schema>) -> String {
+    match r {
+        RefOr::Ref(r) => r.ref_location.rsplit('/').next().unwrap_or("").to_string(),
+        RefOr::T(_) => "object".into(),
+    }
+}
+
+fn endpoint(method: &'static str, path: &str, op: &Operation) -> Endpoint {
+    let params = op
+        .parameters
+        .iter()
+        .flatten()
+        .filter_map(|p| match p {
+            RefOr::T(p) => Some(p),
+            RefOr::Ref(_) => None,
+        })
+        .map(|p| {
+            let place = match p.parameter_in {
+                ParameterIn::Path => "path",
+                ParameterIn::Query | ParameterIn::QueryString => "query",
+                ParameterIn::Header => "header",
+                ParameterIn::Cookie => "cookie",
+            };
+            let doc = p.description.clone().unwrap_or_default();
+            format!("{} ({place}) {doc}", p.name)
+        })
+        .collect();
+    let content_schema = |c: Option<&RefOr<utoipa::openapi::Content>>| match c {
+        Some(RefOr::T(c)) => c.schema.as_ref().map(schema_name),
+        _ => None,
+    };
+    let request = match &op.request_body {
+        Some(RefOr::T(b)) => content_schema(b.content.values().next()),
+        _ => None,
+    };
+    let responses = op
+        .responses
+        .responses
+        .iter()
+        .map(|(code, r)| match r {
+            RefOr::T(resp) => {
+                let body = content_schema(resp.content.values().next()).unwrap_or_default();
+                format!("{code} {body}")
+            }
+            RefOr::Ref(_) => code.clone(),
+        })
+        .collect();
+    Endpoint {
+        method,
+        path: path.to_string(),
+        summary: op
+            .description
+            .clone()
+            .or_else(|| op.summary.clone())
+            .unwrap_or_default(),
+        params,
+        request,
+        responses,
+        auth: op.security.as_ref().is_some_and(|s| !s.is_empty()),
+    }
+}
+
+/// The readable reference at `/api`.
+pub async fn reference(req: HttpRequest, spec: web::Data<Spec>) -> actix_web::Result<HttpResponse> {
+    let mut groups: Vec<(String, Vec<Endpoint>)> = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let ops = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        for (method, op) in ops {
+            let Some(op) = op else { continue };
+            let tag = op
+                .tags
+                .as_ref()
+                .and_then(|t| t.first())
+                .cloned()
+                .unwrap_or_else(|| "other".into());
+            let e = endpoint(method, path, op);
+            match groups.iter_mut().find(|(t, _)| *t == tag) {
+                Some((_, list)) => list.push(e),
+                None => groups.push((tag, vec![e])),
+            }
+        }
+    }
+    let page = Reference {
+        lang: request_lang(&req),
+        title: spec.info.title.clone(),
+        description: spec.info.description.clone().unwrap_or_default(),
+        groups,
+    };
+    let html = page
+        .render()
+        .map_err(actix_web::error::ErrorInternalServerError)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use standby::config::Config;
 
@@ -100,7 +101,7 @@ fn main() -> ExitCode {
 
 async fn migrate(config: Config) -> anyhow::Result<()> {
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let pool = standby::db::connect(&config.database, 1)?;
+        let pool = standby::db::connect(&config.database, 1).context("STANDBY_DATABASE_URL")?;
         let mut conn = pool.get()?;
         let applied = standby::db::migrate(&mut conn)?;
         eprintln!(

@@ -146,12 +146,18 @@ pub fn connect(backend: &Backend, max_size: u32) -> anyhow::Result<Pool> {
             }
         }
     }
+    let manager = Manager::new(backend.clone());
+    // One direct attempt first: an unreachable server fails at once with the driver's own message
+    // instead of after the pool's timeout.
+    manager
+        .open()
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(15))
         .connection_customizer(Box::new(ConnectionSetup))
-        .build(Manager::new(backend.clone()))?;
+        .build(manager)?;
     Ok(pool)
 }
 

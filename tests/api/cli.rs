@@ -1,0 +1,137 @@
+//! The `standby` command itself: configuration errors, `migrate`, `user add`.
+
+use std::process::Command;
+
+use crate::helpers::spawn_app;
+
+fn standby() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_standby"));
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("STANDBY_LOG", "error");
+    c
+}
+
+#[test]
+fn bad_configuration_stops_start_up_naming_the_variable() {
+    let dir = std::env::temp_dir().join(format!("standby_cli_{}", std::process::id()));
+    let cases = [
+        ("STANDBY_TIMEZONE", "Mars/Olympus"),
+        ("STANDBY_BIND", "not-an-address"),
+        ("STANDBY_DATABASE_URL", "mysql://localhost/x"),
+        ("STANDBY_SECRET", "too short"),
+    ];
+    for (var, value) in cases {
+        let out = standby()
+            .current_dir(std::env::temp_dir())
+            .env(var, value)
+            .arg("serve")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var}={value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(var), "{var}: {err}");
+    }
+    assert!(!dir.exists());
+}
+
+#[test]
+fn an_unreachable_postgres_url_fails_without_creating_a_sqlite_file() {
+    let dir = std::env::temp_dir().join(format!("standby_cli_pg_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = standby()
+        .current_dir(&dir)
+        .env(
+            "STANDBY_DATABASE_URL",
+            "postgres://nobody@127.0.0.1:1/nothing",
+        )
+        .env("STANDBY_DATA_DIR", dir.join("data"))
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("STANDBY_DATABASE_URL") || err.contains("PostgreSQL"),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        left.iter().all(|n| n != "standby.db"),
+        "no SQLite file may appear: {left:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn user_add_creates_an_account_that_can_sign_in() {
+    let app = spawn_app();
+    let out = standby()
+        .env("STANDBY_DATABASE_URL", &app.database_url)
+        .env("STANDBY_DATA_DIR", &app.data_dir)
+        .args([
+            "user",
+            "add",
+            "dutyleader",
+            "--password",
+            "from the command line",
+            "--role",
+            "duty_leader",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = app.token("dutyleader", "from the command line");
+    let me = app.get("/api/v1/me", &token).json();
+    assert_eq!(me["roles"][0]["role"], "duty_leader");
+
+    let dup = standby()
+        .env("STANDBY_DATABASE_URL", &app.database_url)
+        .env("STANDBY_DATA_DIR", &app.data_dir)
+        .args([
+            "user",
+            "add",
+            "dutyleader",
+            "--password",
+            "from the command line",
+        ])
+        .output()
+        .unwrap();
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already taken"));
+
+    let admin = app.admin_token();
+    let audit = app
+        .get("/api/v1/audit?entity=account&action=create", &admin)
+        .json();
+    assert!(audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["actor_name"] == "system" && r["after"]["username"] == "dutyleader"));
+}
+
+#[test]
+fn migrate_is_idempotent() {
+    let app = spawn_app();
+    for _ in 0..2 {
+        let out = standby()
+            .env("STANDBY_DATABASE_URL", &app.database_url)
+            .arg("migrate")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("applied 0 migration(s)"));
+    }
+}

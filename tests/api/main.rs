@@ -1,0 +1,14 @@
+//! Integration tests: the real HTTP app against a fresh SQLite file, or a fresh PostgreSQL database
+//! when `TEST_DATABASE_URL` is set (run with `--features postgres`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+mod audit;
+mod auth;
+mod cli;
+mod concurrency;
+mod helpers;
+mod org;
+mod pages;
+mod permissions;
+mod system;
+mod validation;

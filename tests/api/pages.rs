@@ -1,0 +1,317 @@
+//! The HTML pages as a person uses them: sign in, forms with CSRF, Post/Redirect/Get, languages.
+
+use crate::helpers::{spawn_app, ADMIN_PASSWORD, PASSWORD};
+
+#[test]
+fn signing_in_on_the_page_leads_home_and_signing_out_ends_the_session() {
+    let app = spawn_app();
+    let mut b = app.browser();
+    let r = b.get("/");
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some("/login?next=/"))
+    );
+    let login = b.get("/login");
+    assert!(login.text.contains("登录") && login.text.contains("csrf_token"));
+
+    let wrong = b.post(
+        "/login",
+        &[
+            ("username", "admin"),
+            ("password", "nope nope"),
+            ("next", "/"),
+        ],
+    );
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.text.contains("用户名或密码错误"));
+
+    let ok = b.sign_in("admin", ADMIN_PASSWORD);
+    assert_eq!(
+        (ok.status, ok.header("location")),
+        (303, Some("/")),
+        "{}",
+        ok.text
+    );
+    let cookie = ok.headers["set-cookie"].join(";").to_ascii_lowercase();
+    assert!(
+        cookie.contains("httponly") && cookie.contains("samesite=lax"),
+        "{cookie}"
+    );
+    let home = b.get("/");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.text.contains("系统管理员"),
+        "the home page lists the roles"
+    );
+
+    let out = b.post("/logout", &[]);
+    assert_eq!(out.status, 303);
+    assert_eq!(b.get("/").status, 303);
+}
+
+#[test]
+fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
+    let app = spawn_app();
+    let admin = app.admin_token();
+    let mut b = app.browser();
+    b.sign_in("admin", ADMIN_PASSWORD);
+    b.get("/units/new");
+    let forged = b.post_raw(
+        "/units",
+        &[
+            ("name", "伪造单位"),
+            ("kind", "other"),
+            ("parent_id", ""),
+            ("contact_emails", ""),
+            ("phone", ""),
+        ],
+    );
+    assert_eq!(forged.status, 403);
+    assert!(forged.text.contains("表单已失效"));
+    let wrong = b.post_raw(
+        "/units",
+        &[
+            ("name", "伪造单位"),
+            ("kind", "other"),
+            ("parent_id", ""),
+            ("contact_emails", ""),
+            ("phone", ""),
+            ("csrf_token", "guess"),
+        ],
+    );
+    assert_eq!(wrong.status, 403);
+    assert_eq!(
+        app.get("/api/v1/units?active=all", &admin).json()["total"],
+        0
+    );
+}
+
+#[test]
+fn a_unit_created_on_the_page_redirects_and_shows_in_the_list_and_the_api() {
+    let app = spawn_app();
+    let admin = app.admin_token();
+    let mut b = app.browser();
+    b.sign_in("admin", ADMIN_PASSWORD);
+    b.get("/units/new");
+    let r = b.post(
+        "/units",
+        &[
+            ("name", "区应急管理局"),
+            ("kind", "office"),
+            ("parent_id", ""),
+            ("contact_emails", "yjj@wj.gov.cn\nduty@wj.gov.cn"),
+            ("phone", "0512-63000000"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    let location = r.header("location").unwrap().to_string();
+    let page = b.get(&location);
+    assert!(
+        page.text.contains("已创建单位") && page.text.contains("区应急管理局"),
+        "flash message after the redirect"
+    );
+    assert!(b.get("/units").text.contains("区应急管理局"));
+    let api = app.get("/api/v1/units", &admin).json();
+    assert_eq!(
+        api["items"][0]["contact_emails"],
+        serde_json::json!(["yjj@wj.gov.cn", "duty@wj.gov.cn"])
+    );
+
+    // A bad value re-shows the form with the message and the typed values, and writes nothing.
+    b.get("/units/new");
+    let bad = b.post(
+        "/units",
+        &[
+            ("name", "第二个"),
+            ("kind", "office"),
+            ("parent_id", ""),
+            ("contact_emails", "broken"),
+            ("phone", ""),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.text.contains("邮箱地址格式不正确") && bad.text.contains("第二个"));
+    assert_eq!(app.get("/api/v1/units", &admin).json()["total"], 1);
+}
+
+#[test]
+fn deactivating_an_account_cuts_its_open_session() {
+    let app = spawn_app();
+    let admin = app.admin_token();
+    let (id, _) = app.create_account(&admin, "zhoujie", None, &[("viewer", None)]);
+    let mut user = app.browser();
+    assert_eq!(user.sign_in("zhoujie", PASSWORD).status, 303);
+    assert_eq!(user.get("/units").status, 200);
+
+    let mut admin_browser = app.browser();
+    admin_browser.sign_in("admin", ADMIN_PASSWORD);
+    admin_browser.get(&format!("/accounts/{id}"));
+    let r = admin_browser.post(&format!("/accounts/{id}/active"), &[("active", "false")]);
+    assert_eq!(r.status, 303);
+
+    let after = user.get("/units");
+    assert_eq!(
+        after.status, 303,
+        "the deactivated account's session ends on its next request"
+    );
+    assert!(after.header("location").unwrap().starts_with("/login"));
+}
+
+#[test]
+fn a_viewer_sees_pages_but_cannot_change_through_them() {
+    let app = spawn_app();
+    let admin = app.admin_token();
+    let unit = app.create_unit(&admin, "社会事业局", "department", None);
+    app.create_account(&admin, "viewer1", None, &[("viewer", None)]);
+    let mut b = app.browser();
+    b.sign_in("viewer1", PASSWORD);
+    let page = b.get(&format!("/units/{unit}"));
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.text.contains(&format!("action=\"/units/{unit}\"")),
+        "no edit form for a viewer"
+    );
+    let r = b.post(
+        &format!("/units/{unit}"),
+        &[
+            ("name", "改名"),
+            ("kind", "department"),
+            ("parent_id", ""),
+            ("contact_emails", ""),
+            ("phone", ""),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(b.get("/accounts").status, 403);
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{unit}"), &admin).json()["name"],
+        "社会事业局"
+    );
+}
+
+#[test]
+fn pages_are_chinese_by_default_english_on_request_and_per_account() {
+    let app = spawn_app();
+    let mut b = app.browser();
+    assert!(b.get("/login").text.contains("<html lang=\"zh-CN\">"));
+    b.accept_language = "en-US,en;q=0.9".into();
+    let en = b.get("/login");
+    assert!(en.text.contains("<html lang=\"en\">") && en.text.contains("Sign in"));
+
+    b.accept_language = "zh-CN".into();
+    b.sign_in("admin", ADMIN_PASSWORD);
+    let r = b.post("/language", &[("lang", "en"), ("next", "/units")]);
+    assert_eq!((r.status, r.header("location")), (303, Some("/units")));
+    assert!(
+        b.get("/units").text.contains("New unit"),
+        "the account's choice beats the browser's header"
+    );
+    let admin = app.admin_token();
+    assert_eq!(app.get("/api/v1/me", &admin).json()["language"], "en");
+}
+
+#[test]
+fn sign_in_only_returns_to_local_pages() {
+    let app = spawn_app();
+    let mut b = app.browser();
+    b.get("/login");
+    let r = b.post(
+        "/login",
+        &[
+            ("username", "admin"),
+            ("password", ADMIN_PASSWORD),
+            ("next", "//evil.example/"),
+        ],
+    );
+    assert_eq!(r.header("location"), Some("/"));
+}
+
+#[test]
+fn people_and_accounts_are_managed_on_their_pages() {
+    let app = spawn_app();
+    let admin = app.admin_token();
+    let unit = app.create_unit(&admin, "滨湖街道", "street", None);
+    let mut b = app.browser();
+    b.sign_in("admin", ADMIN_PASSWORD);
+    b.get("/people/new");
+    let unit_s = unit.to_string();
+    let r = b.post(
+        "/people",
+        &[
+            ("name", "黄敏"),
+            ("unit_id", &unit_s),
+            ("post", "安监站长"),
+            ("phone", "13800000002"),
+            ("email", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    let person = app.get("/api/v1/people", &admin).json()["items"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+
+    b.get("/accounts/new");
+    let grant = format!("unit_head@{unit}");
+    let r = b.post(
+        "/accounts",
+        &[
+            ("username", "huangmin"),
+            ("password", PASSWORD),
+            ("person_id", &person),
+            ("language", "zh"),
+            ("new_role", "viewer"),
+            ("new_unit", ""),
+            ("grant", &grant),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    let token = app.token("huangmin", PASSWORD);
+    let me = app.get("/api/v1/me", &token).json();
+    assert_eq!(me["roles"].as_array().unwrap().len(), 2, "{me}");
+
+    // Unticking a role removes it.
+    let id = me["id"].as_i64().unwrap();
+    b.get(&format!("/accounts/{id}"));
+    let r = b.post(
+        &format!("/accounts/{id}"),
+        &[
+            ("person_id", &person),
+            ("language", "zh"),
+            ("grant", &grant),
+            ("password", ""),
+            ("new_role", ""),
+            ("new_unit", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(
+        app.get("/api/v1/me", &token).json()["roles"],
+        serde_json::json!([{"role": "unit_head", "unit_id": unit}])
+    );
+    assert!(b.get("/accounts").text.contains("huangmin"));
+    assert!(b.get("/audit").text.contains("huangmin"));
+}
+
+#[test]
+fn an_api_token_is_created_on_the_page_and_shown_once() {
+    let app = spawn_app();
+    let mut b = app.browser();
+    b.sign_in("admin", ADMIN_PASSWORD);
+    b.get("/tokens");
+    let r = b.post("/tokens", &[("name", "对接脚本")]);
+    assert_eq!(r.status, 200);
+    let token = r
+        .text
+        .split("class=\"mono\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(token.starts_with("sb_"));
+    assert_eq!(app.get("/api/v1/me", &token).status, 200);
+    let again = b.get("/tokens");
+    assert!(again.text.contains("对接脚本") && !again.text.contains(&token));
+}

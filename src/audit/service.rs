@@ -17,12 +17,10 @@ pub fn record(
     now: DateTime<Utc>,
     change: Change,
 ) -> ServiceResult<()> {
-    store::insert(
-        conn,
-        db_time(now),
-        actor.map(|a| (a.account_id, a.username.as_str())),
-        &change,
-    )?;
+    let who = actor
+        .filter(|a| !a.is_system())
+        .map(|a| (a.account_id, a.username.as_str()));
+    store::insert(conn, db_time(now), who, &change)?;
     Ok(())
 }
 

@@ -32,7 +32,7 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 /// Session advisory lock key that serialises migrations when several instances start at once.
 #[cfg(feature = "postgres")]
-const MIGRATION_LOCK_KEY: i64 = 0x5354_414e_4442_59;
+const MIGRATION_LOCK_KEY: i64 = 0x0053_5441_4e44_4259; // "STANDBY"
 
 /// Which database engine a URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -135,3 +135,39 @@ fn migrate_is_idempotent() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("applied 0 migration(s)"));
     }
 }
+
+#[test]
+fn the_demo_district_loads_once_and_its_accounts_work() {
+    let app = spawn_app();
+    let run = || {
+        standby()
+            .env("STANDBY_DATABASE_URL", &app.database_url)
+            .env("STANDBY_DATA_DIR", &app.data_dir)
+            .arg("demo")
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let admin = app.admin_token();
+    assert_eq!(app.get("/api/v1/units", &admin).json()["total"], 15);
+    assert_eq!(app.get("/api/v1/people", &admin).json()["total"], 20);
+    let keeper = app.token("jianggp", standby::org::demo::DEMO_PASSWORD);
+    let me = app.get("/api/v1/me", &keeper).json();
+    assert_eq!(me["roles"][0]["role"], "warehouse_keeper");
+    let units = app
+        .get("/api/v1/units?q=%E5%BB%BA%E8%AE%BE%E5%B1%80", &admin)
+        .json();
+    assert_eq!(
+        me["roles"][0]["unit_id"], units["items"][0]["id"],
+        "the keeper is scoped to 建设局"
+    );
+
+    let again = run();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already loaded"));
+}

@@ -1,6 +1,12 @@
 //! Integration tests: the real HTTP app against a fresh SQLite file, or a fresh PostgreSQL database
 //! when `TEST_DATABASE_URL` is set (run with `--features postgres`).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+// Case tables are tuples on purpose: one readable row per case.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::type_complexity
+)]
 
 mod audit;
 mod auth;

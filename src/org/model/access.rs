@@ -85,6 +85,26 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The system itself (command line, demo loader): a district administrator that the audit trail
+    /// records as `system`.
+    pub fn system() -> Actor {
+        Actor {
+            account_id: 0,
+            username: "system".into(),
+            unit_id: None,
+            grants: vec![Grant {
+                role: Role::Administrator,
+                unit_id: None,
+            }],
+            lang: Lang::Zh,
+        }
+    }
+
+    /// Whether this is [`Actor::system`].
+    pub fn is_system(&self) -> bool {
+        self.account_id == 0
+    }
+
     /// Whether the actor holds one of `roles` in a scope covering `target`; a `None` target (the whole
     /// district, e.g. a new top-level unit) needs a district-wide grant.
     pub fn covers(&self, roles: &[Role], target: Option<i64>, tree: &UnitTree) -> bool {

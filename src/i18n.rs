@@ -74,6 +74,48 @@ impl Lang {
     }
 }
 
+/// Declares an enum stored as text codes, with labels in both languages and a parser whose error names
+/// the field and the accepted codes.
+macro_rules! text_enum {
+    ($(#[$m:meta])* $name:ident, $field:literal, { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored code.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The label in `lang`.
+            pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+                match (self, lang) {
+                    $(($name::$variant, crate::i18n::Lang::Zh) => $zh, ($name::$variant, crate::i18n::Lang::En) => $en),+
+                }
+            }
+
+            /// Parses a stored or submitted code.
+            pub fn parse(code: &str) -> Result<$name, crate::error::ServiceError> {
+                match code.trim() {
+                    $($code => Ok($name::$variant),)+
+                    other => Err(crate::error::ServiceError::Invalid {
+                        field: $field,
+                        message: crate::i18n::Text::new(
+                            format!("未知的取值 `{other}`，可选：{}", [$($code),+].join(", ")),
+                            format!("Unknown value `{other}`; expected one of: {}", [$($code),+].join(", ")),
+                        ),
+                    }),
+                }
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
 /// A message in both languages, chosen when it is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::values::text_enum;
+use crate::i18n::text_enum;
 use crate::error::ServiceError;
 use crate::i18n::Lang;
 

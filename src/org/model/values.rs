@@ -1,6 +1,7 @@
 //! Values parsed at the edge: names, e-mail addresses, phone numbers, usernames, passwords, unit kinds.
 
 use crate::error::ServiceError;
+use crate::i18n::text_enum;
 
 /// Trims `raw` and checks it is present and at most `max` characters.
 pub fn required_text(field: &'static str, raw: &str, max: usize) -> Result<String, ServiceError> {
@@ -167,45 +168,7 @@ impl Password {
     }
 }
 
-macro_rules! text_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal, { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
 
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stored code.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            /// The label in `lang`.
-            pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
-                match (self, lang) {
-                    $(($name::$variant, crate::i18n::Lang::Zh) => $zh, ($name::$variant, crate::i18n::Lang::En) => $en),+
-                }
-            }
-
-            /// Parses a stored or submitted code.
-            pub fn parse(code: &str) -> Result<$name, crate::error::ServiceError> {
-                match code.trim() {
-                    $($code => Ok($name::$variant),)+
-                    other => Err(crate::error::ServiceError::Invalid {
-                        field: $field,
-                        message: crate::i18n::Text::new(
-                            format!("未知的取值 `{other}`，可选：{}", [$($code),+].join(", ")),
-                            format!("Unknown value `{other}`; expected one of: {}", [$($code),+].join(", ")),
-                        ),
-                    }),
-                }
-            }
-        }
-    };
-}
-pub(crate) use text_enum;
 
 text_enum!(
     /// What kind of organisation a unit is.

@@ -1,0 +1,237 @@
+//! Catalogue rules: GB/T 38565-2020 category codes, items, warehouses, batches.
+
+use chrono::NaiveDate;
+
+use crate::error::ServiceError;
+use crate::i18n::text_enum;
+use crate::org::model::{optional_text, required_text};
+
+/// A GB/T 38565-2020 category code: `D` (level 1: 1–3), then two digits per level (01–99), up to `D MM SS XX`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CategoryCode(String);
+
+impl CategoryCode {
+    /// Parses a code of 1, 3, 5 or 7 digits.
+    pub fn parse(raw: &str) -> Result<Self, ServiceError> {
+        let v: String = raw.trim().chars().filter(|c| !c.is_whitespace()).collect();
+        let bad = || ServiceError::invalid("category_code", "分类代码须为 1、3、5 或 7 位数字（GB/T 38565：D MM SS XX），一级为 1–3，其余各级为 01–99", "A category code has 1, 3, 5 or 7 digits (GB/T 38565: D MM SS XX); level 1 is 1–3, the others 01–99");
+        if !matches!(v.len(), 1 | 3 | 5 | 7) || !v.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        if !matches!(&v[..1], "1" | "2" | "3") {
+            return Err(bad());
+        }
+        if (1..v.len()).step_by(2).any(|i| &v[i..i + 2] == "00") {
+            return Err(bad());
+        }
+        Ok(CategoryCode(v))
+    }
+
+    /// 1 to 4.
+    pub fn level(&self) -> i32 {
+        match self.0.len() {
+            1 => 1,
+            3 => 2,
+            5 => 3,
+            _ => 4,
+        }
+    }
+
+    /// The code one level up, if any.
+    pub fn parent(&self) -> Option<CategoryCode> {
+        (self.0.len() > 1).then(|| CategoryCode(self.0[..self.0.len() - 2].to_string()))
+    }
+
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+text_enum!(
+    /// Who owns a batch (权属).
+    Ownership, "ownership", {
+        Government = "government", "政府储备", "Government reserve";
+        Agreement = "agreement", "协议储备", "Agreement reserve";
+        HeldForOthers = "held_for_others", "企业代储", "Held for others";
+        Donated = "donated", "社会捐赠", "Donated";
+    }
+);
+
+text_enum!(
+    /// The condition of a batch.
+    Quality, "quality", {
+        Good = "good", "完好", "Good";
+        Damaged = "damaged", "损坏", "Damaged";
+        Quarantined = "quarantined", "待检", "Quarantined";
+    }
+);
+
+/// A new catalogue item.
+#[derive(Debug, Clone)]
+pub struct ItemInput {
+    pub code: String,
+    pub name: String,
+    pub spec: String,
+    pub uom: String,
+    pub category: CategoryCode,
+    pub shelf_life_days: Option<i32>,
+    pub track_expiry: bool,
+    pub unit_price_fen: Option<i64>,
+}
+
+impl ItemInput {
+    /// Parses an item as submitted.
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse(
+        code: &str,
+        name: &str,
+        spec: &str,
+        uom: &str,
+        category: &str,
+        shelf_life_days: Option<i32>,
+        track_expiry: bool,
+        unit_price: Option<&str>,
+    ) -> Result<Self, ServiceError> {
+        let code = required_text("code", code, 32)?;
+        if !code.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+            return Err(ServiceError::invalid("code", "物资编码只能包含字母、数字和 - _ .", "An item code holds letters, digits and - _ . only"));
+        }
+        if shelf_life_days.is_some_and(|d| !(1..=36_500).contains(&d)) {
+            return Err(ServiceError::invalid("shelf_life_days", "保质期天数须在 1–36500 之间", "Shelf life must be 1–36500 days"));
+        }
+        Ok(ItemInput {
+            code,
+            name: required_text("name", name, 100)?,
+            spec: optional_text("spec", spec, 200)?,
+            uom: required_text("uom", uom, 16)?,
+            category: CategoryCode::parse(category)?,
+            shelf_life_days,
+            track_expiry: track_expiry || shelf_life_days.is_some(),
+            unit_price_fen: unit_price.map(parse_price).transpose()?,
+        })
+    }
+}
+
+/// Parses a price in yuan with at most two decimals into fen.
+pub fn parse_price(raw: &str) -> Result<i64, ServiceError> {
+    let bad = || ServiceError::invalid("unit_price", "单价须为最多两位小数的非负金额", "A price is a non-negative amount with at most two decimals");
+    let v = raw.trim();
+    let (whole, frac) = v.split_once('.').unwrap_or((v, ""));
+    if whole.is_empty() || frac.len() > 2 || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) || whole.len() > 12 {
+        return Err(bad());
+    }
+    let whole: i64 = whole.parse().map_err(|_| bad())?;
+    let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+    Ok(whole * 100 + frac)
+}
+
+/// A new batch of an item.
+#[derive(Debug, Clone)]
+pub struct BatchInput {
+    pub batch_no: String,
+    pub maker: String,
+    pub production_date: Option<NaiveDate>,
+    pub expiry_date: Option<NaiveDate>,
+    pub ownership: Ownership,
+    pub custodian_id: Option<i64>,
+}
+
+impl BatchInput {
+    /// Parses a batch; the expiry defaults to production date plus the item's shelf life.
+    pub fn parse(
+        batch_no: &str,
+        maker: &str,
+        production_date: Option<NaiveDate>,
+        expiry_date: Option<NaiveDate>,
+        ownership: &str,
+        custodian_id: Option<i64>,
+        shelf_life_days: Option<i32>,
+    ) -> Result<Self, ServiceError> {
+        let expiry_date = expiry_date.or_else(|| Some(production_date? + chrono::Duration::days(i64::from(shelf_life_days?))));
+        if let (Some(p), Some(e)) = (production_date, expiry_date) {
+            if e <= p {
+                return Err(ServiceError::invalid("expiry_date", "有效期须晚于生产日期", "The expiry date must follow the production date"));
+            }
+        }
+        Ok(BatchInput {
+            batch_no: required_text("batch_no", batch_no, 64)?,
+            maker: optional_text("maker", maker, 100)?,
+            production_date,
+            expiry_date,
+            ownership: Ownership::parse(ownership)?,
+            custodian_id,
+        })
+    }
+}
+
+/// A new warehouse.
+#[derive(Debug, Clone)]
+pub struct WarehouseInput {
+    pub unit_id: i64,
+    pub name: String,
+    pub address: String,
+    pub stocktake_interval_days: i32,
+    pub custodians: Vec<i64>,
+}
+
+impl WarehouseInput {
+    /// Parses a warehouse: it needs at least one named custodian (人物对应) and an interval of 7–730 days.
+    pub fn parse(unit_id: i64, name: &str, address: &str, interval_days: i32, mut custodians: Vec<i64>) -> Result<Self, ServiceError> {
+        custodians.sort_unstable();
+        custodians.dedup();
+        if custodians.is_empty() {
+            return Err(ServiceError::invalid("custodians", "每个储备库至少要有一名保管责任人", "Every warehouse needs at least one named custodian"));
+        }
+        if !(7..=730).contains(&interval_days) {
+            return Err(ServiceError::invalid("stocktake_interval_days", "盘点周期须在 7–730 天之间（月度 30、季度 90）", "The stocktake interval is 7–730 days (monthly 30, quarterly 90)"));
+        }
+        Ok(WarehouseInput {
+            unit_id,
+            name: required_text("name", name, 100)?,
+            address: optional_text("address", address, 200)?,
+            stocktake_interval_days: interval_days,
+            custodians,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_codes_follow_the_four_levels_of_gb_t_38565() {
+        let c = CategoryCode::parse("2010305").unwrap();
+        assert_eq!(c.level(), 4);
+        assert_eq!(c.parent().unwrap().as_str(), "20103");
+        assert_eq!(CategoryCode::parse("1").unwrap().parent(), None);
+        for bad in ["4", "0", "10", "1001", "2000101", "abc", "10101010"] {
+            assert!(CategoryCode::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn prices_are_kept_in_fen() {
+        assert_eq!(parse_price("12.5").unwrap(), 1250);
+        assert_eq!(parse_price("0.05").unwrap(), 5);
+        assert!(parse_price("1.234").is_err());
+        assert!(parse_price("-1").is_err());
+    }
+
+    #[test]
+    fn expiry_defaults_from_the_shelf_life_and_must_follow_production() {
+        let p = NaiveDate::from_ymd_opt(2026, 1, 1);
+        let b = BatchInput::parse("B1", "", p, None, "government", None, Some(365)).unwrap();
+        assert_eq!(b.expiry_date, NaiveDate::from_ymd_opt(2027, 1, 1));
+        assert!(BatchInput::parse("B1", "", p, p, "government", None, None).is_err());
+        assert!(BatchInput::parse("B1", "", p, None, "mine", None, None).is_err());
+    }
+
+    #[test]
+    fn a_warehouse_needs_a_custodian() {
+        assert!(WarehouseInput::parse(1, "一号库", "", 90, vec![]).is_err());
+        assert!(WarehouseInput::parse(1, "一号库", "", 3, vec![1]).is_err());
+        assert_eq!(WarehouseInput::parse(1, "一号库", "", 90, vec![2, 1, 2]).unwrap().custodians, vec![1, 2]);
+    }
+}

@@ -1,0 +1,338 @@
+//! The ledger's rules: kinds of movement, what their lines may hold, who signs, the hash chain.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use sha2::{Digest, Sha256};
+
+use super::quantity::Quantity;
+use crate::error::ServiceError;
+use crate::i18n::text_enum;
+
+text_enum!(
+    /// What a movement does to stock.
+    MovementKind, "kind", {
+        Purchase = "purchase", "采购入库", "Purchase receipt";
+        Donation = "donation", "捐赠入库", "Donation receipt";
+        TransferIn = "transfer_in", "调拨入库", "Transfer in";
+        Return = "return", "归还入库", "Return";
+        Use = "use", "领用出库", "Issue for use";
+        TransferOut = "transfer_out", "调拨出库", "Transfer out";
+        Loan = "loan", "借用出库", "Loan";
+        Rotation = "rotation", "轮换", "Rotation";
+        WriteOff = "write_off", "报废核销", "Write-off";
+        CountGain = "count_gain", "盘盈", "Stocktake gain";
+        CountLoss = "count_loss", "盘亏", "Stocktake loss";
+        Reversal = "reversal", "冲销", "Reversal";
+    }
+);
+
+/// Which way a kind moves stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Every line adds.
+    In,
+    /// Every line removes.
+    Out,
+    /// Old stock out, new stock in (rotation).
+    Both,
+    /// The mirror of the movement it reverses.
+    Mirror,
+}
+
+impl MovementKind {
+    /// The sign its lines must carry.
+    pub fn direction(self) -> Direction {
+        use MovementKind::*;
+        match self {
+            Purchase | Donation | TransferIn | Return | CountGain => Direction::In,
+            Use | TransferOut | Loan | WriteOff | CountLoss => Direction::Out,
+            Rotation => Direction::Both,
+            Reversal => Direction::Mirror,
+        }
+    }
+
+    /// Voucher prefix: RK 入库, CK 出库, LH 轮换, BF 报废, PD 盘点, CX 冲销.
+    pub fn voucher_prefix(self) -> &'static str {
+        match (self, self.direction()) {
+            (MovementKind::Rotation, _) => "LH",
+            (MovementKind::WriteOff, _) => "BF",
+            (MovementKind::CountGain | MovementKind::CountLoss, _) => "PD",
+            (MovementKind::Reversal, _) => "CX",
+            (_, Direction::In) => "RK",
+            _ => "CK",
+        }
+    }
+
+    /// Whether a keeper may record this kind directly (others come from transfers, stocktakes, reversals).
+    pub fn recordable(self) -> bool {
+        !matches!(self, MovementKind::TransferIn | MovementKind::CountGain | MovementKind::CountLoss | MovementKind::Reversal)
+    }
+
+    /// Whether the second signature must be an approver's (scrapping needs approval before it happens).
+    pub fn needs_approver(self) -> bool {
+        self == MovementKind::WriteOff
+    }
+
+    /// Whether it may post at once as an emergency issue, signed afterwards (事后补办).
+    pub fn may_be_emergency(self) -> bool {
+        matches!(self, MovementKind::Use | MovementKind::TransferOut | MovementKind::Loan)
+    }
+}
+
+text_enum!(
+    /// Where a movement is in its life.
+    MovementState, "state", {
+        Pending = "pending", "待复核", "Awaiting countersignature";
+        Posted = "posted", "已过账", "Posted";
+        Rejected = "rejected", "已退回", "Rejected";
+    }
+);
+
+/// One line as recorded: signed quantity of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Line {
+    pub item_id: i64,
+    pub batch_id: i64,
+    pub qty: Quantity,
+}
+
+/// Most lines one voucher may carry.
+pub const MAX_LINES: usize = 500;
+
+/// Checks that the lines fit the kind: not empty, no zero, signs as the direction says, one line per batch.
+pub fn check_lines(kind: MovementKind, lines: &[Line]) -> Result<(), ServiceError> {
+    if lines.is_empty() {
+        return Err(ServiceError::invalid("lines", "至少需要一行物资", "At least one line is needed"));
+    }
+    if lines.len() > MAX_LINES {
+        return Err(ServiceError::invalid("lines", "一张凭证最多 500 行", "At most 500 lines per voucher"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for l in lines {
+        if l.qty == Quantity::ZERO {
+            return Err(ServiceError::invalid("qty", "数量不能为 0", "A quantity cannot be zero"));
+        }
+        if !seen.insert(l.batch_id) {
+            return Err(ServiceError::invalid("lines", "同一批次在一张凭证中只能出现一次", "Each batch may appear once per voucher"));
+        }
+    }
+    let ok = match kind.direction() {
+        Direction::In => lines.iter().all(|l| !l.qty.is_negative()),
+        Direction::Out => lines.iter().all(|l| l.qty.is_negative()),
+        Direction::Both => lines.iter().any(|l| l.qty.is_negative()) && lines.iter().any(|l| !l.qty.is_negative()),
+        Direction::Mirror => true,
+    };
+    if !ok {
+        return Err(ServiceError::invalid(
+            "lines",
+            "数量方向与业务类型不符（入库为正、出库为负，轮换须有出有入）",
+            "Quantities do not fit the kind (receipts add, issues remove, a rotation does both)",
+        ));
+    }
+    Ok(())
+}
+
+/// Expired stock leaves only by write-off; damaged or quarantined stock is not issued for use.
+pub fn check_issuable(kind: MovementKind, expiry: Option<NaiveDate>, quality: &str, today: NaiveDate) -> Result<(), ServiceError> {
+    if kind == MovementKind::WriteOff || matches!(kind.direction(), Direction::In) {
+        return Ok(());
+    }
+    if expiry.is_some_and(|e| e < today) {
+        return Err(ServiceError::invalid("batch_id", "该批次已过期，只能报废核销", "This batch has expired; it can only be written off"));
+    }
+    if quality != "good" && matches!(kind, MovementKind::Use | MovementKind::Loan | MovementKind::TransferOut) {
+        return Err(ServiceError::invalid("batch_id", "该批次质量状态异常，不能发放", "This batch is not in good condition and cannot be issued"));
+    }
+    Ok(())
+}
+
+/// A batch on hand, for first-expiry-first-out suggestions.
+#[derive(Debug, Clone, Copy)]
+pub struct OnHand {
+    pub batch_id: i64,
+    pub expiry: Option<NaiveDate>,
+    pub qty: Quantity,
+}
+
+/// Suggests batches for `needed`: earliest expiry first (undated last), skipping expired ones.
+/// Returns what can be covered; the sum may fall short of `needed` when stock is short.
+pub fn fefo(mut stock: Vec<OnHand>, needed: Quantity, today: NaiveDate) -> Vec<(i64, Quantity)> {
+    stock.retain(|s| s.qty > Quantity::ZERO && s.expiry.is_none_or(|e| e >= today));
+    stock.sort_by_key(|s| (s.expiry.is_none(), s.expiry, s.batch_id));
+    let mut left = needed;
+    let mut out = Vec::new();
+    for s in stock {
+        if left <= Quantity::ZERO {
+            break;
+        }
+        let take = if s.qty < left { s.qty } else { left };
+        out.push((s.batch_id, take));
+        left = left.checked_sub(take).unwrap_or(Quantity::ZERO);
+    }
+    out
+}
+
+/// The facts a countersignature is checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct SignFacts {
+    pub state: MovementState,
+    pub emergency: bool,
+    pub countersigned: bool,
+    pub created_by: i64,
+}
+
+/// A second signature must come from another person, once, on a movement that still needs it.
+pub fn check_countersign(f: &SignFacts, signer: i64) -> Result<(), ServiceError> {
+    if signer == f.created_by {
+        return Err(ServiceError::conflict("复核须由另一位人员签字（双签字）", "A second person must countersign (two signatures)"));
+    }
+    match (f.state, f.emergency, f.countersigned) {
+        (MovementState::Pending, _, _) => Ok(()),
+        (MovementState::Posted, true, false) => Ok(()),
+        (MovementState::Rejected, _, _) => Err(ServiceError::conflict("该凭证已退回", "This voucher was rejected")),
+        _ => Err(ServiceError::conflict("该凭证已复核签字", "This voucher is already countersigned")),
+    }
+}
+
+/// A voucher number: `RK-2026-000123`.
+pub fn voucher_no(prefix: &str, year: i32, n: i64) -> String {
+    format!("{prefix}-{year}-{n:06}")
+}
+
+/// What the hash of a posted movement covers.
+#[derive(Debug, Clone)]
+pub struct ChainEntry<'a> {
+    pub warehouse_id: i64,
+    pub seq: i64,
+    pub kind: &'a str,
+    pub voucher_no: &'a str,
+    pub posted_at: NaiveDateTime,
+    pub lines: &'a [Line],
+}
+
+/// The hash that links a movement to the previous one of its warehouse (SHA-256, hex).
+pub fn chain_hash(prev: &str, e: &ChainEntry<'_>) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(format!("|{}|{}|{}|{}|{}", e.warehouse_id, e.seq, e.kind, e.voucher_no, e.posted_at.format("%Y-%m-%dT%H:%M:%S%.6f")).as_bytes());
+    let mut lines = e.lines.to_vec();
+    lines.sort();
+    for l in lines {
+        h.update(format!("|{}:{}:{}", l.item_id, l.batch_id, l.qty.milli()).as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A place where the book and the ledger disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub warehouse_id: i64,
+    pub batch_id: i64,
+    pub book: Quantity,
+    pub ledger: Quantity,
+}
+
+/// Compares the balances table with the ledger sums, naming every difference.
+pub fn compare_balances(book: &BTreeMap<(i64, i64), Quantity>, ledger: &BTreeMap<(i64, i64), Quantity>) -> Vec<Mismatch> {
+    let mut keys: Vec<&(i64, i64)> = book.keys().chain(ledger.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|k| {
+            let b = book.get(k).copied().unwrap_or_default();
+            let l = ledger.get(k).copied().unwrap_or_default();
+            (b != l).then_some(Mismatch { warehouse_id: k.0, batch_id: k.1, book: b, ledger: l })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn line(batch: i64, milli: i64) -> Line {
+        Line { item_id: 1, batch_id: batch, qty: Quantity::from_milli(milli) }
+    }
+
+    #[test]
+    fn each_kind_carries_its_voucher_prefix() {
+        assert_eq!(MovementKind::Purchase.voucher_prefix(), "RK");
+        assert_eq!(MovementKind::Use.voucher_prefix(), "CK");
+        assert_eq!(MovementKind::WriteOff.voucher_prefix(), "BF");
+        assert_eq!(MovementKind::CountLoss.voucher_prefix(), "PD");
+        assert_eq!(voucher_no("RK", 2026, 123), "RK-2026-000123");
+    }
+
+    #[test]
+    fn lines_must_fit_the_direction_of_their_kind() {
+        assert!(check_lines(MovementKind::Purchase, &[line(1, 5)]).is_ok());
+        assert!(check_lines(MovementKind::Purchase, &[line(1, -5)]).is_err());
+        assert!(check_lines(MovementKind::Use, &[line(1, 5)]).is_err());
+        assert!(check_lines(MovementKind::Rotation, &[line(1, -5)]).is_err(), "a rotation brings new stock in");
+        assert!(check_lines(MovementKind::Rotation, &[line(1, -5), line(2, 5)]).is_ok());
+        assert!(check_lines(MovementKind::Use, &[]).is_err());
+        assert!(check_lines(MovementKind::Use, &[line(1, 0)]).is_err());
+        assert!(check_lines(MovementKind::Use, &[line(1, -1), line(1, -2)]).is_err(), "one line per batch");
+    }
+
+    #[test]
+    fn expired_batches_leave_only_by_write_off() {
+        let today = d("2026-11-28");
+        assert!(check_issuable(MovementKind::Use, Some(d("2026-11-27")), "good", today).is_err());
+        assert!(check_issuable(MovementKind::WriteOff, Some(d("2026-11-27")), "good", today).is_ok());
+        assert!(check_issuable(MovementKind::Use, Some(d("2026-11-28")), "good", today).is_ok(), "usable on its last day");
+        assert!(check_issuable(MovementKind::Use, None, "damaged", today).is_err());
+    }
+
+    #[test]
+    fn fefo_suggests_the_earliest_expiry_first_and_skips_expired_stock() {
+        let today = d("2026-11-28");
+        let stock = vec![
+            OnHand { batch_id: 1, expiry: None, qty: Quantity::units(10) },
+            OnHand { batch_id: 2, expiry: Some(d("2027-06-01")), qty: Quantity::units(3) },
+            OnHand { batch_id: 3, expiry: Some(d("2026-12-31")), qty: Quantity::units(4) },
+            OnHand { batch_id: 4, expiry: Some(d("2026-01-01")), qty: Quantity::units(50) },
+        ];
+        assert_eq!(fefo(stock.clone(), Quantity::units(9), today), vec![(3, Quantity::units(4)), (2, Quantity::units(3)), (1, Quantity::units(2))]);
+        let all: i64 = fefo(stock, Quantity::units(100), today).iter().map(|(_, q)| q.milli()).sum();
+        assert_eq!(all, 17_000, "expired batch 4 is never suggested");
+    }
+
+    #[test]
+    fn a_countersignature_needs_a_second_person_and_happens_once() {
+        let pending = SignFacts { state: MovementState::Pending, emergency: false, countersigned: false, created_by: 1 };
+        assert!(check_countersign(&pending, 1).is_err());
+        assert!(check_countersign(&pending, 2).is_ok());
+        let emergency = SignFacts { state: MovementState::Posted, emergency: true, countersigned: false, ..pending };
+        assert!(check_countersign(&emergency, 2).is_ok(), "signed afterwards");
+        assert!(check_countersign(&SignFacts { countersigned: true, ..emergency }, 2).is_err());
+        assert!(check_countersign(&SignFacts { state: MovementState::Posted, ..pending }, 2).is_err());
+    }
+
+    #[test]
+    fn the_hash_changes_when_anything_it_covers_changes() {
+        let t = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(2, 0, 0).unwrap();
+        let lines = [line(1, -5_000)];
+        let e = ChainEntry { warehouse_id: 1, seq: 1, kind: "use", voucher_no: "CK-2026-000001", posted_at: t, lines: &lines };
+        let h = chain_hash("", &e);
+        assert_eq!(h.len(), 64);
+        assert_ne!(h, chain_hash("x", &e));
+        let other = [line(1, -5_001)];
+        assert_ne!(h, chain_hash("", &ChainEntry { lines: &other, ..e.clone() }));
+        assert_ne!(h, chain_hash("", &ChainEntry { seq: 2, ..e }));
+    }
+
+    #[test]
+    fn every_difference_between_book_and_ledger_is_named() {
+        let book = BTreeMap::from([((1, 1), Quantity::units(5)), ((1, 2), Quantity::units(3))]);
+        let ledger = BTreeMap::from([((1, 1), Quantity::units(5)), ((1, 3), Quantity::units(1))]);
+        let m = compare_balances(&book, &ledger);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0], Mismatch { warehouse_id: 1, batch_id: 2, book: Quantity::units(3), ledger: Quantity::ZERO });
+    }
+}

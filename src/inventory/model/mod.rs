@@ -1,0 +1,13 @@
+//! The rules of material reserves: quantities, catalogue, ledger, stocktakes, access. Pure.
+
+mod access;
+mod catalogue;
+mod ledger;
+mod quantity;
+mod stocktake;
+
+pub use access::*;
+pub use catalogue::*;
+pub use ledger::*;
+pub use quantity::*;
+pub use stocktake::*;

@@ -93,6 +93,176 @@ diesel::joinable!(accounts -> people (person_id));
 diesel::joinable!(role_grants -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 
+diesel::table! {
+    item_categories (code) {
+        code -> Text,
+        name -> Text,
+        parent_code -> Nullable<Text>,
+        level -> Integer,
+    }
+}
+
+diesel::table! {
+    items (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        spec -> Text,
+        uom -> Text,
+        category_code -> Text,
+        shelf_life_days -> Nullable<Integer>,
+        track_expiry -> Bool,
+        unit_price_fen -> Nullable<BigInt>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    warehouses (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        name -> Text,
+        address -> Text,
+        stocktake_interval_days -> Integer,
+        chain_seq -> BigInt,
+        chain_head -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    warehouse_custodians (warehouse_id, person_id) {
+        warehouse_id -> BigInt,
+        person_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    batches (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        batch_no -> Text,
+        maker -> Text,
+        production_date -> Nullable<Date>,
+        expiry_date -> Nullable<Date>,
+        ownership -> Text,
+        custodian_id -> Nullable<BigInt>,
+        quality -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    voucher_counters (unit_id, prefix, year) {
+        unit_id -> BigInt,
+        prefix -> Text,
+        year -> Integer,
+        last_no -> BigInt,
+    }
+}
+
+diesel::table! {
+    movements (id) {
+        id -> BigInt,
+        warehouse_id -> BigInt,
+        unit_id -> BigInt,
+        kind -> Text,
+        voucher_no -> Text,
+        reason -> Text,
+        state -> Text,
+        emergency -> Bool,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        countersigned_by -> Nullable<BigInt>,
+        countersigned_at -> Nullable<Timestamp>,
+        posted_at -> Nullable<Timestamp>,
+        seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+        reverses_id -> Nullable<BigInt>,
+        counterpart_warehouse_id -> Nullable<BigInt>,
+        stocktake_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    movement_lines (id) {
+        id -> BigInt,
+        movement_id -> BigInt,
+        item_id -> BigInt,
+        batch_id -> BigInt,
+        qty -> BigInt,
+    }
+}
+
+diesel::table! {
+    balances (warehouse_id, batch_id) {
+        warehouse_id -> BigInt,
+        batch_id -> BigInt,
+        item_id -> BigInt,
+        qty -> BigInt,
+    }
+}
+
+diesel::table! {
+    reserve_norms (warehouse_id, item_id) {
+        warehouse_id -> BigInt,
+        item_id -> BigInt,
+        required_qty -> BigInt,
+    }
+}
+
+diesel::table! {
+    stocktakes (id) {
+        id -> BigInt,
+        warehouse_id -> BigInt,
+        state -> Text,
+        blind -> Bool,
+        opened_by -> BigInt,
+        opened_at -> Timestamp,
+        closed_by -> Nullable<BigInt>,
+        closed_at -> Nullable<Timestamp>,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    stocktake_lines (id) {
+        id -> BigInt,
+        stocktake_id -> BigInt,
+        item_id -> BigInt,
+        batch_id -> BigInt,
+        book_qty -> BigInt,
+        recount_requested -> Bool,
+        reason -> Nullable<Text>,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    stocktake_counts (id) {
+        id -> BigInt,
+        line_id -> BigInt,
+        counted_by -> BigInt,
+        qty -> BigInt,
+        counted_at -> Timestamp,
+        superseded -> Bool,
+    }
+}
+
+diesel::joinable!(items -> item_categories (category_code));
+diesel::joinable!(warehouses -> units (unit_id));
+diesel::joinable!(batches -> items (item_id));
+diesel::joinable!(movement_lines -> movements (movement_id));
+diesel::joinable!(movement_lines -> batches (batch_id));
+diesel::joinable!(balances -> batches (batch_id));
+diesel::joinable!(stocktake_lines -> stocktakes (stocktake_id));
+diesel::joinable!(stocktake_counts -> stocktake_lines (line_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     people,
@@ -100,5 +270,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_grants,
     api_tokens,
     login_failures,
-    audit_log
+    audit_log,
+    item_categories,
+    items,
+    warehouses,
+    warehouse_custodians,
+    batches,
+    voucher_counters,
+    movements,
+    movement_lines,
+    balances,
+    reserve_norms,
+    stocktakes,
+    stocktake_lines,
+    stocktake_counts,
 );

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::i18n::text_enum;
 use crate::error::ServiceError;
+use crate::i18n::text_enum;
 use crate::i18n::Lang;
 
 text_enum!(

@@ -168,8 +168,6 @@ impl Password {
     }
 }
 
-
-
 text_enum!(
     /// What kind of organisation a unit is.
     UnitKind, "kind", {

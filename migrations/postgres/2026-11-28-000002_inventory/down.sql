@@ -1,0 +1,13 @@
+DROP TABLE stocktake_counts;
+DROP TABLE stocktake_lines;
+DROP TABLE reserve_norms;
+DROP TABLE balances;
+DROP TABLE movement_lines;
+DROP TABLE movements;
+DROP TABLE stocktakes;
+DROP TABLE voucher_counters;
+DROP TABLE batches;
+DROP TABLE warehouse_custodians;
+DROP TABLE warehouses;
+DROP TABLE items;
+DROP TABLE item_categories;

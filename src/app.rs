@@ -20,7 +20,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::web::error::json_error;
 use crate::web::{auth::request_lang, metrics::Metrics, openapi, system, AppState};
-use crate::{audit, db, org};
+use crate::{audit, db, inventory, org};
 
 /// Every JSON API route (documented in the OpenAPI spec as they are registered).
 fn api_routes(cfg: &mut ServiceConfig) {
@@ -42,6 +42,43 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .service(accounts::create)
         .service(accounts::update)
         .service(audit::api::list);
+    inventory_routes(cfg);
+}
+
+/// The reserves API.
+fn inventory_routes(cfg: &mut ServiceConfig) {
+    use inventory::api::{catalogue, movements, stocktakes, warehouses};
+    cfg.service(catalogue::categories)
+        .service(catalogue::add_category)
+        .service(catalogue::items)
+        .service(catalogue::item)
+        .service(catalogue::add_item)
+        .service(catalogue::batches)
+        .service(catalogue::add_batch)
+        .service(catalogue::update_batch)
+        .service(warehouses::list)
+        .service(warehouses::create)
+        .service(warehouses::get)
+        .service(warehouses::set_custodians)
+        .service(warehouses::set_norm)
+        .service(warehouses::stock)
+        .service(warehouses::suggest)
+        .service(warehouses::verify_ledger)
+        .service(movements::list)
+        .service(movements::get)
+        .service(movements::create)
+        .service(movements::countersign)
+        .service(movements::reject)
+        .service(movements::reverse)
+        .service(stocktakes::open)
+        .service(stocktakes::list)
+        .service(stocktakes::get)
+        .service(stocktakes::add_found)
+        .service(stocktakes::count)
+        .service(stocktakes::recount)
+        .service(stocktakes::explain)
+        .service(stocktakes::approve)
+        .service(stocktakes::cancel);
 }
 
 /// Every HTML page.

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod i18n;
+pub mod inventory;
 pub mod org;
 pub mod pagination;
 pub mod web;

@@ -243,3 +243,30 @@ mod tests {
         assert!(Backend::from_url("sqlite://").is_err());
     }
 }
+
+/// Serde helpers that write stored (naive UTC) timestamps as RFC 3339 instants with `Z`.
+pub mod utc {
+    use chrono::{NaiveDateTime, SecondsFormat};
+    use serde::Serializer;
+
+    /// `2026-11-28T02:00:00Z`.
+    pub fn serialize<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.and_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+
+    /// The same for optional times.
+    pub mod option {
+        use super::*;
+
+        /// `null` or `2026-11-28T02:00:00Z`.
+        pub fn serialize<S: Serializer>(
+            t: &Option<NaiveDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => super::serialize(t, s),
+                None => s.serialize_none(),
+            }
+        }
+    }
+}

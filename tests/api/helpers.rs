@@ -257,6 +257,7 @@ impl TestApp {
             ("POST", None) => with_auth!(self.agent.post(&url)).send_empty(),
             ("PATCH", Some(b)) => with_auth!(self.agent.patch(&url)).send_json(b),
             ("PATCH", None) => with_auth!(self.agent.patch(&url)).send_empty(),
+            ("PUT", Some(b)) => with_auth!(self.agent.put(&url)).send_json(b),
             (m, _) => panic!("unsupported method {m}"),
         };
         read(resp)

@@ -13,6 +13,7 @@ mod auth;
 mod cli;
 mod concurrency;
 mod helpers;
+mod inventory;
 mod org;
 mod pages;
 mod permissions;

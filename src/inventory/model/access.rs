@@ -23,15 +23,24 @@ impl StockAction {
     pub fn roles(self) -> &'static [Role] {
         match self {
             StockAction::View => Role::ALL,
-            StockAction::Move | StockAction::Countersign => &[Role::WarehouseKeeper, Role::UnitHead, Role::Administrator],
+            StockAction::Move | StockAction::Countersign => {
+                &[Role::WarehouseKeeper, Role::UnitHead, Role::Administrator]
+            }
             StockAction::Approve => &[Role::UnitHead, Role::Administrator],
-            StockAction::ManageWarehouse => &[Role::Administrator, Role::OfficeStaff, Role::UnitHead],
+            StockAction::ManageWarehouse => {
+                &[Role::Administrator, Role::OfficeStaff, Role::UnitHead]
+            }
         }
     }
 }
 
 /// Allows `action` on the stock of a warehouse owned by `unit`, or refuses.
-pub fn authorize_stock(actor: &Actor, action: StockAction, unit: i64, tree: &UnitTree) -> Result<(), ServiceError> {
+pub fn authorize_stock(
+    actor: &Actor,
+    action: StockAction,
+    unit: i64,
+    tree: &UnitTree,
+) -> Result<(), ServiceError> {
     if actor.covers(action.roles(), Some(unit), tree) {
         Ok(())
     } else {
@@ -41,7 +50,11 @@ pub fn authorize_stock(actor: &Actor, action: StockAction, unit: i64, tree: &Uni
 
 /// The district-wide catalogue is kept by administrators, the office and warehouse keepers.
 pub fn authorize_catalogue(actor: &Actor) -> Result<(), ServiceError> {
-    if actor.holds_any(&[Role::Administrator, Role::OfficeStaff, Role::WarehouseKeeper]) {
+    if actor.holds_any(&[
+        Role::Administrator,
+        Role::OfficeStaff,
+        Role::WarehouseKeeper,
+    ]) {
         Ok(())
     } else {
         Err(ServiceError::Forbidden)
@@ -55,7 +68,16 @@ mod tests {
     use crate::org::model::Grant;
 
     fn actor(role: Role, unit: Option<i64>) -> Actor {
-        Actor { account_id: 1, username: "t".into(), unit_id: None, grants: vec![Grant { role, unit_id: unit }], lang: Lang::Zh }
+        Actor {
+            account_id: 1,
+            username: "t".into(),
+            unit_id: None,
+            grants: vec![Grant {
+                role,
+                unit_id: unit,
+            }],
+            lang: Lang::Zh,
+        }
     }
 
     #[test]
@@ -65,7 +87,10 @@ mod tests {
         assert!(authorize_stock(&keeper, StockAction::Move, 2, &tree).is_ok());
         assert!(authorize_stock(&keeper, StockAction::Move, 3, &tree).is_err());
         assert!(authorize_stock(&keeper, StockAction::View, 3, &tree).is_err());
-        assert!(authorize_stock(&keeper, StockAction::Approve, 2, &tree).is_err(), "a keeper does not approve");
+        assert!(
+            authorize_stock(&keeper, StockAction::Approve, 2, &tree).is_err(),
+            "a keeper does not approve"
+        );
     }
 
     #[test]

@@ -14,7 +14,9 @@ impl CategoryCode {
     /// Parses a code of 1, 3, 5 or 7 digits.
     pub fn parse(raw: &str) -> Result<Self, ServiceError> {
         let v: String = raw.trim().chars().filter(|c| !c.is_whitespace()).collect();
-        let bad = || ServiceError::invalid("category_code", "分类代码须为 1、3、5 或 7 位数字（GB/T 38565：D MM SS XX），一级为 1–3，其余各级为 01–99", "A category code has 1, 3, 5 or 7 digits (GB/T 38565: D MM SS XX); level 1 is 1–3, the others 01–99");
+        let bad = || {
+            ServiceError::invalid("category_code", "分类代码须为 1、3、5 或 7 位数字（GB/T 38565：D MM SS XX），一级为 1–3，其余各级为 01–99", "A category code has 1, 3, 5 or 7 digits (GB/T 38565: D MM SS XX); level 1 is 1–3, the others 01–99")
+        };
         if !matches!(v.len(), 1 | 3 | 5 | 7) || !v.chars().all(|c| c.is_ascii_digit()) {
             return Err(bad());
         }
@@ -94,11 +96,22 @@ impl ItemInput {
         unit_price: Option<&str>,
     ) -> Result<Self, ServiceError> {
         let code = required_text("code", code, 32)?;
-        if !code.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
-            return Err(ServiceError::invalid("code", "物资编码只能包含字母、数字和 - _ .", "An item code holds letters, digits and - _ . only"));
+        if !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        {
+            return Err(ServiceError::invalid(
+                "code",
+                "物资编码只能包含字母、数字和 - _ .",
+                "An item code holds letters, digits and - _ . only",
+            ));
         }
         if shelf_life_days.is_some_and(|d| !(1..=36_500).contains(&d)) {
-            return Err(ServiceError::invalid("shelf_life_days", "保质期天数须在 1–36500 之间", "Shelf life must be 1–36500 days"));
+            return Err(ServiceError::invalid(
+                "shelf_life_days",
+                "保质期天数须在 1–36500 之间",
+                "Shelf life must be 1–36500 days",
+            ));
         }
         Ok(ItemInput {
             code,
@@ -115,10 +128,23 @@ impl ItemInput {
 
 /// Parses a price in yuan with at most two decimals into fen.
 pub fn parse_price(raw: &str) -> Result<i64, ServiceError> {
-    let bad = || ServiceError::invalid("unit_price", "单价须为最多两位小数的非负金额", "A price is a non-negative amount with at most two decimals");
+    let bad = || {
+        ServiceError::invalid(
+            "unit_price",
+            "单价须为最多两位小数的非负金额",
+            "A price is a non-negative amount with at most two decimals",
+        )
+    };
     let v = raw.trim();
     let (whole, frac) = v.split_once('.').unwrap_or((v, ""));
-    if whole.is_empty() || frac.len() > 2 || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) || whole.len() > 12 {
+    if whole.is_empty()
+        || frac.len() > 2
+        || !whole
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
+        || whole.len() > 12
+    {
         return Err(bad());
     }
     let whole: i64 = whole.parse().map_err(|_| bad())?;
@@ -138,7 +164,7 @@ pub struct BatchInput {
 }
 
 impl BatchInput {
-    /// Parses a batch; the expiry defaults to production date plus the item's shelf life.
+    /// Parses a batch as submitted.
     pub fn parse(
         batch_no: &str,
         maker: &str,
@@ -146,14 +172,7 @@ impl BatchInput {
         expiry_date: Option<NaiveDate>,
         ownership: &str,
         custodian_id: Option<i64>,
-        shelf_life_days: Option<i32>,
     ) -> Result<Self, ServiceError> {
-        let expiry_date = expiry_date.or_else(|| Some(production_date? + chrono::Duration::days(i64::from(shelf_life_days?))));
-        if let (Some(p), Some(e)) = (production_date, expiry_date) {
-            if e <= p {
-                return Err(ServiceError::invalid("expiry_date", "有效期须晚于生产日期", "The expiry date must follow the production date"));
-            }
-        }
         Ok(BatchInput {
             batch_no: required_text("batch_no", batch_no, 64)?,
             maker: optional_text("maker", maker, 100)?,
@@ -162,6 +181,37 @@ impl BatchInput {
             ownership: Ownership::parse(ownership)?,
             custodian_id,
         })
+    }
+
+    /// Completes the batch with its item's rules: the expiry defaults to production date plus shelf life,
+    /// must follow the production date, and is required when the item tracks expiry.
+    pub fn for_item(
+        mut self,
+        shelf_life_days: Option<i32>,
+        track_expiry: bool,
+    ) -> Result<Self, ServiceError> {
+        if self.expiry_date.is_none() {
+            if let (Some(p), Some(days)) = (self.production_date, shelf_life_days) {
+                self.expiry_date = Some(p + chrono::Duration::days(i64::from(days)));
+            }
+        }
+        if let (Some(p), Some(e)) = (self.production_date, self.expiry_date) {
+            if e <= p {
+                return Err(ServiceError::invalid(
+                    "expiry_date",
+                    "有效期须晚于生产日期",
+                    "The expiry date must follow the production date",
+                ));
+            }
+        }
+        if track_expiry && self.expiry_date.is_none() {
+            return Err(ServiceError::invalid(
+                "expiry_date",
+                "该物资须登记有效期（或生产日期）",
+                "This item needs an expiry date (or a production date)",
+            ));
+        }
+        Ok(self)
     }
 }
 
@@ -177,14 +227,28 @@ pub struct WarehouseInput {
 
 impl WarehouseInput {
     /// Parses a warehouse: it needs at least one named custodian (人物对应) and an interval of 7–730 days.
-    pub fn parse(unit_id: i64, name: &str, address: &str, interval_days: i32, mut custodians: Vec<i64>) -> Result<Self, ServiceError> {
+    pub fn parse(
+        unit_id: i64,
+        name: &str,
+        address: &str,
+        interval_days: i32,
+        mut custodians: Vec<i64>,
+    ) -> Result<Self, ServiceError> {
         custodians.sort_unstable();
         custodians.dedup();
         if custodians.is_empty() {
-            return Err(ServiceError::invalid("custodians", "每个储备库至少要有一名保管责任人", "Every warehouse needs at least one named custodian"));
+            return Err(ServiceError::invalid(
+                "custodians",
+                "每个储备库至少要有一名保管责任人",
+                "Every warehouse needs at least one named custodian",
+            ));
         }
         if !(7..=730).contains(&interval_days) {
-            return Err(ServiceError::invalid("stocktake_interval_days", "盘点周期须在 7–730 天之间（月度 30、季度 90）", "The stocktake interval is 7–730 days (monthly 30, quarterly 90)"));
+            return Err(ServiceError::invalid(
+                "stocktake_interval_days",
+                "盘点周期须在 7–730 天之间（月度 30、季度 90）",
+                "The stocktake interval is 7–730 days (monthly 30, quarterly 90)",
+            ));
         }
         Ok(WarehouseInput {
             unit_id,
@@ -222,16 +286,34 @@ mod tests {
     #[test]
     fn expiry_defaults_from_the_shelf_life_and_must_follow_production() {
         let p = NaiveDate::from_ymd_opt(2026, 1, 1);
-        let b = BatchInput::parse("B1", "", p, None, "government", None, Some(365)).unwrap();
+        let b = BatchInput::parse("B1", "", p, None, "government", None)
+            .unwrap()
+            .for_item(Some(365), true)
+            .unwrap();
         assert_eq!(b.expiry_date, NaiveDate::from_ymd_opt(2027, 1, 1));
-        assert!(BatchInput::parse("B1", "", p, p, "government", None, None).is_err());
-        assert!(BatchInput::parse("B1", "", p, None, "mine", None, None).is_err());
+        assert!(BatchInput::parse("B1", "", p, p, "government", None)
+            .unwrap()
+            .for_item(None, false)
+            .is_err());
+        assert!(
+            BatchInput::parse("B1", "", None, None, "government", None)
+                .unwrap()
+                .for_item(None, true)
+                .is_err(),
+            "expiry required"
+        );
+        assert!(BatchInput::parse("B1", "", p, None, "mine", None).is_err());
     }
 
     #[test]
     fn a_warehouse_needs_a_custodian() {
         assert!(WarehouseInput::parse(1, "一号库", "", 90, vec![]).is_err());
         assert!(WarehouseInput::parse(1, "一号库", "", 3, vec![1]).is_err());
-        assert_eq!(WarehouseInput::parse(1, "一号库", "", 90, vec![2, 1, 2]).unwrap().custodians, vec![1, 2]);
+        assert_eq!(
+            WarehouseInput::parse(1, "一号库", "", 90, vec![2, 1, 2])
+                .unwrap()
+                .custodians,
+            vec![1, 2]
+        );
     }
 }

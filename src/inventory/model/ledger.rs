@@ -66,7 +66,13 @@ impl MovementKind {
 
     /// Whether a keeper may record this kind directly (others come from transfers, stocktakes, reversals).
     pub fn recordable(self) -> bool {
-        !matches!(self, MovementKind::TransferIn | MovementKind::CountGain | MovementKind::CountLoss | MovementKind::Reversal)
+        !matches!(
+            self,
+            MovementKind::TransferIn
+                | MovementKind::CountGain
+                | MovementKind::CountLoss
+                | MovementKind::Reversal
+        )
     }
 
     /// Whether the second signature must be an approver's (scrapping needs approval before it happens).
@@ -76,7 +82,10 @@ impl MovementKind {
 
     /// Whether it may post at once as an emergency issue, signed afterwards (事后补办).
     pub fn may_be_emergency(self) -> bool {
-        matches!(self, MovementKind::Use | MovementKind::TransferOut | MovementKind::Loan)
+        matches!(
+            self,
+            MovementKind::Use | MovementKind::TransferOut | MovementKind::Loan
+        )
     }
 }
 
@@ -90,11 +99,38 @@ text_enum!(
 );
 
 /// One line as recorded: signed quantity of a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
 pub struct Line {
     pub item_id: i64,
     pub batch_id: i64,
+    /// Signed: positive adds to stock, negative removes.
+    #[schema(value_type = String)]
     pub qty: Quantity,
+}
+
+/// A line as requested: a positive quantity of a batch; `out` says which way for a rotation.
+#[derive(Debug, Clone, Copy)]
+pub struct LineRequest {
+    pub batch_id: i64,
+    pub qty: Quantity,
+    pub out: Option<bool>,
+}
+
+/// The signed quantity of a requested line under `kind`.
+pub fn signed(kind: MovementKind, req: &LineRequest) -> Result<Quantity, ServiceError> {
+    match (kind.direction(), req.out) {
+        (Direction::In, _) => Ok(req.qty),
+        (Direction::Out, _) => Ok(-req.qty),
+        (Direction::Both, Some(true)) => Ok(-req.qty),
+        (Direction::Both, Some(false)) => Ok(req.qty),
+        _ => Err(ServiceError::invalid(
+            "out",
+            "轮换的每一行须注明出库（旧批次）或入库（新批次）",
+            "Each rotation line must say whether it goes out (old batch) or in (new batch)",
+        )),
+    }
 }
 
 /// Most lines one voucher may carry.
@@ -103,24 +139,42 @@ pub const MAX_LINES: usize = 500;
 /// Checks that the lines fit the kind: not empty, no zero, signs as the direction says, one line per batch.
 pub fn check_lines(kind: MovementKind, lines: &[Line]) -> Result<(), ServiceError> {
     if lines.is_empty() {
-        return Err(ServiceError::invalid("lines", "至少需要一行物资", "At least one line is needed"));
+        return Err(ServiceError::invalid(
+            "lines",
+            "至少需要一行物资",
+            "At least one line is needed",
+        ));
     }
     if lines.len() > MAX_LINES {
-        return Err(ServiceError::invalid("lines", "一张凭证最多 500 行", "At most 500 lines per voucher"));
+        return Err(ServiceError::invalid(
+            "lines",
+            "一张凭证最多 500 行",
+            "At most 500 lines per voucher",
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     for l in lines {
         if l.qty == Quantity::ZERO {
-            return Err(ServiceError::invalid("qty", "数量不能为 0", "A quantity cannot be zero"));
+            return Err(ServiceError::invalid(
+                "qty",
+                "数量不能为 0",
+                "A quantity cannot be zero",
+            ));
         }
         if !seen.insert(l.batch_id) {
-            return Err(ServiceError::invalid("lines", "同一批次在一张凭证中只能出现一次", "Each batch may appear once per voucher"));
+            return Err(ServiceError::invalid(
+                "lines",
+                "同一批次在一张凭证中只能出现一次",
+                "Each batch may appear once per voucher",
+            ));
         }
     }
     let ok = match kind.direction() {
         Direction::In => lines.iter().all(|l| !l.qty.is_negative()),
         Direction::Out => lines.iter().all(|l| l.qty.is_negative()),
-        Direction::Both => lines.iter().any(|l| l.qty.is_negative()) && lines.iter().any(|l| !l.qty.is_negative()),
+        Direction::Both => {
+            lines.iter().any(|l| l.qty.is_negative()) && lines.iter().any(|l| !l.qty.is_negative())
+        }
         Direction::Mirror => true,
     };
     if !ok {
@@ -134,15 +188,33 @@ pub fn check_lines(kind: MovementKind, lines: &[Line]) -> Result<(), ServiceErro
 }
 
 /// Expired stock leaves only by write-off; damaged or quarantined stock is not issued for use.
-pub fn check_issuable(kind: MovementKind, expiry: Option<NaiveDate>, quality: &str, today: NaiveDate) -> Result<(), ServiceError> {
+pub fn check_issuable(
+    kind: MovementKind,
+    expiry: Option<NaiveDate>,
+    quality: &str,
+    today: NaiveDate,
+) -> Result<(), ServiceError> {
     if kind == MovementKind::WriteOff || matches!(kind.direction(), Direction::In) {
         return Ok(());
     }
     if expiry.is_some_and(|e| e < today) {
-        return Err(ServiceError::invalid("batch_id", "该批次已过期，只能报废核销", "This batch has expired; it can only be written off"));
+        return Err(ServiceError::invalid(
+            "batch_id",
+            "该批次已过期，只能报废核销",
+            "This batch has expired; it can only be written off",
+        ));
     }
-    if quality != "good" && matches!(kind, MovementKind::Use | MovementKind::Loan | MovementKind::TransferOut) {
-        return Err(ServiceError::invalid("batch_id", "该批次质量状态异常，不能发放", "This batch is not in good condition and cannot be issued"));
+    if quality != "good"
+        && matches!(
+            kind,
+            MovementKind::Use | MovementKind::Loan | MovementKind::TransferOut
+        )
+    {
+        return Err(ServiceError::invalid(
+            "batch_id",
+            "该批次质量状态异常，不能发放",
+            "This batch is not in good condition and cannot be issued",
+        ));
     }
     Ok(())
 }
@@ -185,13 +257,22 @@ pub struct SignFacts {
 /// A second signature must come from another person, once, on a movement that still needs it.
 pub fn check_countersign(f: &SignFacts, signer: i64) -> Result<(), ServiceError> {
     if signer == f.created_by {
-        return Err(ServiceError::conflict("复核须由另一位人员签字（双签字）", "A second person must countersign (two signatures)"));
+        return Err(ServiceError::conflict(
+            "复核须由另一位人员签字（双签字）",
+            "A second person must countersign (two signatures)",
+        ));
     }
     match (f.state, f.emergency, f.countersigned) {
         (MovementState::Pending, _, _) => Ok(()),
         (MovementState::Posted, true, false) => Ok(()),
-        (MovementState::Rejected, _, _) => Err(ServiceError::conflict("该凭证已退回", "This voucher was rejected")),
-        _ => Err(ServiceError::conflict("该凭证已复核签字", "This voucher is already countersigned")),
+        (MovementState::Rejected, _, _) => Err(ServiceError::conflict(
+            "该凭证已退回",
+            "This voucher was rejected",
+        )),
+        _ => Err(ServiceError::conflict(
+            "该凭证已复核签字",
+            "This voucher is already countersigned",
+        )),
     }
 }
 
@@ -215,7 +296,17 @@ pub struct ChainEntry<'a> {
 pub fn chain_hash(prev: &str, e: &ChainEntry<'_>) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
-    h.update(format!("|{}|{}|{}|{}|{}", e.warehouse_id, e.seq, e.kind, e.voucher_no, e.posted_at.format("%Y-%m-%dT%H:%M:%S%.6f")).as_bytes());
+    h.update(
+        format!(
+            "|{}|{}|{}|{}|{}",
+            e.warehouse_id,
+            e.seq,
+            e.kind,
+            e.voucher_no,
+            e.posted_at.format("%Y-%m-%dT%H:%M:%S%.6f")
+        )
+        .as_bytes(),
+    );
     let mut lines = e.lines.to_vec();
     lines.sort();
     for l in lines {
@@ -234,7 +325,10 @@ pub struct Mismatch {
 }
 
 /// Compares the balances table with the ledger sums, naming every difference.
-pub fn compare_balances(book: &BTreeMap<(i64, i64), Quantity>, ledger: &BTreeMap<(i64, i64), Quantity>) -> Vec<Mismatch> {
+pub fn compare_balances(
+    book: &BTreeMap<(i64, i64), Quantity>,
+    ledger: &BTreeMap<(i64, i64), Quantity>,
+) -> Vec<Mismatch> {
     let mut keys: Vec<&(i64, i64)> = book.keys().chain(ledger.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -242,7 +336,12 @@ pub fn compare_balances(book: &BTreeMap<(i64, i64), Quantity>, ledger: &BTreeMap
         .filter_map(|k| {
             let b = book.get(k).copied().unwrap_or_default();
             let l = ledger.get(k).copied().unwrap_or_default();
-            (b != l).then_some(Mismatch { warehouse_id: k.0, batch_id: k.1, book: b, ledger: l })
+            (b != l).then_some(Mismatch {
+                warehouse_id: k.0,
+                batch_id: k.1,
+                book: b,
+                ledger: l,
+            })
         })
         .collect()
 }
@@ -256,7 +355,11 @@ mod tests {
     }
 
     fn line(batch: i64, milli: i64) -> Line {
-        Line { item_id: 1, batch_id: batch, qty: Quantity::from_milli(milli) }
+        Line {
+            item_id: 1,
+            batch_id: batch,
+            qty: Quantity::from_milli(milli),
+        }
     }
 
     #[test]
@@ -273,19 +376,30 @@ mod tests {
         assert!(check_lines(MovementKind::Purchase, &[line(1, 5)]).is_ok());
         assert!(check_lines(MovementKind::Purchase, &[line(1, -5)]).is_err());
         assert!(check_lines(MovementKind::Use, &[line(1, 5)]).is_err());
-        assert!(check_lines(MovementKind::Rotation, &[line(1, -5)]).is_err(), "a rotation brings new stock in");
+        assert!(
+            check_lines(MovementKind::Rotation, &[line(1, -5)]).is_err(),
+            "a rotation brings new stock in"
+        );
         assert!(check_lines(MovementKind::Rotation, &[line(1, -5), line(2, 5)]).is_ok());
         assert!(check_lines(MovementKind::Use, &[]).is_err());
         assert!(check_lines(MovementKind::Use, &[line(1, 0)]).is_err());
-        assert!(check_lines(MovementKind::Use, &[line(1, -1), line(1, -2)]).is_err(), "one line per batch");
+        assert!(
+            check_lines(MovementKind::Use, &[line(1, -1), line(1, -2)]).is_err(),
+            "one line per batch"
+        );
     }
 
     #[test]
     fn expired_batches_leave_only_by_write_off() {
         let today = d("2026-11-28");
         assert!(check_issuable(MovementKind::Use, Some(d("2026-11-27")), "good", today).is_err());
-        assert!(check_issuable(MovementKind::WriteOff, Some(d("2026-11-27")), "good", today).is_ok());
-        assert!(check_issuable(MovementKind::Use, Some(d("2026-11-28")), "good", today).is_ok(), "usable on its last day");
+        assert!(
+            check_issuable(MovementKind::WriteOff, Some(d("2026-11-27")), "good", today).is_ok()
+        );
+        assert!(
+            check_issuable(MovementKind::Use, Some(d("2026-11-28")), "good", today).is_ok(),
+            "usable on its last day"
+        );
         assert!(check_issuable(MovementKind::Use, None, "damaged", today).is_err());
     }
 
@@ -293,37 +407,109 @@ mod tests {
     fn fefo_suggests_the_earliest_expiry_first_and_skips_expired_stock() {
         let today = d("2026-11-28");
         let stock = vec![
-            OnHand { batch_id: 1, expiry: None, qty: Quantity::units(10) },
-            OnHand { batch_id: 2, expiry: Some(d("2027-06-01")), qty: Quantity::units(3) },
-            OnHand { batch_id: 3, expiry: Some(d("2026-12-31")), qty: Quantity::units(4) },
-            OnHand { batch_id: 4, expiry: Some(d("2026-01-01")), qty: Quantity::units(50) },
+            OnHand {
+                batch_id: 1,
+                expiry: None,
+                qty: Quantity::units(10),
+            },
+            OnHand {
+                batch_id: 2,
+                expiry: Some(d("2027-06-01")),
+                qty: Quantity::units(3),
+            },
+            OnHand {
+                batch_id: 3,
+                expiry: Some(d("2026-12-31")),
+                qty: Quantity::units(4),
+            },
+            OnHand {
+                batch_id: 4,
+                expiry: Some(d("2026-01-01")),
+                qty: Quantity::units(50),
+            },
         ];
-        assert_eq!(fefo(stock.clone(), Quantity::units(9), today), vec![(3, Quantity::units(4)), (2, Quantity::units(3)), (1, Quantity::units(2))]);
-        let all: i64 = fefo(stock, Quantity::units(100), today).iter().map(|(_, q)| q.milli()).sum();
+        assert_eq!(
+            fefo(stock.clone(), Quantity::units(9), today),
+            vec![
+                (3, Quantity::units(4)),
+                (2, Quantity::units(3)),
+                (1, Quantity::units(2))
+            ]
+        );
+        let all: i64 = fefo(stock, Quantity::units(100), today)
+            .iter()
+            .map(|(_, q)| q.milli())
+            .sum();
         assert_eq!(all, 17_000, "expired batch 4 is never suggested");
     }
 
     #[test]
     fn a_countersignature_needs_a_second_person_and_happens_once() {
-        let pending = SignFacts { state: MovementState::Pending, emergency: false, countersigned: false, created_by: 1 };
+        let pending = SignFacts {
+            state: MovementState::Pending,
+            emergency: false,
+            countersigned: false,
+            created_by: 1,
+        };
         assert!(check_countersign(&pending, 1).is_err());
         assert!(check_countersign(&pending, 2).is_ok());
-        let emergency = SignFacts { state: MovementState::Posted, emergency: true, countersigned: false, ..pending };
-        assert!(check_countersign(&emergency, 2).is_ok(), "signed afterwards");
-        assert!(check_countersign(&SignFacts { countersigned: true, ..emergency }, 2).is_err());
-        assert!(check_countersign(&SignFacts { state: MovementState::Posted, ..pending }, 2).is_err());
+        let emergency = SignFacts {
+            state: MovementState::Posted,
+            emergency: true,
+            countersigned: false,
+            ..pending
+        };
+        assert!(
+            check_countersign(&emergency, 2).is_ok(),
+            "signed afterwards"
+        );
+        assert!(check_countersign(
+            &SignFacts {
+                countersigned: true,
+                ..emergency
+            },
+            2
+        )
+        .is_err());
+        assert!(check_countersign(
+            &SignFacts {
+                state: MovementState::Posted,
+                ..pending
+            },
+            2
+        )
+        .is_err());
     }
 
     #[test]
     fn the_hash_changes_when_anything_it_covers_changes() {
-        let t = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(2, 0, 0).unwrap();
+        let t = NaiveDate::from_ymd_opt(2026, 11, 28)
+            .unwrap()
+            .and_hms_opt(2, 0, 0)
+            .unwrap();
         let lines = [line(1, -5_000)];
-        let e = ChainEntry { warehouse_id: 1, seq: 1, kind: "use", voucher_no: "CK-2026-000001", posted_at: t, lines: &lines };
+        let e = ChainEntry {
+            warehouse_id: 1,
+            seq: 1,
+            kind: "use",
+            voucher_no: "CK-2026-000001",
+            posted_at: t,
+            lines: &lines,
+        };
         let h = chain_hash("", &e);
         assert_eq!(h.len(), 64);
         assert_ne!(h, chain_hash("x", &e));
         let other = [line(1, -5_001)];
-        assert_ne!(h, chain_hash("", &ChainEntry { lines: &other, ..e.clone() }));
+        assert_ne!(
+            h,
+            chain_hash(
+                "",
+                &ChainEntry {
+                    lines: &other,
+                    ..e.clone()
+                }
+            )
+        );
         assert_ne!(h, chain_hash("", &ChainEntry { seq: 2, ..e }));
     }
 
@@ -333,6 +519,14 @@ mod tests {
         let ledger = BTreeMap::from([((1, 1), Quantity::units(5)), ((1, 3), Quantity::units(1))]);
         let m = compare_balances(&book, &ledger);
         assert_eq!(m.len(), 2);
-        assert_eq!(m[0], Mismatch { warehouse_id: 1, batch_id: 2, book: Quantity::units(3), ledger: Quantity::ZERO });
+        assert_eq!(
+            m[0],
+            Mismatch {
+                warehouse_id: 1,
+                batch_id: 2,
+                book: Quantity::units(3),
+                ledger: Quantity::ZERO
+            }
+        );
     }
 }

@@ -33,25 +33,45 @@ impl Quantity {
     pub fn parse_positive(field: &'static str, raw: &str) -> Result<Self, ServiceError> {
         let q = Self::parse(field, raw)?;
         if q.0 <= 0 {
-            return Err(ServiceError::invalid(field, "数量必须大于 0", "The quantity must be greater than 0"));
+            return Err(ServiceError::invalid(
+                field,
+                "数量必须大于 0",
+                "The quantity must be greater than 0",
+            ));
         }
         Ok(q)
     }
 
     /// Parses a non-negative decimal with at most three decimals.
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, ServiceError> {
-        let bad = || ServiceError::invalid(field, "数量须为最多三位小数的非负数，例如 12 或 0.5", "A quantity is a non-negative number with at most three decimals, e.g. 12 or 0.5");
+        let bad = || {
+            ServiceError::invalid(
+                field,
+                "数量须为最多三位小数的非负数，例如 12 或 0.5",
+                "A quantity is a non-negative number with at most three decimals, e.g. 12 or 0.5",
+            )
+        };
         let v = raw.trim().replace([',', '，'], "");
         let (whole, frac) = v.split_once('.').unwrap_or((&v, ""));
         if whole.is_empty() && frac.is_empty() {
             return Err(bad());
         }
-        if !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) || frac.len() > 3 {
+        if !whole.chars().all(|c| c.is_ascii_digit())
+            || !frac.chars().all(|c| c.is_ascii_digit())
+            || frac.len() > 3
+        {
             return Err(bad());
         }
-        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
+        let whole: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| bad())?
+        };
         let frac: i64 = format!("{frac:0<3}").parse().map_err(|_| bad())?;
-        let milli = whole.checked_mul(Self::SCALE).and_then(|w| w.checked_add(frac)).ok_or_else(bad)?;
+        let milli = whole
+            .checked_mul(Self::SCALE)
+            .and_then(|w| w.checked_add(frac))
+            .ok_or_else(bad)?;
         if milli > Self::MAX.0 {
             return Err(bad());
         }
@@ -71,11 +91,6 @@ impl Quantity {
         self.0.checked_sub(other.0).map(Quantity)
     }
 
-    /// The opposite sign (ledger lines are signed).
-    pub fn neg(self) -> Quantity {
-        Quantity(-self.0)
-    }
-
     /// Whether below zero.
     pub fn is_negative(self) -> bool {
         self.0 < 0
@@ -86,6 +101,15 @@ impl Quantity {
         let v = i128::from(self.0) * i128::from(price_fen);
         let q = (v + if v >= 0 { 500 } else { -500 }) / 1000;
         i64::try_from(q).unwrap_or(if v >= 0 { i64::MAX } else { i64::MIN })
+    }
+}
+
+impl std::ops::Neg for Quantity {
+    type Output = Quantity;
+
+    /// The opposite sign (ledger lines are signed).
+    fn neg(self) -> Quantity {
+        Quantity(-self.0)
     }
 }
 
@@ -101,6 +125,13 @@ impl fmt::Display for Quantity {
             let frac = format!("{frac:03}");
             write!(f, "{sign}{whole}.{}", frac.trim_end_matches('0'))
         }
+    }
+}
+
+impl serde::Serialize for Quantity {
+    /// As an exact decimal string (`"12.5"`): JSON numbers would invite floats.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

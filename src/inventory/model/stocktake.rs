@@ -43,7 +43,9 @@ impl CountLine {
         if self.counts.is_empty() {
             return None;
         }
-        self.counts.iter().try_fold(Quantity::ZERO, |acc, q| acc.checked_add(*q))
+        self.counts
+            .iter()
+            .try_fold(Quantity::ZERO, |acc, q| acc.checked_add(*q))
     }
 
     /// Counted minus book (positive: gain 盘盈; negative: loss 盘亏).
@@ -56,18 +58,33 @@ impl CountLine {
 /// is explained.
 pub fn check_approvable(state: StocktakeState, lines: &[CountLine]) -> Result<(), ServiceError> {
     if state != StocktakeState::Counting {
-        return Err(ServiceError::conflict("该盘点已结束，不能再次审批", "This stocktake is finished and cannot be approved again"));
+        return Err(ServiceError::conflict(
+            "该盘点已结束，不能再次审批",
+            "This stocktake is finished and cannot be approved again",
+        ));
     }
     let uncounted = lines.iter().filter(|l| l.counted().is_none()).count();
     if uncounted > 0 {
-        return Err(ServiceError::conflict(format!("还有 {uncounted} 行未盘点"), format!("{uncounted} line(s) are not counted yet")));
+        return Err(ServiceError::conflict(
+            format!("还有 {uncounted} 行未盘点"),
+            format!("{uncounted} line(s) are not counted yet"),
+        ));
     }
     if lines.iter().any(|l| l.recount_requested) {
-        return Err(ServiceError::conflict("有行要求复盘，尚未复盘", "A recount was requested and is not done"));
+        return Err(ServiceError::conflict(
+            "有行要求复盘，尚未复盘",
+            "A recount was requested and is not done",
+        ));
     }
-    let unexplained = lines.iter().filter(|l| l.variance().is_some_and(|v| v != Quantity::ZERO) && l.reason.is_none()).count();
+    let unexplained = lines
+        .iter()
+        .filter(|l| l.variance().is_some_and(|v| v != Quantity::ZERO) && l.reason.is_none())
+        .count();
     if unexplained > 0 {
-        return Err(ServiceError::conflict(format!("有 {unexplained} 行差异未填写原因"), format!("{unexplained} difference(s) have no reason")));
+        return Err(ServiceError::conflict(
+            format!("有 {unexplained} 行差异未填写原因"),
+            format!("{unexplained} difference(s) have no reason"),
+        ));
     }
     Ok(())
 }
@@ -75,13 +92,20 @@ pub fn check_approvable(state: StocktakeState, lines: &[CountLine]) -> Result<()
 /// Counting is possible only while the stocktake is open.
 pub fn check_counting(state: StocktakeState) -> Result<(), ServiceError> {
     if state != StocktakeState::Counting {
-        return Err(ServiceError::conflict("该盘点已结束，不能修改", "This stocktake is finished and can no longer change"));
+        return Err(ServiceError::conflict(
+            "该盘点已结束，不能修改",
+            "This stocktake is finished and can no longer change",
+        ));
     }
     Ok(())
 }
 
 /// When the next stocktake is due: the last finished one (or the warehouse's creation) plus the interval.
-pub fn next_due(last: Option<NaiveDateTime>, created: NaiveDateTime, interval_days: i32) -> NaiveDateTime {
+pub fn next_due(
+    last: Option<NaiveDateTime>,
+    created: NaiveDateTime,
+    interval_days: i32,
+) -> NaiveDateTime {
     last.unwrap_or(created) + Duration::days(i64::from(interval_days))
 }
 
@@ -95,7 +119,12 @@ mod tests {
     use super::*;
 
     fn line(book: i64, counts: &[i64], reason: Option<VarianceReason>) -> CountLine {
-        CountLine { book: Quantity::units(book), counts: counts.iter().map(|c| Quantity::units(*c)).collect(), recount_requested: false, reason }
+        CountLine {
+            book: Quantity::units(book),
+            counts: counts.iter().map(|c| Quantity::units(*c)).collect(),
+            recount_requested: false,
+            reason,
+        }
     }
 
     #[test]

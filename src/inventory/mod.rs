@@ -1,0 +1,8 @@
+//! Material reserves that match the book: catalogue, warehouses, batches, the append-only ledger,
+//! stocktakes and the account-matching dashboard.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod service;
+pub mod store;

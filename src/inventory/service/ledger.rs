@@ -1,0 +1,459 @@
+//! The ledger's use cases. A movement waits for a second signature before it posts; an emergency issue
+//! posts at once and owes its signature. Posting updates balances (conditionally, never below zero) and
+//! links the movement into its warehouse's hash chain, all in one transaction.
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::Serialize;
+
+use super::{today, warehouse_for};
+use crate::audit::{model::Change, service as audit};
+use crate::db::{db_time, write_tx, DbConn};
+use crate::error::{ServiceError, ServiceResult};
+use crate::inventory::model::{
+    chain_hash, check_countersign, check_issuable, check_lines, signed, voucher_no, ChainEntry,
+    Direction, Line, LineRequest, MovementKind, MovementState, SignFacts, StockAction,
+};
+use crate::inventory::store::ledger::{self as store, Movement, MovementFilter, NewMovement};
+use crate::inventory::store::{
+    catalogue as cat_store, stocktakes as st_store, warehouses as wh_store,
+};
+use crate::org::model::{optional_text, Actor};
+use crate::pagination::{Page, PageRequest};
+
+/// A movement with its lines.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Voucher {
+    #[serde(flatten)]
+    pub movement: Movement,
+    pub lines: Vec<Line>,
+}
+
+/// What a keeper asks to record.
+#[derive(Debug, Clone)]
+pub struct MovementRequest {
+    pub warehouse_id: i64,
+    pub kind: MovementKind,
+    pub reason: String,
+    pub emergency: bool,
+    pub counterpart_warehouse_id: Option<i64>,
+    pub lines: Vec<LineRequest>,
+}
+
+fn insufficient(conn: &mut DbConn, warehouse_id: i64, line: &Line) -> ServiceError {
+    let have = store::balance(conn, warehouse_id, line.batch_id).unwrap_or_default();
+    let batch = cat_store::find_batch(conn, line.batch_id)
+        .ok()
+        .flatten()
+        .map(|b| b.batch_no)
+        .unwrap_or_default();
+    ServiceError::conflict(
+        format!("库存不足：批次 {batch} 现有 {have}，需要 {}", -line.qty),
+        format!(
+            "Not enough stock: batch {batch} has {have}, {} needed",
+            -line.qty
+        ),
+    )
+}
+
+fn no_open_stocktake(conn: &mut DbConn, warehouse_id: i64) -> ServiceResult<()> {
+    if st_store::open_of(conn, warehouse_id)?.is_some() {
+        return Err(ServiceError::conflict(
+            "该储备库正在盘点，盘点结束前不能出入库",
+            "This warehouse is being counted; movements wait until the stocktake is finished",
+        ));
+    }
+    Ok(())
+}
+
+/// Posts a movement: balances (decrements conditional), chain link, state. Creates the matching
+/// transfer-in when a transfer-out posts.
+pub(crate) fn post(
+    conn: &mut DbConn,
+    m: &Movement,
+    lines: &[Line],
+    now: DateTime<Utc>,
+    signer: Option<i64>,
+    tz: chrono_tz::Tz,
+) -> ServiceResult<()> {
+    for l in lines {
+        if l.qty.is_negative() {
+            if !store::decrease(conn, m.warehouse_id, l.batch_id, -l.qty)? {
+                return Err(insufficient(conn, m.warehouse_id, l));
+            }
+        } else {
+            store::increase(conn, m.warehouse_id, l)?;
+        }
+    }
+    let at = db_time(now);
+    let (seq, prev) = wh_store::advance_chain(conn, m.warehouse_id)?;
+    let entry = ChainEntry {
+        warehouse_id: m.warehouse_id,
+        seq,
+        kind: &m.kind,
+        voucher_no: &m.voucher_no,
+        posted_at: at,
+        lines,
+    };
+    let hash = chain_hash(&prev, &entry);
+    wh_store::set_chain_head(conn, m.warehouse_id, &hash)?;
+    if store::mark_posted(conn, m.id, seq, &prev, &hash, at, signer)? != 1 {
+        return Err(ServiceError::conflict(
+            "该凭证已过账",
+            "This voucher is already posted",
+        ));
+    }
+    if m.kind == MovementKind::TransferOut.code() {
+        let dest_id = m
+            .counterpart_warehouse_id
+            .ok_or_else(|| ServiceError::Internal("transfer without destination".into()))?;
+        let dest = wh_store::find(conn, dest_id)?
+            .ok_or_else(|| ServiceError::not_found("调入储备库", "Destination warehouse"))?;
+        no_open_stocktake(conn, dest_id)?;
+        let incoming: Vec<Line> = lines.iter().map(|l| Line { qty: -l.qty, ..*l }).collect();
+        let n = store::next_voucher(
+            conn,
+            dest.unit_id,
+            MovementKind::TransferIn.voucher_prefix(),
+            now.with_timezone(&tz).year(),
+        )?;
+        let new = NewMovement {
+            warehouse_id: dest_id,
+            unit_id: dest.unit_id,
+            kind: MovementKind::TransferIn.code().into(),
+            voucher_no: voucher_no(
+                MovementKind::TransferIn.voucher_prefix(),
+                now.with_timezone(&tz).year(),
+                n,
+            ),
+            reason: format!("{}（{}）", m.reason, m.voucher_no),
+            state: MovementState::Pending.code().into(),
+            emergency: false,
+            created_by: m.created_by,
+            created_at: at,
+            reverses_id: None,
+            counterpart_warehouse_id: Some(m.warehouse_id),
+            stocktake_id: None,
+        };
+        let inbound = store::insert_movement(conn, &new, &incoming)?;
+        post(conn, &inbound, &incoming, now, signer, tz)?;
+    }
+    Ok(())
+}
+
+/// Inserts a movement with a fresh voucher number of its unit and year.
+pub(crate) fn insert(
+    conn: &mut DbConn,
+    unit_id: i64,
+    mut new: NewMovement,
+    lines: &[Line],
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> ServiceResult<Movement> {
+    let kind = MovementKind::parse(&new.kind)?;
+    let year = now.with_timezone(&tz).year();
+    let n = store::next_voucher(conn, unit_id, kind.voucher_prefix(), year)?;
+    new.voucher_no = voucher_no(kind.voucher_prefix(), year, n);
+    Ok(store::insert_movement(conn, &new, lines)?)
+}
+
+/// Records a movement; it waits for a countersignature unless it is an emergency issue, which posts now.
+pub fn record(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    req: MovementRequest,
+) -> ServiceResult<Voucher> {
+    if !req.kind.recordable() {
+        return Err(ServiceError::invalid(
+            "kind",
+            "该类型由调拨、盘点或冲销自动生成，不能直接登记",
+            "This kind is created by transfers, stocktakes or reversals, not recorded directly",
+        ));
+    }
+    if req.emergency && !req.kind.may_be_emergency() {
+        return Err(ServiceError::invalid(
+            "emergency",
+            "只有领用、调拨、借用出库可以先发后补",
+            "Only issues for use, transfers and loans may go first and be signed afterwards",
+        ));
+    }
+    let reason = optional_text("reason", &req.reason, 500)?;
+    write_tx(conn, |c| {
+        let w = warehouse_for(c, actor, req.warehouse_id, StockAction::Move)?;
+        if !w.active {
+            return Err(ServiceError::conflict(
+                "该储备库已停用",
+                "This warehouse is inactive",
+            ));
+        }
+        no_open_stocktake(c, w.id)?;
+        let counterpart = match (req.kind, req.counterpart_warehouse_id) {
+            (MovementKind::TransferOut, Some(dest)) if dest != w.id => {
+                match wh_store::find(c, dest)? {
+                    Some(d) if d.active => Some(dest),
+                    _ => {
+                        return Err(ServiceError::invalid(
+                            "counterpart_warehouse_id",
+                            "调入储备库不存在或已停用",
+                            "The destination warehouse does not exist or is inactive",
+                        ))
+                    }
+                }
+            }
+            (MovementKind::TransferOut, _) => {
+                return Err(ServiceError::invalid(
+                    "counterpart_warehouse_id",
+                    "调拨出库须指定另一个调入储备库",
+                    "A transfer needs another warehouse to receive it",
+                ))
+            }
+            _ => None,
+        };
+        let ids: Vec<i64> = req.lines.iter().map(|l| l.batch_id).collect();
+        let found = cat_store::find_batches(c, &ids)?;
+        let day = today(now, tz);
+        let mut lines = Vec::with_capacity(req.lines.len());
+        for l in &req.lines {
+            let b = found
+                .iter()
+                .find(|b| b.id == l.batch_id)
+                .ok_or_else(|| ServiceError::invalid("batch_id", "批次不存在", "No such batch"))?;
+            let qty = signed(req.kind, l)?;
+            if qty.is_negative() {
+                check_issuable(req.kind, b.expiry_date, &b.quality, day)?;
+            }
+            lines.push(Line {
+                item_id: b.item_id,
+                batch_id: b.id,
+                qty,
+            });
+        }
+        check_lines(req.kind, &lines)?;
+        let new = NewMovement {
+            warehouse_id: w.id,
+            unit_id: w.unit_id,
+            kind: req.kind.code().into(),
+            voucher_no: String::new(),
+            reason: reason.clone(),
+            state: MovementState::Pending.code().into(),
+            emergency: req.emergency,
+            created_by: actor.account_id,
+            created_at: db_time(now),
+            reverses_id: None,
+            counterpart_warehouse_id: counterpart,
+            stocktake_id: None,
+        };
+        let m = insert(c, w.unit_id, new, &lines, now, tz)?;
+        if req.emergency {
+            post(c, &m, &lines, now, None, tz)?;
+        } else {
+            // Refuse at once what could never post; the countersignature re-checks under its own lock.
+            for l in lines.iter().filter(|l| l.qty.is_negative()) {
+                if store::balance(c, w.id, l.batch_id)? < -l.qty {
+                    return Err(insufficient(c, w.id, l));
+                }
+            }
+        }
+        let voucher = load(c, m.id)?;
+        audit::record(
+            c,
+            Some(actor),
+            now,
+            Change::of("movement", m.id, Some(w.unit_id), None, Some(&voucher)),
+        )?;
+        Ok(voucher)
+    })
+}
+
+fn load(conn: &mut DbConn, id: i64) -> ServiceResult<Voucher> {
+    let movement = store::find_movement(conn, id)?
+        .ok_or_else(|| ServiceError::not_found("该凭证", "Voucher"))?;
+    Ok(Voucher {
+        lines: store::lines_of(conn, id)?,
+        movement,
+    })
+}
+
+/// One voucher the actor may see.
+pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Voucher> {
+    let v = load(conn, id)?;
+    warehouse_for(conn, actor, v.movement.warehouse_id, StockAction::View).map_err(
+        |e| match e {
+            ServiceError::Forbidden => ServiceError::not_found("该凭证", "Voucher"),
+            other => other,
+        },
+    )?;
+    Ok(v)
+}
+
+/// Movements of the warehouses the actor may see (or one of them).
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    warehouse_id: Option<i64>,
+    mut filter: MovementFilter,
+    page: PageRequest,
+) -> ServiceResult<Page<Movement>> {
+    filter.warehouse_ids = Some(match warehouse_id {
+        Some(id) => vec![warehouse_for(conn, actor, id, StockAction::View)?.id],
+        None => super::visible_warehouses(conn, actor)?
+            .into_iter()
+            .map(|w| w.id)
+            .collect(),
+    });
+    Ok(store::list_movements(conn, &filter, page)?)
+}
+
+/// The second signature (双签字): posts a pending movement, or completes an emergency one (事后补办).
+/// A write-off needs an approver's signature.
+pub fn countersign(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    id: i64,
+) -> ServiceResult<Voucher> {
+    write_tx(conn, |c| {
+        let v = get(c, actor, id)?;
+        let m = &v.movement;
+        let kind = MovementKind::parse(&m.kind)?;
+        let action = if kind.needs_approver() {
+            StockAction::Approve
+        } else {
+            StockAction::Countersign
+        };
+        warehouse_for(c, actor, m.warehouse_id, action)?;
+        let facts = SignFacts {
+            state: MovementState::parse(&m.state)?,
+            emergency: m.emergency,
+            countersigned: m.countersigned_by.is_some(),
+            created_by: m.created_by,
+        };
+        check_countersign(&facts, actor.account_id)?;
+        if facts.state == MovementState::Pending {
+            no_open_stocktake(c, m.warehouse_id)?;
+            post(c, m, &v.lines, now, Some(actor.account_id), tz)?;
+        } else if store::mark_countersigned(c, m.id, actor.account_id, db_time(now))? != 1 {
+            return Err(ServiceError::conflict(
+                "该凭证已复核签字",
+                "This voucher is already countersigned",
+            ));
+        }
+        let after = load(c, id)?;
+        let change = Change::of("movement", id, Some(m.unit_id), Some(&v), Some(&after))
+            .action("countersign");
+        audit::record(c, Some(actor), now, change)?;
+        Ok(after)
+    })
+}
+
+/// Sends a pending movement back (the second person refuses to sign, or the recorder withdraws it).
+pub fn reject(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+) -> ServiceResult<Voucher> {
+    write_tx(conn, |c| {
+        let v = get(c, actor, id)?;
+        if v.movement.created_by != actor.account_id {
+            warehouse_for(c, actor, v.movement.warehouse_id, StockAction::Countersign)?;
+        }
+        if store::mark_rejected(c, id)? != 1 {
+            return Err(ServiceError::conflict(
+                "只有待复核的凭证可以退回",
+                "Only a voucher awaiting countersignature can be rejected",
+            ));
+        }
+        let after = load(c, id)?;
+        audit::record(
+            c,
+            Some(actor),
+            now,
+            Change::of(
+                "movement",
+                id,
+                Some(v.movement.unit_id),
+                Some(&v),
+                Some(&after),
+            )
+            .action("reject"),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Records the reversal of a posted movement (nothing is edited or deleted); it needs a countersignature
+/// like any movement. Transfers are corrected by a transfer back.
+pub fn reverse(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    id: i64,
+    reason: &str,
+) -> ServiceResult<Voucher> {
+    let reason = optional_text("reason", reason, 500)?;
+    if reason.is_empty() {
+        return Err(ServiceError::invalid(
+            "reason",
+            "冲销须说明原因",
+            "A reversal needs a reason",
+        ));
+    }
+    write_tx(conn, |c| {
+        let original = get(c, actor, id)?;
+        let m = &original.movement;
+        warehouse_for(c, actor, m.warehouse_id, StockAction::Move)?;
+        let kind = MovementKind::parse(&m.kind)?;
+        if m.state != MovementState::Posted.code() {
+            return Err(ServiceError::conflict(
+                "只能冲销已过账的凭证",
+                "Only a posted voucher can be reversed",
+            ));
+        }
+        if matches!(
+            kind,
+            MovementKind::Reversal | MovementKind::TransferIn | MovementKind::TransferOut
+        ) || kind.direction() == Direction::Mirror
+        {
+            return Err(ServiceError::conflict("冲销凭证和调拨凭证不能冲销，调拨请以反向调拨更正", "Reversals and transfers cannot be reversed; correct a transfer with a transfer back"));
+        }
+        if store::reversal_of(c, id)?.is_some() {
+            return Err(ServiceError::conflict(
+                "该凭证已有冲销凭证",
+                "This voucher already has a reversal",
+            ));
+        }
+        no_open_stocktake(c, m.warehouse_id)?;
+        let lines: Vec<Line> = original
+            .lines
+            .iter()
+            .map(|l| Line { qty: -l.qty, ..*l })
+            .collect();
+        let new = NewMovement {
+            warehouse_id: m.warehouse_id,
+            unit_id: m.unit_id,
+            kind: MovementKind::Reversal.code().into(),
+            voucher_no: String::new(),
+            reason: format!("{reason}（冲销 {}）", m.voucher_no),
+            state: MovementState::Pending.code().into(),
+            emergency: false,
+            created_by: actor.account_id,
+            created_at: db_time(now),
+            reverses_id: Some(id),
+            counterpart_warehouse_id: None,
+            stocktake_id: None,
+        };
+        let r = insert(c, m.unit_id, new, &lines, now, tz)?;
+        let voucher = load(c, r.id)?;
+        audit::record(
+            c,
+            Some(actor),
+            now,
+            Change::of("movement", r.id, Some(m.unit_id), None, Some(&voucher)),
+        )?;
+        Ok(voucher)
+    })
+}

@@ -1,0 +1,405 @@
+//! Movements, their lines, voucher counters and balances. Decrements are conditional updates whose
+//! affected-row count is checked, so stock never goes below zero and no update is lost.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text};
+use serde::Serialize;
+
+use crate::db::schema::{balances, batches, items, movement_lines, movements};
+use crate::db::{DbConn, MultiBackend};
+use crate::inventory::model::{Line, Quantity};
+use crate::pagination::{Page, PageRequest};
+
+/// A movement (voucher) of the ledger.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = movements)]
+pub struct Movement {
+    pub id: i64,
+    pub warehouse_id: i64,
+    pub unit_id: i64,
+    pub kind: String,
+    pub voucher_no: String,
+    pub reason: String,
+    pub state: String,
+    pub emergency: bool,
+    pub created_by: i64,
+    #[serde(serialize_with = "crate::db::utc::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    pub countersigned_by: Option<i64>,
+    #[serde(serialize_with = "crate::db::utc::option::serialize")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub countersigned_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::db::utc::option::serialize")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub posted_at: Option<NaiveDateTime>,
+    pub seq: Option<i64>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+    pub reverses_id: Option<i64>,
+    pub counterpart_warehouse_id: Option<i64>,
+    pub stocktake_id: Option<i64>,
+}
+
+/// A balance row joined with what a keeper needs to see.
+#[derive(Debug, Clone, Queryable, Serialize, utoipa::ToSchema)]
+pub struct StockRow {
+    pub warehouse_id: i64,
+    pub batch_id: i64,
+    pub item_id: i64,
+    pub qty: i64,
+    pub item_code: String,
+    pub item_name: String,
+    pub spec: String,
+    pub uom: String,
+    pub unit_price_fen: Option<i64>,
+    pub batch_no: String,
+    pub expiry_date: Option<chrono::NaiveDate>,
+    pub ownership: String,
+    pub custodian_id: Option<i64>,
+    pub quality: String,
+}
+
+#[derive(QueryableByName)]
+struct Counter {
+    #[diesel(sql_type = BigInt)]
+    last_no: i64,
+}
+
+/// The next voucher number of a unit, kind prefix and year (an upsert both backends understand).
+pub fn next_voucher(conn: &mut DbConn, unit_id: i64, prefix: &str, year: i32) -> QueryResult<i64> {
+    diesel::sql_query(
+        "INSERT INTO voucher_counters (unit_id, prefix, year, last_no) VALUES ($1, $2, $3, 1) \
+         ON CONFLICT (unit_id, prefix, year) DO UPDATE SET last_no = voucher_counters.last_no + 1 \
+         RETURNING last_no",
+    )
+    .bind::<BigInt, _>(unit_id)
+    .bind::<Text, _>(prefix)
+    .bind::<Integer, _>(year)
+    .get_result::<Counter>(conn)
+    .map(|c| c.last_no)
+}
+
+/// What a new movement row holds.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = movements)]
+pub struct NewMovement {
+    pub warehouse_id: i64,
+    pub unit_id: i64,
+    pub kind: String,
+    pub voucher_no: String,
+    pub reason: String,
+    pub state: String,
+    pub emergency: bool,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub reverses_id: Option<i64>,
+    pub counterpart_warehouse_id: Option<i64>,
+    pub stocktake_id: Option<i64>,
+}
+
+/// Inserts a movement and its lines.
+pub fn insert_movement(
+    conn: &mut DbConn,
+    m: &NewMovement,
+    lines: &[Line],
+) -> QueryResult<Movement> {
+    let row: Movement = diesel::insert_into(movements::table)
+        .values(m)
+        .returning(movements::all_columns)
+        .get_result(conn)?;
+    for l in lines {
+        diesel::insert_into(movement_lines::table)
+            .values((
+                movement_lines::movement_id.eq(row.id),
+                movement_lines::item_id.eq(l.item_id),
+                movement_lines::batch_id.eq(l.batch_id),
+                movement_lines::qty.eq(l.qty.milli()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(row)
+}
+
+/// One movement.
+pub fn find_movement(conn: &mut DbConn, id: i64) -> QueryResult<Option<Movement>> {
+    movements::table
+        .find(id)
+        .select(Movement::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The movement that reverses `id`, if any.
+pub fn reversal_of(conn: &mut DbConn, id: i64) -> QueryResult<Option<Movement>> {
+    movements::table
+        .filter(movements::reverses_id.eq(id))
+        .select(Movement::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The lines of a movement.
+pub fn lines_of(conn: &mut DbConn, movement_id: i64) -> QueryResult<Vec<Line>> {
+    let rows: Vec<(i64, i64, i64)> = movement_lines::table
+        .filter(movement_lines::movement_id.eq(movement_id))
+        .order(movement_lines::id.asc())
+        .select((
+            movement_lines::item_id,
+            movement_lines::batch_id,
+            movement_lines::qty,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(item_id, batch_id, q)| Line {
+            item_id,
+            batch_id,
+            qty: Quantity::from_milli(q),
+        })
+        .collect())
+}
+
+/// Records posting: chain position, hashes, and (when given) the countersignature.
+pub fn mark_posted(
+    conn: &mut DbConn,
+    id: i64,
+    seq: i64,
+    prev_hash: &str,
+    hash: &str,
+    at: NaiveDateTime,
+    countersigned_by: Option<i64>,
+) -> QueryResult<usize> {
+    diesel::update(
+        movements::table
+            .find(id)
+            .filter(movements::posted_at.is_null()),
+    )
+    .set((
+        movements::state.eq("posted"),
+        movements::seq.eq(seq),
+        movements::prev_hash.eq(prev_hash),
+        movements::hash.eq(hash),
+        movements::posted_at.eq(at),
+        movements::countersigned_by.eq(countersigned_by),
+        movements::countersigned_at.eq(countersigned_by.map(|_| at)),
+    ))
+    .execute(conn)
+}
+
+/// Records a countersignature given after an emergency posting (事后补办); only once.
+pub fn mark_countersigned(
+    conn: &mut DbConn,
+    id: i64,
+    by: i64,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        movements::table
+            .find(id)
+            .filter(movements::countersigned_by.is_null()),
+    )
+    .set((
+        movements::countersigned_by.eq(by),
+        movements::countersigned_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+/// Rejects a pending movement.
+pub fn mark_rejected(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::update(
+        movements::table
+            .find(id)
+            .filter(movements::state.eq("pending")),
+    )
+    .set(movements::state.eq("rejected"))
+    .execute(conn)
+}
+
+/// Adds `qty` (positive) to a balance, creating the row if needed.
+pub fn increase(conn: &mut DbConn, warehouse_id: i64, line: &Line) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO balances (warehouse_id, batch_id, item_id, qty) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (warehouse_id, batch_id) DO UPDATE SET qty = balances.qty + excluded.qty",
+    )
+    .bind::<BigInt, _>(warehouse_id)
+    .bind::<BigInt, _>(line.batch_id)
+    .bind::<BigInt, _>(line.item_id)
+    .bind::<BigInt, _>(line.qty.milli())
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// Takes `amount` (positive) out of a balance only if that much is there; false when it is not.
+pub fn decrease(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    batch_id: i64,
+    amount: Quantity,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        balances::table
+            .filter(balances::warehouse_id.eq(warehouse_id))
+            .filter(balances::batch_id.eq(batch_id))
+            .filter(balances::qty.ge(amount.milli())),
+    )
+    .set(balances::qty.eq(balances::qty - amount.milli()))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The quantity of one batch in one warehouse.
+pub fn balance(conn: &mut DbConn, warehouse_id: i64, batch_id: i64) -> QueryResult<Quantity> {
+    balances::table
+        .filter(balances::warehouse_id.eq(warehouse_id))
+        .filter(balances::batch_id.eq(batch_id))
+        .select(balances::qty)
+        .first::<i64>(conn)
+        .optional()
+        .map(|q| Quantity::from_milli(q.unwrap_or(0)))
+}
+
+/// A warehouse's stock with item and batch details; `item_id` narrows to one item; zero rows are omitted.
+pub fn stock(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    item_id: Option<i64>,
+    q: Option<&str>,
+) -> QueryResult<Vec<StockRow>> {
+    let mut query = balances::table
+        .inner_join(batches::table.inner_join(items::table))
+        .filter(balances::warehouse_id.eq(warehouse_id))
+        .filter(balances::qty.gt(0))
+        .into_boxed::<MultiBackend>();
+    if let Some(i) = item_id {
+        query = query.filter(balances::item_id.eq(i));
+    }
+    if let Some(text) = q {
+        let p = crate::org::store::contains(text);
+        query = query.filter(
+            items::name
+                .like(p.clone())
+                .escape('\\')
+                .or(items::code.like(p).escape('\\')),
+        );
+    }
+    query
+        .order((
+            items::code.asc(),
+            batches::expiry_date.asc(),
+            batches::id.asc(),
+        ))
+        .select((
+            balances::warehouse_id,
+            balances::batch_id,
+            balances::item_id,
+            balances::qty,
+            items::code,
+            items::name,
+            items::spec,
+            items::uom,
+            items::unit_price_fen,
+            batches::batch_no,
+            batches::expiry_date,
+            batches::ownership,
+            batches::custodian_id,
+            batches::quality,
+        ))
+        .load(conn)
+}
+
+/// Movement list filters.
+#[derive(Debug, Clone, Default)]
+pub struct MovementFilter {
+    pub warehouse_ids: Option<Vec<i64>>,
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    /// Emergency issues still owing their countersignature.
+    pub owed: bool,
+}
+
+fn movements_filtered(f: &MovementFilter) -> movements::BoxedQuery<'static, MultiBackend> {
+    let mut q = movements::table.into_boxed();
+    if let Some(ids) = &f.warehouse_ids {
+        q = q.filter(movements::warehouse_id.eq_any(ids.clone()));
+    }
+    if let Some(s) = &f.state {
+        q = q.filter(movements::state.eq(s.clone()));
+    }
+    if let Some(k) = &f.kind {
+        q = q.filter(movements::kind.eq(k.clone()));
+    }
+    if f.owed {
+        q = q
+            .filter(movements::emergency.eq(true))
+            .filter(movements::countersigned_by.is_null());
+    }
+    q
+}
+
+/// One page of movements, newest first.
+pub fn list_movements(
+    conn: &mut DbConn,
+    f: &MovementFilter,
+    page: PageRequest,
+) -> QueryResult<Page<Movement>> {
+    let total = movements_filtered(f).count().get_result(conn)?;
+    let rows = movements_filtered(f)
+        .order(movements::id.desc())
+        .offset(page.offset())
+        .limit(page.per_page)
+        .select(Movement::as_select())
+        .load(conn)?;
+    Ok(Page::new(rows, total, page))
+}
+
+/// One posted ledger row as the verifier reads it (movement fields repeated per line).
+#[derive(Debug, Clone, Queryable)]
+pub struct ChainRow {
+    pub seq: Option<i64>,
+    pub kind: String,
+    pub voucher_no: String,
+    pub posted_at: Option<NaiveDateTime>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+    pub item_id: i64,
+    pub batch_id: i64,
+    pub qty: i64,
+}
+
+/// Posted rows of a warehouse with `after < seq <= until`, in chain order.
+pub fn chain_rows(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    after: i64,
+    until: i64,
+) -> QueryResult<Vec<ChainRow>> {
+    movement_lines::table
+        .inner_join(movements::table)
+        .filter(movements::warehouse_id.eq(warehouse_id))
+        .filter(movements::seq.gt(after))
+        .filter(movements::seq.le(until))
+        .order((movements::seq.asc(), movement_lines::batch_id.asc()))
+        .select((
+            movements::seq,
+            movements::kind,
+            movements::voucher_no,
+            movements::posted_at,
+            movements::prev_hash,
+            movements::hash,
+            movement_lines::item_id,
+            movement_lines::batch_id,
+            movement_lines::qty,
+        ))
+        .load(conn)
+}
+
+/// A warehouse's balances as (batch, milli-units), zero rows included.
+pub fn book(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Vec<(i64, i64)>> {
+    balances::table
+        .filter(balances::warehouse_id.eq(warehouse_id))
+        .select((balances::batch_id, balances::qty))
+        .load(conn)
+}

@@ -1,0 +1,6 @@
+//! Queries for material reserves. Never commits.
+
+pub mod catalogue;
+pub mod ledger;
+pub mod stocktakes;
+pub mod warehouses;

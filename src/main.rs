@@ -29,8 +29,19 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Load a realistic demo district (units, people, accounts) into an empty database.
+    /// Load a realistic demo district (units, people, accounts, reserves) into an empty database.
     Demo,
+    /// Ledger controls.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Recompute every balance from the ledger and re-check every warehouse's hash chain; exits 1 on any difference.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -88,6 +99,9 @@ fn main() -> ExitCode {
                     },
             } => user_add(config, username, password, roles, person).await,
             Command::Demo => demo(config).await,
+            Command::Ledger {
+                command: LedgerCommand::Verify,
+            } => verify_ledger(config).await,
         }
     });
     match result {
@@ -166,11 +180,51 @@ async fn user_add(
 
 async fn demo(config: Config) -> anyhow::Result<()> {
     let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
-    let now = state.now();
+    let (now, tz) = (state.now(), state.config.timezone);
     let summary = state
-        .db(move |c| standby::org::demo::load(c, now))
+        .db(move |c| standby::demo::load(c, now, tz))
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message(standby::i18n::Lang::En)))?;
     eprintln!("{summary}");
     Ok(())
+}
+
+async fn verify_ledger(config: Config) -> anyhow::Result<()> {
+    let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
+    let started = std::time::Instant::now();
+    let report = state
+        .db(|c| {
+            let warehouses = standby::inventory::store::warehouses::all(c)?;
+            standby::inventory::service::verify::verify(c, &warehouses)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message(standby::i18n::Lang::En)))?;
+    eprintln!(
+        "checked {} warehouse(s), {} movement(s) in {:.2}s",
+        report.warehouses,
+        report.movements,
+        started.elapsed().as_secs_f64()
+    );
+    for b in &report.chain_breaks {
+        eprintln!(
+            "CHAIN   warehouse {} seq {} {}: {}",
+            b.warehouse_id, b.seq, b.voucher_no, b.problem
+        );
+    }
+    for d in &report.differences {
+        eprintln!(
+            "BALANCE warehouse {} batch {}: book {} but ledger {}",
+            d.warehouse_id, d.batch_id, d.book, d.ledger
+        );
+    }
+    if report.ok() {
+        eprintln!("the books match the ledger and every chain holds");
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{} chain break(s), {} balance difference(s)",
+            report.chain_breaks.len(),
+            report.differences.len()
+        )
+    }
 }

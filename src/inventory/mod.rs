@@ -2,6 +2,7 @@
 //! stocktakes and the account-matching dashboard.
 
 pub mod api;
+pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod service;

@@ -167,7 +167,61 @@ fn the_demo_district_loads_once_and_its_accounts_work() {
         "the keeper is scoped to 建设局"
     );
 
+    let reserves = app.get("/api/v1/warehouses", &admin).json();
+    assert_eq!(reserves.as_array().unwrap().len(), 2);
+    let main = &reserves[0];
+    assert_eq!(
+        main["countersignature_owed"], 1,
+        "the demo's emergency issue owes its signature: {main}"
+    );
+    assert!(
+        main["open_stocktake"].is_null() && reserves[1]["open_stocktake"].is_i64(),
+        "the street point is being counted"
+    );
+
     let again = run();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already loaded"));
+}
+
+#[test]
+fn ledger_verify_passes_on_clean_books_and_fails_on_tampering() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app();
+    let verify = || {
+        standby()
+            .env("STANDBY_DATABASE_URL", &app.database_url)
+            .env("STANDBY_DATA_DIR", &app.data_dir)
+            .args(["ledger", "verify"])
+            .output()
+            .unwrap()
+    };
+    let out = standby()
+        .env("STANDBY_DATABASE_URL", &app.database_url)
+        .env("STANDBY_DATA_DIR", &app.data_dir)
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ok = verify();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("the books match"));
+
+    let mut conn = app.state.pool.get().unwrap();
+    diesel::sql_query("UPDATE balances SET qty = qty + 1000 WHERE batch_id = (SELECT MIN(batch_id) FROM balances)").execute(&mut *conn).unwrap();
+    let bad = verify();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("BALANCE"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
 }

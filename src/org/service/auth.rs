@@ -238,3 +238,10 @@ pub fn prune_failures(
     let before = db_time(throttle.since(now));
     Ok(write_tx(conn, |c| store::prune_failures(c, before))?)
 }
+
+/// The acting account for a username (command line and demo loader acting as a named person).
+pub fn actor_by_username(conn: &mut DbConn, username: &str) -> ServiceResult<Actor> {
+    let account = store::find_account_by_username(conn, username)?
+        .ok_or_else(|| ServiceError::not_found("该账号", "Account"))?;
+    actor_of(conn, &account)
+}

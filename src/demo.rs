@@ -1,0 +1,13 @@
+//! `standby demo`: the demo district, its people and accounts, and its reserves.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::DbConn;
+use crate::error::ServiceResult;
+
+/// Loads the whole demo into a database that does not have it; returns what to print.
+pub fn load(conn: &mut DbConn, now: DateTime<Utc>, tz: chrono_tz::Tz) -> ServiceResult<String> {
+    let org = crate::org::demo::load(conn, now)?;
+    let reserves = crate::inventory::demo::load(conn, now, tz)?;
+    Ok(format!("{org}\n{reserves}"))
+}

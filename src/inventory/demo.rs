@@ -16,7 +16,19 @@ use crate::org::store::{self as org_store, PersonFilter};
 use crate::pagination::PageRequest;
 
 /// (code, name, spec, unit of measure, category, shelf life in days, unit price in yuan)
-const ITEMS: &[(&str, &str, &str, &str, &str, Option<i32>, &str)] = &[
+type ItemRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<i32>,
+    &'static str,
+);
+/// (item code, batch no, maker, produced days ago, expires in days (None: from shelf life), custodian)
+type BatchRow<'a> = (&'a str, &'a str, &'a str, Option<i64>, Option<i64>, i64);
+
+const ITEMS: &[ItemRow] = &[
     (
         "FX-SD-50",
         "防汛沙袋",
@@ -218,8 +230,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Service
     )?
     .warehouse;
 
-    // (item code, batch no, maker, production days ago, expiry in days (None: from shelf life), custodian)
-    let batches: &[(&str, &str, &str, Option<i64>, Option<i64>, i64)] = &[
+    let batches: &[BatchRow] = &[
         (
             "FX-SD-50",
             "SD-2025-汛前",

@@ -85,6 +85,7 @@ fn inventory_routes(cfg: &mut ServiceConfig) {
 fn page_routes(cfg: &mut web::ServiceConfig) {
     org::pages::routes(cfg);
     audit::pages::routes(cfg);
+    inventory::pages::routes(cfg);
 }
 
 /// The OpenAPI document for the API routes.

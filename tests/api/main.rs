@@ -14,6 +14,7 @@ mod cli;
 mod concurrency;
 mod helpers;
 mod inventory;
+mod inventory_pages;
 mod org;
 mod pages;
 mod permissions;

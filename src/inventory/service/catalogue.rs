@@ -188,3 +188,11 @@ pub fn update_batch(
         Ok(after)
     })
 }
+
+/// Labels of batches (all of them when `ids` is `None`).
+pub fn batch_labels(
+    conn: &mut DbConn,
+    ids: Option<&[i64]>,
+) -> ServiceResult<Vec<store::BatchLabel>> {
+    Ok(store::batch_labels(conn, ids)?)
+}

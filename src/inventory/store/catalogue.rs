@@ -238,3 +238,44 @@ pub fn update_batch(
         .returning(batches::all_columns)
         .get_result(conn)
 }
+
+/// What a person needs to recognise a batch on a voucher or count sheet.
+#[derive(Debug, Clone, Default, Queryable, Serialize)]
+pub struct BatchLabel {
+    pub batch_id: i64,
+    pub item_id: i64,
+    pub item_code: String,
+    pub item_name: String,
+    pub spec: String,
+    pub uom: String,
+    pub unit_price_fen: Option<i64>,
+    pub batch_no: String,
+    pub expiry_date: Option<NaiveDate>,
+}
+
+/// Labels of the given batches, or of every batch when `ids` is `None` (for pickers).
+pub fn batch_labels(conn: &mut DbConn, ids: Option<&[i64]>) -> QueryResult<Vec<BatchLabel>> {
+    let mut q = batches::table
+        .inner_join(items::table)
+        .into_boxed::<MultiBackend>();
+    if let Some(ids) = ids {
+        q = q.filter(batches::id.eq_any(ids.to_vec()));
+    }
+    q.order((
+        items::code.asc(),
+        batches::expiry_date.asc(),
+        batches::id.asc(),
+    ))
+    .select((
+        batches::id,
+        items::id,
+        items::code,
+        items::name,
+        items::spec,
+        items::uom,
+        items::unit_price_fen,
+        batches::batch_no,
+        batches::expiry_date,
+    ))
+    .load(conn)
+}

@@ -47,7 +47,7 @@ fn api_routes(cfg: &mut ServiceConfig) {
 
 /// The reserves API.
 fn inventory_routes(cfg: &mut ServiceConfig) {
-    use inventory::api::{catalogue, movements, stocktakes, warehouses};
+    use inventory::api::{catalogue, movements, sheets, stocktakes, warehouses};
     cfg.service(catalogue::categories)
         .service(catalogue::add_category)
         .service(catalogue::items)
@@ -78,7 +78,10 @@ fn inventory_routes(cfg: &mut ServiceConfig) {
         .service(stocktakes::recount)
         .service(stocktakes::explain)
         .service(stocktakes::approve)
-        .service(stocktakes::cancel);
+        .service(stocktakes::cancel)
+        .service(sheets::warehouse_export)
+        .service(sheets::stocktake_export)
+        .service(sheets::import_file);
 }
 
 /// Every HTML page.
@@ -267,6 +270,7 @@ pub fn server(state: AppState, key: Key, listener: TcpListener) -> std::io::Resu
                     .app_data(json)
                     .app_data(query)
                     .app_data(path)
+                    .app_data(web::PayloadConfig::new(inventory::sheets::MAX_UPLOAD))
                     .configure(api_routes)
                     .route("/openapi.json", web::get().to(openapi::spec_json))
                     .default_service(web::to(api_not_found)),

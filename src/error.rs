@@ -34,6 +34,10 @@ pub enum ServiceError {
         /// Why.
         message: Text,
     },
+    /// Rows of an uploaded file break rules; nothing was written. Each entry: row (1-based, as in the
+    /// spreadsheet), column header, message.
+    #[error("{} invalid row(s)", .0.len())]
+    InvalidRows(Vec<(usize, String, Text)>),
     /// The change conflicts with existing data (a duplicate, a state that forbids it).
     #[error("conflict: {0:?}")]
     Conflict(Text),
@@ -80,6 +84,7 @@ impl ServiceError {
             ServiceError::CsrfRejected => "csrf_rejected",
             ServiceError::NotFound(_) => "not_found",
             ServiceError::Invalid { .. } => "invalid_value",
+            ServiceError::InvalidRows(_) => "invalid_rows",
             ServiceError::Conflict(_) => "conflict",
             ServiceError::Busy => "busy",
             ServiceError::Internal(_) => "internal",
@@ -116,6 +121,10 @@ impl ServiceError {
                 Lang::En => format!("{} not found", what.en),
             },
             ServiceError::Invalid { message, .. } => message.get(lang).to_string(),
+            ServiceError::InvalidRows(rows) => match lang {
+                Lang::Zh => format!("文件中有 {} 处错误，未写入任何数据", rows.len()),
+                Lang::En => format!("The file has {} error(s); nothing was written", rows.len()),
+            },
             ServiceError::Conflict(message) => message.get(lang).to_string(),
             ServiceError::Busy => text("系统繁忙，请稍后重试", "The system is busy; please retry"),
             ServiceError::Internal(_) => text("系统内部错误", "Internal error"),

@@ -207,6 +207,15 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("recount", "复盘", "Recount"),
     ("explain", "差异说明", "Explained"),
     ("add_line", "增加盘点行", "Line added"),
+    ("inv.import_done", "导入完成", "Import done"),
+    ("inv.rows", "行", "rows"),
+    ("inv.items_created", "新增物资", "new items"),
+    ("inv.batches_created", "新增批次", "new batches"),
+    ("inv.opening_vouchers", "期初建账凭证（待复核）", "Opening vouchers (awaiting countersignature)"),
+    ("inv.row", "行号", "Row"),
+    ("inv.column", "列", "Column"),
+    ("inv.problem", "问题", "Problem"),
+    ("import", "导入", "Imported"),
 ];
 
 /// The string for `key` in `lang`, or a visible `?` when missing (a gap, not a crash).

@@ -6,4 +6,5 @@ pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod service;
+pub mod sheets;
 pub mod store;

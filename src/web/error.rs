@@ -15,7 +15,9 @@ pub fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         ServiceError::Forbidden | ServiceError::CsrfRejected => StatusCode::FORBIDDEN,
         ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
-        ServiceError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::Invalid { .. } | ServiceError::InvalidRows(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         ServiceError::Conflict(_) => StatusCode::CONFLICT,
         ServiceError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -44,6 +46,18 @@ pub struct ErrorDetail {
     /// The request field at fault, for `invalid_value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every bad cell of an uploaded file, for `invalid_rows`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowErrorOut>,
+}
+
+/// One bad cell of an uploaded file.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RowErrorOut {
+    /// Row number as the spreadsheet shows it (the header is row 1).
+    pub row: usize,
+    pub column: String,
+    pub message: String,
 }
 
 /// A JSON API error, in the caller's language.
@@ -84,6 +98,7 @@ pub fn json_error(
             code: code.into(),
             message,
             field: field.map(str::to_string),
+            rows: Vec::new(),
         },
     })
 }
@@ -99,12 +114,31 @@ impl ResponseError for ApiError {
             ServiceError::Invalid { field, .. } => Some(*field),
             _ => None,
         };
-        let mut resp = json_error(
-            self.status_code(),
-            self.error.code(),
-            self.error.message(self.lang),
-            field,
-        );
+        let mut resp = match &self.error {
+            ServiceError::InvalidRows(rows) => {
+                HttpResponse::build(self.status_code()).json(ErrorBody {
+                    error: ErrorDetail {
+                        code: self.error.code().into(),
+                        message: self.error.message(self.lang),
+                        field: None,
+                        rows: rows
+                            .iter()
+                            .map(|(row, column, m)| RowErrorOut {
+                                row: *row,
+                                column: column.clone(),
+                                message: m.get(self.lang).to_string(),
+                            })
+                            .collect(),
+                    },
+                })
+            }
+            _ => json_error(
+                self.status_code(),
+                self.error.code(),
+                self.error.message(self.lang),
+                field,
+            ),
+        };
         if let ServiceError::TooManyAttempts { retry_after_secs } = self.error {
             if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);

@@ -442,6 +442,20 @@ impl Browser<'_> {
         r
     }
 
+    /// Posts a multipart body (file uploads).
+    pub fn post_multipart(&mut self, path: &str, boundary: &str, body: &[u8]) -> Resp {
+        let r = read(
+            self.app
+                .agent
+                .post(&self.app.url(path))
+                .header("Cookie", &self.cookie_header())
+                .content_type(&format!("multipart/form-data; boundary={boundary}"))
+                .send(body),
+        );
+        self.absorb(&r);
+        r
+    }
+
     /// Opens the sign-in page and signs in; returns the answer to the form.
     pub fn sign_in(&mut self, username: &str, password: &str) -> Resp {
         self.get("/login");

@@ -15,6 +15,7 @@ mod concurrency;
 mod helpers;
 mod inventory;
 mod inventory_pages;
+mod inventory_sheets;
 mod org;
 mod pages;
 mod permissions;

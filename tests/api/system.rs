@@ -68,6 +68,9 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/stocktake-lines/{id}/counts", vec!["post"]),
         ("/api/v1/stocktake-lines/{id}/recount", vec!["post"]),
         ("/api/v1/stocktake-lines/{id}/reason", vec!["put"]),
+        ("/api/v1/warehouses/{id}/export", vec!["get"]),
+        ("/api/v1/stocktakes/{id}/export", vec!["get"]),
+        ("/api/v1/imports", vec!["post"]),
     ];
     let paths = spec["paths"].as_object().unwrap();
     assert_eq!(

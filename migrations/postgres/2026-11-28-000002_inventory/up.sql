@@ -84,7 +84,7 @@ CREATE TABLE movements (
     warehouse_id BIGINT NOT NULL REFERENCES warehouses (id),
     unit_id BIGINT NOT NULL REFERENCES units (id),
     kind TEXT NOT NULL CHECK (kind IN ('purchase', 'donation', 'transfer_in', 'return', 'use', 'transfer_out', 'loan',
-                                       'rotation', 'write_off', 'count_gain', 'count_loss', 'reversal')),
+                                       'rotation', 'write_off', 'count_gain', 'count_loss', 'reversal', 'opening')),
     voucher_no TEXT NOT NULL,
     reason TEXT NOT NULL DEFAULT '',
     state TEXT NOT NULL CHECK (state IN ('pending', 'posted', 'rejected')),

@@ -24,6 +24,7 @@ text_enum!(
         CountGain = "count_gain", "盘盈", "Stocktake gain";
         CountLoss = "count_loss", "盘亏", "Stocktake loss";
         Reversal = "reversal", "冲销", "Reversal";
+        Opening = "opening", "期初建账", "Opening balance";
     }
 );
 
@@ -45,7 +46,7 @@ impl MovementKind {
     pub fn direction(self) -> Direction {
         use MovementKind::*;
         match self {
-            Purchase | Donation | TransferIn | Return | CountGain => Direction::In,
+            Purchase | Donation | TransferIn | Return | CountGain | Opening => Direction::In,
             Use | TransferOut | Loan | WriteOff | CountLoss => Direction::Out,
             Rotation => Direction::Both,
             Reversal => Direction::Mirror,
@@ -59,6 +60,7 @@ impl MovementKind {
             (MovementKind::WriteOff, _) => "BF",
             (MovementKind::CountGain | MovementKind::CountLoss, _) => "PD",
             (MovementKind::Reversal, _) => "CX",
+            (MovementKind::Opening, _) => "QC",
             (_, Direction::In) => "RK",
             _ => "CK",
         }
@@ -72,6 +74,7 @@ impl MovementKind {
                 | MovementKind::CountGain
                 | MovementKind::CountLoss
                 | MovementKind::Reversal
+                | MovementKind::Opening
         )
     }
 

@@ -2,12 +2,14 @@
 
 mod access;
 mod catalogue;
+mod import;
 mod ledger;
 mod quantity;
 mod stocktake;
 
 pub use access::*;
 pub use catalogue::*;
+pub use import::*;
 pub use ledger::*;
 pub use quantity::*;
 pub use stocktake::*;

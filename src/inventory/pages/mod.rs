@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod movements;
+mod sheets;
 mod stocktakes;
 mod warehouses;
 
@@ -22,6 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     movements::routes(cfg);
     stocktakes::routes(cfg);
     catalogue::routes(cfg);
+    sheets::routes(cfg);
 }
 
 /// "item code name spec" and "batch no (expiry)" for each batch.

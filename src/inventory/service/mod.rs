@@ -2,6 +2,8 @@
 
 pub mod catalogue;
 pub mod dashboard;
+pub mod export;
+pub mod import;
 pub mod ledger;
 pub mod stocktakes;
 pub mod verify;

@@ -403,3 +403,46 @@ pub fn book(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Vec<(i64, i64)>
         .select((balances::batch_id, balances::qty))
         .load(conn)
 }
+
+/// Every movement of a warehouse in voucher order, with its lines (for the ledger export).
+pub fn movements_with_lines(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+) -> QueryResult<Vec<(Movement, Vec<Line>)>> {
+    let all: Vec<Movement> = movements::table
+        .filter(movements::warehouse_id.eq(warehouse_id))
+        .order(movements::id.asc())
+        .select(Movement::as_select())
+        .load(conn)?;
+    let ids: Vec<i64> = all.iter().map(|m| m.id).collect();
+    let mut lines: Vec<(i64, i64, i64, i64)> = Vec::new();
+    for chunk in ids.chunks(500) {
+        lines.extend(
+            movement_lines::table
+                .filter(movement_lines::movement_id.eq_any(chunk))
+                .order(movement_lines::id.asc())
+                .select((
+                    movement_lines::movement_id,
+                    movement_lines::item_id,
+                    movement_lines::batch_id,
+                    movement_lines::qty,
+                ))
+                .load::<(i64, i64, i64, i64)>(conn)?,
+        );
+    }
+    Ok(all
+        .into_iter()
+        .map(|m| {
+            let mine = lines
+                .iter()
+                .filter(|l| l.0 == m.id)
+                .map(|&(_, item_id, batch_id, q)| Line {
+                    item_id,
+                    batch_id,
+                    qty: Quantity::from_milli(q),
+                })
+                .collect();
+            (m, mine)
+        })
+        .collect())
+}

@@ -1,0 +1,390 @@
+//! Reading an import sheet (catalogue and opening balances): columns found by header name (Chinese or
+//! English), every cell checked, every error reported by row and column. Pure: it sees a grid of text.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::catalogue::{BatchInput, ItemInput, Ownership};
+use super::quantity::Quantity;
+use crate::error::ServiceError;
+use crate::i18n::Text;
+
+/// A column of the import sheet: field, the headers it may carry, whether required.
+const COLUMNS: &[(&str, &[&str], bool)] = &[
+    ("code", &["物资编码", "编码", "code"], true),
+    ("name", &["品名", "名称", "物资名称", "name"], true),
+    ("spec", &["规格型号", "规格", "spec"], false),
+    ("uom", &["计量单位", "单位", "uom"], true),
+    (
+        "category_code",
+        &["分类代码", "分类", "category_code", "category"],
+        true,
+    ),
+    (
+        "shelf_life_days",
+        &["保质期天数", "保质期（天）", "保质期", "shelf_life_days"],
+        false,
+    ),
+    ("unit_price", &["单价", "单价（元）", "unit_price"], false),
+    ("batch_no", &["批号", "批次", "批次号", "batch_no"], false),
+    ("maker", &["厂商", "厂商/产地", "产地", "maker"], false),
+    ("production_date", &["生产日期", "production_date"], false),
+    ("expiry_date", &["有效期至", "有效期", "expiry_date"], false),
+    ("ownership", &["权属", "ownership"], false),
+    ("warehouse", &["储备库", "储备点", "warehouse"], false),
+    (
+        "qty",
+        &["期初数量", "数量", "期初库存", "opening_qty", "qty"],
+        false,
+    ),
+];
+
+/// One valid row.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    /// Row number as the spreadsheet shows it.
+    pub row: usize,
+    pub item: ItemInput,
+    pub batch: Option<BatchInput>,
+    /// Warehouse name and opening quantity.
+    pub opening: Option<(String, Quantity)>,
+}
+
+/// A bad cell: row, column header as written in the file, message.
+pub type RowError = (usize, String, Text);
+
+fn parse_date(v: &str) -> Option<NaiveDate> {
+    let v = v.trim().replace(['/', '.'], "-");
+    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(&v, "%Y%m%d").ok())
+}
+
+fn ownership_code(v: &str) -> String {
+    let v = v.trim();
+    Ownership::ALL
+        .iter()
+        .find(|o| {
+            o.label(crate::i18n::Lang::Zh) == v
+                || o.label(crate::i18n::Lang::En).eq_ignore_ascii_case(v)
+        })
+        .map_or_else(
+            || {
+                if v.is_empty() {
+                    "government".to_string()
+                } else {
+                    v.to_string()
+                }
+            },
+            |o| o.code().to_string(),
+        )
+}
+
+/// Parses the grid (first row: headers). Returns every valid row, or every error found.
+pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>> {
+    let Some(header) = grid.first() else {
+        return Err(vec![(
+            1,
+            String::new(),
+            Text::new("文件是空的", "The file is empty"),
+        )]);
+    };
+    let mut at: HashMap<&str, (usize, String)> = HashMap::new();
+    let mut errors: Vec<RowError> = Vec::new();
+    for (field, names, required) in COLUMNS {
+        match header.iter().position(|h| {
+            names.iter().any(|n| {
+                h.trim()
+                    .trim_start_matches('\u{feff}')
+                    .eq_ignore_ascii_case(n)
+            })
+        }) {
+            Some(i) => {
+                at.insert(field, (i, header[i].trim().to_string()));
+            }
+            None if *required => errors.push((
+                1,
+                names[0].to_string(),
+                Text::new(
+                    format!("缺少“{}”列", names[0]),
+                    format!("Column “{}” is missing", names[0]),
+                ),
+            )),
+            None => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut rows = Vec::new();
+    let mut seen_items: HashMap<String, (usize, String, String)> = HashMap::new();
+    for (i, cells) in grid.iter().enumerate().skip(1) {
+        let row = i + 1;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |f: &str| {
+            at.get(f)
+                .and_then(|(i, _)| cells.get(*i))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let column = |f: &str| {
+            at.get(f)
+                .map(|(_, h)| h.clone())
+                .unwrap_or_else(|| f.to_string())
+        };
+        let mut fail = |field: &str, e: ServiceError| {
+            let (col, msg) = match e {
+                ServiceError::Invalid { field: f, message } => (column(f), message),
+                other => (
+                    column(field),
+                    Text::new(
+                        other.message(crate::i18n::Lang::Zh),
+                        other.message(crate::i18n::Lang::En),
+                    ),
+                ),
+            };
+            errors.push((row, col, msg));
+        };
+        let shelf = match cell("shelf_life_days").as_str() {
+            "" => None,
+            v => match v.trim_end_matches(".0").parse::<i32>() {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    fail(
+                        "shelf_life_days",
+                        ServiceError::invalid(
+                            "shelf_life_days",
+                            "保质期须为天数",
+                            "Shelf life is a number of days",
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        let price = Some(cell("unit_price")).filter(|p| !p.is_empty());
+        let item = match ItemInput::parse(
+            &cell("code"),
+            &cell("name"),
+            &cell("spec"),
+            &cell("uom"),
+            &cell("category_code"),
+            shelf,
+            shelf.is_some(),
+            price.as_deref(),
+        ) {
+            Ok(item) => item,
+            Err(e) => {
+                fail("code", e);
+                continue;
+            }
+        };
+        match seen_items.get(&item.code) {
+            Some((first, name, uom)) if *name != item.name || *uom != item.uom => {
+                fail(
+                    "name",
+                    ServiceError::Invalid {
+                        field: "name",
+                        message: Text::new(
+                            format!("与第 {first} 行同一编码的品名或计量单位不一致"),
+                            format!("Name or unit differs from row {first} with the same code"),
+                        ),
+                    },
+                );
+                continue;
+            }
+            Some(_) => {}
+            None => {
+                seen_items.insert(
+                    item.code.clone(),
+                    (row, item.name.clone(), item.uom.clone()),
+                );
+            }
+        }
+        let mut dates = [None, None];
+        for (slot, field) in ["production_date", "expiry_date"].iter().enumerate() {
+            let v = cell(field);
+            if !v.is_empty() {
+                match parse_date(&v) {
+                    Some(d) => dates[slot] = Some(d),
+                    None => fail(
+                        field,
+                        ServiceError::invalid(
+                            if slot == 0 {
+                                "production_date"
+                            } else {
+                                "expiry_date"
+                            },
+                            "日期格式应为 年-月-日",
+                            "A date is year-month-day",
+                        ),
+                    ),
+                }
+            }
+        }
+        let batch_no = cell("batch_no");
+        let batch = if batch_no.is_empty() {
+            None
+        } else {
+            match BatchInput::parse(
+                &batch_no,
+                &cell("maker"),
+                dates[0],
+                dates[1],
+                &ownership_code(&cell("ownership")),
+                None,
+            )
+            .and_then(|b| b.for_item(item.shelf_life_days, item.track_expiry))
+            {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    fail("batch_no", e);
+                    continue;
+                }
+            }
+        };
+        let (warehouse, qty) = (cell("warehouse"), cell("qty"));
+        let opening = match (warehouse.is_empty(), qty.is_empty()) {
+            (true, true) => None,
+            (false, false) if batch.is_some() => match Quantity::parse_positive("qty", &qty) {
+                Ok(q) => Some((warehouse, q)),
+                Err(e) => {
+                    fail("qty", e);
+                    continue;
+                }
+            },
+            (false, false) => {
+                fail(
+                    "batch_no",
+                    ServiceError::invalid(
+                        "batch_no",
+                        "填写期初数量时须填写批号",
+                        "An opening quantity needs a batch number",
+                    ),
+                );
+                continue;
+            }
+            _ => {
+                fail(
+                    "qty",
+                    ServiceError::invalid(
+                        "qty",
+                        "储备库与期初数量须同时填写",
+                        "Warehouse and opening quantity go together",
+                    ),
+                );
+                continue;
+            }
+        };
+        rows.push(ImportRow {
+            row,
+            item,
+            batch,
+            opening,
+        });
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn columns_are_found_by_name_in_either_language_and_order() {
+        let g = grid(&[
+            &[
+                "品名",
+                "物资编码",
+                "计量单位",
+                "分类代码",
+                "批号",
+                "有效期至",
+                "权属",
+                "储备库",
+                "期初数量",
+            ],
+            &[
+                "救生衣",
+                "LJ-01",
+                "件",
+                "2",
+                "B1",
+                "2030/1/1",
+                "政府储备",
+                "一号库",
+                "12.5",
+            ],
+        ]);
+        let rows = parse_sheet(&g).unwrap();
+        assert_eq!(rows[0].item.code, "LJ-01");
+        assert_eq!(
+            rows[0].batch.as_ref().unwrap().expiry_date,
+            NaiveDate::from_ymd_opt(2030, 1, 1)
+        );
+        assert_eq!(
+            rows[0].opening,
+            Some(("一号库".into(), Quantity::from_milli(12_500)))
+        );
+        let en = grid(&[
+            &["code", "name", "uom", "category_code"],
+            &["X1", "Tent", "pcs", "1"],
+        ]);
+        assert_eq!(parse_sheet(&en).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported_with_its_row_and_column() {
+        let g = grid(&[
+            &[
+                "物资编码",
+                "品名",
+                "计量单位",
+                "分类代码",
+                "批号",
+                "储备库",
+                "期初数量",
+            ],
+            &["A1", "沙袋", "条", "9", "", "", ""],
+            &["A2", "水泵", "台", "2", "", "一号库", "3"],
+            &["A3", "帐篷", "顶", "1", "B3", "一号库", "-1"],
+            &["A4", "", "顶", "1", "", "", ""],
+        ]);
+        let errors = parse_sheet(&g).unwrap_err();
+        let at: Vec<(usize, &str)> = errors.iter().map(|(r, c, _)| (*r, c.as_str())).collect();
+        assert_eq!(
+            at,
+            vec![(2, "分类代码"), (3, "批号"), (4, "期初数量"), (5, "品名")]
+        );
+    }
+
+    #[test]
+    fn a_missing_required_column_is_named() {
+        let errors = parse_sheet(&grid(&[&["物资编码", "品名"]])).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert!(errors[0].2.zh.contains("计量单位"));
+    }
+
+    #[test]
+    fn the_same_code_must_mean_the_same_item() {
+        let g = grid(&[
+            &["物资编码", "品名", "计量单位", "分类代码"],
+            &["A1", "沙袋", "条", "3"],
+            &["A1", "沙包", "条", "3"],
+        ]);
+        assert_eq!(parse_sheet(&g).unwrap_err()[0].0, 3);
+    }
+}

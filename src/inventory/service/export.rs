@@ -1,0 +1,249 @@
+//! Tables for export: a warehouse's balances, its ledger, a stocktake's results.
+
+use std::collections::HashMap;
+
+use super::{stocktakes, warehouse_for};
+use crate::db::DbConn;
+use crate::error::ServiceResult;
+use crate::i18n::Lang;
+use crate::inventory::model::{
+    MovementKind, MovementState, Ownership, Quantity, StockAction, VarianceReason,
+};
+use crate::inventory::sheets::{Cell, Table};
+use crate::inventory::store::catalogue::{self as cat_store, BatchLabel};
+use crate::inventory::store::ledger as ledger_store;
+use crate::org::model::Actor;
+
+fn headers(lang: Lang, zh: &[&str], en: &[&str]) -> Vec<String> {
+    match lang {
+        Lang::Zh => zh.iter().map(|s| s.to_string()).collect(),
+        Lang::En => en.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn labels_of(conn: &mut DbConn, ids: &[i64]) -> ServiceResult<HashMap<i64, BatchLabel>> {
+    Ok(cat_store::batch_labels(conn, Some(ids))?
+        .into_iter()
+        .map(|b| (b.batch_id, b))
+        .collect())
+}
+
+/// A warehouse's balances by item and batch, with value.
+pub fn stock_table(
+    conn: &mut DbConn,
+    actor: &Actor,
+    warehouse_id: i64,
+    lang: Lang,
+) -> ServiceResult<Table> {
+    let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
+    let rows = ledger_store::stock(conn, warehouse_id, None, None)?;
+    Ok(Table {
+        sheet: lang.t("inv.qty").to_string(),
+        headers: headers(
+            lang,
+            &[
+                "储备库",
+                "物资编码",
+                "品名",
+                "规格型号",
+                "计量单位",
+                "批号",
+                "有效期至",
+                "权属",
+                "数量",
+                "单价（元）",
+                "金额（元）",
+            ],
+            &[
+                "Warehouse",
+                "Code",
+                "Name",
+                "Specification",
+                "Unit",
+                "Batch",
+                "Expires",
+                "Ownership",
+                "Quantity",
+                "Unit price",
+                "Value",
+            ],
+        ),
+        rows: rows
+            .into_iter()
+            .map(|s| {
+                let q = Quantity::from_milli(s.qty);
+                let price = s.unit_price_fen.unwrap_or(0);
+                vec![
+                    Cell::Text(w.name.clone()),
+                    Cell::Text(s.item_code),
+                    Cell::Text(s.item_name),
+                    Cell::Text(s.spec),
+                    Cell::Text(s.uom),
+                    Cell::Text(s.batch_no),
+                    Cell::Date(s.expiry_date),
+                    Cell::Text(
+                        Ownership::parse(&s.ownership)
+                            .map_or(s.ownership.clone(), |o| o.label(lang).to_string()),
+                    ),
+                    Cell::Qty(q),
+                    Cell::Money(price),
+                    Cell::Money(q.value_fen(price)),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// A warehouse's ledger: every voucher line, in voucher order.
+pub fn ledger_table(
+    conn: &mut DbConn,
+    actor: &Actor,
+    warehouse_id: i64,
+    lang: Lang,
+    tz: chrono_tz::Tz,
+) -> ServiceResult<Table> {
+    warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
+    let all = ledger_store::movements_with_lines(conn, warehouse_id)?;
+    let ids: Vec<i64> = all
+        .iter()
+        .flat_map(|(_, ls)| ls.iter().map(|l| l.batch_id))
+        .collect();
+    let names = labels_of(conn, &ids)?;
+    let time = |t: chrono::NaiveDateTime| {
+        t.and_utc()
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let mut rows = Vec::new();
+    for (m, lines) in all {
+        for l in lines {
+            let b = names.get(&l.batch_id).cloned().unwrap_or_default();
+            rows.push(vec![
+                Cell::Text(m.voucher_no.clone()),
+                Cell::Text(
+                    MovementKind::parse(&m.kind)
+                        .map_or(m.kind.clone(), |k| k.label(lang).to_string()),
+                ),
+                Cell::Text(
+                    MovementState::parse(&m.state)
+                        .map_or(m.state.clone(), |s| s.label(lang).to_string()),
+                ),
+                Cell::Text(time(m.created_at)),
+                Cell::Text(m.posted_at.map(time).unwrap_or_default()),
+                Cell::Text(b.item_code),
+                Cell::Text(b.item_name),
+                Cell::Text(b.batch_no),
+                Cell::Qty(l.qty),
+                Cell::Text(b.uom),
+                Cell::Text(m.reason.clone()),
+                Cell::Text(m.hash.clone().unwrap_or_default()),
+            ]);
+        }
+    }
+    Ok(Table {
+        sheet: lang.t("inv.ledger").to_string(),
+        headers: headers(
+            lang,
+            &[
+                "凭证号",
+                "业务类型",
+                "状态",
+                "登记时间",
+                "过账时间",
+                "物资编码",
+                "品名",
+                "批号",
+                "数量",
+                "计量单位",
+                "事由",
+                "台账链哈希",
+            ],
+            &[
+                "Voucher",
+                "Kind",
+                "State",
+                "Recorded",
+                "Posted",
+                "Code",
+                "Name",
+                "Batch",
+                "Quantity",
+                "Unit",
+                "Reason",
+                "Chain hash",
+            ],
+        ),
+        rows,
+    })
+}
+
+/// A stocktake's results: book, counted, difference, value, reason per batch.
+pub fn stocktake_table(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    lang: Lang,
+) -> ServiceResult<Table> {
+    let view = stocktakes::get(conn, actor, id)?;
+    let ids: Vec<i64> = view.lines.iter().map(|l| l.batch_id).collect();
+    let names = labels_of(conn, &ids)?;
+    let qty = |q: Option<Quantity>| q.map_or(Cell::Text(String::new()), Cell::Qty);
+    Ok(Table {
+        sheet: lang.t("inv.stocktake").to_string(),
+        headers: headers(
+            lang,
+            &[
+                "物资编码",
+                "品名",
+                "规格型号",
+                "批号",
+                "账面数",
+                "实盘数",
+                "差异",
+                "差异金额（元）",
+                "原因",
+                "说明",
+            ],
+            &[
+                "Code",
+                "Name",
+                "Specification",
+                "Batch",
+                "Book",
+                "Counted",
+                "Difference",
+                "Value",
+                "Reason",
+                "Note",
+            ],
+        ),
+        rows: view
+            .lines
+            .iter()
+            .map(|l| {
+                let b = names.get(&l.batch_id).cloned().unwrap_or_default();
+                vec![
+                    Cell::Text(b.item_code),
+                    Cell::Text(b.item_name),
+                    Cell::Text(b.spec),
+                    Cell::Text(b.batch_no),
+                    qty(l.book),
+                    qty(l.counted),
+                    qty(l.variance),
+                    l.variance.map_or(Cell::Text(String::new()), |v| {
+                        Cell::Money(v.value_fen(b.unit_price_fen.unwrap_or(0)))
+                    }),
+                    Cell::Text(
+                        l.reason
+                            .as_deref()
+                            .and_then(|r| VarianceReason::parse(r).ok())
+                            .map(|r| r.label(lang).to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Cell::Text(l.note.clone()),
+                ]
+            })
+            .collect(),
+    })
+}

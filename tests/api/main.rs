@@ -16,6 +16,7 @@ mod helpers;
 mod inventory;
 mod inventory_pages;
 mod inventory_sheets;
+mod ledger_props;
 mod org;
 mod pages;
 mod permissions;

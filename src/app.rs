@@ -64,6 +64,7 @@ fn inventory_routes(cfg: &mut ServiceConfig) {
         .service(warehouses::stock)
         .service(warehouses::suggest)
         .service(warehouses::verify_ledger)
+        .service(warehouses::set_bin)
         .service(movements::list)
         .service(movements::get)
         .service(movements::create)

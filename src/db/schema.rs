@@ -112,6 +112,8 @@ diesel::table! {
         category_code -> Text,
         shelf_life_days -> Nullable<Integer>,
         track_expiry -> Bool,
+        track_batches -> Bool,
+        track_serial -> Bool,
         unit_price_fen -> Nullable<BigInt>,
         active -> Bool,
         created_at -> Timestamp,
@@ -205,6 +207,7 @@ diesel::table! {
         batch_id -> BigInt,
         item_id -> BigInt,
         qty -> BigInt,
+        bin -> Text,
     }
 }
 
@@ -237,6 +240,7 @@ diesel::table! {
         item_id -> BigInt,
         batch_id -> BigInt,
         book_qty -> BigInt,
+        bin -> Text,
         recount_requested -> Bool,
         reason -> Nullable<Text>,
         note -> Text,

@@ -216,6 +216,10 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.column", "列", "Column"),
     ("inv.problem", "问题", "Problem"),
     ("import", "导入", "Imported"),
+    ("inv.bin", "库位", "Bin"),
+    ("inv.item_group", "物资分类（代码前缀）", "Item group (category prefix)"),
+    ("inv.track_batches", "按批次管理", "Tracked by batch"),
+    ("inv.track_serial", "按序列号管理（每个序列号 1 件）", "Tracked by serial number (one unit each)"),
 ];
 
 /// The string for `key` in `lang`, or a visible `?` when missing (a gap, not a crash).

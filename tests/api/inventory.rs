@@ -1135,3 +1135,148 @@ fn a_rotation_swaps_an_old_batch_for_a_new_one_in_one_voucher() {
     assert_eq!(on_hand(&app, &r.keeper, r.warehouse, r.jacket_batch), 0);
     assert_eq!(on_hand(&app, &r.keeper, r.warehouse, new_batch), 20_000);
 }
+
+#[test]
+fn a_serial_numbered_pump_moves_one_unit_and_is_received_once() {
+    let app = spawn_app();
+    let r = reserve(&app);
+    let pump = app.post("/api/v1/items", &r.keeper, json!({"code": "FX-SB-200", "name": "抽水泵", "uom": "台", "category_code": "2", "track_serial": true}));
+    assert_eq!(pump.status, 201, "{}", pump.text);
+    let pump = pump.json()["id"].as_i64().unwrap();
+    let sn = app
+        .post(
+            &format!("/api/v1/items/{pump}/batches"),
+            &r.keeper,
+            json!({"batch_no": "SN-2023-0007", "ownership": "government"}),
+        )
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let two = movement(
+        &app,
+        &r.keeper,
+        r.warehouse,
+        "purchase",
+        json!([{"batch_id": sn, "qty": "2"}]),
+        json!({}),
+    );
+    assert_eq!(two.status, 422, "one unit per serial number: {}", two.text);
+    receive(&app, &r, sn, "1");
+    let again = movement(
+        &app,
+        &r.keeper,
+        r.warehouse,
+        "purchase",
+        json!([{"batch_id": sn, "qty": "1"}]),
+        json!({}),
+    );
+    assert_eq!(again.status, 201, "recording waits for the signature");
+    let id = again.json()["id"].as_i64().unwrap();
+    let posted = app.api(
+        "POST",
+        &format!("/api/v1/movements/{id}/countersign"),
+        Some(&r.keeper2),
+        None,
+    );
+    assert_eq!(
+        posted.status, 409,
+        "the same serial number cannot be in stock twice: {}",
+        posted.text
+    );
+    assert_eq!(on_hand(&app, &r.keeper, r.warehouse, sn), 1000);
+    let bad = app.post("/api/v1/items", &r.keeper, json!({"code": "X", "name": "x", "uom": "台", "category_code": "2", "track_serial": true, "track_batches": false}));
+    assert_eq!(bad.status, 422);
+}
+
+#[test]
+fn an_item_not_tracked_by_batch_has_one_standing_batch() {
+    let app = spawn_app();
+    let r = reserve(&app);
+    let sand = app.post("/api/v1/items", &r.keeper, json!({"code": "GC-SS-01", "name": "砂石料", "uom": "吨", "category_code": "3", "track_batches": false}));
+    assert_eq!(sand.status, 201, "{}", sand.text);
+    let id = sand.json()["id"].as_i64().unwrap();
+    let batches = app
+        .get(&format!("/api/v1/items/{id}/batches"), &r.keeper)
+        .json();
+    assert_eq!(batches.as_array().unwrap().len(), 1);
+    assert_eq!(batches[0]["batch_no"], "不分批");
+    receive(&app, &r, batches[0]["id"].as_i64().unwrap(), "85.25");
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/items/{id}/batches"),
+            &r.keeper,
+            json!({"batch_no": "B2", "ownership": "government"})
+        )
+        .status,
+        409
+    );
+}
+
+#[test]
+fn bins_locate_stock_and_split_the_count_sheet() {
+    let app = spawn_app();
+    let r = reserve(&app);
+    receive(&app, &r, r.sandbag_batch, "10");
+    receive(&app, &r, r.jacket_batch, "10");
+    let put = |batch: i64, bin: &str| {
+        app.api(
+            "PUT",
+            &format!("/api/v1/warehouses/{}/stock/{batch}/bin", r.warehouse),
+            Some(&r.keeper),
+            Some(json!({"bin": bin})),
+        )
+        .status
+    };
+    assert_eq!(put(r.sandbag_batch, "A-01"), 204);
+    assert_eq!(put(r.jacket_batch, "B-02"), 204);
+    assert_eq!(put(9999, "A-01"), 404, "no stock of that batch here");
+    assert_eq!(
+        app.api(
+            "PUT",
+            &format!(
+                "/api/v1/warehouses/{}/stock/{}/bin",
+                r.warehouse, r.sandbag_batch
+            ),
+            Some(&r.other_keeper),
+            Some(json!({"bin": "X"}))
+        )
+        .status,
+        403
+    );
+    let stock = app
+        .get(
+            &format!("/api/v1/warehouses/{}/stock", r.warehouse),
+            &r.keeper,
+        )
+        .json();
+    assert!(stock.as_array().unwrap().iter().any(|s| s["bin"] == "A-01"));
+    let st = app
+        .post(
+            &format!("/api/v1/warehouses/{}/stocktakes", r.warehouse),
+            &r.keeper,
+            json!({}),
+        )
+        .json();
+    let bins: Vec<&str> = st["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["bin"].as_str().unwrap())
+        .collect();
+    assert_eq!(bins, vec!["A-01", "B-02"], "the sheet follows the layout");
+    let mut b = app.browser();
+    b.sign_in("keeper1", crate::helpers::PASSWORD);
+    let part = b.get(&format!("/reserves/stocktakes/{}?bin=A-01", st["id"]));
+    assert!(
+        part.text.contains("防汛沙袋") && !part.text.contains("救生衣 "),
+        "only bin A-01"
+    );
+    let group = b.get(&format!(
+        "/reserves/stocktakes/{}/print?category=2",
+        st["id"]
+    ));
+    assert!(
+        group.text.contains("救生衣") && !group.text.contains("防汛沙袋"),
+        "only item group 2"
+    );
+}

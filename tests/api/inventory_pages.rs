@@ -188,6 +188,7 @@ fn items_and_batches_are_added_on_the_catalogue_pages() {
             ("category_code", "2"),
             ("shelf_life_days", ""),
             ("unit_price", "42000"),
+            ("track_batches", "true"),
         ],
     );
     assert_eq!(r1.status, 303, "{}", r1.text);

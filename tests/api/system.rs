@@ -71,6 +71,7 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/warehouses/{id}/export", vec!["get"]),
         ("/api/v1/stocktakes/{id}/export", vec!["get"]),
         ("/api/v1/imports", vec!["post"]),
+        ("/api/v1/warehouses/{id}/stock/{batch_id}/bin", vec!["put"]),
     ];
     let paths = spec["paths"].as_object().unwrap();
     assert_eq!(

@@ -19,6 +19,8 @@ CREATE TABLE items (
     category_code TEXT NOT NULL REFERENCES item_categories (code),
     shelf_life_days INTEGER,
     track_expiry BOOLEAN NOT NULL DEFAULT FALSE,
+    track_batches BOOLEAN NOT NULL DEFAULT TRUE,
+    track_serial BOOLEAN NOT NULL DEFAULT FALSE,
     unit_price_fen BIGINT,
     active BOOLEAN NOT NULL DEFAULT TRUE,
     created_at TIMESTAMP NOT NULL,
@@ -119,6 +121,7 @@ CREATE TABLE balances (
     batch_id BIGINT NOT NULL REFERENCES batches (id),
     item_id BIGINT NOT NULL REFERENCES items (id),
     qty BIGINT NOT NULL CHECK (qty >= 0),
+    bin TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (warehouse_id, batch_id)
 );
 CREATE INDEX balances_item ON balances (item_id);
@@ -136,6 +139,7 @@ CREATE TABLE stocktake_lines (
     item_id BIGINT NOT NULL REFERENCES items (id),
     batch_id BIGINT NOT NULL REFERENCES batches (id),
     book_qty BIGINT NOT NULL,
+    bin TEXT NOT NULL DEFAULT '',
     recount_requested BOOLEAN NOT NULL DEFAULT FALSE,
     reason TEXT CHECK (reason IS NULL OR reason IN ('lost', 'damaged', 'expired', 'found', 'recording_error', 'other')),
     note TEXT NOT NULL DEFAULT '',

@@ -78,6 +78,11 @@ pub struct ItemIn {
     pub track_expiry: bool,
     /// Price per unit in yuan, e.g. "12.50".
     pub unit_price: Option<String>,
+    /// Kept per batch (default true); false gives the item one standing batch.
+    pub track_batches: Option<bool>,
+    /// Each batch is one serial-numbered unit (default false).
+    #[serde(default)]
+    pub track_serial: bool,
 }
 
 /// List items.
@@ -145,6 +150,7 @@ pub async fn add_item(
         b.track_expiry,
         b.unit_price.as_deref(),
     )
+    .and_then(|i| i.tracking(b.track_batches.unwrap_or(true), b.track_serial))
     .api(lang)?;
     let now = state.now();
     let created = state

@@ -248,3 +248,30 @@ pub async fn verify_ledger(
         .api(lang)?;
     Ok(web::Json(report))
 }
+
+/// Where a batch lies in the warehouse.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BinIn {
+    /// Shelf, bin or zone code (at most 32 characters); empty clears it.
+    pub bin: String,
+}
+
+/// Record where a batch lies in the warehouse; count sheets can then be printed per bin.
+#[utoipa::path(tag = "warehouses", request_body = BinIn, security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/warehouses/{id}/stock/{batch_id}/bin")]
+pub async fn set_bin(
+    state: web::Data<AppState>,
+    ApiActor(actor): ApiActor,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<BinIn>,
+) -> Result<HttpResponse, ApiError> {
+    let (lang, now, (id, batch)) = (actor.lang, state.now(), path.into_inner());
+    let bin = body.into_inner().bin;
+    state
+        .db(move |c| service::set_bin(c, &actor, now, id, batch, &bin))
+        .await
+        .api(lang)?;
+    Ok(HttpResponse::NoContent().finish())
+}

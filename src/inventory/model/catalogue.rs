@@ -79,6 +79,10 @@ pub struct ItemInput {
     pub category: CategoryCode,
     pub shelf_life_days: Option<i32>,
     pub track_expiry: bool,
+    /// Stock is kept per batch; when false the item gets one standing batch and keepers never pick one.
+    pub track_batches: bool,
+    /// Each batch is one serial-numbered unit (pumps, boats, generators).
+    pub track_serial: bool,
     pub unit_price_fen: Option<i64>,
 }
 
@@ -121,10 +125,37 @@ impl ItemInput {
             category: CategoryCode::parse(category)?,
             shelf_life_days,
             track_expiry: track_expiry || shelf_life_days.is_some(),
+            track_batches: true,
+            track_serial: false,
             unit_price_fen: unit_price.map(parse_price).transpose()?,
         })
     }
+
+    /// Sets how stock of the item is tracked: serial numbers are batches of one unit each, so serial
+    /// tracking needs batch tracking, and so does an expiry date.
+    pub fn tracking(mut self, batches: bool, serial: bool) -> Result<Self, ServiceError> {
+        if serial && !batches {
+            return Err(ServiceError::invalid(
+                "track_serial",
+                "按序列号管理的物资须按批次（序列号）管理",
+                "Serial numbers are kept as batches: serial tracking needs batch tracking",
+            ));
+        }
+        if self.track_expiry && !batches {
+            return Err(ServiceError::invalid(
+                "track_batches",
+                "有保质期的物资须按批次管理",
+                "An item with a shelf life must be tracked by batch",
+            ));
+        }
+        self.track_batches = batches;
+        self.track_serial = serial;
+        Ok(self)
+    }
 }
+
+/// The batch number of the one standing batch of an item that is not tracked by batch.
+pub const UNBATCHED: &str = "不分批";
 
 /// Parses a price in yuan with at most two decimals into fen.
 pub fn parse_price(raw: &str) -> Result<i64, ServiceError> {
@@ -303,6 +334,16 @@ mod tests {
             "expiry required"
         );
         assert!(BatchInput::parse("B1", "", p, None, "mine", None).is_err());
+    }
+
+    #[test]
+    fn serial_tracking_needs_batches_and_so_does_a_shelf_life() {
+        let item =
+            |shelf| ItemInput::parse("P1", "抽水泵", "", "台", "2", shelf, false, None).unwrap();
+        assert!(item(None).tracking(false, true).is_err());
+        assert!(item(Some(365)).tracking(false, false).is_err());
+        let pump = item(None).tracking(true, true).unwrap();
+        assert!(pump.track_serial && pump.track_batches);
     }
 
     #[test]

@@ -222,6 +222,29 @@ pub fn check_issuable(
     Ok(())
 }
 
+/// A serial-numbered item moves one unit per line.
+pub fn check_serial_line(qty: Quantity) -> Result<(), ServiceError> {
+    if qty != Quantity::units(1) && qty != -Quantity::units(1) {
+        return Err(ServiceError::invalid(
+            "qty",
+            "按序列号管理的物资每个序列号数量只能为 1",
+            "A serial-numbered item moves one unit per serial number",
+        ));
+    }
+    Ok(())
+}
+
+/// A serial number exists once in the district: it cannot be received while it is held anywhere.
+pub fn check_serial_receipt(held_anywhere: Quantity) -> Result<(), ServiceError> {
+    if held_anywhere > Quantity::ZERO {
+        return Err(ServiceError::conflict(
+            "该序列号的物资已在库，不能重复入库",
+            "This serial number is already in stock; it cannot be received twice",
+        ));
+    }
+    Ok(())
+}
+
 /// A batch on hand, for first-expiry-first-out suggestions.
 #[derive(Debug, Clone, Copy)]
 pub struct OnHand {
@@ -295,27 +318,38 @@ pub struct ChainEntry<'a> {
     pub lines: &'a [Line],
 }
 
-/// The hash that links a movement to the previous one of its warehouse (SHA-256, hex).
+/// The hash that links a movement to the previous one of its warehouse (SHA-256, hex). It covers the
+/// previous hash, the warehouse, the position, kind, voucher, posting instant (UTC microseconds) and the
+/// lines in a canonical order. Written for speed: verification recomputes it for every movement.
 pub fn chain_hash(prev: &str, e: &ChainEntry<'_>) -> String {
-    let mut h = Sha256::new();
-    h.update(prev.as_bytes());
-    h.update(
-        format!(
-            "|{}|{}|{}|{}|{}",
-            e.warehouse_id,
-            e.seq,
-            e.kind,
-            e.voucher_no,
-            e.posted_at.format("%Y-%m-%dT%H:%M:%S%.6f")
-        )
-        .as_bytes(),
+    use std::fmt::Write;
+    let mut text = String::with_capacity(96 + 48 * e.lines.len());
+    let _ = write!(
+        text,
+        "{prev}|{}|{}|{}|{}|{}",
+        e.warehouse_id,
+        e.seq,
+        e.kind,
+        e.voucher_no,
+        e.posted_at.and_utc().timestamp_micros()
     );
     let mut lines = e.lines.to_vec();
-    lines.sort();
+    lines.sort_unstable();
     for l in lines {
-        h.update(format!("|{}:{}:{}", l.item_id, l.batch_id, l.qty.milli()).as_bytes());
+        let _ = write!(text, "|{}:{}:{}", l.item_id, l.batch_id, l.qty.milli());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// Lower-case hex without a formatter call per byte.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 /// A place where the book and the ledger disagree.
@@ -390,6 +424,16 @@ mod tests {
             check_lines(MovementKind::Use, &[line(1, -1), line(1, -2)]).is_err(),
             "one line per batch"
         );
+    }
+
+    #[test]
+    fn a_serial_number_moves_one_unit_and_exists_once() {
+        assert!(check_serial_line(Quantity::units(1)).is_ok());
+        assert!(check_serial_line(-Quantity::units(1)).is_ok());
+        assert!(check_serial_line(Quantity::units(2)).is_err());
+        assert!(check_serial_line(Quantity::from_milli(500)).is_err());
+        assert!(check_serial_receipt(Quantity::ZERO).is_ok());
+        assert!(check_serial_receipt(Quantity::units(1)).is_err());
     }
 
     #[test]
@@ -482,6 +526,15 @@ mod tests {
             2
         )
         .is_err());
+    }
+
+    #[test]
+    fn hex_encoding_matches_the_formatter() {
+        let bytes = [0x00, 0x0f, 0xa5, 0xff];
+        assert_eq!(
+            hex(&bytes),
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        );
     }
 
     #[test]

@@ -136,6 +136,10 @@ struct ItemForm {
     category_code: String,
     shelf_life_days: String,
     unit_price: String,
+    #[serde(default)]
+    track_batches: bool,
+    #[serde(default)]
+    track_serial: bool,
 }
 
 impl ItemForm {
@@ -160,7 +164,8 @@ impl ItemForm {
             shelf,
             shelf.is_some(),
             price,
-        )
+        )?
+        .tracking(self.track_batches, self.track_serial)
     }
 }
 

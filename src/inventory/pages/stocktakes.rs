@@ -32,6 +32,7 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
 /// A count-sheet line as shown.
 pub(crate) struct SheetLine {
     pub id: i64,
+    pub bin: String,
     pub item: String,
     pub batch: String,
     pub book: String,
@@ -46,10 +47,34 @@ pub(crate) struct SheetLine {
 }
 
 /// Loads a stocktake with line labels, and what the actor may do with it.
+/// Which part of a count sheet to show: one bin, one item group (category prefix), or all.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SheetQuery {
+    pub bin: Option<String>,
+    pub category: Option<String>,
+}
+
+impl SheetQuery {
+    fn bin(&self) -> &str {
+        self.bin.as_deref().unwrap_or("").trim()
+    }
+
+    fn category(&self) -> &str {
+        self.category.as_deref().unwrap_or("").trim()
+    }
+
+    /// The query string that keeps this selection (for the print link).
+    fn query(&self) -> String {
+        let enc = crate::web::context::url_encode;
+        format!("bin={}&category={}", enc(self.bin()), enc(self.category()))
+    }
+}
+
 pub(crate) async fn load_sheet(
     state: &AppState,
     actor: &crate::org::model::Actor,
     id: i64,
+    part: &SheetQuery,
 ) -> Result<(StocktakeView, String, Vec<SheetLine>, bool, bool), PageError> {
     let (lang, a) = (actor.lang, actor.clone());
     let (view, w, names, can_count, can_approve) = state
@@ -73,6 +98,12 @@ pub(crate) async fn load_sheet(
     let lines = view
         .lines
         .iter()
+        .filter(|l| part.bin().is_empty() || l.bin == part.bin())
+        .filter(|l| {
+            names
+                .get(&l.batch_id)
+                .is_some_and(|(_, _, b)| b.category_code.starts_with(part.category()))
+        })
         .map(|l| {
             let (item, batch, label) = names.get(&l.batch_id).cloned().unwrap_or_default();
             let value = l
@@ -85,6 +116,7 @@ pub(crate) async fn load_sheet(
                 .and_then(|r| VarianceReason::parse(r).ok());
             SheetLine {
                 id: l.id,
+                bin: l.bin.clone(),
                 item,
                 batch,
                 book: shown(l.book),
@@ -116,6 +148,10 @@ struct SheetPage {
     reasons: Vec<(&'static str, &'static str)>,
     can_count: bool,
     can_approve: bool,
+    bins: Vec<String>,
+    bin: String,
+    category: String,
+    query: String,
 }
 
 #[get("/reserves/stocktakes/{id}")]
@@ -125,10 +161,19 @@ async fn show(
     state: web::Data<AppState>,
     PageActor(actor): PageActor,
     id: web::Path<i64>,
+    part: web::Query<SheetQuery>,
 ) -> Result<HttpResponse, PageError> {
     let lang = actor.lang;
     let (view, warehouse, lines, can_count, can_approve) =
-        load_sheet(&state, &actor, id.into_inner()).await?;
+        load_sheet(&state, &actor, id.into_inner(), &part).await?;
+    let mut bins: Vec<String> = view
+        .lines
+        .iter()
+        .map(|l| l.bin.clone())
+        .filter(|b| !b.is_empty())
+        .collect();
+    bins.sort();
+    bins.dedup();
     let st_state = StocktakeState::parse(&view.stocktake.state).page(lang)?;
     let page = SheetPage {
         ctx: Ctx::new(&req, &session, Some(&actor)),
@@ -143,6 +188,10 @@ async fn show(
             .collect(),
         can_count,
         can_approve,
+        bins,
+        bin: part.bin().to_string(),
+        category: part.category().to_string(),
+        query: part.query(),
     };
     render(&page, StatusCode::OK)
 }
@@ -156,6 +205,7 @@ struct PrintPage {
     state: &'static str,
     opened: String,
     lines: Vec<SheetLine>,
+    part: String,
 }
 
 /// The count sheet (盘点表) with signature lines, for printing.
@@ -164,9 +214,10 @@ async fn print(
     state: web::Data<AppState>,
     PageActor(actor): PageActor,
     id: web::Path<i64>,
+    part: web::Query<SheetQuery>,
 ) -> Result<HttpResponse, PageError> {
     let lang = actor.lang;
-    let (view, warehouse, lines, _, _) = load_sheet(&state, &actor, id.into_inner()).await?;
+    let (view, warehouse, lines, _, _) = load_sheet(&state, &actor, id.into_inner(), &part).await?;
     let page = PrintPage {
         lang,
         state: StocktakeState::parse(&view.stocktake.state).map_or("?", |s| s.label(lang)),
@@ -174,6 +225,12 @@ async fn print(
         st: view.stocktake,
         warehouse,
         lines,
+        part: [part.bin(), part.category()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" · "),
     };
     render(&page, StatusCode::OK)
 }

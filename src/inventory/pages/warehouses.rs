@@ -113,6 +113,7 @@ async fn dashboard_page(
 }
 
 struct StockLine {
+    bin: String,
     item_code: String,
     item_name: String,
     spec: String,
@@ -190,6 +191,7 @@ async fn warehouse_page(
             qty: Quantity::from_milli(s.qty).to_string(),
             ownership: Ownership::parse(&s.ownership).map_or("?", |o| o.label(lang)),
             quality: Quality::parse(&s.quality).map_or("?", |o| o.label(lang)),
+            bin: s.bin,
             item_code: s.item_code,
             item_name: s.item_name,
             spec: s.spec,

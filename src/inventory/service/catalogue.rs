@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
-use crate::inventory::model::{authorize_catalogue, BatchInput, CategoryCode, ItemInput, Quality};
+use crate::inventory::model::{
+    authorize_catalogue, BatchInput, CategoryCode, ItemInput, Quality, UNBATCHED,
+};
 use crate::inventory::store::catalogue::{self as store, Batch, Category, Item, ItemFilter};
 use crate::org::model::{required_text, Actor};
 use crate::pagination::{Page, PageRequest};
@@ -101,6 +103,10 @@ pub fn add_item(
             now,
             Change::of("item", item.id, None, None, Some(&item)),
         )?;
+        if !item.track_batches {
+            let standing = BatchInput::parse(UNBATCHED, "", None, None, "government", None)?;
+            store::insert_batch(c, item.id, &standing, db_time(now))?;
+        }
         Ok(item)
     })
 }
@@ -122,6 +128,12 @@ pub fn add_batch(
     authorize_catalogue(actor)?;
     write_tx(conn, |c| {
         let it = item(c, item_id)?;
+        if !it.track_batches {
+            return Err(ServiceError::conflict(
+                "该物资不分批次管理，不能登记批次",
+                "This item is not tracked by batch; it has no batches to register",
+            ));
+        }
         let input = input
             .clone()
             .for_item(it.shelf_life_days, it.track_expiry)?;

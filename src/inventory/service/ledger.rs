@@ -10,8 +10,9 @@ use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    chain_hash, check_countersign, check_issuable, check_lines, signed, voucher_no, ChainEntry,
-    Direction, Line, LineRequest, MovementKind, MovementState, SignFacts, StockAction,
+    chain_hash, check_countersign, check_issuable, check_lines, check_serial_line,
+    check_serial_receipt, signed, voucher_no, ChainEntry, Direction, Line, LineRequest,
+    MovementKind, MovementState, SignFacts, StockAction,
 };
 use crate::inventory::store::ledger::{self as store, Movement, MovementFilter, NewMovement};
 use crate::inventory::store::{
@@ -81,6 +82,9 @@ pub(crate) fn post(
                 return Err(insufficient(conn, m.warehouse_id, l));
             }
         } else {
+            if cat_store::find_item(conn, l.item_id)?.is_some_and(|i| i.track_serial) {
+                check_serial_receipt(store::total_balance(conn, l.batch_id)?)?;
+            }
             store::increase(conn, m.warehouse_id, l)?;
         }
     }
@@ -220,6 +224,9 @@ pub fn record(
                 .find(|b| b.id == l.batch_id)
                 .ok_or_else(|| ServiceError::invalid("batch_id", "批次不存在", "No such batch"))?;
             let qty = signed(req.kind, l)?;
+            if cat_store::find_item(c, b.item_id)?.is_some_and(|i| i.track_serial) {
+                check_serial_line(qty)?;
+            }
             if qty.is_negative() {
                 check_issuable(req.kind, b.expiry_date, &b.quality, day)?;
             }

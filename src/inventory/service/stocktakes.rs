@@ -13,9 +13,9 @@ use crate::inventory::model::{
     check_approvable, check_counting, CountLine, Line, MovementKind, MovementState, Quantity,
     StockAction, StocktakeState, VarianceReason,
 };
-use crate::inventory::store::catalogue as cat_store;
 use crate::inventory::store::ledger::NewMovement;
 use crate::inventory::store::stocktakes::{self as store, Stocktake, StocktakeLine};
+use crate::inventory::store::{catalogue as cat_store, ledger as ledger_store};
 use crate::org::model::{optional_text, Actor};
 
 /// A stocktake line as shown: the book is hidden from counters of a blind count.
@@ -24,6 +24,8 @@ pub struct LineView {
     pub id: i64,
     pub item_id: i64,
     pub batch_id: i64,
+    /// Where the batch lay when the count opened.
+    pub bin: String,
     /// `None` when the count is blind and the viewer is a counter.
     #[schema(value_type = Option<String>)]
     pub book: Option<Quantity>,
@@ -88,6 +90,7 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Stocktake
             id: l.id,
             item_id: l.item_id,
             batch_id: l.batch_id,
+            bin: l.bin.clone(),
             book: may_see_book.then_some(rule.book),
             counted: rule.counted(),
             variance: if may_see_book { rule.variance() } else { None },
@@ -210,7 +213,8 @@ pub fn add_found(
                 "This batch is already on the count sheet",
             ));
         }
-        let line = store::add_line(c, st.id, batch.item_id, batch_id, 0)?;
+        let bin = ledger_store::bin_of(c, st.warehouse_id, batch_id)?;
+        let line = store::add_line(c, st.id, batch.item_id, batch_id, 0, &bin)?;
         audit::record(
             c,
             Some(actor),

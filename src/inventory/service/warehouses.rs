@@ -176,3 +176,34 @@ pub fn set_norm(
         Ok(())
     })
 }
+
+/// Records where a batch lies in a warehouse (shelf, bin, zone), so count sheets can follow the layout.
+pub fn set_bin(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    batch_id: i64,
+    bin: &str,
+) -> ServiceResult<()> {
+    let bin = crate::org::model::optional_text("bin", bin, 32)?;
+    write_tx(conn, |c| {
+        let w = warehouse_for(c, actor, id, StockAction::Move)?;
+        let before = crate::inventory::store::ledger::bin_of(c, id, batch_id)?;
+        if !crate::inventory::store::ledger::set_bin(c, id, batch_id, &bin)? {
+            return Err(ServiceError::not_found(
+                "该储备库中这个批次的库存",
+                "Stock of this batch in this warehouse",
+            ));
+        }
+        let change = Change {
+            entity: "warehouse",
+            entity_id: Some(id),
+            unit_id: Some(w.unit_id),
+            action: "update",
+            before: Some(serde_json::json!({"batch_id": batch_id, "bin": before})),
+            after: Some(serde_json::json!({"batch_id": batch_id, "bin": bin})),
+        };
+        audit::record(c, Some(actor), now, change)
+    })
+}

@@ -32,6 +32,8 @@ pub struct Item {
     pub category_code: String,
     pub shelf_life_days: Option<i32>,
     pub track_expiry: bool,
+    pub track_batches: bool,
+    pub track_serial: bool,
     pub unit_price_fen: Option<i64>,
     pub active: bool,
     #[serde(serialize_with = "crate::db::utc::serialize")]
@@ -165,6 +167,8 @@ pub fn insert_item(conn: &mut DbConn, i: &ItemInput, now: NaiveDateTime) -> Quer
             items::category_code.eq(i.category.as_str()),
             items::shelf_life_days.eq(i.shelf_life_days),
             items::track_expiry.eq(i.track_expiry),
+            items::track_batches.eq(i.track_batches),
+            items::track_serial.eq(i.track_serial),
             items::unit_price_fen.eq(i.unit_price_fen),
             items::active.eq(true),
             items::created_at.eq(now),
@@ -251,6 +255,7 @@ pub struct BatchLabel {
     pub unit_price_fen: Option<i64>,
     pub batch_no: String,
     pub expiry_date: Option<NaiveDate>,
+    pub category_code: String,
 }
 
 /// Labels of the given batches, or of every batch when `ids` is `None` (for pickers).
@@ -276,6 +281,7 @@ pub fn batch_labels(conn: &mut DbConn, ids: Option<&[i64]>) -> QueryResult<Vec<B
         items::unit_price_fen,
         batches::batch_no,
         batches::expiry_date,
+        items::category_code,
     ))
     .load(conn)
 }

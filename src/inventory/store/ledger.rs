@@ -59,6 +59,8 @@ pub struct StockRow {
     pub ownership: String,
     pub custodian_id: Option<i64>,
     pub quality: String,
+    /// Where in the warehouse the batch lies (shelf, bin, zone); empty when not recorded.
+    pub bin: String,
 }
 
 #[derive(QueryableByName)]
@@ -306,6 +308,7 @@ pub fn stock(
             batches::ownership,
             batches::custodian_id,
             batches::quality,
+            balances::bin,
         ))
         .load(conn)
 }
@@ -445,4 +448,42 @@ pub fn movements_with_lines(
             (m, mine)
         })
         .collect())
+}
+
+/// Where a batch lies in a warehouse (empty when not recorded).
+pub fn bin_of(conn: &mut DbConn, warehouse_id: i64, batch_id: i64) -> QueryResult<String> {
+    balances::table
+        .filter(balances::warehouse_id.eq(warehouse_id))
+        .filter(balances::batch_id.eq(batch_id))
+        .select(balances::bin)
+        .first::<String>(conn)
+        .optional()
+        .map(Option::unwrap_or_default)
+}
+
+/// Records where a batch lies; false when the warehouse holds no row for that batch.
+pub fn set_bin(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    batch_id: i64,
+    bin: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        balances::table
+            .filter(balances::warehouse_id.eq(warehouse_id))
+            .filter(balances::batch_id.eq(batch_id)),
+    )
+    .set(balances::bin.eq(bin))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// How much of a batch the whole district holds (a serial number exists once).
+pub fn total_balance(conn: &mut DbConn, batch_id: i64) -> QueryResult<Quantity> {
+    // A batch sits in a handful of warehouses at most; summing here avoids SUM's NUMERIC type on PostgreSQL.
+    let rows: Vec<i64> = balances::table
+        .filter(balances::batch_id.eq(batch_id))
+        .select(balances::qty)
+        .load(conn)?;
+    Ok(Quantity::from_milli(rows.into_iter().sum()))
 }

@@ -35,6 +35,7 @@ pub struct StocktakeLine {
     pub item_id: i64,
     pub batch_id: i64,
     pub book_qty: i64,
+    pub bin: String,
     pub recount_requested: bool,
     pub reason: Option<String>,
     pub note: String,
@@ -60,14 +61,19 @@ pub fn open(
         ))
         .returning(stocktakes::all_columns)
         .get_result(conn)?;
-    let book: Vec<(i64, i64, i64)> = balances::table
+    let book: Vec<(i64, i64, i64, String)> = balances::table
         .filter(balances::warehouse_id.eq(warehouse_id))
         .filter(balances::qty.gt(0))
-        .order(balances::batch_id.asc())
-        .select((balances::item_id, balances::batch_id, balances::qty))
+        .order((balances::bin.asc(), balances::batch_id.asc()))
+        .select((
+            balances::item_id,
+            balances::batch_id,
+            balances::qty,
+            balances::bin,
+        ))
         .load(conn)?;
-    for (item_id, batch_id, qty) in book {
-        add_line(conn, st.id, item_id, batch_id, qty)?;
+    for (item_id, batch_id, qty, bin) in book {
+        add_line(conn, st.id, item_id, batch_id, qty, &bin)?;
     }
     Ok(st)
 }
@@ -79,6 +85,7 @@ pub fn add_line(
     item_id: i64,
     batch_id: i64,
     book_qty: i64,
+    bin: &str,
 ) -> QueryResult<StocktakeLine> {
     diesel::insert_into(stocktake_lines::table)
         .values((
@@ -86,6 +93,7 @@ pub fn add_line(
             stocktake_lines::item_id.eq(item_id),
             stocktake_lines::batch_id.eq(batch_id),
             stocktake_lines::book_qty.eq(book_qty),
+            stocktake_lines::bin.eq(bin),
             stocktake_lines::recount_requested.eq(false),
             stocktake_lines::note.eq(""),
         ))

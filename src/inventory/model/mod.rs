@@ -2,6 +2,7 @@
 
 mod access;
 mod catalogue;
+mod chain;
 mod import;
 mod ledger;
 mod quantity;
@@ -9,6 +10,7 @@ mod stocktake;
 
 pub use access::*;
 pub use catalogue::*;
+pub use chain::*;
 pub use import::*;
 pub use ledger::*;
 pub use quantity::*;

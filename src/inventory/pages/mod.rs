@@ -5,6 +5,7 @@ mod catalogue;
 mod movements;
 mod sheets;
 mod stocktakes;
+mod vouchers;
 mod warehouses;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     stocktakes::routes(cfg);
     catalogue::routes(cfg);
     sheets::routes(cfg);
+    vouchers::routes(cfg);
 }
 
 /// "item code name spec" and "batch no (expiry)" for each batch.

@@ -103,7 +103,7 @@ pub fn ledger_table(
     tz: chrono_tz::Tz,
 ) -> ServiceResult<Table> {
     warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
-    let all = ledger_store::movements_with_lines(conn, warehouse_id)?;
+    let all = crate::inventory::store::chain::movements_with_lines(conn, warehouse_id)?;
     let ids: Vec<i64> = all
         .iter()
         .flat_map(|(_, ls)| ls.iter().map(|l| l.batch_id))

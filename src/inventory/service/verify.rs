@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::db::DbConn;
 use crate::error::ServiceResult;
 use crate::inventory::model::{chain_hash, compare_balances, ChainEntry, Line, Mismatch, Quantity};
-use crate::inventory::store::ledger as store;
+use crate::inventory::store::chain as chain_store;
 use crate::inventory::store::warehouses::Warehouse;
 
 /// Movements read per query while walking a chain.
@@ -72,7 +72,7 @@ pub fn verify(conn: &mut DbConn, warehouses: &[Warehouse]) -> ServiceResult<Veri
         let mut after = 0;
         while after < w.chain_seq {
             let until = after + CHUNK;
-            let rows = store::chain_rows(conn, w.id, after, until)?;
+            let rows = chain_store::chain_rows(conn, w.id, after, until)?;
             let mut i = 0;
             while i < rows.len() {
                 let head = &rows[i];
@@ -136,7 +136,7 @@ pub fn verify(conn: &mut DbConn, warehouses: &[Warehouse]) -> ServiceResult<Veri
                 problem: "the warehouse's chain head does not match the last movement".into(),
             });
         }
-        let book: BTreeMap<(i64, i64), Quantity> = store::book(conn, w.id)?
+        let book: BTreeMap<(i64, i64), Quantity> = chain_store::book(conn, w.id)?
             .into_iter()
             .map(|(b, q)| ((w.id, b), Quantity::from_milli(q)))
             .collect();

@@ -1,6 +1,7 @@
 //! Queries for material reserves. Never commits.
 
 pub mod catalogue;
+pub mod chain;
 pub mod ledger;
 pub mod stocktakes;
 pub mod warehouses;

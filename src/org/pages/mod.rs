@@ -3,6 +3,7 @@
 mod accounts;
 mod people;
 mod session;
+mod tokens;
 mod units;
 
 use actix_web::http::header;
@@ -19,6 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     units::routes(cfg);
     people::routes(cfg);
     accounts::routes(cfg);
+    tokens::routes(cfg);
 }
 
 /// Renders a template with a status.

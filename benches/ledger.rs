@@ -183,6 +183,37 @@ fn seed_ledger(f: &Fixture, warehouse: i64, batch: i64, n: i64) {
     .unwrap();
 }
 
+/// Appends one posted receipt with a line of `qty` for each batch, with its real chain hash, in bulk.
+fn seed_voucher(f: &Fixture, warehouse: i64, batches: &[i64], qty: Quantity) {
+    let c = &mut f.pool.get().unwrap();
+    let at = db::db_time(now());
+    let at_sql = at.format("%Y-%m-%d %H:%M:%S").to_string();
+    db::write_tx(c, |c: &mut DbConn| -> Result<(), diesel::result::Error> {
+        let w = wh_store::find(c, warehouse)?.unwrap();
+        let (seq, prev) = (w.chain_seq + 1, w.chain_head);
+        let id: i64 = diesel::sql_query("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM movements").get_result::<Count>(c)?.n;
+        let voucher = format!("RK-2026-V{warehouse}");
+        let lines: Vec<Line> = batches.iter().map(|b| Line { item_id: f.item, batch_id: *b, qty }).collect();
+        let hash = chain_hash(&prev, &ChainEntry { warehouse_id: warehouse, seq, kind: "purchase", voucher_no: &voucher, posted_at: at, lines: &lines });
+        diesel::sql_query(format!(
+            "INSERT INTO movements (id, warehouse_id, unit_id, kind, voucher_no, reason, state, emergency, created_by, created_at, \
+             countersigned_by, countersigned_at, posted_at, seq, prev_hash, hash) VALUES \
+             ({id},{warehouse},{},'purchase','{voucher}','','posted',FALSE,{},'{at_sql}',{},'{at_sql}','{at_sql}',{seq},'{prev}','{hash}')",
+            f.unit, f.keeper.account_id, f.head.account_id
+        ))
+        .execute(c)?;
+        for chunk in batches.chunks(500) {
+            let values: Vec<String> = chunk.iter().map(|b| format!("({id},{},{b},{})", f.item, qty.milli())).collect();
+            diesel::sql_query(format!("INSERT INTO movement_lines (movement_id, item_id, batch_id, qty) VALUES {}", values.join(","))).execute(c)?;
+            let values: Vec<String> = chunk.iter().map(|b| format!("({warehouse},{b},{},{})", f.item, qty.milli())).collect();
+            diesel::sql_query(format!("INSERT INTO balances (warehouse_id, batch_id, item_id, qty) VALUES {}", values.join(","))).execute(c)?;
+        }
+        diesel::sql_query(format!("UPDATE warehouses SET chain_seq = {seq}, chain_head = '{hash}' WHERE id = {warehouse}")).execute(c)?;
+        Ok(())
+    })
+    .unwrap();
+}
+
 #[derive(diesel::QueryableByName)]
 struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -285,24 +316,7 @@ fn benches(c: &mut Criterion) {
     // Approving a 10,000-line stocktake: every line counted one short, so 10,000 loss lines post.
     let st_w = warehouse(&f, "盘点库");
     let st_batches = batches(&f, "ST", 10_000);
-    {
-        let conn = &mut f.pool.get().unwrap();
-        db::write_tx(conn, |c| {
-            for b in &st_batches {
-                standby::inventory::store::ledger::increase(
-                    c,
-                    st_w,
-                    &Line {
-                        item_id: f.item,
-                        batch_id: *b,
-                        qty: Quantity::units(1000),
-                    },
-                )?;
-            }
-            Ok::<_, diesel::result::Error>(())
-        })
-        .unwrap();
-    }
+    seed_voucher(&f, st_w, &st_batches, Quantity::units(1000));
     let mut g = c.benchmark_group("stocktake");
     g.sample_size(10).measurement_time(Duration::from_secs(60));
     g.bench_function("approve_10000_lines", |bench| {

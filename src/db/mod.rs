@@ -196,6 +196,9 @@ pub fn migrations_current(conn: &mut DbConn) -> bool {
     matches!(conn.has_pending_migration(source), Ok(false))
 }
 
+/// Serialises SQLite write transactions within the process.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so the busy timeout applies instead of a
 /// failed lock upgrade), an ordinary transaction on PostgreSQL. Commits on `Ok`, rolls back on `Err`.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
@@ -205,6 +208,12 @@ where
 {
     match conn {
         DbConn::Sqlite(sqlite) => {
+            // Writers queue here rather than in SQLite's busy handler, which sleeps in growing steps and
+            // turns contention into long tails. One process owns a SQLite file, so a process lock suffices;
+            // busy_timeout still covers other processes (the CLI).
+            let _writer = SQLITE_WRITER
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
             match f(conn) {
                 Ok(value) => {

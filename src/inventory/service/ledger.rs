@@ -183,60 +183,62 @@ pub fn record(
         ));
     }
     let reason = optional_text("reason", &req.reason, 500)?;
-    write_tx(conn, |c| {
-        let w = warehouse_for(c, actor, req.warehouse_id, StockAction::Move)?;
-        if !w.active {
-            return Err(ServiceError::conflict(
-                "该储备库已停用",
-                "This warehouse is inactive",
-            ));
-        }
-        no_open_stocktake(c, w.id)?;
-        let counterpart = match (req.kind, req.counterpart_warehouse_id) {
-            (MovementKind::TransferOut, Some(dest)) if dest != w.id => {
-                match wh_store::find(c, dest)? {
-                    Some(d) if d.active => Some(dest),
-                    _ => {
-                        return Err(ServiceError::invalid(
-                            "counterpart_warehouse_id",
-                            "调入储备库不存在或已停用",
-                            "The destination warehouse does not exist or is inactive",
-                        ))
-                    }
+    // Everything read-only is checked before taking the write lock, so the lock is held only for the
+    // writes; the conditional decrement at posting still guards the stock.
+    let w = warehouse_for(conn, actor, req.warehouse_id, StockAction::Move)?;
+    if !w.active {
+        return Err(ServiceError::conflict(
+            "该储备库已停用",
+            "This warehouse is inactive",
+        ));
+    }
+    let counterpart = match (req.kind, req.counterpart_warehouse_id) {
+        (MovementKind::TransferOut, Some(dest)) if dest != w.id => {
+            match wh_store::find(conn, dest)? {
+                Some(d) if d.active => Some(dest),
+                _ => {
+                    return Err(ServiceError::invalid(
+                        "counterpart_warehouse_id",
+                        "调入储备库不存在或已停用",
+                        "The destination warehouse does not exist or is inactive",
+                    ))
                 }
             }
-            (MovementKind::TransferOut, _) => {
-                return Err(ServiceError::invalid(
-                    "counterpart_warehouse_id",
-                    "调拨出库须指定另一个调入储备库",
-                    "A transfer needs another warehouse to receive it",
-                ))
-            }
-            _ => None,
-        };
-        let ids: Vec<i64> = req.lines.iter().map(|l| l.batch_id).collect();
-        let found = cat_store::find_batches(c, &ids)?;
-        let day = today(now, tz);
-        let mut lines = Vec::with_capacity(req.lines.len());
-        for l in &req.lines {
-            let b = found
-                .iter()
-                .find(|b| b.id == l.batch_id)
-                .ok_or_else(|| ServiceError::invalid("batch_id", "批次不存在", "No such batch"))?;
-            let qty = signed(req.kind, l)?;
-            if cat_store::find_item(c, b.item_id)?.is_some_and(|i| i.track_serial) {
-                check_serial_line(qty)?;
-            }
-            if qty.is_negative() {
-                check_issuable(req.kind, b.expiry_date, &b.quality, day)?;
-            }
-            lines.push(Line {
-                item_id: b.item_id,
-                batch_id: b.id,
-                qty,
-            });
         }
-        check_lines(req.kind, &lines)?;
+        (MovementKind::TransferOut, _) => {
+            return Err(ServiceError::invalid(
+                "counterpart_warehouse_id",
+                "调拨出库须指定另一个调入储备库",
+                "A transfer needs another warehouse to receive it",
+            ))
+        }
+        _ => None,
+    };
+    let ids: Vec<i64> = req.lines.iter().map(|l| l.batch_id).collect();
+    let found = cat_store::find_batches(conn, &ids)?;
+    let day = today(now, tz);
+    let mut lines = Vec::with_capacity(req.lines.len());
+    for l in &req.lines {
+        let b = found
+            .iter()
+            .find(|b| b.id == l.batch_id)
+            .ok_or_else(|| ServiceError::invalid("batch_id", "批次不存在", "No such batch"))?;
+        let qty = signed(req.kind, l)?;
+        if cat_store::find_item(conn, b.item_id)?.is_some_and(|i| i.track_serial) {
+            check_serial_line(qty)?;
+        }
+        if qty.is_negative() {
+            check_issuable(req.kind, b.expiry_date, &b.quality, day)?;
+        }
+        lines.push(Line {
+            item_id: b.item_id,
+            batch_id: b.id,
+            qty,
+        });
+    }
+    check_lines(req.kind, &lines)?;
+    write_tx(conn, |c| {
+        no_open_stocktake(c, w.id)?;
         let new = NewMovement {
             warehouse_id: w.id,
             unit_id: w.unit_id,

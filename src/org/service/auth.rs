@@ -110,8 +110,11 @@ pub fn actor_for_token(conn: &mut DbConn, now: DateTime<Utc>, token: &str) -> Se
     let account = store::find_account(conn, token.account_id)?
         .filter(|a| a.active)
         .ok_or(ServiceError::Unauthenticated)?;
-    // Best effort: a busy database must not fail a read because the "last used" stamp could not be written.
-    let _ = store::touch_token(conn, token.id, db_time(now));
+    // Best effort, and at most once a minute: a read must not queue for the write lock on every request.
+    let stale = db_time(now) - chrono::Duration::minutes(1);
+    if token.last_used_at.is_none_or(|t| t < stale) {
+        let _ = store::touch_token(conn, token.id, db_time(now));
+    }
     actor_of(conn, &account)
 }
 

@@ -66,11 +66,6 @@ impl Backend {
             Err("the URL must start with sqlite:// or postgres://".into())
         }
     }
-
-    /// True for PostgreSQL.
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Backend::Postgres(_))
-    }
 }
 
 /// An r2d2 manager that opens the backend named by the URL scheme, never by trial and error

@@ -5,6 +5,7 @@ mod catalogue;
 mod chain;
 mod import;
 mod ledger;
+mod matching;
 mod quantity;
 mod stocktake;
 
@@ -13,5 +14,6 @@ pub use catalogue::*;
 pub use chain::*;
 pub use import::*;
 pub use ledger::*;
+pub use matching::*;
 pub use quantity::*;
 pub use stocktake::*;

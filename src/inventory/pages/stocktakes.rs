@@ -12,9 +12,9 @@ use crate::inventory::model::{yuan, Quantity, StockAction, StocktakeState, Varia
 use crate::inventory::service::stocktakes::{self as service, StocktakeView};
 use crate::inventory::service::{catalogue, warehouse_for};
 use crate::inventory::store::stocktakes::Stocktake;
-use crate::org::pages::{form_error, render, see_other};
+use crate::org::pages::render;
 use crate::web::auth::PageActor;
-use crate::web::context::{flash, local_time, Ctx};
+use crate::web::context::{local_time, Ctx};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::{AppState, InLang};
@@ -247,17 +247,11 @@ async fn act<F>(
 where
     F: FnOnce(&mut crate::db::DbConn) -> crate::error::ServiceResult<i64> + Send + 'static,
 {
-    match state.db(f).await {
-        Ok(id) => {
-            flash(session, true, done);
-            Ok(see_other(&format!("/reserves/stocktakes/{id}")))
-        }
-        Err(e) => {
-            let (_, message) = form_error(e, lang)?;
-            flash(session, false, Text::new(message.clone(), message));
-            Ok(see_other(&format!("/reserves/stocktakes/{back}")))
-        }
-    }
+    let back = format!("/reserves/stocktakes/{back}");
+    crate::org::pages::act(session, state, lang, back, done, f, |id: &i64| {
+        format!("/reserves/stocktakes/{id}")
+    })
+    .await
 }
 
 fn stocktake_of_line(c: &mut crate::db::DbConn, line: i64) -> crate::error::ServiceResult<i64> {

@@ -11,10 +11,10 @@ use crate::i18n::{Lang, Text};
 use crate::inventory::model::{MovementKind, MovementState, StockAction};
 use crate::inventory::service::ledger::{self, Voucher};
 use crate::inventory::service::{catalogue, warehouse_for};
-use crate::org::pages::{form_error, render, see_other};
+use crate::org::pages::render;
 use crate::org::store as org_store;
 use crate::web::auth::PageActor;
-use crate::web::context::{flash, local_time, Ctx};
+use crate::web::context::{local_time, Ctx};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::{AppState, InLang};
@@ -125,17 +125,11 @@ async fn act<F>(
 where
     F: FnOnce(&mut crate::db::DbConn) -> crate::error::ServiceResult<Voucher> + Send + 'static,
 {
-    match state.db(f).await {
-        Ok(v) => {
-            flash(session, true, done);
-            Ok(see_other(&format!("/reserves/movements/{}", v.movement.id)))
-        }
-        Err(e) => {
-            let (_, message) = form_error(e, lang)?;
-            flash(session, false, Text::new(message.clone(), message));
-            Ok(see_other(&format!("/reserves/movements/{id}")))
-        }
-    }
+    let back = format!("/reserves/movements/{id}");
+    crate::org::pages::act(session, state, lang, back, done, f, |v: &Voucher| {
+        format!("/reserves/movements/{}", v.movement.id)
+    })
+    .await
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{movement_rows, MovementRow};
 use crate::i18n::Text;
-use crate::inventory::model::{Ownership, Quality, Quantity, StockAction};
+use crate::inventory::model::{is_expired, Ownership, Quality, Quantity, StockAction};
 use crate::inventory::service::dashboard::{self, compliance_by_unit, WarehouseStatus};
 use crate::inventory::service::verify::{self, VerifyReport};
 use crate::inventory::service::{
@@ -186,7 +186,7 @@ async fn warehouse_page(
     let stock = rows
         .into_iter()
         .map(|s| StockLine {
-            expired: s.expiry_date.is_some_and(|e| e < day),
+            expired: is_expired(s.expiry_date, day),
             expiry: s.expiry_date.map(|d| d.to_string()).unwrap_or_default(),
             qty: Quantity::from_milli(s.qty).to_string(),
             ownership: Ownership::parse(&s.ownership).map_or("?", |o| o.label(lang)),

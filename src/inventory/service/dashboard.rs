@@ -1,13 +1,15 @@
 //! The account-matching dashboard (账物相符): per warehouse, who answers for it, when it was last counted,
 //! what waits for a signature, what expires, and which items fall below their reserve norm.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use super::today;
 use crate::db::DbConn;
 use crate::error::ServiceResult;
-use crate::inventory::model::{next_due, overdue, Quantity};
+use crate::inventory::model::{
+    compliance_percent, expires_within, is_expired, meets_norm, next_due, overdue, Quantity,
+};
 use crate::inventory::store::ledger::{self as ledger_store, MovementFilter};
 use crate::inventory::store::{
     catalogue as cat_store, stocktakes as st_store, warehouses as wh_store,
@@ -109,17 +111,14 @@ pub fn overview(
         let expiring = |days: i64| {
             stock
                 .iter()
-                .filter(|s| {
-                    s.expiry_date
-                        .is_some_and(|e| e >= day && e <= day + Duration::days(days))
-                })
+                .filter(|s| expires_within(s.expiry_date, day, days))
                 .count()
         };
         let mut norms = Vec::new();
         for (item_id, required) in wh_store::norms(conn, w.id)? {
             let on_hand = stock
                 .iter()
-                .filter(|s| s.item_id == item_id && s.expiry_date.is_none_or(|e| e >= day))
+                .filter(|s| s.item_id == item_id && !is_expired(s.expiry_date, day))
                 .map(|s| s.qty)
                 .sum::<i64>();
             let name = cat_store::find_item(conn, item_id)?
@@ -130,11 +129,14 @@ pub fn overview(
                 item_name: name,
                 required: Quantity::from_milli(required),
                 on_hand: Quantity::from_milli(on_hand),
-                met: on_hand >= required,
+                met: meets_norm(
+                    Quantity::from_milli(on_hand),
+                    Quantity::from_milli(required),
+                ),
             });
         }
-        let compliance_percent = (!norms.is_empty())
-            .then(|| norms.iter().filter(|n| n.met).count() as i64 * 100 / norms.len() as i64);
+        let compliance_percent =
+            compliance_percent(norms.iter().filter(|n| n.met).count(), norms.len());
         out.push(WarehouseStatus {
             warehouse_id: w.id,
             name: w.name.clone(),
@@ -150,7 +152,7 @@ pub fn overview(
             batches_without_custodian: stock.iter().filter(|s| s.custodian_id.is_none()).count(),
             expired: stock
                 .iter()
-                .filter(|s| s.expiry_date.is_some_and(|e| e < day))
+                .filter(|s| is_expired(s.expiry_date, day))
                 .count(),
             expiring_30: expiring(30),
             expiring_90: expiring(90),

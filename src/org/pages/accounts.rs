@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{active_param, form_error, optional_id, render, see_other};
+use super::{act, activation_text, active_param, form_error, optional_id, render, see_other};
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Text};
 use crate::org::api::active_filter;
@@ -441,26 +441,22 @@ async fn set_active(
         active: Some(form.active),
         ..Default::default()
     };
-    match state
-        .db(move |c| accounts::update(c, &actor, now, id, patch))
-        .await
-    {
-        Ok(_) => flash(
-            &session,
-            true,
-            if form.active {
-                Text::new("已启用", "Activated")
-            } else {
-                Text::new(
-                    "已停用，该账号的登录已失效",
-                    "Deactivated; its sessions have ended",
-                )
-            },
-        ),
-        Err(e) => {
-            let (_, message) = form_error(e, lang)?;
-            flash(&session, false, Text::new(message.clone(), message));
-        }
-    }
-    Ok(see_other(&format!("/accounts/{id}")))
+    let url = format!("/accounts/{id}");
+    act(
+        &session,
+        &state,
+        lang,
+        url.clone(),
+        if form.active {
+            activation_text(true)
+        } else {
+            Text::new(
+                "已停用，该账号的登录已失效",
+                "Deactivated; its sessions have ended",
+            )
+        },
+        move |c| accounts::update(c, &actor, now, id, patch),
+        move |_| url,
+    )
+    .await
 }

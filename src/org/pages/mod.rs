@@ -10,9 +10,14 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::error::ServiceError;
-use crate::i18n::Lang;
+use actix_session::Session;
+
+use crate::db::DbConn;
+use crate::error::{ServiceError, ServiceResult};
+use crate::i18n::{Lang, Text};
+use crate::web::context::flash;
 use crate::web::error::PageError;
+use crate::web::AppState;
 
 /// Registers the pages.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -77,5 +82,42 @@ pub(crate) fn active_param(v: &Option<String>) -> String {
         Some("false") => "false".into(),
         Some("all") => "all".into(),
         _ => "true".into(),
+    }
+}
+
+/// Runs a page action, then redirects (Post/Redirect/Get): to `next(result)` with `done` as a flash message,
+/// or back to `back` with the refusal as a flash message. Anything but a refusal becomes an error page.
+pub(crate) async fn act<T, F>(
+    session: &Session,
+    state: &AppState,
+    lang: Lang,
+    back: String,
+    done: Text,
+    f: F,
+    next: impl FnOnce(&T) -> String,
+) -> Result<HttpResponse, PageError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn) -> ServiceResult<T> + Send + 'static,
+{
+    match state.db(f).await {
+        Ok(v) => {
+            flash(session, true, done);
+            Ok(see_other(&next(&v)))
+        }
+        Err(e) => {
+            let (_, message) = form_error(e, lang)?;
+            flash(session, false, Text::new(message.clone(), message));
+            Ok(see_other(&back))
+        }
+    }
+}
+
+/// The flash message after (de)activating a record.
+pub(crate) fn activation_text(active: bool) -> Text {
+    if active {
+        Text::new("已启用", "Activated")
+    } else {
+        Text::new("已停用", "Deactivated")
     }
 }

@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{active_param, form_error, optional_id, render, see_other};
+use super::{act, activation_text, active_param, form_error, optional_id, render, see_other};
 use crate::i18n::{Lang, Text};
 use crate::org::api::active_filter;
 use crate::org::model::{OrgAction, UnitKind, UnitPatch};
@@ -394,23 +394,15 @@ async fn set_active(
         active: Some(form.active),
         ..Default::default()
     };
-    match state
-        .db(move |c| units::update(c, &actor, now, id, patch))
-        .await
-    {
-        Ok(_) => flash(
-            &session,
-            true,
-            if form.active {
-                Text::new("已启用", "Activated")
-            } else {
-                Text::new("已停用", "Deactivated")
-            },
-        ),
-        Err(e) => {
-            let (_, message) = form_error(e, lang)?;
-            flash(&session, false, Text::new(message.clone(), message));
-        }
-    }
-    Ok(see_other(&format!("/units/{id}")))
+    let url = format!("/units/{id}");
+    act(
+        &session,
+        &state,
+        lang,
+        url.clone(),
+        activation_text(form.active),
+        move |c| units::update(c, &actor, now, id, patch),
+        move |_| url,
+    )
+    .await
 }

@@ -29,6 +29,7 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .service(tokens::list)
         .service(tokens::revoke)
         .service(accounts::me)
+        .service(accounts::change_password)
         .service(units::list)
         .service(units::get)
         .service(units::create)

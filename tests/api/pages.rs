@@ -315,3 +315,52 @@ fn an_api_token_is_created_on_the_page_and_shown_once() {
     let again = b.get("/tokens");
     assert!(again.text.contains("对接脚本") && !again.text.contains(&token));
 }
+
+#[test]
+fn a_person_changes_their_own_password_and_other_sessions_end() {
+    let app = spawn_app();
+    let admin = app.admin_token();
+    app.create_account(&admin, "wangqiang", None, &[("viewer", None)]);
+    let mut phone = app.browser();
+    phone.sign_in("wangqiang", PASSWORD);
+    let mut desk = app.browser();
+    desk.sign_in("wangqiang", PASSWORD);
+    desk.get("/password");
+    let wrong = desk.post(
+        "/password",
+        &[
+            ("current", "not my password"),
+            ("new", "a new long password"),
+        ],
+    );
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.text.contains("当前密码不正确"));
+    let ok = desk.post(
+        "/password",
+        &[("current", PASSWORD), ("new", "a new long password")],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.text);
+    assert_eq!(
+        desk.get("/units").status,
+        200,
+        "the session that changed it stays signed in"
+    );
+    assert_eq!(phone.get("/units").status, 303, "other sessions end");
+    app.token("wangqiang", "a new long password");
+    let audit = app
+        .get("/api/v1/audit?action=password_change", &admin)
+        .json();
+    assert_eq!(audit["total"], 1);
+    assert!(!audit.to_string().contains("argon2"));
+
+    let token = app.token("wangqiang", "a new long password");
+    let api = app.post(
+        "/api/v1/me/password",
+        &token,
+        serde_json::json!({"current_password": "a new long password", "new_password": "short"}),
+    );
+    assert_eq!(
+        (api.status, api.json()["error"]["field"].as_str()),
+        (422, Some("password"))
+    );
+}

@@ -36,6 +36,7 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/auth/tokens", vec!["get", "post"]),
         ("/api/v1/auth/tokens/{id}", vec!["delete"]),
         ("/api/v1/me", vec!["get"]),
+        ("/api/v1/me/password", vec!["post"]),
         ("/api/v1/units", vec!["get", "post"]),
         ("/api/v1/units/{id}", vec!["get", "patch"]),
         ("/api/v1/people", vec!["get", "post"]),

@@ -227,3 +227,31 @@ pub async fn update(
         .api(lang)?;
     Ok(web::Json(account.into()))
 }
+
+/// A password change by the account itself.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordIn {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Change the calling account's own password (its other sessions end; bearer tokens stay valid).
+#[utoipa::path(tag = "accounts", request_body = PasswordIn, security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    ApiActor(actor): ApiActor,
+    body: web::Json<PasswordIn>,
+) -> Result<HttpResponse, ApiError> {
+    let (lang, now) = (actor.lang, state.now());
+    let b = body.into_inner();
+    state
+        .db(move |c| {
+            accounts::change_own_password(c, &actor, now, &b.current_password, &b.new_password)
+        })
+        .await
+        .api(lang)?;
+    Ok(HttpResponse::NoContent().finish())
+}

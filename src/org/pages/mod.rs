@@ -1,6 +1,7 @@
 //! HTML pages for the organisation: sign-in, home, units, people, accounts, API tokens.
 
 mod accounts;
+mod password;
 mod people;
 mod session;
 mod tokens;
@@ -26,6 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     people::routes(cfg);
     accounts::routes(cfg);
     tokens::routes(cfg);
+    password::routes(cfg);
 }
 
 /// Renders a template with a status.

@@ -288,3 +288,45 @@ pub fn set_own_language(
         Ok(())
     })
 }
+
+/// Lets an account change its own password after proving the current one. Every other session of the
+/// account ends; returns the new session version for the caller's own session.
+pub fn change_own_password(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    current: &str,
+    new: &str,
+) -> ServiceResult<i64> {
+    let account = found(
+        store::find_account(conn, actor.account_id)?,
+        "该账号",
+        "Account",
+    )?;
+    if !crate::org::credentials::verify_password(current, &account.password_hash) {
+        return Err(ServiceError::invalid(
+            "current_password",
+            "当前密码不正确",
+            "The current password is wrong",
+        ));
+    }
+    let hash = hash_password(&Password::parse(new, &account.username)?)?;
+    write_tx(conn, |c| {
+        store::set_password(c, actor.account_id, &hash, db_time(now))?;
+        let after = found(
+            store::find_account(c, actor.account_id)?,
+            "该账号",
+            "Account",
+        )?;
+        let change = Change::of(
+            "account",
+            actor.account_id,
+            actor.unit_id,
+            Some(&account),
+            Some(&after),
+        )
+        .action("password_change");
+        audit::record(c, Some(actor), now, change)?;
+        Ok(after.session_version)
+    })
+}

@@ -217,6 +217,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.problem", "问题", "Problem"),
     ("import", "导入", "Imported"),
     ("inv.bin", "库位", "Bin"),
+    ("colon", "：", ": "),
     ("password.title", "修改密码", "Change password"),
     ("password.current", "当前密码", "Current password"),
     ("password.new", "新密码", "New password"),

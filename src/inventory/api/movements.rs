@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::qty;
 use crate::error::ServiceError;
 use crate::inventory::model::{LineRequest, MovementKind};
+use crate::inventory::service::corrections;
 use crate::inventory::service::ledger::{self as service, MovementRequest, Voucher};
 use crate::inventory::store::ledger::{Movement, MovementFilter};
 use crate::pagination::{Page, PageRequest};
@@ -180,7 +181,7 @@ pub async fn reject(
     let (lang, id, now) = (actor.lang, id.into_inner(), state.now());
     Ok(web::Json(
         state
-            .db(move |c| service::reject(c, &actor, now, id))
+            .db(move |c| corrections::reject(c, &actor, now, id))
             .await
             .api(lang)?,
     ))
@@ -204,7 +205,7 @@ pub async fn reverse(
     );
     let reason = body.into_inner().reason;
     let v = state
-        .db(move |c| service::reverse(c, &actor, now, tz, id, &reason))
+        .db(move |c| corrections::reverse(c, &actor, now, tz, id, &reason))
         .await
         .api(lang)?;
     Ok(HttpResponse::Created().json(v))

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::labels;
 use crate::i18n::{Lang, Text};
 use crate::inventory::model::{MovementKind, MovementState, StockAction};
+use crate::inventory::service::corrections;
 use crate::inventory::service::ledger::{self, Voucher};
 use crate::inventory::service::{catalogue, warehouse_for};
 use crate::org::pages::render;
@@ -175,7 +176,7 @@ async fn reject(
         lang,
         id,
         Text::new("已退回", "Rejected"),
-        move |c| ledger::reject(c, &actor, now, id),
+        move |c| corrections::reject(c, &actor, now, id),
     )
     .await
 }
@@ -208,7 +209,7 @@ async fn reverse(
             "已登记冲销凭证，待复核",
             "Reversal recorded; awaiting countersignature",
         ),
-        move |c| ledger::reverse(c, &actor, now, tz, id, &form.reason),
+        move |c| corrections::reverse(c, &actor, now, tz, id, &form.reason),
     )
     .await
 }

@@ -11,8 +11,8 @@ use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
     chain_hash, check_countersign, check_issuable, check_lines, check_serial_line,
-    check_serial_receipt, signed, voucher_no, ChainEntry, Direction, Line, LineRequest,
-    MovementKind, MovementState, SignFacts, StockAction,
+    check_serial_receipt, signed, voucher_no, ChainEntry, Line, LineRequest, MovementKind,
+    MovementState, SignFacts, StockAction,
 };
 use crate::inventory::store::ledger::{self as store, Movement, MovementFilter, NewMovement};
 use crate::inventory::store::{
@@ -56,7 +56,7 @@ fn insufficient(conn: &mut DbConn, warehouse_id: i64, line: &Line) -> ServiceErr
     )
 }
 
-fn no_open_stocktake(conn: &mut DbConn, warehouse_id: i64) -> ServiceResult<()> {
+pub(crate) fn no_open_stocktake(conn: &mut DbConn, warehouse_id: i64) -> ServiceResult<()> {
     if st_store::open_of(conn, warehouse_id)?.is_some() {
         return Err(ServiceError::conflict(
             "该储备库正在盘点，盘点结束前不能出入库",
@@ -275,7 +275,7 @@ pub fn record(
     })
 }
 
-fn load(conn: &mut DbConn, id: i64) -> ServiceResult<Voucher> {
+pub(crate) fn load(conn: &mut DbConn, id: i64) -> ServiceResult<Voucher> {
     let movement = store::find_movement(conn, id)?
         .ok_or_else(|| ServiceError::not_found("该凭证", "Voucher"))?;
     Ok(Voucher {
@@ -354,115 +354,5 @@ pub fn countersign(
             .action("countersign");
         audit::record(c, Some(actor), now, change)?;
         Ok(after)
-    })
-}
-
-/// Sends a pending movement back (the second person refuses to sign, or the recorder withdraws it).
-pub fn reject(
-    conn: &mut DbConn,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    id: i64,
-) -> ServiceResult<Voucher> {
-    write_tx(conn, |c| {
-        let v = get(c, actor, id)?;
-        if v.movement.created_by != actor.account_id {
-            warehouse_for(c, actor, v.movement.warehouse_id, StockAction::Countersign)?;
-        }
-        if store::mark_rejected(c, id)? != 1 {
-            return Err(ServiceError::conflict(
-                "只有待复核的凭证可以退回",
-                "Only a voucher awaiting countersignature can be rejected",
-            ));
-        }
-        let after = load(c, id)?;
-        audit::record(
-            c,
-            Some(actor),
-            now,
-            Change::of(
-                "movement",
-                id,
-                Some(v.movement.unit_id),
-                Some(&v),
-                Some(&after),
-            )
-            .action("reject"),
-        )?;
-        Ok(after)
-    })
-}
-
-/// Records the reversal of a posted movement (nothing is edited or deleted); it needs a countersignature
-/// like any movement. Transfers are corrected by a transfer back.
-pub fn reverse(
-    conn: &mut DbConn,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    tz: chrono_tz::Tz,
-    id: i64,
-    reason: &str,
-) -> ServiceResult<Voucher> {
-    let reason = optional_text("reason", reason, 500)?;
-    if reason.is_empty() {
-        return Err(ServiceError::invalid(
-            "reason",
-            "冲销须说明原因",
-            "A reversal needs a reason",
-        ));
-    }
-    write_tx(conn, |c| {
-        let original = get(c, actor, id)?;
-        let m = &original.movement;
-        warehouse_for(c, actor, m.warehouse_id, StockAction::Move)?;
-        let kind = MovementKind::parse(&m.kind)?;
-        if m.state != MovementState::Posted.code() {
-            return Err(ServiceError::conflict(
-                "只能冲销已过账的凭证",
-                "Only a posted voucher can be reversed",
-            ));
-        }
-        if matches!(
-            kind,
-            MovementKind::Reversal | MovementKind::TransferIn | MovementKind::TransferOut
-        ) || kind.direction() == Direction::Mirror
-        {
-            return Err(ServiceError::conflict("冲销凭证和调拨凭证不能冲销，调拨请以反向调拨更正", "Reversals and transfers cannot be reversed; correct a transfer with a transfer back"));
-        }
-        if store::reversal_of(c, id)?.is_some() {
-            return Err(ServiceError::conflict(
-                "该凭证已有冲销凭证",
-                "This voucher already has a reversal",
-            ));
-        }
-        no_open_stocktake(c, m.warehouse_id)?;
-        let lines: Vec<Line> = original
-            .lines
-            .iter()
-            .map(|l| Line { qty: -l.qty, ..*l })
-            .collect();
-        let new = NewMovement {
-            warehouse_id: m.warehouse_id,
-            unit_id: m.unit_id,
-            kind: MovementKind::Reversal.code().into(),
-            voucher_no: String::new(),
-            reason: format!("{reason}（冲销 {}）", m.voucher_no),
-            state: MovementState::Pending.code().into(),
-            emergency: false,
-            created_by: actor.account_id,
-            created_at: db_time(now),
-            reverses_id: Some(id),
-            counterpart_warehouse_id: None,
-            stocktake_id: None,
-        };
-        let r = insert(c, m.unit_id, new, &lines, now, tz)?;
-        let voucher = load(c, r.id)?;
-        audit::record(
-            c,
-            Some(actor),
-            now,
-            Change::of("movement", r.id, Some(m.unit_id), None, Some(&voucher)),
-        )?;
-        Ok(voucher)
     })
 }

@@ -1,6 +1,7 @@
 //! Reserve use cases, one transaction each: load, apply the model's rules, persist, audit.
 
 pub mod catalogue;
+pub mod corrections;
 pub mod dashboard;
 pub mod export;
 pub mod import;

@@ -1,0 +1,123 @@
+//! Correcting the ledger without editing it: sending a waiting voucher back, or reversing a posted one
+//! with a mirrored voucher that needs its own countersignature.
+
+use chrono::{DateTime, Utc};
+
+use super::ledger::{get, insert, load, no_open_stocktake, Voucher};
+use super::warehouse_for;
+use crate::audit::{model::Change, service as audit};
+use crate::db::{db_time, write_tx, DbConn};
+use crate::error::{ServiceError, ServiceResult};
+use crate::inventory::model::{Direction, Line, MovementKind, MovementState, StockAction};
+use crate::inventory::store::ledger::{self as store, NewMovement};
+use crate::org::model::{optional_text, Actor};
+
+/// Sends a pending movement back (the second person refuses to sign, or the recorder withdraws it).
+pub fn reject(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+) -> ServiceResult<Voucher> {
+    write_tx(conn, |c| {
+        let v = get(c, actor, id)?;
+        if v.movement.created_by != actor.account_id {
+            warehouse_for(c, actor, v.movement.warehouse_id, StockAction::Countersign)?;
+        }
+        if store::mark_rejected(c, id)? != 1 {
+            return Err(ServiceError::conflict(
+                "只有待复核的凭证可以退回",
+                "Only a voucher awaiting countersignature can be rejected",
+            ));
+        }
+        let after = load(c, id)?;
+        audit::record(
+            c,
+            Some(actor),
+            now,
+            Change::of(
+                "movement",
+                id,
+                Some(v.movement.unit_id),
+                Some(&v),
+                Some(&after),
+            )
+            .action("reject"),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Records the reversal of a posted movement (nothing is edited or deleted); it needs a countersignature
+/// like any movement. Transfers are corrected by a transfer back.
+pub fn reverse(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    id: i64,
+    reason: &str,
+) -> ServiceResult<Voucher> {
+    let reason = optional_text("reason", reason, 500)?;
+    if reason.is_empty() {
+        return Err(ServiceError::invalid(
+            "reason",
+            "冲销须说明原因",
+            "A reversal needs a reason",
+        ));
+    }
+    write_tx(conn, |c| {
+        let original = get(c, actor, id)?;
+        let m = &original.movement;
+        warehouse_for(c, actor, m.warehouse_id, StockAction::Move)?;
+        let kind = MovementKind::parse(&m.kind)?;
+        if m.state != MovementState::Posted.code() {
+            return Err(ServiceError::conflict(
+                "只能冲销已过账的凭证",
+                "Only a posted voucher can be reversed",
+            ));
+        }
+        if matches!(
+            kind,
+            MovementKind::Reversal | MovementKind::TransferIn | MovementKind::TransferOut
+        ) || kind.direction() == Direction::Mirror
+        {
+            return Err(ServiceError::conflict("冲销凭证和调拨凭证不能冲销，调拨请以反向调拨更正", "Reversals and transfers cannot be reversed; correct a transfer with a transfer back"));
+        }
+        if store::reversal_of(c, id)?.is_some() {
+            return Err(ServiceError::conflict(
+                "该凭证已有冲销凭证",
+                "This voucher already has a reversal",
+            ));
+        }
+        no_open_stocktake(c, m.warehouse_id)?;
+        let lines: Vec<Line> = original
+            .lines
+            .iter()
+            .map(|l| Line { qty: -l.qty, ..*l })
+            .collect();
+        let new = NewMovement {
+            warehouse_id: m.warehouse_id,
+            unit_id: m.unit_id,
+            kind: MovementKind::Reversal.code().into(),
+            voucher_no: String::new(),
+            reason: format!("{reason}（冲销 {}）", m.voucher_no),
+            state: MovementState::Pending.code().into(),
+            emergency: false,
+            created_by: actor.account_id,
+            created_at: db_time(now),
+            reverses_id: Some(id),
+            counterpart_warehouse_id: None,
+            stocktake_id: None,
+        };
+        let r = insert(c, m.unit_id, new, &lines, now, tz)?;
+        let voucher = load(c, r.id)?;
+        audit::record(
+            c,
+            Some(actor),
+            now,
+            Change::of("movement", r.id, Some(m.unit_id), None, Some(&voucher)),
+        )?;
+        Ok(voucher)
+    })
+}

@@ -351,27 +351,15 @@ pub fn approve(
             let m = insert(c, w.unit_id, new, &adj, now, tz)?;
             post(c, &m, &adj, now, Some(actor.account_id), tz)?;
         }
-        if !store::close(
+        finish(
             c,
-            id,
-            StocktakeState::Approved.code(),
-            actor.account_id,
-            db_time(now),
-        )? {
-            return Err(ServiceError::conflict(
-                "该盘点已结束",
-                "This stocktake is already finished",
-            ));
-        }
-        let after = store::find(c, id)?;
-        audit::record(
-            c,
-            Some(actor),
+            actor,
             now,
-            Change::of("stocktake", id, Some(w.unit_id), Some(&st), after.as_ref())
-                .action("approve"),
-        )?;
-        Ok(())
+            &st,
+            w.unit_id,
+            StocktakeState::Approved,
+            "approve",
+        )
     })?;
     get(conn, actor, id)
 }
@@ -387,27 +375,40 @@ pub fn cancel(
         let st =
             store::find(c, id)?.ok_or_else(|| ServiceError::not_found("该盘点", "Stocktake"))?;
         let w = warehouse_for(c, actor, st.warehouse_id, StockAction::Move)?;
-        if !store::close(
+        finish(
             c,
-            id,
-            StocktakeState::Cancelled.code(),
-            actor.account_id,
-            db_time(now),
-        )? {
-            return Err(ServiceError::conflict(
-                "该盘点已结束",
-                "This stocktake is already finished",
-            ));
-        }
-        let after = store::find(c, id)?;
-        audit::record(
-            c,
-            Some(actor),
+            actor,
             now,
-            Change::of("stocktake", id, Some(w.unit_id), Some(&st), after.as_ref())
-                .action("cancel"),
-        )?;
-        Ok(())
+            &st,
+            w.unit_id,
+            StocktakeState::Cancelled,
+            "cancel",
+        )
     })?;
     get(conn, actor, id)
+}
+
+/// Closes a counting stocktake as approved or cancelled (once only) and audits it.
+fn finish(
+    c: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    st: &Stocktake,
+    unit_id: i64,
+    state: StocktakeState,
+    action: &'static str,
+) -> ServiceResult<()> {
+    if !store::close(c, st.id, state.code(), actor.account_id, db_time(now))? {
+        return Err(ServiceError::conflict(
+            "该盘点已结束",
+            "This stocktake is already finished",
+        ));
+    }
+    let after = store::find(c, st.id)?;
+    audit::record(
+        c,
+        Some(actor),
+        now,
+        Change::of("stocktake", st.id, Some(unit_id), Some(st), after.as_ref()).action(action),
+    )
 }

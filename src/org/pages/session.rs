@@ -77,12 +77,8 @@ async fn login(
     let address = client_address(&req);
     let (now, throttle) = (state.now(), state.throttle);
     let (username, password) = (form.username.clone(), form.password);
-    let result = state.db(move |c| {
-        auth::sign_in(c, now, &username, &password, &address, &throttle).and_then(|a| {
-            let version = auth::session_version(c, a.account_id)?;
-            Ok((a, version))
-        })
-    });
+    let result =
+        state.db(move |c| auth::sign_in(c, now, &username, &password, &address, &throttle));
     match result.await {
         Ok((actor, version)) => {
             start_session(&session, actor.account_id, version).page(lang)?;

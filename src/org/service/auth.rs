@@ -31,7 +31,8 @@ fn actor_of(conn: &mut DbConn, account: &Account) -> ServiceResult<Actor> {
     })
 }
 
-/// Checks a username and password from `address`, with throttling; returns the account on success.
+/// Checks a username and password from `address`, with throttling; returns the account and its session
+/// version (for a new session cookie) on success.
 /// Failures are recorded (in their own transaction) so that the throttle sees them.
 pub fn sign_in(
     conn: &mut DbConn,
@@ -40,7 +41,7 @@ pub fn sign_in(
     password: &str,
     address: &str,
     throttle: &Throttle,
-) -> ServiceResult<Actor> {
+) -> ServiceResult<(Actor, i64)> {
     let name = username.trim().to_ascii_lowercase();
     let since = db_time(throttle.since(now));
     let (account_n, account_oldest) = store::failures_for_username(conn, &name, since)?;
@@ -80,7 +81,7 @@ pub fn sign_in(
             after: None,
         };
         audit::record(c, Some(&actor), now, change)?;
-        Ok(actor)
+        Ok((actor, account.session_version))
     })
 }
 
@@ -96,11 +97,6 @@ pub fn actor_for_session(
         }
         _ => Ok(None),
     }
-}
-
-/// The session version to store in a new session cookie.
-pub fn session_version(conn: &mut DbConn, account_id: i64) -> ServiceResult<i64> {
-    Ok(found(store::find_account(conn, account_id)?, "该账号", "Account")?.session_version)
 }
 
 /// The acting account of a bearer token, if the token is live and its account active.
@@ -129,7 +125,7 @@ pub fn issue_token(
     throttle: &Throttle,
 ) -> ServiceResult<(ApiToken, String)> {
     let name = optional_text("name", name.unwrap_or(""), 100)?;
-    let actor = sign_in(conn, now, username, password, address, throttle)?;
+    let (actor, _) = sign_in(conn, now, username, password, address, throttle)?;
     create_token(conn, &actor, now, &name)
 }
 

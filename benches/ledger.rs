@@ -28,6 +28,7 @@ struct Fixture {
     unit: i64,
     person: i64,
     item: i64,
+    config: standby::config::Config,
 }
 
 fn now() -> chrono::DateTime<Utc> {
@@ -98,6 +99,7 @@ fn fixture(path: &str) -> Fixture {
         .unwrap()
         .id;
     Fixture {
+        config: standby::config::Config::from_vars(Vec::new()).unwrap(),
         pool,
         keeper,
         head,
@@ -268,7 +270,7 @@ fn benches(c: &mut Criterion) {
                     out: None,
                 }],
             };
-            ledger::record(conn, &f.keeper, now(), TZ, req).unwrap()
+            ledger::record(conn, &f.keeper, now(), &f.config, req).unwrap()
         })
     });
     g.finish();

@@ -20,7 +20,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::web::error::json_error;
 use crate::web::{auth::request_lang, metrics::Metrics, openapi, system, AppState};
-use crate::{audit, db, inventory, org};
+use crate::{audit, db, inventory, notify, org};
 
 /// Every JSON API route (documented in the OpenAPI spec as they are registered).
 fn api_routes(cfg: &mut ServiceConfig) {
@@ -44,6 +44,21 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .service(accounts::update)
         .service(audit::api::list);
     inventory_routes(cfg);
+    notify_routes(cfg);
+}
+
+/// The notices API.
+fn notify_routes(cfg: &mut ServiceConfig) {
+    use notify::api;
+    cfg.service(api::list)
+        .service(api::get)
+        .service(api::retry)
+        .service(api::cancel)
+        .service(api::mine)
+        .service(api::set_preferences)
+        .service(api::settings)
+        .service(api::set_settings)
+        .service(api::test_email);
 }
 
 /// The reserves API.
@@ -91,6 +106,7 @@ fn page_routes(cfg: &mut web::ServiceConfig) {
     org::pages::routes(cfg);
     audit::pages::routes(cfg);
     inventory::pages::routes(cfg);
+    notify::pages::routes(cfg);
 }
 
 /// The OpenAPI document for the API routes.
@@ -234,14 +250,29 @@ pub async fn prepare(
         Ok((pool, generated))
     })
     .await??;
+    let mailer = notify::mail::Mailer::new(&config.mail)?;
     let state = AppState {
         pool,
         clock,
         config: Arc::new(config),
         throttle: Default::default(),
         metrics: Arc::new(Metrics::default()),
+        mailer,
+        instance: instance_name().into(),
     };
     Ok((state, generated))
+}
+
+/// A name for this process in claims and job slots: host, process id and a random tag (several instances
+/// may run on one host, and a restarted process must not inherit its predecessor's claims).
+fn instance_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()))
+        .unwrap_or_else(|| "standby".into());
+    let tag = org::credentials::random_token(6).unwrap_or_default();
+    format!("{host}-{}-{tag}", std::process::id())
 }
 
 /// The HTTP server on `listener`.
@@ -311,36 +342,6 @@ pub fn server(state: AppState, key: Key, listener: TcpListener) -> std::io::Resu
     Ok(server)
 }
 
-/// Starts the scheduler's jobs; each job is a plain async function that tests call directly.
-pub async fn start_scheduler(
-    state: AppState,
-) -> anyhow::Result<tokio_cron_scheduler::JobScheduler> {
-    use tokio_cron_scheduler::{Job, JobScheduler};
-    let sched = JobScheduler::new().await?;
-    let tz = state.config.timezone;
-    let s = state.clone();
-    sched
-        .add(Job::new_async_tz("0 7 * * * *", tz, move |_, _| {
-            let s = s.clone();
-            Box::pin(async move {
-                if let Err(e) = prune_login_failures(&s).await {
-                    tracing::warn!(error = %e, "pruning sign-in failures failed");
-                }
-            })
-        })?)
-        .await?;
-    sched.start().await?;
-    Ok(sched)
-}
-
-/// Hourly housekeeping: forget sign-in failures that no longer count towards the throttle.
-pub async fn prune_login_failures(state: &AppState) -> Result<usize, crate::error::ServiceError> {
-    let (now, throttle) = (state.now(), state.throttle);
-    state
-        .db(move |c| org::service::auth::prune_failures(c, now, &throttle))
-        .await
-}
-
 /// `standby serve`: everything in one process until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let key = cookie_key(&config)?;
@@ -351,7 +352,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     let listener =
         TcpListener::bind(bind).with_context(|| format!("binding STANDBY_BIND={bind}"))?;
-    let _scheduler = start_scheduler(state.clone()).await?;
+    let _scheduler = crate::jobs::start_scheduler(state.clone()).await?;
     let base = state.config.base_url.clone();
     tracing::info!(%bind, "standby is serving; open {base}/");
     eprintln!("standby is serving on http://{bind}/ (sign in at {base}/login)");

@@ -28,6 +28,76 @@ pub struct Config {
     pub pool_size: u32,
     /// Whether cookies carry the `Secure` flag, `STANDBY_SECURE_COOKIES` (default: when the base URL is https).
     pub secure_cookies: bool,
+    /// How email leaves the service.
+    pub mail: MailSettings,
+    /// When each scheduled job runs (office time).
+    pub jobs: JobSchedules,
+    /// When reminders fall due.
+    pub reminders: ReminderSettings,
+}
+
+/// Where email goes.
+#[derive(Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// One `.eml` file per message in this folder (the embedded default), `STANDBY_MAIL_DIR`.
+    File(PathBuf),
+    /// An SMTP server, `STANDBY_SMTP_URL` (`smtp://user:pass@host:587?tls=required`, `smtps://…`).
+    Smtp(String),
+    /// Kept in memory (tests and trials), `STANDBY_MAIL_TRANSPORT=memory`.
+    Memory,
+}
+
+impl std::fmt::Debug for MailTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MailTransport::File(dir) => write!(f, "File({})", dir.display()),
+            // The URL may carry a password: show the host only.
+            MailTransport::Smtp(url) => {
+                let host = url.rsplit('@').next().unwrap_or(url);
+                write!(f, "Smtp({})", host.rsplit('/').next().unwrap_or(host))
+            }
+            MailTransport::Memory => write!(f, "Memory"),
+        }
+    }
+}
+
+/// Email settings.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// The transport.
+    pub transport: MailTransport,
+    /// The sender, `STANDBY_MAIL_FROM` (`显示名 <address>`).
+    pub from: String,
+    /// SMTP connections kept open and messages sent at once, `STANDBY_SMTP_POOL_SIZE`.
+    pub pool_size: u32,
+    /// Attempts before a notice is left as failed, `STANDBY_NOTICE_MAX_ATTEMPTS`.
+    pub max_attempts: i32,
+}
+
+/// Six-field cron schedules in the office time zone; `None` turns a job off (an empty variable).
+#[derive(Debug, Clone)]
+pub struct JobSchedules {
+    /// Reminder scan, `STANDBY_JOB_SCAN` (every minute).
+    pub scan: Option<crate::jobs::CronSpec>,
+    /// Delivery, `STANDBY_JOB_DELIVER` (every 5 seconds).
+    pub deliver: Option<crate::jobs::CronSpec>,
+    /// Daily digest, `STANDBY_JOB_DIGEST` (08:00).
+    pub digest: Option<crate::jobs::CronSpec>,
+    /// Ledger verification, `STANDBY_JOB_VERIFY` (02:30).
+    pub verify: Option<crate::jobs::CronSpec>,
+    /// Housekeeping, `STANDBY_JOB_PRUNE` (hourly).
+    pub prune: Option<crate::jobs::CronSpec>,
+}
+
+/// When reminders fall due.
+#[derive(Debug, Clone)]
+pub struct ReminderSettings {
+    /// Days before a batch expires to remind, largest first, `STANDBY_EXPIRY_LEAD_DAYS` (`90,30,7`).
+    pub expiry_lead_days: Vec<i64>,
+    /// Hours a movement may wait for its countersignature before a reminder, `STANDBY_COUNTERSIGN_REMIND_HOURS`.
+    pub countersign_after_hours: i64,
+    /// Days before a stocktake falls due to remind, `STANDBY_STOCKTAKE_REMIND_DAYS`.
+    pub stocktake_ahead_days: i64,
 }
 
 /// A setting that could not be used.
@@ -58,11 +128,15 @@ impl Config {
     pub fn from_vars(
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
-        let vars: HashMap<String, String> = vars
+        let raw: HashMap<String, String> = vars
             .into_iter()
-            .filter(|(k, v)| k.starts_with("STANDBY_") && !v.trim().is_empty())
+            .filter(|(k, _)| k.starts_with("STANDBY_"))
             .collect();
-        let get = |name: &str| vars.get(name).map(|v| v.trim().to_string());
+        let get = |name: &str| {
+            raw.get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
 
         let data_dir = PathBuf::from(get("STANDBY_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = get("STANDBY_DATABASE_URL")
@@ -135,6 +209,27 @@ impl Config {
             }
         };
 
+        let mail = mail_settings(&get, &data_dir)?;
+        // An empty schedule turns a job off, so these look at the raw (possibly empty) value.
+        let schedule = |name: &'static str, default: &str| match raw.get(name) {
+            Some(v) if v.trim().is_empty() || v.trim() == "off" => Ok(None),
+            v => crate::jobs::CronSpec::parse(v.map_or(default, |v| v.trim()))
+                .map(Some)
+                .map_err(|p| err(name, p)),
+        };
+        let jobs = JobSchedules {
+            scan: schedule("STANDBY_JOB_SCAN", "0 * * * * *")?,
+            deliver: schedule("STANDBY_JOB_DELIVER", "*/5 * * * * *")?,
+            digest: schedule("STANDBY_JOB_DIGEST", "0 0 8 * * *")?,
+            verify: schedule("STANDBY_JOB_VERIFY", "0 30 2 * * *")?,
+            prune: schedule("STANDBY_JOB_PRUNE", "0 7 * * * *")?,
+        };
+        let reminders = ReminderSettings {
+            expiry_lead_days: lead_days(get("STANDBY_EXPIRY_LEAD_DAYS"))?,
+            countersign_after_hours: number(&get, "STANDBY_COUNTERSIGN_REMIND_HOURS", 24, 1..=720)?,
+            stocktake_ahead_days: number(&get, "STANDBY_STOCKTAKE_REMIND_DAYS", 7, 0..=90)?,
+        };
+
         Ok(Config {
             database,
             bind,
@@ -145,8 +240,110 @@ impl Config {
             data_dir,
             pool_size,
             secure_cookies,
+            mail,
+            jobs,
+            reminders,
         })
     }
+}
+
+/// A whole number within `range`, or `default` when the variable is not set.
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64, ConfigError> {
+    match get(name) {
+        None => Ok(default),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => Err(err(
+                name,
+                format!(
+                    "`{v}` is not a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            )),
+        },
+    }
+}
+
+fn mail_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    data_dir: &std::path::Path,
+) -> Result<MailSettings, ConfigError> {
+    let smtp_url = get("STANDBY_SMTP_URL");
+    let chosen = get("STANDBY_MAIL_TRANSPORT").map(|t| t.to_ascii_lowercase());
+    let transport = match (chosen.as_deref(), smtp_url) {
+        (Some("smtp") | None, Some(url)) => {
+            // Built once here only to check it; the mailer builds its own pool at start-up.
+            lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&url).map_err(|e| {
+                err(
+                    "STANDBY_SMTP_URL",
+                    format!(
+                        "not a usable SMTP URL ({e}); expected smtp://user:pass@host:587?tls=required, \
+                         smtps://user:pass@host:465 or smtp://host:25"
+                    ),
+                )
+            })?;
+            MailTransport::Smtp(url)
+        }
+        (Some("smtp"), None) => {
+            return Err(err(
+                "STANDBY_SMTP_URL",
+                "must be set when STANDBY_MAIL_TRANSPORT=smtp",
+            ))
+        }
+        (Some("file") | None, _) => MailTransport::File(
+            get("STANDBY_MAIL_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("outbox")),
+        ),
+        (Some("memory"), _) => MailTransport::Memory,
+        (Some(other), _) => {
+            return Err(err(
+                "STANDBY_MAIL_TRANSPORT",
+                format!("`{other}` is not one of file, smtp, memory"),
+            ))
+        }
+    };
+    let from = get("STANDBY_MAIL_FROM").unwrap_or_else(|| "应急值守与物资 <standby@localhost>".into());
+    from.parse::<lettre::message::Mailbox>().map_err(|e| {
+        err(
+            "STANDBY_MAIL_FROM",
+            format!("`{from}` is not a sender such as 区应急管理局 <standby@example.gov.cn> ({e})"),
+        )
+    })?;
+    Ok(MailSettings {
+        transport,
+        from,
+        pool_size: number(get, "STANDBY_SMTP_POOL_SIZE", 4, 1..=64)? as u32,
+        max_attempts: number(get, "STANDBY_NOTICE_MAX_ATTEMPTS", 8, 1..=50)? as i32,
+    })
+}
+
+/// `90,30,7`: distinct whole days from 0 to 3650, kept largest first.
+fn lead_days(value: Option<String>) -> Result<Vec<i64>, ConfigError> {
+    let Some(v) = value else {
+        return Ok(vec![90, 30, 7]);
+    };
+    let mut days = Vec::new();
+    for part in v.split(',') {
+        match part.trim().parse::<i64>() {
+            Ok(n) if (0..=3650).contains(&n) => days.push(n),
+            _ => {
+                return Err(err(
+                    "STANDBY_EXPIRY_LEAD_DAYS",
+                    format!("`{v}` is not a list of days such as 90,30,7"),
+                ))
+            }
+        }
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    Ok(days)
 }
 
 #[cfg(test)]
@@ -181,11 +378,48 @@ mod tests {
             ("STANDBY_ADMIN_PASSWORD", "123", "too weak a password"),
             ("STANDBY_POOL_SIZE", "0", "a pool needs a connection"),
             ("STANDBY_SECURE_COOKIES", "maybe", "not a boolean"),
+            ("STANDBY_SMTP_URL", "smtp//mail.example.com", "no scheme separator"),
+            ("STANDBY_SMTP_URL", "imap://mail.example.com", "not SMTP"),
+            ("STANDBY_SMTP_URL", "smtp://mail.example.com?tls=sometimes", "unknown TLS mode"),
+            ("STANDBY_MAIL_TRANSPORT", "pigeon", "no such transport"),
+            ("STANDBY_MAIL_TRANSPORT", "smtp", "SMTP without a URL"),
+            ("STANDBY_MAIL_FROM", "not an address", "no address"),
+            ("STANDBY_JOB_SCAN", "* * * * *", "five fields: the seconds are missing"),
+            ("STANDBY_JOB_DIGEST", "0 0 25 * * *", "no 25th hour"),
+            ("STANDBY_EXPIRY_LEAD_DAYS", "90,thirty", "not a number"),
+            ("STANDBY_COUNTERSIGN_REMIND_HOURS", "0", "must wait at least an hour"),
+            ("STANDBY_SMTP_POOL_SIZE", "0", "a pool needs a connection"),
         ];
         for (var, value, why) in cases {
             let e = Config::from_vars(vars(&[(var, value)])).unwrap_err();
             assert_eq!(e.variable, var, "{why}");
         }
+    }
+
+    #[test]
+    fn mail_defaults_to_eml_files_in_the_data_folder_and_smtp_when_a_url_is_given() {
+        let c = Config::from_vars(vars(&[])).unwrap();
+        assert_eq!(c.mail.transport, MailTransport::File("data/outbox".into()));
+        assert_eq!(c.reminders.expiry_lead_days, vec![90, 30, 7]);
+        let c = Config::from_vars(vars(&[
+            ("STANDBY_SMTP_URL", "smtp://user:secret@mail.example.com:587?tls=required"),
+            ("STANDBY_EXPIRY_LEAD_DAYS", "7, 60,30,7"),
+        ]))
+        .unwrap();
+        assert!(matches!(c.mail.transport, MailTransport::Smtp(_)));
+        assert!(
+            !format!("{c:?}").contains("secret"),
+            "the SMTP password never reaches the logs"
+        );
+        assert_eq!(c.reminders.expiry_lead_days, vec![60, 30, 7]);
+    }
+
+    #[test]
+    fn an_empty_schedule_turns_a_job_off() {
+        let c = Config::from_vars(vars(&[("STANDBY_JOB_DIGEST", ""), ("STANDBY_JOB_VERIFY", "off")]))
+            .unwrap();
+        assert!(c.jobs.digest.is_none() && c.jobs.verify.is_none());
+        assert!(c.jobs.scan.is_some() && c.jobs.deliver.is_some());
     }
 
     #[test]

@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::ServiceResult;
 
 /// Loads the whole demo into a database that does not have it; returns what to print.
-pub fn load(conn: &mut DbConn, now: DateTime<Utc>, tz: chrono_tz::Tz) -> ServiceResult<String> {
+pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResult<String> {
     let org = crate::org::demo::load(conn, now)?;
-    let reserves = crate::inventory::demo::load(conn, now, tz)?;
+    let reserves = crate::inventory::demo::load(conn, now, cfg)?;
     Ok(format!("{org}\n{reserves}"))
 }

@@ -9,6 +9,8 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod inventory;
+pub mod jobs;
+pub mod notify;
 pub mod org;
 pub mod pagination;
 pub mod web;

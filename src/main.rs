@@ -180,9 +180,9 @@ async fn user_add(
 
 async fn demo(config: Config) -> anyhow::Result<()> {
     let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
-    let (now, tz) = (state.now(), state.config.timezone);
+    let (now, cfg) = (state.now(), state.config.clone());
     let summary = state
-        .db(move |c| standby::demo::load(c, now, tz))
+        .db(move |c| standby::demo::load(c, now, &cfg))
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message(standby::i18n::Lang::En)))?;
     eprintln!("{summary}");

@@ -25,6 +25,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        digest_opt_out -> Bool,
     }
 }
 
@@ -258,6 +259,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notices (id) {
+        id -> BigInt,
+        kind -> Text,
+        dedupe_key -> Text,
+        unit_id -> Nullable<BigInt>,
+        language -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        link -> Text,
+        message_id -> Text,
+        state -> Text,
+        due_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notice_recipients (notice_id, address) {
+        notice_id -> BigInt,
+        address -> Text,
+        name -> Text,
+        person_id -> Nullable<BigInt>,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    unit_notice_settings (unit_id, kind) {
+        unit_id -> BigInt,
+        kind -> Text,
+        mode -> Text,
+    }
+}
+
+diesel::table! {
+    job_runs (job, slot) {
+        job -> Text,
+        slot -> Timestamp,
+        owner -> Text,
+        started_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(notice_recipients -> notices (notice_id));
 diesel::joinable!(items -> item_categories (category_code));
 diesel::joinable!(warehouses -> units (unit_id));
 diesel::joinable!(batches -> items (item_id));
@@ -288,4 +342,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     stocktakes,
     stocktake_lines,
     stocktake_counts,
+    notices,
+    notice_recipients,
+    unit_notice_settings,
+    job_runs,
 );

@@ -226,6 +226,35 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.item_group", "物资分类（代码前缀）", "Item group (category prefix)"),
     ("inv.track_batches", "按批次管理", "Tracked by batch"),
     ("inv.track_serial", "按序列号管理（每个序列号 1 件）", "Tracked by serial number (one unit each)"),
+    ("nav.outbox", "发件箱", "Outbox"),
+    ("nav.my_notices", "我的通知", "My notices"),
+    ("notice", "通知", "Notice"),
+    ("retry", "重发", "Resent"),
+    ("notice_settings", "通知设置", "Notification settings"),
+    ("test_email", "测试邮件", "Test email"),
+    ("notice.state", "状态", "State"),
+    ("notice.kind", "通知类型", "Kind of notice"),
+    ("notice.search", "主题或收件地址", "Subject or address"),
+    ("notice.subject", "主题", "Subject"),
+    ("notice.to", "收件人", "To"),
+    ("notice.attempts", "尝试次数", "Attempts"),
+    ("notice.next_attempt", "下次尝试", "next attempt"),
+    ("notice.sent_at", "发送时间", "Sent"),
+    ("notice.error", "最近错误", "Last error"),
+    ("notice.link", "相关页面", "Page concerned"),
+    ("notice.body", "正文（纯文本）", "Body (plain text)"),
+    ("notice.retry", "重新发送", "Send again"),
+    ("notice.cancel", "取消发送", "Cancel"),
+    ("notice.digest_choice", "接收本单位的每日汇总邮件", "Receive my unit's daily digest"),
+    ("notice.digest_hint", "退订后，按职责（保管人、复核签字人、管理员）发给您的通知仍会发送。", "Notices addressed to you by role (custodian, countersigner, administrator) still come when you opt out."),
+    ("notice.no_person", "此账号未关联人员，没有个人通知。", "This account is not linked to a person, so it has no notices of its own."),
+    ("notice.settings", "通知设置", "Notification settings"),
+    ("notice.mode", "单位联系邮箱的接收方式", "How the unit's contact addresses hear it"),
+    ("notice.contacts_hint", "每行一个地址，或用逗号、分号分隔。", "One address per line, or separated by commas or semicolons."),
+    ("notice.roles_hint", "保管人、复核签字人等按职责接收的通知总是即时发送，不受此设置影响。", "People addressed by role (custodians, countersigners) always hear at once, whatever is chosen here."),
+    ("notice.test_to", "发送测试邮件到", "Send a test email to"),
+    ("notice.test_hint", "留空则发到本单位联系邮箱", "Leave empty for the unit's contact addresses"),
+    ("notice.send_test", "发送测试邮件", "Send a test email"),
 ];
 
 /// The string for `key` in `lang`, or a visible `?` when missing (a gap, not a crash).
@@ -256,6 +285,7 @@ mod tests {
             "templates/org",
             "templates/audit",
             "templates/inventory",
+            "templates/notify",
         ] {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
             for e in std::fs::read_dir(path).unwrap() {

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
@@ -167,7 +168,8 @@ fn unit_id(conn: &mut DbConn, name: &str) -> ServiceResult<i64> {
 }
 
 /// Loads the demo reserves (after the demo organisation). Returns a summary line.
-pub fn load(conn: &mut DbConn, now: DateTime<Utc>, tz: chrono_tz::Tz) -> ServiceResult<String> {
+pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResult<String> {
+    let tz = cfg.timezone;
     let keeper = actor_by_username(conn, "jianggp")?;
     let keeper2 = actor_by_username(conn, "macm")?;
     let head = actor_by_username(conn, "yaoj")?;
@@ -382,7 +384,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Service
             line(13, "85.25")?,
         ],
     };
-    let r = ledger::record(conn, &keeper, now, tz, receipt)?;
+    let r = ledger::record(conn, &keeper, now, cfg, receipt)?;
     ledger::countersign(conn, &keeper2, now, tz, r.movement.id)?;
 
     let emergency = ledger::MovementRequest {
@@ -393,7 +395,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Service
         counterpart_warehouse_id: None,
         lines: vec![line(0, "300")?],
     };
-    ledger::record(conn, &keeper, now, tz, emergency)?;
+    ledger::record(conn, &keeper, now, cfg, emergency)?;
 
     let transfer = ledger::MovementRequest {
         warehouse_id: main.id,
@@ -403,7 +405,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Service
         counterpart_warehouse_id: Some(street.id),
         lines: vec![line(9, "60")?, line(8, "10")?, line(11, "30")?],
     };
-    let t = ledger::record(conn, &keeper, now, tz, transfer)?;
+    let t = ledger::record(conn, &keeper, now, cfg, transfer)?;
     ledger::countersign(conn, &head, now, tz, t.movement.id)?;
 
     let donation = ledger::MovementRequest {
@@ -414,7 +416,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Service
         counterpart_warehouse_id: None,
         lines: vec![line(7, "50")?],
     };
-    ledger::record(conn, &keeper, now, tz, donation)?;
+    ledger::record(conn, &keeper, now, cfg, donation)?;
 
     for (code, required) in [
         ("FX-SD-50", "5000"),

@@ -32,6 +32,10 @@ pub struct AppState {
     pub throttle: Throttle,
     /// Request counters.
     pub metrics: Arc<metrics::Metrics>,
+    /// The mail transport (one SMTP pool per process).
+    pub mailer: crate::notify::mail::Mailer,
+    /// This process's name in outbox claims and job slots.
+    pub instance: Arc<str>,
 }
 
 impl AppState {

@@ -138,10 +138,10 @@ pub async fn create(
     ApiActor(actor): ApiActor,
     body: web::Json<MovementIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let (lang, now, tz) = (actor.lang, state.now(), state.config.timezone);
+    let (lang, now, cfg) = (actor.lang, state.now(), state.config.clone());
     let req = body.into_inner().parse().api(lang)?;
     let v = state
-        .db(move |c| service::record(c, &actor, now, tz, req))
+        .db(move |c| service::record(c, &actor, now, &cfg, req))
         .await
         .api(lang)?;
     Ok(HttpResponse::Created().json(v))

@@ -226,11 +226,11 @@ async fn create(
     id: web::Path<i64>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, id, now, tz, a) = (
+    let (lang, id, now, cfg, a) = (
         actor.lang,
         id.into_inner(),
         state.now(),
-        state.config.timezone,
+        state.config.clone(),
         actor.clone(),
     );
     let parsed = parse_form(id, &pairs);
@@ -244,7 +244,7 @@ async fn create(
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     let result = match parsed {
-        Ok(r) => state.db(move |c| ledger::record(c, &a, now, tz, r)).await,
+        Ok(r) => state.db(move |c| ledger::record(c, &a, now, &cfg, r)).await,
         Err(e) => Err(e),
     };
     match result {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{today, warehouse_for};
 use crate::audit::{model::Change, service as audit};
+use crate::config::Config;
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
@@ -161,13 +162,15 @@ pub(crate) fn insert(
 }
 
 /// Records a movement; it waits for a countersignature unless it is an emergency issue, which posts now.
+/// An emergency issue also tells the unit's signers, in the same transaction, that it owes a signature.
 pub fn record(
     conn: &mut DbConn,
     actor: &Actor,
     now: DateTime<Utc>,
-    tz: chrono_tz::Tz,
+    cfg: &Config,
     req: MovementRequest,
 ) -> ServiceResult<Voucher> {
+    let tz = cfg.timezone;
     if !req.kind.recordable() {
         return Err(ServiceError::invalid(
             "kind",
@@ -256,6 +259,9 @@ pub fn record(
         let m = insert(c, w.unit_id, new, &lines, now, tz)?;
         if req.emergency {
             post(c, &m, &lines, now, None, tz)?;
+            let posted = load(c, m.id)?.movement;
+            let notice = crate::inventory::notices::countersign_owed(c, &posted, now, tz)?;
+            crate::notify::service::enqueue(c, cfg, now, &notice)?;
         } else {
             // Refuse at once what could never post; the countersignature re-checks under its own lock.
             for l in lines.iter().filter(|l| l.qty.is_negative()) {

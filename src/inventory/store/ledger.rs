@@ -358,6 +358,28 @@ pub fn list_movements(
     Ok(Page::new(rows, total, page))
 }
 
+/// Movements still waiting for their countersignature that were recorded at or before `before`.
+pub fn waiting_since(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<Vec<Movement>> {
+    movements::table
+        .filter(movements::state.eq("pending"))
+        .filter(movements::created_at.le(before))
+        .order(movements::id)
+        .select(Movement::as_select())
+        .load(conn)
+}
+
+/// Emergency issues that posted first and still owe their countersignature.
+pub fn owing_countersignature(conn: &mut DbConn) -> QueryResult<Vec<Movement>> {
+    movements_filtered(&MovementFilter {
+        state: Some("posted".into()),
+        owed: true,
+        ..Default::default()
+    })
+    .order(movements::id)
+    .select(Movement::as_select())
+    .load(conn)
+}
+
 /// Where a batch lies in a warehouse (empty when not recorded).
 pub fn bin_of(conn: &mut DbConn, warehouse_id: i64, batch_id: i64) -> QueryResult<String> {
     balances::table

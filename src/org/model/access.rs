@@ -108,14 +108,7 @@ impl Actor {
     /// Whether the actor holds one of `roles` in a scope covering `target`; a `None` target (the whole
     /// district, e.g. a new top-level unit) needs a district-wide grant.
     pub fn covers(&self, roles: &[Role], target: Option<i64>, tree: &UnitTree) -> bool {
-        self.grants
-            .iter()
-            .filter(|g| roles.contains(&g.role))
-            .any(|g| match (g.unit_id, target) {
-                (None, _) => true,
-                (Some(scope), Some(unit)) => tree.is_within(unit, scope),
-                (Some(_), None) => false,
-            })
+        grants_cover(&self.grants, roles, target, tree)
     }
 
     /// Whether the actor holds one of `roles` anywhere (to show or hide a page's buttons).
@@ -143,6 +136,18 @@ impl Actor {
     }
 }
 
+/// Whether `grants` hold one of `roles` in a scope covering `target` (see [`Actor::covers`]).
+pub fn grants_cover(grants: &[Grant], roles: &[Role], target: Option<i64>, tree: &UnitTree) -> bool {
+    grants
+        .iter()
+        .filter(|g| roles.contains(&g.role))
+        .any(|g| match (g.unit_id, target) {
+            (None, _) => true,
+            (Some(scope), Some(unit)) => tree.is_within(unit, scope),
+            (Some(_), None) => false,
+        })
+}
+
 /// Something an actor may want to do with the organisation's records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrgAction {
@@ -154,6 +159,8 @@ pub enum OrgAction {
     ManageAccounts,
     /// Read the audit trail.
     ViewAudit,
+    /// Choose how a unit hears notices (contacts, at once or in the digest) and send test emails.
+    ManageNotices,
 }
 
 impl OrgAction {
@@ -161,6 +168,7 @@ impl OrgAction {
     pub fn roles(self) -> &'static [Role] {
         match self {
             OrgAction::ManageUnits => &[Role::Administrator, Role::OfficeStaff],
+            OrgAction::ManageNotices => &[Role::Administrator, Role::OfficeStaff, Role::UnitHead],
             OrgAction::ManagePeople => &[Role::Administrator, Role::OfficeStaff, Role::UnitHead],
             OrgAction::ManageAccounts | OrgAction::ViewAudit => &[Role::Administrator],
         }

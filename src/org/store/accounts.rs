@@ -96,6 +96,67 @@ pub fn list_accounts(
     Ok(Page::new(rows, total, page))
 }
 
+/// Someone email can reach through an active account: their person, address, language and roles.
+#[derive(Debug, Clone)]
+pub struct Reachable {
+    pub account_id: i64,
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub name: String,
+    pub email: String,
+    pub lang: Lang,
+    pub digest_opt_out: bool,
+    pub grants: Vec<Grant>,
+}
+
+/// Every active account linked to an active person with an email address, with its roles.
+pub fn reachable_people(conn: &mut DbConn) -> QueryResult<Vec<Reachable>> {
+    type Row = (i64, i64, i64, String, String, String, bool);
+    let rows: Vec<Row> = accounts::table
+        .inner_join(people::table)
+        .filter(accounts::active.eq(true))
+        .filter(people::active.eq(true))
+        .filter(people::email.ne(""))
+        .select((
+            accounts::id,
+            people::id,
+            people::unit_id,
+            people::name,
+            people::email,
+            accounts::language,
+            people::digest_opt_out,
+        ))
+        .order(accounts::id)
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let grants: Vec<(i64, String, Option<i64>)> = role_grants::table
+        .filter(role_grants::account_id.eq_any(&ids))
+        .select((role_grants::account_id, role_grants::role, role_grants::unit_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(account_id, person_id, unit_id, name, email, language, digest_opt_out)| Reachable {
+            account_id,
+            person_id,
+            unit_id,
+            name,
+            email,
+            lang: Lang::parse(&language).unwrap_or_default(),
+            digest_opt_out,
+            grants: grants
+                .iter()
+                .filter(|g| g.0 == account_id)
+                .filter_map(|g| {
+                    Role::parse(&g.1).ok().map(|role| Grant {
+                        role,
+                        unit_id: g.2,
+                    })
+                })
+                .collect(),
+        })
+        .collect())
+}
+
 /// One account by id.
 pub fn find_account(conn: &mut DbConn, id: i64) -> QueryResult<Option<Account>> {
     accounts::table

@@ -41,6 +41,8 @@ pub struct Person {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The person does not want the daily digest (notices addressed to them by role still come).
+    pub digest_opt_out: bool,
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern and wraps it for "contains".

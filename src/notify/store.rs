@@ -1,0 +1,474 @@
+//! Outbox queries: enqueue once per dedupe key, claim with a lease, record outcomes, list and settings;
+//! and the slot guard of scheduled jobs. Never commits on its own.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use serde::Serialize;
+
+use crate::db::schema::{accounts, notice_recipients, notices, people, unit_notice_settings, units};
+use crate::db::{DbConn, MultiBackend};
+use crate::i18n::Lang;
+use crate::pagination::{Page, PageRequest};
+
+/// A notice as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = notices)]
+pub struct Notice {
+    pub id: i64,
+    pub kind: String,
+    pub dedupe_key: String,
+    pub unit_id: Option<i64>,
+    pub language: String,
+    pub subject: String,
+    pub body_text: String,
+    #[serde(skip)]
+    pub body_html: String,
+    pub link: String,
+    pub message_id: String,
+    pub state: String,
+    #[serde(serialize_with = "crate::db::utc::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub due_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::db::utc::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub next_attempt_at: NaiveDateTime,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub claimed_by: Option<String>,
+    #[serde(serialize_with = "crate::db::utc::option::serialize")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub lease_until: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::db::utc::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::db::utc::option::serialize")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub sent_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::db::utc::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: NaiveDateTime,
+}
+
+/// One addressee of a stored notice.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = notice_recipients)]
+pub struct StoredRecipient {
+    #[serde(skip)]
+    pub notice_id: i64,
+    pub address: String,
+    pub name: String,
+    pub person_id: Option<i64>,
+    pub reason: String,
+}
+
+/// What a new notice holds.
+#[derive(Debug, Clone)]
+pub struct NewNotice<'a> {
+    pub kind: &'a str,
+    pub dedupe_key: &'a str,
+    pub unit_id: Option<i64>,
+    pub language: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+    pub link: &'a str,
+    pub message_id: &'a str,
+    pub due_at: NaiveDateTime,
+    pub now: NaiveDateTime,
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Inserts a pending notice unless its dedupe key is already taken; returns the new id, or `None`.
+pub fn insert(
+    conn: &mut DbConn,
+    n: &NewNotice,
+    recipients: &[(String, String, Option<i64>, &'static str)],
+) -> QueryResult<Option<i64>> {
+    let id = diesel::sql_query(
+        "INSERT INTO notices (kind, dedupe_key, unit_id, language, subject, body_text, body_html, link, \
+         message_id, state, due_at, next_attempt_at, attempts, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10, 0, $11, $11) \
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+    )
+    .bind::<Text, _>(n.kind)
+    .bind::<Text, _>(n.dedupe_key)
+    .bind::<Nullable<BigInt>, _>(n.unit_id)
+    .bind::<Text, _>(n.language)
+    .bind::<Text, _>(n.subject)
+    .bind::<Text, _>(n.body_text)
+    .bind::<Text, _>(n.body_html)
+    .bind::<Text, _>(n.link)
+    .bind::<Text, _>(n.message_id)
+    .bind::<Timestamp, _>(n.due_at)
+    .bind::<Timestamp, _>(n.now)
+    .get_result::<Id>(conn)
+    .optional()?
+    .map(|r| r.id);
+    if let Some(id) = id {
+        for (address, name, person_id, reason) in recipients {
+            diesel::insert_into(notice_recipients::table)
+                .values((
+                    notice_recipients::notice_id.eq(id),
+                    notice_recipients::address.eq(address),
+                    notice_recipients::name.eq(name),
+                    notice_recipients::person_id.eq(person_id),
+                    notice_recipients::reason.eq(reason),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(id)
+}
+
+/// What is claimable: pending and due, or sending with an expired lease (its sender died).
+const CLAIMABLE: &str = "((state = 'pending' AND next_attempt_at <= $3) \
+                         OR (state = 'sending' AND lease_until < $3))";
+
+/// Claims up to `limit` due notices for `owner` until `lease_until`, counting the attempt. The outer
+/// condition repeats the inner one, so two claimers never take the same row; on PostgreSQL `SKIP LOCKED`
+/// lets them take different rows at once instead of waiting for each other.
+pub fn claim(
+    conn: &mut DbConn,
+    owner: &str,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<Notice>> {
+    let lock = match conn {
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => " FOR UPDATE SKIP LOCKED",
+        DbConn::Sqlite(_) => "",
+    };
+    let sql = format!(
+        "UPDATE notices SET state = 'sending', claimed_by = $1, lease_until = $2, attempts = attempts + 1, \
+         updated_at = $3 WHERE id IN (SELECT id FROM notices WHERE {CLAIMABLE} \
+         ORDER BY next_attempt_at, id LIMIT $4{lock}) AND {CLAIMABLE} RETURNING id"
+    );
+    let ids: Vec<i64> = diesel::sql_query(sql)
+        .bind::<Text, _>(owner)
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load::<Id>(conn)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    notices::table
+        .filter(notices::id.eq_any(&ids))
+        .order((notices::next_attempt_at, notices::id))
+        .select(Notice::as_select())
+        .load(conn)
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The server accepted the message.
+    Sent,
+    /// Try again at this time.
+    Retry(NaiveDateTime, String),
+    /// Give up.
+    Failed(String),
+}
+
+/// Records an attempt's outcome, only while `owner` still holds the claim (a sender whose lease ran out and
+/// was taken over must not overwrite the newer attempt). Returns whether the row was updated.
+pub fn finish(
+    conn: &mut DbConn,
+    id: i64,
+    owner: &str,
+    now: NaiveDateTime,
+    outcome: &Outcome,
+) -> QueryResult<bool> {
+    let mine = notices::table
+        .filter(notices::id.eq(id))
+        .filter(notices::state.eq("sending"))
+        .filter(notices::claimed_by.eq(owner));
+    let n = match outcome {
+        Outcome::Sent => diesel::update(mine)
+            .set((
+                notices::state.eq("sent"),
+                notices::sent_at.eq(Some(now)),
+                notices::lease_until.eq(None::<NaiveDateTime>),
+                notices::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        Outcome::Retry(at, error) => diesel::update(mine)
+            .set((
+                notices::state.eq("pending"),
+                notices::next_attempt_at.eq(at),
+                notices::last_error.eq(Some(error)),
+                notices::lease_until.eq(None::<NaiveDateTime>),
+                notices::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        Outcome::Failed(error) => diesel::update(mine)
+            .set((
+                notices::state.eq("failed"),
+                notices::last_error.eq(Some(error)),
+                notices::lease_until.eq(None::<NaiveDateTime>),
+                notices::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
+}
+
+/// Whether a dedupe key is already in the outbox.
+pub fn key_taken(conn: &mut DbConn, key: &str) -> QueryResult<bool> {
+    Ok(id_by_key(conn, key)?.is_some())
+}
+
+/// The notice holding a dedupe key.
+pub fn id_by_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<i64>> {
+    notices::table
+        .filter(notices::dedupe_key.eq(key))
+        .select(notices::id)
+        .first(conn)
+        .optional()
+}
+
+/// Active people among `ids` who have an address: (id, name, email, the language of their account).
+pub fn reach_people(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String, String, Lang)>> {
+    let found: Vec<(i64, String, String)> = people::table
+        .filter(people::id.eq_any(ids))
+        .filter(people::active.eq(true))
+        .filter(people::email.ne(""))
+        .select((people::id, people::name, people::email))
+        .load(conn)?;
+    let langs: Vec<(Option<i64>, String)> = accounts::table
+        .filter(accounts::person_id.eq_any(ids))
+        .filter(accounts::active.eq(true))
+        .select((accounts::person_id, accounts::language))
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|(id, name, email)| {
+            let lang = langs
+                .iter()
+                .find(|(p, _)| *p == Some(id))
+                .and_then(|(_, l)| Lang::parse(l))
+                .unwrap_or_default();
+            (id, name, email, lang)
+        })
+        .collect())
+}
+
+/// Records whether a person wants the daily digest.
+pub fn set_digest_opt_out(
+    conn: &mut DbConn,
+    person_id: i64,
+    opt_out: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(people::table.find(person_id))
+        .set((people::digest_opt_out.eq(opt_out), people::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// One notice.
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Notice>> {
+    notices::table
+        .find(id)
+        .select(Notice::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The addressees of some notices.
+pub fn recipients_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<StoredRecipient>> {
+    notice_recipients::table
+        .filter(notice_recipients::notice_id.eq_any(ids))
+        .order((notice_recipients::notice_id, notice_recipients::address))
+        .select(StoredRecipient::as_select())
+        .load(conn)
+}
+
+/// Puts a failed or cancelled notice back in the queue, due now, with a fresh count of attempts.
+pub fn requeue(conn: &mut DbConn, id: i64, from: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        notices::table
+            .filter(notices::id.eq(id))
+            .filter(notices::state.eq(from)),
+    )
+    .set((
+        notices::state.eq("pending"),
+        notices::attempts.eq(0),
+        notices::next_attempt_at.eq(now),
+        notices::claimed_by.eq(None::<String>),
+        notices::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Cancels a notice still in state `from`.
+pub fn cancel(conn: &mut DbConn, id: i64, from: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        notices::table
+            .filter(notices::id.eq(id))
+            .filter(notices::state.eq(from)),
+    )
+    .set((notices::state.eq("cancelled"), notices::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Which notices to list.
+#[derive(Debug, Clone, Default)]
+pub struct NoticeFilter {
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    pub unit_id: Option<i64>,
+    /// Only these units' notices (`None`: all, including those of no unit).
+    pub visible_units: Option<Vec<i64>>,
+    /// Only notices addressed to this person or address.
+    pub recipient: Option<(Option<i64>, String)>,
+    /// Text in the subject or an address.
+    pub q: Option<String>,
+}
+
+fn filtered(f: &NoticeFilter) -> notices::BoxedQuery<'static, MultiBackend> {
+    let mut q = notices::table.into_boxed();
+    if let Some(s) = &f.state {
+        q = q.filter(notices::state.eq(s.clone()));
+    }
+    if let Some(k) = &f.kind {
+        q = q.filter(notices::kind.eq(k.clone()));
+    }
+    if let Some(u) = f.unit_id {
+        q = q.filter(notices::unit_id.eq(u));
+    }
+    if let Some(units) = &f.visible_units {
+        q = q.filter(notices::unit_id.eq_any(units.clone()));
+    }
+    if let Some((person, address)) = &f.recipient {
+        let mine = notice_recipients::table
+            .filter(
+                notice_recipients::person_id
+                    .eq(*person)
+                    .or(notice_recipients::address.eq(address.clone())),
+            )
+            .select(notice_recipients::notice_id);
+        q = q.filter(notices::id.eq_any(mine));
+    }
+    if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        let pattern = crate::org::store::contains(text.trim());
+        let by_address = notice_recipients::table
+            .filter(notice_recipients::address.like(pattern.clone()).escape('\\'))
+            .select(notice_recipients::notice_id);
+        q = q.filter(
+            notices::subject
+                .like(pattern)
+                .escape('\\')
+                .or(notices::id.eq_any(by_address)),
+        );
+    }
+    q
+}
+
+/// A page of notices, newest first.
+pub fn list(conn: &mut DbConn, f: &NoticeFilter, page: PageRequest) -> QueryResult<Page<Notice>> {
+    let total = filtered(f).count().get_result(conn)?;
+    let items = filtered(f)
+        .order(notices::id.desc())
+        .limit(page.per_page)
+        .offset(page.offset())
+        .select(Notice::as_select())
+        .load(conn)?;
+    Ok(Page::new(items, total, page))
+}
+
+/// How many notices are in each state.
+pub fn count_by_state(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    notices::table
+        .group_by(notices::state)
+        .select((notices::state, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// A unit's chosen modes (kinds not listed use their default).
+pub fn unit_modes(conn: &mut DbConn, unit_id: i64) -> QueryResult<Vec<(String, String)>> {
+    unit_notice_settings::table
+        .filter(unit_notice_settings::unit_id.eq(unit_id))
+        .select((unit_notice_settings::kind, unit_notice_settings::mode))
+        .load(conn)
+}
+
+/// Replaces a unit's chosen modes.
+pub fn set_unit_modes(
+    conn: &mut DbConn,
+    unit_id: i64,
+    modes: &[(&str, &str)],
+) -> QueryResult<()> {
+    diesel::delete(unit_notice_settings::table.filter(unit_notice_settings::unit_id.eq(unit_id)))
+        .execute(conn)?;
+    for (kind, mode) in modes {
+        diesel::insert_into(unit_notice_settings::table)
+            .values((
+                unit_notice_settings::unit_id.eq(unit_id),
+                unit_notice_settings::kind.eq(*kind),
+                unit_notice_settings::mode.eq(*mode),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Sets a unit's contact addresses.
+pub fn set_contacts(
+    conn: &mut DbConn,
+    unit_id: i64,
+    contacts: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(units::table.find(unit_id))
+        .set((units::contact_emails.eq(contacts), units::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Takes a job's tick for `owner`: true for exactly one instance per job and slot.
+pub fn claim_slot(
+    conn: &mut DbConn,
+    job: &str,
+    slot: NaiveDateTime,
+    owner: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::sql_query(
+        "INSERT INTO job_runs (job, slot, owner, started_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (job, slot) DO NOTHING",
+    )
+    .bind::<Text, _>(job)
+    .bind::<Timestamp, _>(slot)
+    .bind::<Text, _>(owner)
+    .bind::<Timestamp, _>(now)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Forgets job slots from before `before`.
+pub fn prune_slots(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    use crate::db::schema::job_runs;
+    diesel::delete(job_runs::table.filter(job_runs::slot.lt(before))).execute(conn)
+}
+
+/// Notices still waiting, by how late the oldest one is (for metrics): (pending count, oldest due).
+pub fn backlog(conn: &mut DbConn) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    let pending = notices::table.filter(notices::state.eq_any(["pending", "sending"]));
+    let count = pending.count().get_result(conn)?;
+    let oldest = notices::table
+        .filter(notices::state.eq_any(["pending", "sending"]))
+        .select(diesel::dsl::min(notices::next_attempt_at))
+        .first(conn)?;
+    Ok((count, oldest))
+}

@@ -269,7 +269,11 @@ fn instance_name() -> String {
     let host = std::env::var("HOSTNAME")
         .ok()
         .filter(|h| !h.is_empty())
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()))
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_string())
+        })
         .unwrap_or_else(|| "standby".into());
     let tag = org::credentials::random_token(6).unwrap_or_default();
     format!("{host}-{}-{tag}", std::process::id())

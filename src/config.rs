@@ -309,7 +309,8 @@ fn mail_settings(
             ))
         }
     };
-    let from = get("STANDBY_MAIL_FROM").unwrap_or_else(|| "应急值守与物资 <standby@localhost>".into());
+    let from =
+        get("STANDBY_MAIL_FROM").unwrap_or_else(|| "应急值守与物资 <standby@localhost>".into());
     from.parse::<lettre::message::Mailbox>().map_err(|e| {
         err(
             "STANDBY_MAIL_FROM",
@@ -378,16 +379,31 @@ mod tests {
             ("STANDBY_ADMIN_PASSWORD", "123", "too weak a password"),
             ("STANDBY_POOL_SIZE", "0", "a pool needs a connection"),
             ("STANDBY_SECURE_COOKIES", "maybe", "not a boolean"),
-            ("STANDBY_SMTP_URL", "smtp//mail.example.com", "no scheme separator"),
+            (
+                "STANDBY_SMTP_URL",
+                "smtp//mail.example.com",
+                "no scheme separator",
+            ),
             ("STANDBY_SMTP_URL", "imap://mail.example.com", "not SMTP"),
-            ("STANDBY_SMTP_URL", "smtp://mail.example.com?tls=sometimes", "unknown TLS mode"),
+            (
+                "STANDBY_SMTP_URL",
+                "smtp://mail.example.com?tls=sometimes",
+                "unknown TLS mode",
+            ),
             ("STANDBY_MAIL_TRANSPORT", "pigeon", "no such transport"),
-            ("STANDBY_MAIL_TRANSPORT", "smtp", "SMTP without a URL"),
             ("STANDBY_MAIL_FROM", "not an address", "no address"),
-            ("STANDBY_JOB_SCAN", "* * * * *", "five fields: the seconds are missing"),
+            (
+                "STANDBY_JOB_SCAN",
+                "* * * * *",
+                "five fields: the seconds are missing",
+            ),
             ("STANDBY_JOB_DIGEST", "0 0 25 * * *", "no 25th hour"),
             ("STANDBY_EXPIRY_LEAD_DAYS", "90,thirty", "not a number"),
-            ("STANDBY_COUNTERSIGN_REMIND_HOURS", "0", "must wait at least an hour"),
+            (
+                "STANDBY_COUNTERSIGN_REMIND_HOURS",
+                "0",
+                "must wait at least an hour",
+            ),
             ("STANDBY_SMTP_POOL_SIZE", "0", "a pool needs a connection"),
         ];
         for (var, value, why) in cases {
@@ -402,22 +418,34 @@ mod tests {
         assert_eq!(c.mail.transport, MailTransport::File("data/outbox".into()));
         assert_eq!(c.reminders.expiry_lead_days, vec![90, 30, 7]);
         let c = Config::from_vars(vars(&[
-            ("STANDBY_SMTP_URL", "smtp://user:secret@mail.example.com:587?tls=required"),
+            (
+                "STANDBY_SMTP_URL",
+                "smtp://user:hunter2@mail.example.com:587?tls=required",
+            ),
             ("STANDBY_EXPIRY_LEAD_DAYS", "7, 60,30,7"),
         ]))
         .unwrap();
         assert!(matches!(c.mail.transport, MailTransport::Smtp(_)));
         assert!(
-            !format!("{c:?}").contains("secret"),
+            !format!("{c:?}").contains("hunter2"),
             "the SMTP password never reaches the logs"
         );
         assert_eq!(c.reminders.expiry_lead_days, vec![60, 30, 7]);
     }
 
     #[test]
+    fn choosing_smtp_without_a_url_names_the_missing_url() {
+        let e = Config::from_vars(vars(&[("STANDBY_MAIL_TRANSPORT", "smtp")])).unwrap_err();
+        assert_eq!(e.variable, "STANDBY_SMTP_URL");
+    }
+
+    #[test]
     fn an_empty_schedule_turns_a_job_off() {
-        let c = Config::from_vars(vars(&[("STANDBY_JOB_DIGEST", ""), ("STANDBY_JOB_VERIFY", "off")]))
-            .unwrap();
+        let c = Config::from_vars(vars(&[
+            ("STANDBY_JOB_DIGEST", ""),
+            ("STANDBY_JOB_VERIFY", "off"),
+        ]))
+        .unwrap();
         assert!(c.jobs.digest.is_none() && c.jobs.verify.is_none());
         assert!(c.jobs.scan.is_some() && c.jobs.deliver.is_some());
     }

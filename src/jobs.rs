@@ -48,6 +48,9 @@ impl CronSpec {
     /// The tick a run at `now` belongs to: the latest scheduled instant at or before `now` (office time).
     /// Every instance that fires for the same tick names the same slot.
     pub fn slot(&self, now: DateTime<Utc>, tz: chrono_tz::Tz) -> DateTime<Utc> {
+        use chrono::SubsecRound;
+        // Whole seconds: croner matches a time by its fields, so 08:00:00.4 would be its own slot.
+        let now = now.trunc_subsecs(0);
         self.cron
             .find_previous_occurrence(&now.with_timezone(&tz), true)
             .map(|t| t.with_timezone(&Utc))
@@ -200,10 +203,7 @@ pub async fn start_scheduler(
                 let (s, busy) = (s.clone(), busy.clone());
                 Box::pin(async move {
                     if busy.swap(true, Ordering::AcqRel) {
-                        tracing::warn!(
-                            job = job.code(),
-                            "previous run still going; tick skipped"
-                        );
+                        tracing::warn!(job = job.code(), "previous run still going; tick skipped");
                         return;
                     }
                     match tick(&s, job, s.now()).await {

@@ -36,6 +36,14 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Run one scheduled job now, whatever its schedule: scan, deliver, digest, verify or prune.
+    Job {
+        /// The job.
+        name: String,
+        /// Run as of this instant (RFC 3339) instead of now, e.g. to send a missed digest.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -102,6 +110,7 @@ fn main() -> ExitCode {
             Command::Ledger {
                 command: LedgerCommand::Verify,
             } => verify_ledger(config).await,
+            Command::Job { name, at } => job(config, &name, at).await,
         }
     });
     match result {
@@ -111,6 +120,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn job(
+    config: Config,
+    name: &str,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<()> {
+    let job = standby::jobs::JobName::parse(name).ok_or_else(|| {
+        anyhow::anyhow!("no job `{name}`; choose scan, deliver, digest, verify or prune")
+    })?;
+    let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
+    let report = standby::jobs::run(&state, job, at.unwrap_or_else(|| state.now())).await?;
+    eprintln!("{}: {report}", job.code());
+    Ok(())
 }
 
 async fn migrate(config: Config) -> anyhow::Result<()> {

@@ -4,12 +4,13 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
-use super::model::{expires_within, is_expired, meets_norm, next_due, overdue, MovementKind, Quantity};
+use super::model::{
+    expires_within, is_expired, meets_norm, next_due, overdue, MovementKind, Quantity,
+};
 use super::service::today;
 use super::service::verify::VerifyReport;
 use super::store::{
-    catalogue as cat_store, ledger as ledger_store, stocktakes as st_store,
-    warehouses as wh_store,
+    catalogue as cat_store, ledger as ledger_store, stocktakes as st_store, warehouses as wh_store,
 };
 use crate::config::Config;
 use crate::db::{db_time, DbConn};
@@ -155,7 +156,11 @@ fn countersigners(
         .iter()
         .filter(|p| p.account_id != author && grants_cover(&p.grants, roles, Some(unit), tree))
         // District-wide administrators would hear of every voucher; the unit's own signers are meant.
-        .filter(|p| p.grants.iter().any(|g| g.unit_id.is_some() && roles.contains(&g.role)))
+        .filter(|p| {
+            p.grants
+                .iter()
+                .any(|g| g.unit_id.is_some() && roles.contains(&g.role))
+        })
         .map(|p| (p.person_id, Reason::Countersigner))
         .collect();
     people.dedup();
@@ -376,7 +381,9 @@ pub fn findings(
     }
     for m in ledger_store::owing_countersignature(conn)? {
         let warehouse = name_of(m.warehouse_id);
-        out.push(owed_notice(conn, &m, &warehouse, &reachable, &tree, now, tz)?);
+        out.push(owed_notice(
+            conn, &m, &warehouse, &reachable, &tree, now, tz,
+        )?);
     }
     Ok(out)
 }
@@ -397,7 +404,9 @@ pub fn ledger_mismatch(
         .map(|p| (p.person_id, Reason::Administrator))
         .collect();
     if admins.is_empty() {
-        tracing::error!("no district administrator has an email address to hear of the ledger mismatch");
+        tracing::error!(
+            "no district administrator has an email address to hear of the ledger mismatch"
+        );
     }
     let mut problems: Vec<String> = report
         .chain_breaks

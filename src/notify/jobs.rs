@@ -24,7 +24,11 @@ use crate::web::AppState;
 const LEASE: chrono::Duration = chrono::Duration::minutes(5);
 
 /// Everything due, overdue or awaiting action right now, from every area (each area adds its rules here).
-pub fn findings(conn: &mut DbConn, cfg: &Config, now: DateTime<Utc>) -> ServiceResult<Vec<Outgoing>> {
+pub fn findings(
+    conn: &mut DbConn,
+    cfg: &Config,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<Outgoing>> {
     crate::inventory::notices::findings(conn, cfg, now)
 }
 
@@ -124,7 +128,10 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<Del
                 write_tx(c, |c| {
                     for (id, outcome) in &outcomes {
                         if !store::finish(c, *id, &who, db_time(done), outcome)? {
-                            tracing::warn!(notice = id, "lease lost before the outcome was recorded");
+                            tracing::warn!(
+                                notice = id,
+                                "lease lost before the outcome was recorded"
+                            );
                         }
                     }
                     Ok(())
@@ -202,10 +209,9 @@ fn digest_mail(
         let mut lines = Vec::new();
         for f in items.iter().filter(|f| f.kind == *kind) {
             let link = format!("{}{}", cfg.base_url, f.path);
-            let r = f
-                .content
-                .render(lang, &link)
-                .map_err(|e| crate::error::ServiceError::Internal(format!("email template: {e}")))?;
+            let r = f.content.render(lang, &link).map_err(|e| {
+                crate::error::ServiceError::Internal(format!("email template: {e}"))
+            })?;
             lines.push(DigestLine {
                 text: r.subject,
                 link,

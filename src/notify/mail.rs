@@ -39,6 +39,23 @@ enum Transport {
     Memory(Mutex<Vec<SentMail>>),
 }
 
+impl Drop for Transport {
+    fn drop(&mut self) {
+        // lettre's SMTP pool closes its connections on a spawned task, which needs a Tokio runtime. When the
+        // last handle goes away outside one (a command-line run, a test), lend it a small runtime for that.
+        if matches!(self, Transport::Smtp(_)) && tokio::runtime::Handle::try_current().is_err() {
+            let smtp = std::mem::replace(self, Transport::Memory(Mutex::default()));
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                let _inside = rt.enter();
+                drop(smtp);
+            }
+        }
+    }
+}
+
 /// The mail transport, built once at start-up and shared (its SMTP connection pool is reused).
 #[derive(Clone)]
 pub struct Mailer {

@@ -94,7 +94,9 @@ impl EmailAddress {
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !t.chars().any(|c| c.is_whitespace() || "<>,;\"()[]\\".contains(c))
+            && !t
+                .chars()
+                .any(|c| c.is_whitespace() || "<>,;\"()[]\\".contains(c))
             && !local.contains('@');
         if !ok {
             return Err(bad());
@@ -268,7 +270,15 @@ mod tests {
                 .as_str(),
             "Zhang.San@jsj.example.gov.cn"
         );
-        for bad in ["", "zhangsan", "a@b", "a b@c.cn", "@c.cn", "a@.cn", "张三 <a@b.cn>"] {
+        for bad in [
+            "",
+            "zhangsan",
+            "a@b",
+            "a b@c.cn",
+            "@c.cn",
+            "a@.cn",
+            "张三 <a@b.cn>",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
     }
@@ -298,7 +308,10 @@ mod tests {
             .collect();
         assert_eq!(
             zh,
-            [("zh@x.cn", Reason::Custodian), ("office@x.cn", Reason::Contact)],
+            [
+                ("zh@x.cn", Reason::Custodian),
+                ("office@x.cn", Reason::Contact)
+            ],
             "the role reason wins over the contact copy"
         );
         assert_eq!(groups[1].1[0].address, "en@x.cn");
@@ -339,9 +352,18 @@ mod tests {
     #[test]
     fn the_message_id_depends_only_on_the_notice() {
         let a = message_id("batch_expiry:1:7:30:zh", "应急 <standby@jsj.example.cn>");
-        assert_eq!(a, message_id("batch_expiry:1:7:30:zh", "standby@jsj.example.cn"));
-        assert_ne!(a, message_id("batch_expiry:1:7:7:zh", "standby@jsj.example.cn"));
-        assert!(a.starts_with("<notice.") && a.ends_with("@jsj.example.cn>"), "{a}");
+        assert_eq!(
+            a,
+            message_id("batch_expiry:1:7:30:zh", "standby@jsj.example.cn")
+        );
+        assert_ne!(
+            a,
+            message_id("batch_expiry:1:7:7:zh", "standby@jsj.example.cn")
+        );
+        assert!(
+            a.starts_with("<notice.") && a.ends_with("@jsj.example.cn>"),
+            "{a}"
+        );
     }
 
     #[test]
@@ -352,7 +374,11 @@ mod tests {
         assert_eq!(expiry_lead(d("2027-02-26"), today, &leads), Some(90));
         assert_eq!(expiry_lead(d("2026-12-23"), today, &leads), Some(30));
         assert_eq!(expiry_lead(d("2026-12-05"), today, &leads), Some(7));
-        assert_eq!(expiry_lead(today, today, &leads), Some(7), "last usable day");
+        assert_eq!(
+            expiry_lead(today, today, &leads),
+            Some(7),
+            "last usable day"
+        );
         assert_eq!(expiry_lead(d("2026-11-27"), today, &leads), None, "expired");
     }
 

@@ -106,7 +106,11 @@ async fn outbox(
     q: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (lang, tz) = (actor.lang, state.config.timezone);
-    let (filter, page_req, a) = (q.filter(), PageRequest::new(q.page, Some(50)), actor.clone());
+    let (filter, page_req, a) = (
+        q.filter(),
+        PageRequest::new(q.page, Some(50)),
+        actor.clone(),
+    );
     let (page, counts) = state
         .db(move |c| Ok((service::list(c, &a, filter, page_req)?, service::counts(c)?)))
         .await
@@ -416,7 +420,9 @@ async fn save_unit_settings(
                 true,
                 Text::new("通知设置已保存", "Notification settings saved"),
             );
-            Ok(crate::org::pages::see_other(&format!("/units/{id}/notices")))
+            Ok(crate::org::pages::see_other(&format!(
+                "/units/{id}/notices"
+            )))
         }
         Err(e) => {
             let (status, message) = form_error(e, lang)?;

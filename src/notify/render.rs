@@ -153,6 +153,9 @@ mod tests {
             "HTML is escaped: {}",
             zh.html
         );
-        assert!(zh.text.contains("区建设局 <R&D>"), "plain text is not escaped");
+        assert!(
+            zh.text.contains("区建设局 <R&D>"),
+            "plain text is not escaped"
+        );
     }
 }

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::model::{
-    check_cancel, check_retry, group_by_language, message_id, parse_addresses, EmailAddress,
-    Kind, Mode, NoticeState, Reason, Recipient,
+    check_cancel, check_retry, group_by_language, message_id, parse_addresses, EmailAddress, Kind,
+    Mode, NoticeState, Reason, Recipient,
 };
 use super::render::{Content, Rendered, TestMail};
 use super::store::{self, NewNotice, Notice, NoticeFilter, StoredRecipient};
@@ -322,7 +322,11 @@ fn change_state(
 }
 
 /// The notices addressed to the actor's person (by person or by their address), newest first.
-pub fn mine(conn: &mut DbConn, actor: &Actor, page: PageRequest) -> ServiceResult<Page<NoticeView>> {
+pub fn mine(
+    conn: &mut DbConn,
+    actor: &Actor,
+    page: PageRequest,
+) -> ServiceResult<Page<NoticeView>> {
     let person = own_person(conn, actor)?;
     let filter = NoticeFilter {
         recipient: Some((Some(person.id), person.email.clone())),
@@ -538,7 +542,11 @@ pub fn send_test(
     let lang = addresses[0].lang;
     let out = Outgoing {
         kind: Kind::Test,
-        key: format!("test:{unit_id}:{}", now.timestamp_micros()),
+        // Each request is its own test, however quickly they follow one another.
+        key: format!(
+            "test:{unit_id}:{}",
+            crate::org::credentials::random_token(8)?
+        ),
         unit_id: Some(unit_id),
         path: format!("/units/{unit_id}/notices"),
         people: Vec::new(),
@@ -567,7 +575,8 @@ pub fn send_test(
 
 /// A notice with its addressees, without a visibility check (the caller has one).
 fn get_any(conn: &mut DbConn, id: i64) -> ServiceResult<NoticeView> {
-    let notice = store::find(conn, id)?.ok_or_else(|| ServiceError::not_found("该通知", "Notice"))?;
+    let notice =
+        store::find(conn, id)?.ok_or_else(|| ServiceError::not_found("该通知", "Notice"))?;
     let recipients = store::recipients_of(conn, &[id])?;
     Ok(NoticeView { notice, recipients })
 }

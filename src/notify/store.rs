@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use serde::Serialize;
 
-use crate::db::schema::{accounts, notice_recipients, notices, people, unit_notice_settings, units};
+use crate::db::schema::{
+    accounts, notice_recipients, notices, people, unit_notice_settings, units,
+};
 use crate::db::{DbConn, MultiBackend};
 use crate::i18n::Lang;
 use crate::pagination::{Page, PageRequest};
@@ -238,7 +240,10 @@ pub fn id_by_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<i64>> {
 }
 
 /// Active people among `ids` who have an address: (id, name, email, the language of their account).
-pub fn reach_people(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String, String, Lang)>> {
+pub fn reach_people(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> QueryResult<Vec<(i64, String, String, Lang)>> {
     let found: Vec<(i64, String, String)> = people::table
         .filter(people::id.eq_any(ids))
         .filter(people::active.eq(true))
@@ -271,7 +276,10 @@ pub fn set_digest_opt_out(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(people::table.find(person_id))
-        .set((people::digest_opt_out.eq(opt_out), people::updated_at.eq(now)))
+        .set((
+            people::digest_opt_out.eq(opt_out),
+            people::updated_at.eq(now),
+        ))
         .execute(conn)
 }
 
@@ -364,7 +372,11 @@ fn filtered(f: &NoticeFilter) -> notices::BoxedQuery<'static, MultiBackend> {
     if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
         let pattern = crate::org::store::contains(text.trim());
         let by_address = notice_recipients::table
-            .filter(notice_recipients::address.like(pattern.clone()).escape('\\'))
+            .filter(
+                notice_recipients::address
+                    .like(pattern.clone())
+                    .escape('\\'),
+            )
             .select(notice_recipients::notice_id);
         q = q.filter(
             notices::subject
@@ -405,11 +417,7 @@ pub fn unit_modes(conn: &mut DbConn, unit_id: i64) -> QueryResult<Vec<(String, S
 }
 
 /// Replaces a unit's chosen modes.
-pub fn set_unit_modes(
-    conn: &mut DbConn,
-    unit_id: i64,
-    modes: &[(&str, &str)],
-) -> QueryResult<()> {
+pub fn set_unit_modes(conn: &mut DbConn, unit_id: i64, modes: &[(&str, &str)]) -> QueryResult<()> {
     diesel::delete(unit_notice_settings::table.filter(unit_notice_settings::unit_id.eq(unit_id)))
         .execute(conn)?;
     for (kind, mode) in modes {
@@ -432,7 +440,10 @@ pub fn set_contacts(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(units::table.find(unit_id))
-        .set((units::contact_emails.eq(contacts), units::updated_at.eq(now)))
+        .set((
+            units::contact_emails.eq(contacts),
+            units::updated_at.eq(now),
+        ))
         .execute(conn)
 }
 

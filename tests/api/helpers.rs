@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
-use standby::clock::FixedClock;
+use standby::clock::{Clock, FixedClock};
 use standby::config::Config;
 use standby::web::AppState;
 
@@ -19,6 +19,8 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Where this test's database lives, and how to remove it afterwards.
 enum TestDb {
+    /// Another instance's database: left for its owner to remove.
+    Borrowed,
     Sqlite(std::path::PathBuf),
     #[allow(dead_code)]
     Postgres {
@@ -96,6 +98,10 @@ fn postgres_database(_: &str) -> (TestDb, String) {
 /// Starts the app with the given extra settings.
 pub fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let (db, url) = fresh_database();
+    start(db, url, extra)
+}
+
+fn start(db: TestDb, url: String, extra: &[(&str, &str)]) -> TestApp {
     let data_dir = std::env::temp_dir().join(unique("standby_data"));
     let mut vars: Vec<(String, String)> = vec![
         ("STANDBY_DATABASE_URL".into(), url.clone()),
@@ -157,6 +163,25 @@ pub fn spawn_app() -> TestApp {
     spawn_app_with(&[])
 }
 
+impl TestApp {
+    /// Another instance of the service on the same database (as behind a load balancer).
+    pub fn another_instance(&self, extra: &[(&str, &str)]) -> TestApp {
+        start(TestDb::Borrowed, self.database_url.clone(), extra)
+    }
+
+    /// Runs a scheduled job's body once at the test clock's time; returns its report.
+    pub fn job(&self, job: standby::jobs::JobName) -> String {
+        self.runtime
+            .block_on(standby::jobs::run(&self.state, job, self.clock.now()))
+            .expect("the job runs")
+    }
+
+    /// Runs the same code on the app's runtime (for jobs and services that tests drive directly).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.runtime.block_on(self.server.stop(false));
@@ -165,6 +190,7 @@ impl Drop for TestApp {
         }
         let _ = std::fs::remove_dir_all(&self.data_dir);
         match &self.db {
+            TestDb::Borrowed => {}
             TestDb::Sqlite(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -73,6 +73,14 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/stocktakes/{id}/export", vec!["get"]),
         ("/api/v1/imports", vec!["post"]),
         ("/api/v1/warehouses/{id}/stock/{batch_id}/bin", vec!["put"]),
+        ("/api/v1/notices", vec!["get"]),
+        ("/api/v1/notices/{id}", vec!["get"]),
+        ("/api/v1/notices/{id}/retry", vec!["post"]),
+        ("/api/v1/notices/{id}/cancel", vec!["post"]),
+        ("/api/v1/me/notices", vec!["get"]),
+        ("/api/v1/me/notice-preferences", vec!["put"]),
+        ("/api/v1/units/{id}/notice-settings", vec!["get", "put"]),
+        ("/api/v1/units/{id}/test-email", vec!["post"]),
     ];
     let paths = spec["paths"].as_object().unwrap();
     assert_eq!(

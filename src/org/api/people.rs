@@ -24,6 +24,8 @@ pub struct PersonOut {
     pub phone: String,
     pub email: String,
     pub active: bool,
+    /// The person does not want the daily digest.
+    pub digest_opt_out: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -38,6 +40,7 @@ impl From<Person> for PersonOut {
             phone: p.phone,
             email: p.email,
             active: p.active,
+            digest_opt_out: p.digest_opt_out,
             created_at: utc(p.created_at),
             updated_at: utc(p.updated_at),
         }

@@ -137,7 +137,12 @@ impl Actor {
 }
 
 /// Whether `grants` hold one of `roles` in a scope covering `target` (see [`Actor::covers`]).
-pub fn grants_cover(grants: &[Grant], roles: &[Role], target: Option<i64>, tree: &UnitTree) -> bool {
+pub fn grants_cover(
+    grants: &[Grant],
+    roles: &[Role],
+    target: Option<i64>,
+    tree: &UnitTree,
+) -> bool {
     grants
         .iter()
         .filter(|g| roles.contains(&g.role))

@@ -131,29 +131,34 @@ pub fn reachable_people(conn: &mut DbConn) -> QueryResult<Vec<Reachable>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let grants: Vec<(i64, String, Option<i64>)> = role_grants::table
         .filter(role_grants::account_id.eq_any(&ids))
-        .select((role_grants::account_id, role_grants::role, role_grants::unit_id))
+        .select((
+            role_grants::account_id,
+            role_grants::role,
+            role_grants::unit_id,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(account_id, person_id, unit_id, name, email, language, digest_opt_out)| Reachable {
-            account_id,
-            person_id,
-            unit_id,
-            name,
-            email,
-            lang: Lang::parse(&language).unwrap_or_default(),
-            digest_opt_out,
-            grants: grants
-                .iter()
-                .filter(|g| g.0 == account_id)
-                .filter_map(|g| {
-                    Role::parse(&g.1).ok().map(|role| Grant {
-                        role,
-                        unit_id: g.2,
+        .map(
+            |(account_id, person_id, unit_id, name, email, language, digest_opt_out)| Reachable {
+                account_id,
+                person_id,
+                unit_id,
+                name,
+                email,
+                lang: Lang::parse(&language).unwrap_or_default(),
+                digest_opt_out,
+                grants: grants
+                    .iter()
+                    .filter(|g| g.0 == account_id)
+                    .filter_map(|g| {
+                        Role::parse(&g.1)
+                            .ok()
+                            .map(|role| Grant { role, unit_id: g.2 })
                     })
-                })
-                .collect(),
-        })
+                    .collect(),
+            },
+        )
         .collect())
 }
 

@@ -10,14 +10,20 @@ smtp_pid=""
 cleanup() { [ -n "$smtp_pid" ] && kill "$smtp_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
+# aiosmtpd from PyPI, in a virtual environment under target/ (or the user's site-packages where venv is missing).
 venv=target/mailcheck-venv
-if ! "$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd
+py="$venv/bin/python"
+if ! "$py" -c 'import aiosmtpd' 2>/dev/null; then
+    if python3 -m venv "$venv" 2>/dev/null; then
+        "$venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd
+    else
+        py=python3
+        "$py" -c 'import aiosmtpd' 2>/dev/null || "$py" -m pip install --quiet --user aiosmtpd
+    fi
 fi
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/maildir"
-"$venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$work/maildir" &
+
+"$py" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$work/maildir" &
 smtp_pid=$!
 for _ in $(seq 50); do
     python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
@@ -36,7 +42,7 @@ $bin job scan
 $bin job digest
 $bin job deliver
 
-"$venv/bin/python" - "$work/maildir" "$work/standby.db" <<'PY'
+"$py" - "$work/maildir" "$work/standby.db" <<'PY'
 import mailbox, sqlite3, sys
 from email import policy
 from email.parser import BytesParser

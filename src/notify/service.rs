@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::model::{
-    check_cancel, check_retry, group_by_language, message_id, parse_addresses, EmailAddress, Kind,
-    Mode, NoticeState, Reason, Recipient,
+    check_cancel, check_retry, group_by_language, message_id, parse_addresses, stored_addresses,
+    EmailAddress, Kind, Mode, NoticeState, Reason, Recipient,
 };
 use super::render::{Content, Rendered, TestMail};
 use super::store::{self, NewNotice, Notice, NoticeFilter, StoredRecipient};
@@ -82,10 +82,8 @@ pub fn unit_contacts(conn: &mut DbConn, unit_id: i64) -> ServiceResult<Vec<Recip
     let Some(unit) = org_store::find_unit(conn, unit_id)?.filter(|u| u.active) else {
         return Ok(Vec::new());
     };
-    Ok(unit
-        .contact_emails
-        .split([',', ';', '，', '；', '\n'])
-        .filter_map(|a| EmailAddress::parse(a).ok())
+    Ok(stored_addresses(&unit.contact_emails)
+        .into_iter()
         .map(|a| Recipient {
             address: a.as_str().to_string(),
             name: unit.name.clone(),
@@ -409,8 +407,7 @@ fn settings_of(conn: &mut DbConn, unit_id: i64) -> ServiceResult<UnitNoticeSetti
     Ok(UnitNoticeSettings {
         unit_id,
         unit_name: unit.name,
-        contact_emails: parse_addresses(&unit.contact_emails)
-            .unwrap_or_default()
+        contact_emails: stored_addresses(&unit.contact_emails)
             .into_iter()
             .map(|a| a.as_str().to_string())
             .collect(),
@@ -450,13 +447,7 @@ pub struct SettingsInput {
 impl SettingsInput {
     /// Reads the contact list and each kind's mode; kinds left out keep their default.
     pub fn parse(contacts: &str, modes: &[KindMode]) -> ServiceResult<SettingsInput> {
-        let contacts = parse_addresses(contacts).map_err(|e| match e {
-            ServiceError::Invalid { message, .. } => ServiceError::Invalid {
-                field: "contact_emails",
-                message,
-            },
-            other => other,
-        })?;
+        let contacts = parse_addresses(contacts)?;
         let mut parsed: Vec<(Kind, Mode)> = Vec::new();
         for m in modes {
             let kind = Kind::parse(&m.kind)?;

@@ -473,13 +473,10 @@ pub fn prune_slots(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usiz
     diesel::delete(job_runs::table.filter(job_runs::slot.lt(before))).execute(conn)
 }
 
-/// Notices still waiting, by how late the oldest one is (for metrics): (pending count, oldest due).
-pub fn backlog(conn: &mut DbConn) -> QueryResult<(i64, Option<NaiveDateTime>)> {
-    let pending = notices::table.filter(notices::state.eq_any(["pending", "sending"]));
-    let count = pending.count().get_result(conn)?;
-    let oldest = notices::table
+/// When the longest-waiting unsent notice fell due (for the metrics: how far delivery is behind).
+pub fn oldest_waiting(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
+    notices::table
         .filter(notices::state.eq_any(["pending", "sending"]))
         .select(diesel::dsl::min(notices::next_attempt_at))
-        .first(conn)?;
-    Ok((count, oldest))
+        .first(conn)
 }

@@ -1,4 +1,4 @@
-//! The `standby` command itself: configuration errors, `migrate`, `user add`.
+//! The `standby` command itself: configuration errors, `migrate`, `user add`, `job`.
 
 use std::process::Command;
 
@@ -20,6 +20,8 @@ fn bad_configuration_stops_start_up_naming_the_variable() {
         ("STANDBY_BIND", "not-an-address"),
         ("STANDBY_DATABASE_URL", "mysql://localhost/x"),
         ("STANDBY_SECRET", "too short"),
+        ("STANDBY_SMTP_URL", "smtp//mail.example.com:587"),
+        ("STANDBY_JOB_DIGEST", "0 8 * * *"),
     ];
     for (var, value) in cases {
         let out = standby()
@@ -224,4 +226,28 @@ fn ledger_verify_passes_on_clean_books_and_fails_on_tampering() {
         "{}",
         String::from_utf8_lossy(&bad.stderr)
     );
+}
+
+#[test]
+fn a_job_runs_once_from_the_command_line_and_an_unknown_one_is_refused() {
+    let app = spawn_app();
+    let run = |name: &str| {
+        standby()
+            .env("STANDBY_DATABASE_URL", &app.database_url)
+            .env("STANDBY_DATA_DIR", &app.data_dir)
+            .env("STANDBY_MAIL_TRANSPORT", "memory")
+            .args(["job", name, "--at", "2026-11-29T00:00:00Z"])
+            .output()
+            .unwrap()
+    };
+    let ok = run("digest");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("digest: 0"));
+    let bad = run("nap");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no job `nap`"));
 }

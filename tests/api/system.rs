@@ -25,6 +25,7 @@ fn health_and_readiness_answer_once_migrations_are_applied() {
     assert!(metrics
         .text
         .contains(r#"standby_db_pool_connections{state="max"} 6"#));
+    assert!(metrics.text.contains("standby_notice_oldest_due_seconds 0"));
 }
 
 #[test]

@@ -10,6 +10,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use super::smtp::SmtpPool;
 use super::store::{Notice, StoredRecipient};
 use crate::config::{MailSettings, MailTransport};
 
@@ -34,7 +35,10 @@ pub struct SentMail {
 }
 
 enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// Plain SMTP or STARTTLS, on our pool of `TCP_NODELAY` connections.
+    Smtp(SmtpPool),
+    /// Implicit TLS (`smtps://`), on lettre's own pooled transport.
+    Smtps(AsyncSmtpTransport<Tokio1Executor>),
     File(PathBuf),
     Memory(Mutex<Vec<SentMail>>),
 }
@@ -43,7 +47,7 @@ impl Drop for Transport {
     fn drop(&mut self) {
         // lettre's SMTP pool closes its connections on a spawned task, which needs a Tokio runtime. When the
         // last handle goes away outside one (a command-line run, a test), lend it a small runtime for that.
-        if matches!(self, Transport::Smtp(_)) && tokio::runtime::Handle::try_current().is_err() {
+        if matches!(self, Transport::Smtps(_)) && tokio::runtime::Handle::try_current().is_err() {
             let smtp = std::mem::replace(self, Transport::Memory(Mutex::default()));
             if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -69,6 +73,7 @@ impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match *self.transport {
             Transport::Smtp(_) => "smtp",
+            Transport::Smtps(_) => "smtps",
             Transport::File(_) => "file",
             Transport::Memory(_) => "memory",
         };
@@ -102,17 +107,24 @@ impl Mailer {
             .parse()
             .map_err(|e| anyhow::anyhow!("STANDBY_MAIL_FROM: {e}"))?;
         let transport = match &settings.transport {
-            MailTransport::Smtp(url) => Transport::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            MailTransport::Smtp(url) => {
+                match SmtpPool::from_url(url, settings.pool_size as usize)
                     .map_err(|e| anyhow::anyhow!("STANDBY_SMTP_URL: {e}"))?
-                    .timeout(Some(Duration::from_secs(30)))
-                    .pool_config(
-                        PoolConfig::new()
-                            .max_size(settings.pool_size)
-                            .idle_timeout(Duration::from_secs(60)),
-                    )
-                    .build(),
-            ),
+                {
+                    Some(pool) => Transport::Smtp(pool),
+                    None => Transport::Smtps(
+                        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                            .map_err(|e| anyhow::anyhow!("STANDBY_SMTP_URL: {e}"))?
+                            .timeout(Some(Duration::from_secs(30)))
+                            .pool_config(
+                                PoolConfig::new()
+                                    .max_size(settings.pool_size)
+                                    .idle_timeout(Duration::from_secs(60)),
+                            )
+                            .build(),
+                    ),
+                }
+            }
             MailTransport::File(dir) => Transport::File(dir.clone()),
             MailTransport::Memory => Transport::Memory(Mutex::new(Vec::new())),
         };
@@ -162,7 +174,8 @@ impl Mailer {
     pub async fn send(&self, n: &Notice, recipients: &[StoredRecipient]) -> Result<(), SendError> {
         let message = self.message(n, recipients)?;
         match &*self.transport {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| {
+            Transport::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await,
+            Transport::Smtps(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| {
                 if e.is_permanent() {
                     SendError::Permanent(e.to_string())
                 } else {

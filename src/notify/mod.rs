@@ -8,4 +8,5 @@ pub mod model;
 pub mod pages;
 pub mod render;
 pub mod service;
+pub mod smtp;
 pub mod store;

@@ -154,15 +154,20 @@ fn countersigners(
     };
     let mut people: Vec<(i64, Reason)> = reachable
         .iter()
-        .filter(|p| p.account_id != author && grants_cover(&p.grants, roles, Some(unit), tree))
-        // District-wide administrators would hear of every voucher; the unit's own signers are meant.
+        .filter(|p| p.account_id != author)
         .filter(|p| {
-            p.grants
+            // Only grants scoped to units count: district-wide roles would hear of every voucher.
+            let scoped: Vec<_> = p
+                .grants
                 .iter()
-                .any(|g| g.unit_id.is_some() && roles.contains(&g.role))
+                .copied()
+                .filter(|g| g.unit_id.is_some())
+                .collect();
+            grants_cover(&scoped, roles, Some(unit), tree)
         })
         .map(|p| (p.person_id, Reason::Countersigner))
         .collect();
+    people.sort_unstable();
     people.dedup();
     people
 }

@@ -11,10 +11,10 @@ use super::api::NoticeQuery;
 use super::model::{EmailAddress, Kind, Mode, NoticeState, Reason};
 use super::service::{self, KindMode, NoticeView, SettingsInput, UnitNoticeSettings};
 use crate::i18n::{Lang, Text};
-use crate::org::pages::{act, form_error, render};
+use crate::org::pages::{act, form_error, render, see_other};
 use crate::pagination::PageRequest;
 use crate::web::auth::PageActor;
-use crate::web::context::{local_time, Ctx, Pager};
+use crate::web::context::{flash, local_time, Ctx, Pager};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::{AppState, InLang};
@@ -415,14 +415,12 @@ async fn save_unit_settings(
     };
     match result {
         Ok(_) => {
-            crate::web::context::flash(
+            flash(
                 &session,
                 true,
                 Text::new("通知设置已保存", "Notification settings saved"),
             );
-            Ok(crate::org::pages::see_other(&format!(
-                "/units/{id}/notices"
-            )))
+            Ok(see_other(&format!("/units/{id}/notices")))
         }
         Err(e) => {
             let (status, message) = form_error(e, lang)?;

@@ -194,7 +194,9 @@ mod tests {
             .unwrap();
         assert_eq!((plain.port, plain.starttls), (2525, StartTls::Off));
         assert!(plain.credentials.is_none());
-        assert!(SmtpPool::from_url("smtps://mail.x.cn", 4).unwrap().is_none());
+        assert!(SmtpPool::from_url("smtps://mail.x.cn", 4)
+            .unwrap()
+            .is_none());
         assert!(SmtpPool::from_url("smtp://mail.x.cn?tls=sometimes", 4).is_err());
     }
 }

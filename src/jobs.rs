@@ -183,7 +183,39 @@ pub async fn prune(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<(usiz
         .await?)
 }
 
-/// Starts every scheduled job that has a schedule. A tick that finds the previous run of the same job
+/// How long after its tick a missed run is still worth making up at start-up (a restart across 08:00 still
+/// sends the morning digest; one across yesterday's does not).
+const CATCH_UP: chrono::Duration = chrono::Duration::hours(6);
+
+/// Whether a tick at `slot` that nobody ran is still worth running at `now`.
+fn worth_catching_up(slot: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    slot <= now && now - slot <= CATCH_UP
+}
+
+/// Runs every guarded job whose latest tick fell within the last hours and was run by no instance (the
+/// process was down or restarting at that moment). Returns the jobs it ran.
+pub async fn catch_up(state: &AppState, now: DateTime<Utc>) -> Vec<JobName> {
+    let mut ran = Vec::new();
+    for job in JobName::ALL.into_iter().filter(|j| j.guarded()) {
+        let Some(spec) = job.schedule(&state.config) else {
+            continue;
+        };
+        if !worth_catching_up(spec.slot(now, state.config.timezone), now) {
+            continue;
+        }
+        match tick(state, job, now).await {
+            Ok(Some(_)) => ran.push(job),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(job = job.code(), error = %e, "catching up failed"),
+        }
+    }
+    if !ran.is_empty() {
+        tracing::info!(jobs = ?ran.iter().map(|j| j.code()).collect::<Vec<_>>(), "made up missed ticks");
+    }
+    ran
+}
+
+/// Starts every scheduled job that has a schedule, after making up ticks missed while the process was down. A tick that finds the previous run of the same job
 /// still going is skipped (and logged) rather than stacked.
 pub async fn start_scheduler(
     state: AppState,
@@ -217,6 +249,10 @@ pub async fn start_scheduler(
             .await?;
     }
     sched.start().await?;
+    let s = state.clone();
+    tokio::spawn(async move {
+        catch_up(&s, s.now()).await;
+    });
     Ok(sched)
 }
 
@@ -250,6 +286,21 @@ mod tests {
             spec.slot(a + chrono::Duration::hours(24), tz),
             slot + chrono::Duration::days(1)
         );
+    }
+
+    #[test]
+    fn a_missed_tick_is_made_up_within_six_hours_only() {
+        let slot = Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).unwrap();
+        assert!(worth_catching_up(
+            slot,
+            slot + chrono::Duration::minutes(30)
+        ));
+        assert!(worth_catching_up(slot, slot + chrono::Duration::hours(6)));
+        assert!(!worth_catching_up(slot, slot + chrono::Duration::hours(7)));
+        assert!(!worth_catching_up(
+            slot,
+            slot - chrono::Duration::seconds(1)
+        ));
     }
 
     #[test]

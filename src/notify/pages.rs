@@ -112,7 +112,12 @@ async fn outbox(
         actor.clone(),
     );
     let (page, counts) = state
-        .db(move |c| Ok((service::list(c, &a, filter, page_req)?, service::counts(c)?)))
+        .db(move |c| {
+            Ok((
+                service::list(c, &a, filter, page_req)?,
+                service::counts(c, &a)?,
+            ))
+        })
         .await
         .page(lang)?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();

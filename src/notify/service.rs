@@ -572,7 +572,8 @@ fn get_any(conn: &mut DbConn, id: i64) -> ServiceResult<NoticeView> {
     Ok(NoticeView { notice, recipients })
 }
 
-/// How many notices are in each state (outbox page and metrics).
-pub fn counts(conn: &mut DbConn) -> ServiceResult<Vec<(String, i64)>> {
-    Ok(store::count_by_state(conn)?)
+/// How many of the notices an administrator may see are in each state (the outbox page).
+pub fn counts(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<(String, i64)>> {
+    let visible = visible_units(conn, actor)?;
+    Ok(store::count_by_state(conn, visible.as_deref())?)
 }

@@ -400,12 +400,20 @@ pub fn list(conn: &mut DbConn, f: &NoticeFilter, page: PageRequest) -> QueryResu
     Ok(Page::new(items, total, page))
 }
 
-/// How many notices are in each state.
-pub fn count_by_state(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
-    notices::table
-        .group_by(notices::state)
-        .select((notices::state, diesel::dsl::count_star()))
-        .load(conn)
+/// How many notices are in each state (of these units' notices, or all).
+pub fn count_by_state(conn: &mut DbConn, units: Option<&[i64]>) -> QueryResult<Vec<(String, i64)>> {
+    let count = (notices::state, diesel::dsl::count_star());
+    match units {
+        Some(units) => notices::table
+            .filter(notices::unit_id.eq_any(units))
+            .group_by(notices::state)
+            .select(count)
+            .load(conn),
+        None => notices::table
+            .group_by(notices::state)
+            .select(count)
+            .load(conn),
+    }
 }
 
 /// A unit's chosen modes (kinds not listed use their default).

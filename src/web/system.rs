@@ -40,7 +40,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     if let Ok((counts, oldest)) = state
         .db(|c| {
             Ok((
-                crate::notify::service::counts(c)?,
+                crate::notify::store::count_by_state(c, None)?,
                 crate::notify::store::oldest_waiting(c)?,
             ))
         })

@@ -395,8 +395,25 @@ fn a_permanent_refusal_stays_visible_and_an_administrator_can_retry_or_cancel() 
     let id = failed[0]["id"].as_i64().unwrap();
     assert!(failed[0]["last_error"].as_str().unwrap().contains("550"));
 
-    // Only administrators see and act on the outbox.
+    // Only administrators see and act on the outbox, each their own units' notices.
     assert_eq!(app.get("/api/v1/notices", &s.r.keeper).status, 403);
+    let other_unit = app
+        .get(
+            &format!("/api/v1/warehouses/{}", s.r.other_warehouse),
+            &s.r.admin,
+        )
+        .json()["unit_id"]
+        .as_i64()
+        .unwrap();
+    let (_, street_admin) = app.create_account(
+        &s.r.admin,
+        "streetadmin",
+        None,
+        &[("administrator", Some(other_unit))],
+    );
+    assert_eq!(app.get("/api/v1/notices", &street_admin).json()["total"], 0);
+    let n = app.get(&format!("/api/v1/notices/{id}"), &street_admin);
+    assert_eq!(n.status, 404, "another unit's notice is not there for them");
     let retry = |token: &str| {
         app.api(
             "POST",
@@ -689,4 +706,28 @@ fn pages_show_the_outbox_the_unit_settings_and_my_notices() {
         .unwrap()
         .clone();
     assert_eq!(p["digest_opt_out"], true);
+}
+
+#[test]
+fn a_digest_missed_while_the_process_was_down_is_made_up_at_start_once() {
+    let app = spawn_app_with(&[("STANDBY_MAIL_TRANSPORT", "memory")]);
+    let s = setup(&app);
+    expiring_batch(&app, &s, "2026-12-23");
+    // 10:00 in the office: the 08:00 digest tick passed with no instance running it.
+    let ran = app.block_on(standby::jobs::catch_up(&app.state, app.clock.now()));
+    assert!(ran.contains(&JobName::Digest), "{ran:?}");
+    assert_eq!(
+        notices(&app, &s.r.admin, "kind=digest").len(),
+        2,
+        "one digest per language of its readers"
+    );
+    let again = app.block_on(standby::jobs::catch_up(&app.state, app.clock.now()));
+    assert!(
+        !again.contains(&JobName::Digest),
+        "the slot is taken: {again:?}"
+    );
+    // A restart late in the evening does not send the morning's digest any more.
+    app.clock.advance(Duration::hours(10));
+    let late = app.block_on(standby::jobs::catch_up(&app.state, app.clock.now()));
+    assert!(!late.contains(&JobName::Digest), "{late:?}");
 }

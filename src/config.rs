@@ -72,6 +72,9 @@ pub struct MailSettings {
     pub pool_size: u32,
     /// Attempts before a notice is left as failed, `STANDBY_NOTICE_MAX_ATTEMPTS`.
     pub max_attempts: i32,
+    /// Extra certificate authority (PEM) to trust for the SMTP server, `STANDBY_SMTP_CA_FILE`: for intranet
+    /// mail servers whose certificate comes from the organisation's own CA.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Six-field cron schedules in the office time zone; `None` turns a job off (an empty variable).
@@ -317,7 +320,26 @@ fn mail_settings(
             format!("`{from}` is not a sender such as 区应急管理局 <standby@example.gov.cn> ({e})"),
         )
     })?;
+    let ca_file = get("STANDBY_SMTP_CA_FILE").map(PathBuf::from);
+    if let Some(path) = &ca_file {
+        match std::fs::read_to_string(path) {
+            Ok(pem) if pem.contains("-----BEGIN CERTIFICATE-----") => {}
+            Ok(_) => {
+                return Err(err(
+                    "STANDBY_SMTP_CA_FILE",
+                    format!("{} holds no PEM certificate", path.display()),
+                ))
+            }
+            Err(e) => {
+                return Err(err(
+                    "STANDBY_SMTP_CA_FILE",
+                    format!("cannot read {}: {e}", path.display()),
+                ))
+            }
+        }
+    }
     Ok(MailSettings {
+        ca_file,
         transport,
         from,
         pool_size: number(get, "STANDBY_SMTP_POOL_SIZE", 4, 1..=64)? as u32,
@@ -405,6 +427,11 @@ mod tests {
                 "must wait at least an hour",
             ),
             ("STANDBY_SMTP_POOL_SIZE", "0", "a pool needs a connection"),
+            (
+                "STANDBY_SMTP_CA_FILE",
+                "/nonexistent/ca.pem",
+                "no such file",
+            ),
         ];
         for (var, value, why) in cases {
             let e = Config::from_vars(vars(&[(var, value)])).unwrap_err();

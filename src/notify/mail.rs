@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use lettre::message::header::{self, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::client::Tls;
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -108,21 +109,39 @@ impl Mailer {
             .map_err(|e| anyhow::anyhow!("STANDBY_MAIL_FROM: {e}"))?;
         let transport = match &settings.transport {
             MailTransport::Smtp(url) => {
-                match SmtpPool::from_url(url, settings.pool_size as usize)
-                    .map_err(|e| anyhow::anyhow!("STANDBY_SMTP_URL: {e}"))?
+                let ca = match &settings.ca_file {
+                    Some(path) => Some(
+                        std::fs::read(path)
+                            .map_err(|e| anyhow::anyhow!("STANDBY_SMTP_CA_FILE: {e}"))?,
+                    ),
+                    None => None,
+                };
+                let bad_url = |e: &dyn std::fmt::Display| anyhow::anyhow!("STANDBY_SMTP_URL: {e}");
+                match SmtpPool::from_url(url, settings.pool_size as usize, ca.clone())
+                    .map_err(|e| bad_url(&e))?
                 {
                     Some(pool) => Transport::Smtp(pool),
-                    None => Transport::Smtps(
-                        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                            .map_err(|e| anyhow::anyhow!("STANDBY_SMTP_URL: {e}"))?
+                    None => {
+                        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                            .map_err(|e| bad_url(&e))?
                             .timeout(Some(Duration::from_secs(30)))
                             .pool_config(
                                 PoolConfig::new()
                                     .max_size(settings.pool_size)
                                     .idle_timeout(Duration::from_secs(60)),
-                            )
-                            .build(),
-                    ),
+                            );
+                        if let Some(pem) = ca.as_deref() {
+                            let host = url::Url::parse(url)
+                                .map_err(|e| bad_url(&e))?
+                                .host_str()
+                                .unwrap_or_default()
+                                .to_string();
+                            let params = super::smtp::tls_parameters(&host, Some(pem))
+                                .map_err(|e| anyhow::anyhow!("STANDBY_SMTP_CA_FILE: {e}"))?;
+                            builder = builder.tls(Tls::Wrapper(params));
+                        }
+                        Transport::Smtps(builder.build())
+                    }
                 }
             }
             MailTransport::File(dir) => Transport::File(dir.clone()),

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 
 use super::mail::SendError;
@@ -19,6 +19,18 @@ enum StartTls {
     Off,
     Opportunistic,
     Required,
+}
+
+/// TLS settings for `host`: the system's trusted authorities, plus `ca` (PEM) when given.
+pub fn tls_parameters(
+    host: &str,
+    ca: Option<&[u8]>,
+) -> Result<TlsParameters, lettre::transport::smtp::Error> {
+    let mut builder = TlsParameters::builder(host.to_string());
+    if let Some(pem) = ca {
+        builder = builder.add_root_certificate(Certificate::from_pem(pem)?);
+    }
+    builder.build_rustls()
 }
 
 /// An idle connection is checked with NOOP before reuse when it has rested longer than this.
@@ -33,6 +45,7 @@ pub struct SmtpPool {
     starttls: StartTls,
     credentials: Option<Credentials>,
     hello: ClientId,
+    ca: Option<Vec<u8>>,
     timeout: Duration,
     max_idle: usize,
     idle: std::sync::Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
@@ -53,7 +66,11 @@ fn classify(e: &lettre::transport::smtp::Error) -> SendError {
 impl SmtpPool {
     /// Reads `smtp://[user:pass@]host[:port][/helo-name][?tls=required|opportunistic]` (the URL was checked
     /// with lettre's parser when the settings were read). `None` for `smtps://`, which lettre's transport serves.
-    pub fn from_url(url: &str, max_idle: usize) -> anyhow::Result<Option<SmtpPool>> {
+    pub fn from_url(
+        url: &str,
+        max_idle: usize,
+        ca: Option<Vec<u8>>,
+    ) -> anyhow::Result<Option<SmtpPool>> {
         let u = url::Url::parse(url)?;
         if u.scheme() != "smtp" {
             return Ok(None);
@@ -91,6 +108,7 @@ impl SmtpPool {
             } else {
                 ClientId::Domain(name.to_string())
             },
+            ca,
             timeout: Duration::from_secs(30),
             max_idle,
             idle: std::sync::Mutex::new(Vec::new()),
@@ -119,7 +137,7 @@ impl SmtpPool {
                 StartTls::Off => false,
             };
             if upgrade {
-                conn.starttls(TlsParameters::new(self.host.clone())?, &self.hello)
+                conn.starttls(tls_parameters(&self.host, self.ca.as_deref())?, &self.hello)
                     .await?;
             }
             if let Some(c) = &self.credentials {
@@ -183,20 +201,20 @@ mod tests {
 
     #[test]
     fn the_url_names_host_port_starttls_and_credentials() {
-        let p = SmtpPool::from_url("smtp://a%40b.cn:p%3Ass@mail.x.cn?tls=required", 4)
+        let p = SmtpPool::from_url("smtp://a%40b.cn:p%3Ass@mail.x.cn?tls=required", 4, None)
             .unwrap()
             .unwrap();
         assert_eq!((p.host.as_str(), p.port), ("mail.x.cn", 587));
         assert_eq!(p.starttls, StartTls::Required);
         assert!(p.credentials.is_some());
-        let plain = SmtpPool::from_url("smtp://127.0.0.1:2525", 4)
+        let plain = SmtpPool::from_url("smtp://127.0.0.1:2525", 4, None)
             .unwrap()
             .unwrap();
         assert_eq!((plain.port, plain.starttls), (2525, StartTls::Off));
         assert!(plain.credentials.is_none());
-        assert!(SmtpPool::from_url("smtps://mail.x.cn", 4)
+        assert!(SmtpPool::from_url("smtps://mail.x.cn", 4, None)
             .unwrap()
             .is_none());
-        assert!(SmtpPool::from_url("smtp://mail.x.cn?tls=sometimes", 4).is_err());
+        assert!(SmtpPool::from_url("smtp://mail.x.cn?tls=sometimes", 4, None).is_err());
     }
 }

@@ -16,6 +16,9 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language, the default first.
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
     /// The stored code (`zh` / `en`).
     pub fn code(self) -> &'static str {
         match self {

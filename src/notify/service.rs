@@ -205,6 +205,16 @@ pub fn enqueue_each(
     Ok(created)
 }
 
+/// Cancels the notices of these occasions (every language) that have not been sent, because what they
+/// ask for has been done. Call inside the transaction that does it.
+pub fn withdraw(conn: &mut DbConn, now: DateTime<Utc>, keys: &[String]) -> ServiceResult<usize> {
+    let full: Vec<String> = keys
+        .iter()
+        .flat_map(|k| Lang::ALL.iter().map(move |l| format!("{k}:{}", l.code())))
+        .collect();
+    Ok(store::withdraw(conn, &full, db_time(now))?)
+}
+
 /// A notice with its addressees.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NoticeView {

@@ -331,6 +331,21 @@ pub fn cancel(conn: &mut DbConn, id: i64, from: &str, now: NaiveDateTime) -> Que
     Ok(n == 1)
 }
 
+/// Cancels the pending notices holding these dedupe keys, noting why.
+pub fn withdraw(conn: &mut DbConn, keys: &[String], now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        notices::table
+            .filter(notices::dedupe_key.eq_any(keys))
+            .filter(notices::state.eq("pending")),
+    )
+    .set((
+        notices::state.eq("cancelled"),
+        notices::last_error.eq(Some("withdrawn: done before it was sent")),
+        notices::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
 /// Which notices to list.
 #[derive(Debug, Clone, Default)]
 pub struct NoticeFilter {

@@ -731,3 +731,34 @@ fn a_digest_missed_while_the_process_was_down_is_made_up_at_start_once() {
     let late = app.block_on(standby::jobs::catch_up(&app.state, app.clock.now()));
     assert!(!late.contains(&JobName::Digest), "{late:?}");
 }
+
+#[test]
+fn a_reminder_to_sign_that_has_not_gone_out_is_withdrawn_once_signed() {
+    let mut smtp = SmtpServer::down();
+    let app = smtp_app(&smtp);
+    let s = setup(&app);
+    let id = emergency_issue(&app, &s);
+    app.job(JobName::Deliver);
+    assert_eq!(
+        notices(&app, &s.r.admin, "state=pending").len(),
+        2,
+        "mail is down"
+    );
+    let signed = app.api(
+        "POST",
+        &format!("/api/v1/movements/{id}/countersign"),
+        Some(&s.r.keeper2),
+        None,
+    );
+    assert_eq!(signed.status, 200, "{}", signed.text);
+    let withdrawn = notices(&app, &s.r.admin, "state=cancelled");
+    assert_eq!(withdrawn.len(), 2);
+    assert!(withdrawn[0]["last_error"]
+        .as_str()
+        .unwrap()
+        .starts_with("withdrawn"));
+    smtp.up();
+    app.clock.advance(Duration::minutes(5));
+    assert!(app.job(JobName::Deliver).contains("sent: 0"));
+    assert!(smtp.received().is_empty(), "no stale request to sign");
+}

@@ -355,6 +355,15 @@ pub fn countersign(
                 "This voucher is already countersigned",
             ));
         }
+        // Reminders to sign that have not gone out yet (mail was down, say) would now only confuse.
+        crate::notify::service::withdraw(
+            c,
+            now,
+            &[
+                format!("countersign_waiting:{id}"),
+                format!("countersign_owed:{id}"),
+            ],
+        )?;
         let after = load(c, id)?;
         let change = Change::of("movement", id, Some(m.unit_id), Some(&v), Some(&after))
             .action("countersign");

@@ -1,0 +1,199 @@
+//! Notice use cases: enqueue (inside the caller's transaction, or one short transaction each), browse the
+//! outbox, retry and cancel, a unit's settings and test emails, a person's own notices and digest choice.
+
+mod enqueue;
+mod settings;
+
+pub use enqueue::*;
+pub use settings::*;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::model::{check_cancel, check_retry, NoticeState};
+use super::store::{self, Notice, NoticeFilter, StoredRecipient};
+use crate::audit::{model::Change, service as audit};
+use crate::db::{db_time, write_tx, DbConn};
+use crate::error::{ServiceError, ServiceResult};
+use crate::org::model::{Actor, Role};
+use crate::org::store as org_store;
+use crate::pagination::{Page, PageRequest};
+
+/// A notice with its addressees.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NoticeView {
+    #[serde(flatten)]
+    pub notice: Notice,
+    pub recipients: Vec<StoredRecipient>,
+}
+
+/// The units whose notices an administrator sees (`None`: all, including district-wide notices).
+fn visible_units(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Option<Vec<i64>>> {
+    match actor.scopes(&[Role::Administrator]) {
+        None => Ok(None),
+        Some(scopes) if scopes.is_empty() => Err(ServiceError::Forbidden),
+        Some(scopes) => Ok(Some(org_store::unit_tree(conn)?.units_within(&scopes))),
+    }
+}
+
+fn with_recipients(conn: &mut DbConn, page: Page<Notice>) -> ServiceResult<Page<NoticeView>> {
+    let ids: Vec<i64> = page.items.iter().map(|n| n.id).collect();
+    let mut all = store::recipients_of(conn, &ids)?;
+    Ok(page.map(|notice| {
+        let (mine, rest) = std::mem::take(&mut all)
+            .into_iter()
+            .partition(|r| r.notice_id == notice.id);
+        all = rest;
+        NoticeView {
+            notice,
+            recipients: mine,
+        }
+    }))
+}
+
+/// The outbox as an administrator may see it (their units' notices; everything for the district's).
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    mut filter: NoticeFilter,
+    page: PageRequest,
+) -> ServiceResult<Page<NoticeView>> {
+    filter.visible_units = visible_units(conn, actor)?;
+    let page = store::list(conn, &filter, page)?;
+    with_recipients(conn, page)
+}
+
+/// One notice an administrator may see.
+pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<NoticeView> {
+    let visible = visible_units(conn, actor)?;
+    let notice = store::find(conn, id)?
+        .filter(|n| match &visible {
+            None => true,
+            Some(units) => n.unit_id.is_some_and(|u| units.contains(&u)),
+        })
+        .ok_or_else(|| ServiceError::not_found("该通知", "Notice"))?;
+    let recipients = store::recipients_of(conn, &[id])?;
+    Ok(NoticeView { notice, recipients })
+}
+
+/// Sends a failed or cancelled notice again (due now, attempts counted afresh).
+pub fn retry(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+) -> ServiceResult<NoticeView> {
+    change_state(conn, actor, now, id, "retry", |c, n, state| {
+        check_retry(state)?;
+        Ok(store::requeue(c, n.id, state.code(), db_time(now))?)
+    })
+}
+
+/// Cancels a notice that has not gone out.
+pub fn cancel(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+) -> ServiceResult<NoticeView> {
+    change_state(conn, actor, now, id, "cancel", |c, n, state| {
+        check_cancel(state)?;
+        Ok(store::cancel(c, n.id, state.code(), db_time(now))?)
+    })
+}
+
+fn change_state(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    action: &'static str,
+    apply: impl FnOnce(&mut DbConn, &Notice, NoticeState) -> ServiceResult<bool>,
+) -> ServiceResult<NoticeView> {
+    write_tx(conn, |c| {
+        let before = get(c, actor, id)?;
+        let state = NoticeState::parse(&before.notice.state)?;
+        if !apply(c, &before.notice, state)? {
+            return Err(ServiceError::conflict(
+                "通知状态刚刚改变，请刷新后再试",
+                "The notice changed meanwhile; reload and try again",
+            ));
+        }
+        let after = get(c, actor, id)?;
+        let change = Change::of(
+            "notice",
+            id,
+            before.notice.unit_id,
+            Some(&before.notice),
+            Some(&after.notice),
+        )
+        .action(action);
+        audit::record(c, Some(actor), now, change)?;
+        Ok(after)
+    })
+}
+
+/// The notices addressed to the actor's person (by person or by their address), newest first.
+pub fn mine(
+    conn: &mut DbConn,
+    actor: &Actor,
+    page: PageRequest,
+) -> ServiceResult<Page<NoticeView>> {
+    let person = own_person(conn, actor)?;
+    let filter = NoticeFilter {
+        recipient: Some((Some(person.id), person.email.clone())),
+        ..Default::default()
+    };
+    let page = store::list(conn, &filter, page)?;
+    with_recipients(conn, page)
+}
+
+fn own_person(conn: &mut DbConn, actor: &Actor) -> ServiceResult<org_store::Person> {
+    let account = org_store::find_account(conn, actor.account_id)?;
+    match account.and_then(|a| a.person_id) {
+        Some(p) => org_store::find_person(conn, p)?
+            .ok_or_else(|| ServiceError::not_found("该人员", "Person")),
+        None => Err(ServiceError::conflict(
+            "此账号未关联人员，没有个人通知",
+            "This account is not linked to a person, so it has no notices of its own",
+        )),
+    }
+}
+
+/// The actor's digest choice: whether their person receives the daily digest.
+pub fn digest_choice(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Option<bool>> {
+    match own_person(conn, actor) {
+        Ok(p) => Ok(Some(!p.digest_opt_out)),
+        Err(ServiceError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opts the actor's person in or out of the daily digest (notices addressed to them by role still come).
+pub fn set_digest(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    receive: bool,
+) -> ServiceResult<bool> {
+    write_tx(conn, |c| {
+        let p = own_person(c, actor)?;
+        store::set_digest_opt_out(c, p.id, !receive, db_time(now))?;
+        let change = Change::of(
+            "person",
+            p.id,
+            Some(p.unit_id),
+            Some(&serde_json::json!({ "digest": !p.digest_opt_out })),
+            Some(&serde_json::json!({ "digest": receive })),
+        )
+        .action("update");
+        audit::record(c, Some(actor), now, change)?;
+        Ok(receive)
+    })
+}
+
+/// How many of the notices an administrator may see are in each state (the outbox page).
+pub fn counts(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<(String, i64)>> {
+    let visible = visible_units(conn, actor)?;
+    Ok(store::count_by_state(conn, visible.as_deref())?)
+}

@@ -149,7 +149,11 @@ pub fn connect(backend: &Backend, max_size: u32) -> anyhow::Result<Pool> {
         .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
-        .min_idle(Some(1))
+        // No connections opened ahead in the background: r2d2 would open a replacement whenever the last idle one
+        // is taken, and a short command exiting while one is half-open crashes in libpq's TLS library as the
+        // exit handlers tear it down (seen in about one `standby ledger verify` in seven on PostgreSQL).
+        // Connections are still kept and reused; only the first request after a long idle pays for one.
+        .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(15))
         .connection_customizer(Box::new(ConnectionSetup))
         .build(manager)?;

@@ -143,6 +143,15 @@ fn an_emergency_issue_reaches_the_other_signers_over_smtp_in_their_languages() {
         "the subject travels encoded"
     );
     assert!(raw.contains("multipart/alternative"));
+    assert!(
+        raw.contains("Auto-Submitted: auto-generated"),
+        "no vacation replies"
+    );
+    assert_eq!(
+        mail.from().unwrap().first().unwrap().name(),
+        Some("应急值守与物资"),
+        "the sender's Chinese display name decodes"
+    );
     assert_eq!(mail.text_body_count(), 1);
     assert_eq!(mail.html_body_count(), 1);
     let link = app.state.config.base_url.clone() + &format!("/reserves/movements/{id}");

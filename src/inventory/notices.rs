@@ -147,11 +147,7 @@ fn countersigners(
     kind: MovementKind,
     author: i64,
 ) -> Vec<(i64, Reason)> {
-    let roles: &[Role] = if kind.needs_approver() {
-        super::model::StockAction::Approve.roles()
-    } else {
-        super::model::StockAction::Countersign.roles()
-    };
+    let roles = super::model::StockAction::to_sign(kind).roles();
     let mut people: Vec<(i64, Reason)> = reachable
         .iter()
         .filter(|p| p.account_id != author)

@@ -34,6 +34,17 @@ impl StockAction {
     }
 }
 
+impl StockAction {
+    /// What the second signature on a voucher of `kind` takes: an approver's for a write-off, else any signer's.
+    pub fn to_sign(kind: super::MovementKind) -> StockAction {
+        if kind.needs_approver() {
+            StockAction::Approve
+        } else {
+            StockAction::Countersign
+        }
+    }
+}
+
 /// Allows `action` on the stock of a warehouse owned by `unit`, or refuses.
 pub fn authorize_stock(
     actor: &Actor,
@@ -78,6 +89,22 @@ mod tests {
             }],
             lang: Lang::Zh,
         }
+    }
+
+    #[test]
+    fn a_write_off_is_signed_by_an_approver_and_everything_else_by_a_signer() {
+        use crate::inventory::model::MovementKind;
+        assert_eq!(
+            StockAction::to_sign(MovementKind::WriteOff),
+            StockAction::Approve
+        );
+        assert_eq!(
+            StockAction::to_sign(MovementKind::Use),
+            StockAction::Countersign
+        );
+        assert!(!StockAction::Approve
+            .roles()
+            .contains(&Role::WarehouseKeeper));
     }
 
     #[test]

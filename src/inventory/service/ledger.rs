@@ -333,12 +333,7 @@ pub fn countersign(
         let v = get(c, actor, id)?;
         let m = &v.movement;
         let kind = MovementKind::parse(&m.kind)?;
-        let action = if kind.needs_approver() {
-            StockAction::Approve
-        } else {
-            StockAction::Countersign
-        };
-        warehouse_for(c, actor, m.warehouse_id, action)?;
+        warehouse_for(c, actor, m.warehouse_id, StockAction::to_sign(kind))?;
         let facts = SignFacts {
             state: MovementState::parse(&m.state)?,
             emergency: m.emergency,

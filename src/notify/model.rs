@@ -49,6 +49,15 @@ text_enum!(
     }
 );
 
+/// How a unit hears `kind`: its stored choice (`(kind, mode)` codes), else the kind's default.
+pub fn mode_of(chosen: &[(String, String)], kind: Kind) -> Mode {
+    chosen
+        .iter()
+        .find(|(k, _)| k == kind.code())
+        .and_then(|(_, m)| Mode::parse(m).ok())
+        .unwrap_or_else(|| kind.default_mode())
+}
+
 text_enum!(
     /// Where a notice is on its way out.
     NoticeState, "state", {
@@ -355,6 +364,13 @@ mod tests {
 
     #[test]
     fn units_hear_slow_matters_in_the_digest_until_they_choose() {
+        let chosen = vec![("below_norm".to_string(), "immediate".to_string())];
+        assert_eq!(mode_of(&chosen, Kind::BelowNorm), Mode::Immediate);
+        assert_eq!(
+            mode_of(&chosen, Kind::StocktakeDue),
+            Mode::Digest,
+            "the default"
+        );
         assert_eq!(Kind::BelowNorm.default_mode(), Mode::Digest);
         assert_eq!(Kind::CountersignOwed.default_mode(), Mode::Immediate);
         assert!(!Kind::UNIT_CHOICES.contains(&Kind::Digest));

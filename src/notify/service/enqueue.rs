@@ -8,7 +8,7 @@ use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Lang;
 use crate::notify::model::{
-    group_by_language, message_id, stored_addresses, Kind, Mode, Reason, Recipient,
+    group_by_language, message_id, mode_of, stored_addresses, Kind, Mode, Reason, Recipient,
 };
 use crate::notify::render::{Content, Rendered};
 use crate::notify::store::{self, NewNotice};
@@ -89,22 +89,12 @@ pub fn unit_contacts(conn: &mut DbConn, unit_id: i64) -> ServiceResult<Vec<Recip
         .collect())
 }
 
-/// How a unit hears a kind.
-pub fn unit_mode(conn: &mut DbConn, unit_id: i64, kind: Kind) -> ServiceResult<Mode> {
-    let chosen = store::unit_modes(conn, unit_id)?;
-    Ok(chosen
-        .iter()
-        .find(|(k, _)| k == kind.code())
-        .and_then(|(_, m)| Mode::parse(m).ok())
-        .unwrap_or_else(|| kind.default_mode()))
-}
-
 /// Addresses and renders a notice, one per language, leaving out languages already enqueued under its
 /// key (so a scan that finds the same thing again renders nothing). Reads only.
 pub fn prepare(conn: &mut DbConn, cfg: &Config, out: &Outgoing) -> ServiceResult<Vec<Prepared>> {
     let mut recipients = people_recipients(conn, &out.people)?;
     if let Some(unit) = out.unit_id.filter(|_| out.to_unit) {
-        if unit_mode(conn, unit, out.kind)? == Mode::Immediate {
+        if mode_of(&store::unit_modes(conn, unit)?, out.kind) == Mode::Immediate {
             recipients.extend(unit_contacts(conn, unit)?);
         }
     }

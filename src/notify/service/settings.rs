@@ -3,13 +3,13 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{enqueue, unit_contacts, unit_mode, NoticeView, Outgoing};
+use super::{enqueue, unit_contacts, NoticeView, Outgoing};
 use crate::audit::{model::Change, service as audit};
 use crate::config::Config;
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::notify::model::{
-    parse_addresses, stored_addresses, EmailAddress, Kind, Mode, Reason, Recipient,
+    mode_of, parse_addresses, stored_addresses, EmailAddress, Kind, Mode, Reason, Recipient,
 };
 use crate::notify::render::TestMail;
 use crate::notify::store;
@@ -35,13 +35,14 @@ pub struct UnitNoticeSettings {
 fn settings_of(conn: &mut DbConn, unit_id: i64) -> ServiceResult<UnitNoticeSettings> {
     let unit = org_store::find_unit(conn, unit_id)?
         .ok_or_else(|| ServiceError::not_found("该单位", "Unit"))?;
-    let mut modes = Vec::new();
-    for kind in Kind::UNIT_CHOICES {
-        modes.push(KindMode {
+    let chosen = store::unit_modes(conn, unit_id)?;
+    let modes = Kind::UNIT_CHOICES
+        .iter()
+        .map(|kind| KindMode {
             kind: kind.code().into(),
-            mode: unit_mode(conn, unit_id, *kind)?.code().into(),
-        });
-    }
+            mode: mode_of(&chosen, *kind).code().into(),
+        })
+        .collect();
     Ok(UnitNoticeSettings {
         unit_id,
         unit_name: unit.name,

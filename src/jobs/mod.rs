@@ -1,6 +1,8 @@
 //! Scheduled jobs: their schedules, the slot guard that lets one instance run a tick, and the wiring into
 //! tokio-cron-scheduler. Each job body is a plain `async fn(&AppState, now)` that tests call directly.
 
+mod store;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -150,7 +152,7 @@ pub async fn tick(
             let owner = state.instance.clone();
             let won = state
                 .db(move |c| {
-                    Ok(crate::notify::store::claim_slot(
+                    Ok(store::claim_slot(
                         c,
                         job.code(),
                         crate::db::db_time(slot),
@@ -174,10 +176,7 @@ pub async fn prune(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<(usiz
     Ok(state
         .db(move |c| {
             let failures = crate::org::service::auth::prune_failures(c, now, &throttle)?;
-            let slots = crate::notify::store::prune_slots(
-                c,
-                crate::db::db_time(now - chrono::Duration::days(7)),
-            )?;
+            let slots = store::prune_slots(c, crate::db::db_time(now - chrono::Duration::days(7)))?;
             Ok((failures, slots))
         })
         .await?)

@@ -1,16 +1,17 @@
-//! Outbox queries: enqueue once per dedupe key, claim with a lease, record outcomes, list and settings;
-//! and the slot guard of scheduled jobs. Never commits on its own.
+//! Outbox queries: enqueue once per dedupe key, claim with a lease, record outcomes, list and count.
+//! Never commits on its own.
+
+mod audience;
+
+pub use audience::*;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use serde::Serialize;
 
-use crate::db::schema::{
-    accounts, notice_recipients, notices, people, unit_notice_settings, units,
-};
+use crate::db::schema::{notice_recipients, notices};
 use crate::db::{DbConn, MultiBackend};
-use crate::i18n::Lang;
 use crate::pagination::{Page, PageRequest};
 
 /// A notice as stored.
@@ -239,50 +240,6 @@ pub fn id_by_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<i64>> {
         .optional()
 }
 
-/// Active people among `ids` who have an address: (id, name, email, the language of their account).
-pub fn reach_people(
-    conn: &mut DbConn,
-    ids: &[i64],
-) -> QueryResult<Vec<(i64, String, String, Lang)>> {
-    let found: Vec<(i64, String, String)> = people::table
-        .filter(people::id.eq_any(ids))
-        .filter(people::active.eq(true))
-        .filter(people::email.ne(""))
-        .select((people::id, people::name, people::email))
-        .load(conn)?;
-    let langs: Vec<(Option<i64>, String)> = accounts::table
-        .filter(accounts::person_id.eq_any(ids))
-        .filter(accounts::active.eq(true))
-        .select((accounts::person_id, accounts::language))
-        .load(conn)?;
-    Ok(found
-        .into_iter()
-        .map(|(id, name, email)| {
-            let lang = langs
-                .iter()
-                .find(|(p, _)| *p == Some(id))
-                .and_then(|(_, l)| Lang::parse(l))
-                .unwrap_or_default();
-            (id, name, email, lang)
-        })
-        .collect())
-}
-
-/// Records whether a person wants the daily digest.
-pub fn set_digest_opt_out(
-    conn: &mut DbConn,
-    person_id: i64,
-    opt_out: bool,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(people::table.find(person_id))
-        .set((
-            people::digest_opt_out.eq(opt_out),
-            people::updated_at.eq(now),
-        ))
-        .execute(conn)
-}
-
 /// One notice.
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Notice>> {
     notices::table
@@ -429,71 +386,6 @@ pub fn count_by_state(conn: &mut DbConn, units: Option<&[i64]>) -> QueryResult<V
             .select(count)
             .load(conn),
     }
-}
-
-/// A unit's chosen modes (kinds not listed use their default).
-pub fn unit_modes(conn: &mut DbConn, unit_id: i64) -> QueryResult<Vec<(String, String)>> {
-    unit_notice_settings::table
-        .filter(unit_notice_settings::unit_id.eq(unit_id))
-        .select((unit_notice_settings::kind, unit_notice_settings::mode))
-        .load(conn)
-}
-
-/// Replaces a unit's chosen modes.
-pub fn set_unit_modes(conn: &mut DbConn, unit_id: i64, modes: &[(&str, &str)]) -> QueryResult<()> {
-    diesel::delete(unit_notice_settings::table.filter(unit_notice_settings::unit_id.eq(unit_id)))
-        .execute(conn)?;
-    for (kind, mode) in modes {
-        diesel::insert_into(unit_notice_settings::table)
-            .values((
-                unit_notice_settings::unit_id.eq(unit_id),
-                unit_notice_settings::kind.eq(*kind),
-                unit_notice_settings::mode.eq(*mode),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
-/// Sets a unit's contact addresses.
-pub fn set_contacts(
-    conn: &mut DbConn,
-    unit_id: i64,
-    contacts: &str,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(units::table.find(unit_id))
-        .set((
-            units::contact_emails.eq(contacts),
-            units::updated_at.eq(now),
-        ))
-        .execute(conn)
-}
-
-/// Takes a job's tick for `owner`: true for exactly one instance per job and slot.
-pub fn claim_slot(
-    conn: &mut DbConn,
-    job: &str,
-    slot: NaiveDateTime,
-    owner: &str,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let n = diesel::sql_query(
-        "INSERT INTO job_runs (job, slot, owner, started_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (job, slot) DO NOTHING",
-    )
-    .bind::<Text, _>(job)
-    .bind::<Timestamp, _>(slot)
-    .bind::<Text, _>(owner)
-    .bind::<Timestamp, _>(now)
-    .execute(conn)?;
-    Ok(n == 1)
-}
-
-/// Forgets job slots from before `before`.
-pub fn prune_slots(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    use crate::db::schema::job_runs;
-    diesel::delete(job_runs::table.filter(job_runs::slot.lt(before))).execute(conn)
 }
 
 /// When the longest-waiting unsent notice fell due (for the metrics: how far delivery is behind).

@@ -10,7 +10,7 @@ use super::store::{AuditFilter, AuditRow};
 use crate::pagination::{Page, PageRequest};
 use crate::web::auth::ApiActor;
 use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{utc, AppState, InLang};
+use crate::web::{non_blank, utc, AppState, InLang};
 
 /// One audited change.
 #[derive(Debug, Serialize, ToSchema)]
@@ -71,17 +71,12 @@ impl AuditQuery {
                 .and_then(|t| t.and_local_timezone(tz).earliest())
                 .map(|t| t.naive_utc())
         };
-        let text = |v: &Option<String>| {
-            v.as_ref()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        };
         AuditFilter {
-            entity: text(&self.entity),
+            entity: non_blank(&self.entity),
             entity_id: self.entity_id,
             actor_id: self.actor_id,
             unit_id: self.unit_id,
-            action: text(&self.action),
+            action: non_blank(&self.action),
             from: self.from.and_then(start_of),
             to: self.to.and_then(|d| d.succ_opt()).and_then(start_of),
             visible_units: None,

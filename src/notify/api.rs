@@ -11,7 +11,7 @@ use super::store::NoticeFilter;
 use crate::pagination::{Page, PageRequest};
 use crate::web::auth::ApiActor;
 use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{AppState, InLang};
+use crate::web::{non_blank, AppState, InLang};
 
 /// Outbox filters.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -31,16 +31,11 @@ pub struct NoticeQuery {
 impl NoticeQuery {
     /// The store filter (blank fields mean "any").
     pub fn filter(&self) -> NoticeFilter {
-        let text = |v: &Option<String>| {
-            v.as_ref()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        };
         NoticeFilter {
-            state: text(&self.state),
-            kind: text(&self.kind),
+            state: non_blank(&self.state),
+            kind: non_blank(&self.kind),
             unit_id: self.unit_id,
-            q: text(&self.q),
+            q: non_blank(&self.q),
             ..Default::default()
         }
     }

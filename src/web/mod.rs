@@ -90,6 +90,13 @@ impl<T> InLang<T> for ServiceResult<T> {
     }
 }
 
+/// A query parameter as a filter: trimmed, and absent when blank (`?q=` means "any").
+pub fn non_blank(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
 /// Tells "absent" (`None`) from "null" (`Some(None)`) in a JSON patch.
 pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where

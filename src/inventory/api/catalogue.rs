@@ -11,7 +11,7 @@ use crate::inventory::store::catalogue::{Batch, Category, Item, ItemFilter};
 use crate::pagination::{Page, PageRequest};
 use crate::web::auth::ApiActor;
 use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{double_option, AppState, InLang};
+use crate::web::{double_option, non_blank, AppState, InLang};
 
 /// A new category below an existing one.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -93,14 +93,9 @@ pub async fn items(
     ApiActor(actor): ApiActor,
     q: web::Query<ItemQuery>,
 ) -> Result<web::Json<Page<Item>>, ApiError> {
-    let text = |v: &Option<String>| {
-        v.as_ref()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
     let filter = ItemFilter {
-        q: text(&q.q),
-        category: text(&q.category),
+        q: non_blank(&q.q),
+        category: non_blank(&q.category),
         active: Some(true),
     };
     let page = PageRequest::new(q.page, q.per_page);

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use super::model::{
-    expires_within, is_expired, meets_norm, next_due, overdue, MovementKind, Quantity,
+    expires_within, meets_norm, next_due, stocktake_reminder, MovementKind, Quantity,
+    StocktakeReminder,
 };
 use super::service::today;
 use super::service::verify::VerifyReport;
@@ -294,12 +295,8 @@ pub fn findings(
         }
         let week = day.iso_week();
         for (item_id, required) in wh_store::norms(conn, w.id)? {
-            let usable: i64 = stock
-                .iter()
-                .filter(|s| s.item_id == item_id && !is_expired(s.expiry_date, day))
-                .map(|s| s.qty)
-                .sum();
-            let (usable, required) = (Quantity::from_milli(usable), Quantity::from_milli(required));
+            let usable = super::service::usable_on_hand(&stock, item_id, day);
+            let required = Quantity::from_milli(required);
             if meets_norm(usable, required) {
                 continue;
             }
@@ -339,12 +336,14 @@ pub fn findings(
                 last: last.map(|t| t.and_utc().with_timezone(&tz).date_naive()),
             };
             let (kind, content): (Kind, Box<dyn crate::notify::render::Content>) =
-                if overdue(due, now) {
-                    (Kind::StocktakeOverdue, Box::new(StocktakeOverdue(facts)))
-                } else if facts.days <= rules.stocktake_ahead_days {
-                    (Kind::StocktakeDue, Box::new(StocktakeDue(facts)))
-                } else {
-                    continue;
+                match stocktake_reminder(due, facts.days, now, rules.stocktake_ahead_days) {
+                    StocktakeReminder::Overdue => {
+                        (Kind::StocktakeOverdue, Box::new(StocktakeOverdue(facts)))
+                    }
+                    StocktakeReminder::DueSoon => {
+                        (Kind::StocktakeDue, Box::new(StocktakeDue(facts)))
+                    }
+                    StocktakeReminder::None => continue,
                 };
             out.push(Outgoing {
                 kind,

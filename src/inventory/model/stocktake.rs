@@ -114,9 +114,56 @@ pub fn overdue(due: NaiveDateTime, now: DateTime<Utc>) -> bool {
     due < now.naive_utc()
 }
 
+/// What a warehouse's next stocktake calls for: nothing yet, a reminder that it is due within `ahead_days`,
+/// or a warning that it is overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StocktakeReminder {
+    /// Not due for a while.
+    None,
+    /// Due within the reminder window.
+    DueSoon,
+    /// Past due.
+    Overdue,
+}
+
+/// The reminder for a stocktake due at `due` (`days_left` office days away) at `now`.
+pub fn stocktake_reminder(
+    due: NaiveDateTime,
+    days_left: i64,
+    now: DateTime<Utc>,
+    ahead_days: i64,
+) -> StocktakeReminder {
+    if overdue(due, now) {
+        StocktakeReminder::Overdue
+    } else if days_left <= ahead_days {
+        StocktakeReminder::DueSoon
+    } else {
+        StocktakeReminder::None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stocktake_is_reminded_within_the_window_and_warned_once_overdue() {
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
+        let due = |days: i64| now.naive_utc() + Duration::days(days);
+        assert_eq!(
+            stocktake_reminder(due(30), 30, now, 7),
+            StocktakeReminder::None
+        );
+        assert_eq!(
+            stocktake_reminder(due(7), 7, now, 7),
+            StocktakeReminder::DueSoon
+        );
+        assert_eq!(
+            stocktake_reminder(due(-1), -1, now, 7),
+            StocktakeReminder::Overdue
+        );
+    }
 
     fn line(book: i64, counts: &[i64], reason: Option<VarianceReason>) -> CountLine {
         CountLine {

@@ -116,11 +116,7 @@ pub fn overview(
         };
         let mut norms = Vec::new();
         for (item_id, required) in wh_store::norms(conn, w.id)? {
-            let on_hand = stock
-                .iter()
-                .filter(|s| s.item_id == item_id && !is_expired(s.expiry_date, day))
-                .map(|s| s.qty)
-                .sum::<i64>();
+            let on_hand = super::usable_on_hand(&stock, item_id, day);
             let name = cat_store::find_item(conn, item_id)?
                 .map(|i| i.name)
                 .unwrap_or_default();
@@ -128,11 +124,8 @@ pub fn overview(
                 item_id,
                 item_name: name,
                 required: Quantity::from_milli(required),
-                on_hand: Quantity::from_milli(on_hand),
-                met: meets_norm(
-                    Quantity::from_milli(on_hand),
-                    Quantity::from_milli(required),
-                ),
+                on_hand,
+                met: meets_norm(on_hand, Quantity::from_milli(required)),
             });
         }
         let compliance_percent =

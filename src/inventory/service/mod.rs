@@ -14,7 +14,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
-use crate::inventory::model::{authorize_stock, StockAction};
+use crate::inventory::model::{authorize_stock, is_expired, Quantity, StockAction};
+use crate::inventory::store::ledger::StockRow;
 use crate::inventory::store::warehouses::{self as wh_store, Warehouse};
 use crate::org::model::Actor;
 use crate::org::store as org_store;
@@ -39,6 +40,18 @@ pub fn visible_warehouses(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec
         .into_iter()
         .filter(|w| authorize_stock(actor, StockAction::View, w.unit_id, &tree).is_ok())
         .collect())
+}
+
+/// How much of an item in these stock rows is still usable on `day` (expired stock does not count towards
+/// a reserve norm).
+pub fn usable_on_hand(stock: &[StockRow], item_id: i64, day: NaiveDate) -> Quantity {
+    Quantity::from_milli(
+        stock
+            .iter()
+            .filter(|s| s.item_id == item_id && !is_expired(s.expiry_date, day))
+            .map(|s| s.qty)
+            .sum(),
+    )
 }
 
 /// The office's calendar day at `now`.

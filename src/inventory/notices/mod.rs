@@ -2,143 +2,28 @@
 //! vouchers waiting for or owing a countersignature, and a failed ledger verification. Each rule yields
 //! notices with a dedupe key per occasion; the notify area addresses, renders and sends them.
 
+mod mail;
+
+pub use mail::*;
+
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
-use super::model::{
-    expires_within, meets_norm, next_due, stocktake_reminder, MovementKind, Quantity,
-    StocktakeReminder,
-};
-use super::service::today;
-use super::service::verify::VerifyReport;
-use super::store::{
-    catalogue as cat_store, ledger as ledger_store, stocktakes as st_store, warehouses as wh_store,
-};
 use crate::config::Config;
 use crate::db::{db_time, DbConn};
 use crate::error::ServiceResult;
+use crate::inventory::model::{
+    expires_within, meets_norm, next_due, stocktake_reminder, MovementKind, Quantity,
+    StocktakeReminder,
+};
+use crate::inventory::service::today;
+use crate::inventory::service::verify::VerifyReport;
+use crate::inventory::store::{
+    catalogue as cat_store, ledger as ledger_store, stocktakes as st_store, warehouses as wh_store,
+};
 use crate::notify::model::{expiry_lead, Kind, Reason};
-use crate::notify::render::email_content;
 use crate::notify::service::Outgoing;
 use crate::org::model::{grants_cover, Role, UnitTree};
 use crate::org::store::{self as org_store, Reachable};
-
-/// A batch reaching one of its reminder leads.
-#[derive(Debug, Clone)]
-pub struct BatchExpiry {
-    pub item: String,
-    pub spec: String,
-    pub batch_no: String,
-    pub warehouse: String,
-    pub expiry: NaiveDate,
-    pub days_left: i64,
-    pub qty: String,
-    pub uom: String,
-}
-email_content!(
-    BatchExpiry,
-    "email/batch_expiry/subject.txt",
-    "email/batch_expiry/body.txt",
-    "email/batch_expiry/body.html"
-);
-
-/// An item whose usable stock is below the warehouse's reserve norm.
-#[derive(Debug, Clone)]
-pub struct BelowNorm {
-    pub item: String,
-    pub warehouse: String,
-    pub required: String,
-    pub on_hand: String,
-    pub uom: String,
-}
-email_content!(
-    BelowNorm,
-    "email/below_norm/subject.txt",
-    "email/below_norm/body.txt",
-    "email/below_norm/body.html"
-);
-
-/// A warehouse's stocktake timing.
-#[derive(Debug, Clone)]
-pub struct StocktakeFacts {
-    pub warehouse: String,
-    pub due: NaiveDate,
-    /// Days from today to the due date (negative once overdue).
-    pub days: i64,
-    pub interval_days: i32,
-    /// The last approved stocktake's date, if any.
-    pub last: Option<NaiveDate>,
-}
-
-/// A stocktake falling due soon.
-#[derive(Debug, Clone)]
-pub struct StocktakeDue(pub StocktakeFacts);
-email_content!(
-    StocktakeDue,
-    "email/stocktake_due/subject.txt",
-    "email/stocktake_due/body.txt",
-    "email/stocktake_due/body.html"
-);
-
-/// A stocktake past due.
-#[derive(Debug, Clone)]
-pub struct StocktakeOverdue(pub StocktakeFacts);
-email_content!(
-    StocktakeOverdue,
-    "email/stocktake_overdue/subject.txt",
-    "email/stocktake_overdue/body.txt",
-    "email/stocktake_overdue/body.html"
-);
-
-/// A voucher and who recorded it.
-#[derive(Debug, Clone)]
-pub struct VoucherFacts {
-    pub voucher_no: String,
-    pub kind_zh: String,
-    pub kind_en: String,
-    pub warehouse: String,
-    /// Recorded (waiting) or posted (owed), office time.
-    pub at: String,
-    pub by: String,
-    pub hours: i64,
-}
-
-/// A voucher waiting too long for its second signature.
-#[derive(Debug, Clone)]
-pub struct CountersignWaiting(pub VoucherFacts);
-email_content!(
-    CountersignWaiting,
-    "email/countersign_waiting/subject.txt",
-    "email/countersign_waiting/body.txt",
-    "email/countersign_waiting/body.html"
-);
-
-/// An emergency issue that went out first and still owes its countersignature (事后补签).
-#[derive(Debug, Clone)]
-pub struct CountersignOwed(pub VoucherFacts);
-email_content!(
-    CountersignOwed,
-    "email/countersign_owed/subject.txt",
-    "email/countersign_owed/body.txt",
-    "email/countersign_owed/body.html"
-);
-
-/// The nightly verification found differences.
-#[derive(Debug, Clone)]
-pub struct LedgerMismatch {
-    pub day: NaiveDate,
-    pub warehouses: usize,
-    pub movements: i64,
-    /// The first problems, one line each.
-    pub problems: Vec<String>,
-    /// How many problems in all.
-    pub total: usize,
-}
-email_content!(
-    LedgerMismatch,
-    "email/ledger_mismatch/subject.txt",
-    "email/ledger_mismatch/body.txt",
-    "email/ledger_mismatch/body.html"
-);
 
 /// People who may countersign a voucher of `unit` (an approver for a write-off), except its author.
 fn countersigners(
@@ -148,7 +33,7 @@ fn countersigners(
     kind: MovementKind,
     author: i64,
 ) -> Vec<(i64, Reason)> {
-    let roles = super::model::StockAction::to_sign(kind).roles();
+    let roles = crate::inventory::model::StockAction::to_sign(kind).roles();
     let mut people: Vec<(i64, Reason)> = reachable
         .iter()
         .filter(|p| p.account_id != author)
@@ -295,7 +180,7 @@ pub fn findings(
         }
         let week = day.iso_week();
         for (item_id, required) in wh_store::norms(conn, w.id)? {
-            let usable = super::service::usable_on_hand(&stock, item_id, day);
+            let usable = crate::inventory::service::usable_on_hand(&stock, item_id, day);
             let required = Quantity::from_milli(required);
             if meets_norm(usable, required) {
                 continue;

@@ -5,9 +5,8 @@ use chrono::{DateTime, Utc};
 use super::model::Change;
 use super::store::{self, AuditFilter, AuditRow};
 use crate::db::{db_time, DbConn};
-use crate::error::{ServiceError, ServiceResult};
-use crate::org::model::{Actor, Role};
-use crate::org::store as org_store;
+use crate::error::ServiceResult;
+use crate::org::model::Actor;
 use crate::pagination::{Page, PageRequest};
 
 /// Records `change` by `actor` (or the system) at `now`. Call inside the use case's transaction.
@@ -32,10 +31,6 @@ pub fn list(
     mut filter: AuditFilter,
     page: PageRequest,
 ) -> ServiceResult<Page<AuditRow>> {
-    filter.visible_units = match actor.scopes(&[Role::Administrator]) {
-        None => None,
-        Some(scopes) if scopes.is_empty() => return Err(ServiceError::Forbidden),
-        Some(scopes) => Some(org_store::unit_tree(conn)?.units_within(&scopes)),
-    };
+    filter.visible_units = crate::org::service::administered_units(conn, actor)?;
     Ok(store::list(conn, &filter, page)?)
 }

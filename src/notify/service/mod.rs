@@ -15,7 +15,8 @@ use super::store::{self, Notice, NoticeFilter, StoredRecipient};
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
-use crate::org::model::{Actor, Role};
+use crate::org::model::Actor;
+use crate::org::service::administered_units;
 use crate::org::store as org_store;
 use crate::pagination::{Page, PageRequest};
 
@@ -25,15 +26,6 @@ pub struct NoticeView {
     #[serde(flatten)]
     pub notice: Notice,
     pub recipients: Vec<StoredRecipient>,
-}
-
-/// The units whose notices an administrator sees (`None`: all, including district-wide notices).
-fn visible_units(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Option<Vec<i64>>> {
-    match actor.scopes(&[Role::Administrator]) {
-        None => Ok(None),
-        Some(scopes) if scopes.is_empty() => Err(ServiceError::Forbidden),
-        Some(scopes) => Ok(Some(org_store::unit_tree(conn)?.units_within(&scopes))),
-    }
 }
 
 fn with_recipients(conn: &mut DbConn, page: Page<Notice>) -> ServiceResult<Page<NoticeView>> {
@@ -58,14 +50,14 @@ pub fn list(
     mut filter: NoticeFilter,
     page: PageRequest,
 ) -> ServiceResult<Page<NoticeView>> {
-    filter.visible_units = visible_units(conn, actor)?;
+    filter.visible_units = administered_units(conn, actor)?;
     let page = store::list(conn, &filter, page)?;
     with_recipients(conn, page)
 }
 
 /// One notice an administrator may see.
 pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<NoticeView> {
-    let visible = visible_units(conn, actor)?;
+    let visible = administered_units(conn, actor)?;
     let notice = store::find(conn, id)?
         .filter(|n| match &visible {
             None => true,
@@ -194,6 +186,6 @@ pub fn set_digest(
 
 /// How many of the notices an administrator may see are in each state (the outbox page).
 pub fn counts(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<(String, i64)>> {
-    let visible = visible_units(conn, actor)?;
+    let visible = administered_units(conn, actor)?;
     Ok(store::count_by_state(conn, visible.as_deref())?)
 }

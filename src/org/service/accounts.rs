@@ -68,11 +68,7 @@ pub fn list(
     mut filter: AccountFilter,
     page: PageRequest,
 ) -> ServiceResult<Page<AccountWithRoles>> {
-    filter.units = match actor.scopes(&[Role::Administrator]) {
-        None => None,
-        Some(scopes) if scopes.is_empty() => return Err(ServiceError::Forbidden),
-        Some(scopes) => Some(store::unit_tree(conn)?.units_within(&scopes)),
-    };
+    filter.units = super::administered_units(conn, actor)?;
     let page = store::list_accounts(conn, &filter, page)?;
     let ids: Vec<i64> = page.items.iter().map(|a| a.id).collect();
     let grants = store::grants_of_many(conn, &ids)?;

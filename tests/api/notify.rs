@@ -191,7 +191,7 @@ fn an_emergency_issue_reaches_the_other_signers_over_smtp_in_their_languages() {
 }
 
 #[test]
-fn a_rejected_issue_enqueues_nothing() {
+fn a_refused_issue_tells_nobody() {
     let smtp = SmtpServer::start();
     let app = smtp_app(&smtp);
     let s = setup(&app);
@@ -206,7 +206,7 @@ fn a_rejected_issue_enqueues_nothing() {
     assert_eq!(m.status, 409, "no stock: {}", m.text);
     assert!(
         notices(&app, &s.r.admin, "").is_empty(),
-        "the notice rolls back with the refused issue"
+        "nothing is enqueued for an issue that did not happen"
     );
 }
 

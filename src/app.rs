@@ -307,7 +307,7 @@ pub fn server(state: AppState, key: Key, listener: TcpListener) -> std::io::Resu
                     .app_data(json)
                     .app_data(query)
                     .app_data(path)
-                    .app_data(web::PayloadConfig::new(inventory::sheets::MAX_UPLOAD))
+                    .app_data(web::PayloadConfig::new(crate::sheets::MAX_UPLOAD))
                     .configure(api_routes)
                     .route("/openapi.json", web::get().to(openapi::spec_json))
                     .default_service(web::to(api_not_found)),

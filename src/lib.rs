@@ -13,4 +13,5 @@ pub mod jobs;
 pub mod notify;
 pub mod org;
 pub mod pagination;
+pub mod sheets;
 pub mod web;

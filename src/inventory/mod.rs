@@ -7,5 +7,4 @@ pub mod model;
 pub mod notices;
 pub mod pages;
 pub mod service;
-pub mod sheets;
 pub mod store;

@@ -110,3 +110,28 @@ where
 pub fn utc(t: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
     t.and_utc()
 }
+
+/// A file download named `name` plus its extension (the Chinese name is encoded per RFC 6266, with an
+/// ASCII fallback for old clients).
+pub fn attachment(file: crate::sheets::File, name: &str) -> actix_web::HttpResponse {
+    let encoded: String = format!("{name}.{}", file.ext)
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    actix_web::HttpResponse::Ok()
+        .content_type(file.mime)
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"export.{}\"; filename*=UTF-8''{encoded}",
+                file.ext
+            ),
+        ))
+        .body(file.bytes)
+}

@@ -205,7 +205,7 @@ fn balances_ledger_and_stocktake_export_as_csv_and_xlsx_and_read_back() {
         ),
     );
     assert_eq!(status, 200);
-    let grid = standby::inventory::sheets::read_grid(&xlsx).unwrap();
+    let grid = standby::sheets::read_grid(&xlsx).unwrap();
     assert_eq!(grid[0][0], "凭证号");
     assert_eq!(grid[1][0], "RK-2026-000001");
     assert_eq!(grid[1][8], "120.5");
@@ -275,4 +275,55 @@ fn the_import_page_takes_an_upload_and_lists_errors() {
         403
     );
     let _ = r.sandbags;
+}
+
+/// 1.4 KB of XLSX with values in A1 and XFD1048576: the reader once densified the declared range and the
+/// allocation of 512 GiB aborted the whole process.
+fn corner_to_corner_xlsx() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "物资编码").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_hostile_workbook_is_refused_with_422_and_the_service_stays_up() {
+    let app = spawn_app();
+    let r = reserve(&app);
+    let hostile = corner_to_corner_xlsx();
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    // Someone who may not import is refused before the file is even opened.
+    let (_, viewer) = app.create_account(&r.admin, "viewer1", None, &[("viewer", None)]);
+    let refused = post_file(&app, &viewer, &hostile, xlsx);
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let resp = post_file(&app, &r.keeper, &hostile, xlsx);
+    assert_eq!(resp.status, 422, "{}", resp.text);
+    let body: serde_json::Value = serde_json::from_str(&resp.text).unwrap();
+    assert_eq!(body["error"]["field"], "file");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("100000 行"),
+        "the message states the limit: {}",
+        resp.text
+    );
+    // The same file through the upload page.
+    let mut b = app.browser();
+    b.sign_in("keeper1", PASSWORD);
+    b.get("/reserves/items");
+    let csrf = b.csrf.clone().unwrap();
+    let boundary = "XBOUNDARYX";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\nContent-Type: {xlsx}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&hostile);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let page = b.post_multipart("/reserves/import", boundary, &body);
+    assert_eq!(page.status, 422, "{}", page.text);
+    assert!(page.text.contains("100000 行"), "{}", page.text);
+    assert_eq!(app.api("GET", "/healthz", None, None).status, 200);
+    assert_eq!(app.get("/api/v1/items", &r.keeper).status, 200);
 }

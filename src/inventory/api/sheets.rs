@@ -6,10 +6,10 @@ use utoipa::IntoParams;
 
 use crate::inventory::service::export;
 use crate::inventory::service::import::{self, ImportSummary};
-use crate::inventory::sheets::{download, read_grid};
+use crate::sheets::render;
 use crate::web::auth::ApiActor;
 use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{AppState, InLang};
+use crate::web::{attachment, AppState, InLang};
 
 /// What to export and how.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -42,12 +42,9 @@ pub async fn warehouse_export(
         })
         .await
         .api(lang)?;
-    download(
-        &table,
-        q.format.as_deref().unwrap_or("csv"),
-        &format!("{}-{id}", if ledger { "ledger" } else { "stock" }),
-    )
-    .api(lang)
+    let file = render(&table, q.format.as_deref().unwrap_or("csv")).api(lang)?;
+    let name = format!("{}-{id}", if ledger { "ledger" } else { "stock" });
+    Ok(attachment(file, &name))
 }
 
 /// A stocktake's results as CSV or XLSX.
@@ -65,12 +62,8 @@ pub async fn stocktake_export(
         .db(move |c| export::stocktake_table(c, &actor, id, lang))
         .await
         .api(lang)?;
-    download(
-        &table,
-        q.format.as_deref().unwrap_or("csv"),
-        &format!("stocktake-{id}"),
-    )
-    .api(lang)
+    let file = render(&table, q.format.as_deref().unwrap_or("csv")).api(lang)?;
+    Ok(attachment(file, &format!("stocktake-{id}")))
 }
 
 /// Import the catalogue and opening balances: the request body is the XLSX or CSV file itself.
@@ -85,10 +78,7 @@ pub async fn import_file(
 ) -> Result<HttpResponse, ApiError> {
     let (lang, now, tz) = (actor.lang, state.now(), state.config.timezone);
     let summary = state
-        .db(move |c| {
-            let grid = read_grid(&body)?;
-            import::import(c, &actor, now, tz, &grid)
-        })
+        .db(move |c| import::import_file(c, &actor, now, tz, &body))
         .await
         .api(lang)?;
     Ok(HttpResponse::Created().json(summary))

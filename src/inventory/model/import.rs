@@ -83,7 +83,12 @@ fn ownership_code(v: &str) -> String {
 
 /// Parses the grid (first row: headers). Returns every valid row, or every error found.
 pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>> {
-    let Some(header) = grid.first() else {
+    // The header is the first row with anything in it; rows keep the numbers the spreadsheet shows.
+    let Some((header_at, header)) = grid
+        .iter()
+        .enumerate()
+        .find(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+    else {
         return Err(vec![(
             1,
             String::new(),
@@ -104,7 +109,7 @@ pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>
                 at.insert(field, (i, header[i].trim().to_string()));
             }
             None if *required => errors.push((
-                1,
+                header_at + 1,
                 names[0].to_string(),
                 Text::new(
                     format!("缺少“{}”列", names[0]),
@@ -119,7 +124,7 @@ pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>
     }
     let mut rows = Vec::new();
     let mut seen_items: HashMap<String, (usize, String, String)> = HashMap::new();
-    for (i, cells) in grid.iter().enumerate().skip(1) {
+    for (i, cells) in grid.iter().enumerate().skip(header_at + 1) {
         let row = i + 1;
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;

@@ -10,13 +10,13 @@ use futures_util::StreamExt;
 use crate::error::ServiceError;
 use crate::inventory::service::export;
 use crate::inventory::service::import::{self, ImportSummary};
-use crate::inventory::sheets::{download, read_grid, MAX_UPLOAD};
 use crate::org::pages::render;
+use crate::sheets::{render as render_file, MAX_UPLOAD};
 use crate::web::auth::PageActor;
 use crate::web::context::Ctx;
 use crate::web::csrf;
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::{attachment, AppState, InLang};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(stock_export)
@@ -36,7 +36,8 @@ async fn stock_export(
         .db(move |c| export::stock_table(c, &actor, id, lang))
         .await
         .page(lang)?;
-    download(&table, &format, &format!("库存-{id}")).page(lang)
+    let file = render_file(&table, &format).page(lang)?;
+    Ok(attachment(file, &format!("库存-{id}")))
 }
 
 #[get("/reserves/warehouses/{id}/ledger.{format}")]
@@ -50,7 +51,8 @@ async fn ledger_export(
         .db(move |c| export::ledger_table(c, &actor, id, lang, tz))
         .await
         .page(lang)?;
-    download(&table, &format, &format!("台账-{id}")).page(lang)
+    let file = render_file(&table, &format).page(lang)?;
+    Ok(attachment(file, &format!("台账-{id}")))
 }
 
 #[get("/reserves/stocktakes/{id}/export.{format}")]
@@ -64,7 +66,8 @@ async fn stocktake_export(
         .db(move |c| export::stocktake_table(c, &actor, id, lang))
         .await
         .page(lang)?;
-    download(&table, &format, &format!("盘点-{id}")).page(lang)
+    let file = render_file(&table, &format).page(lang)?;
+    Ok(attachment(file, &format!("盘点-{id}")))
 }
 
 #[derive(Template)]
@@ -126,12 +129,10 @@ async fn upload(
         state.config.timezone,
         actor.clone(),
     );
+    import::authorize(&actor).page(lang)?;
     let bytes = read_upload(form, &session).await.page(lang)?;
     let result = state
-        .db(move |c| {
-            let grid = read_grid(&bytes)?;
-            import::import(c, &a, now, tz, &grid)
-        })
+        .db(move |c| import::import_file(c, &a, now, tz, &bytes))
         .await;
     let ctx = Ctx::new(&req, &session, Some(&actor));
     match result {

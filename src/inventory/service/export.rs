@@ -9,10 +9,10 @@ use crate::i18n::Lang;
 use crate::inventory::model::{
     MovementKind, MovementState, Ownership, Quantity, StockAction, VarianceReason,
 };
-use crate::inventory::sheets::{Cell, Table};
 use crate::inventory::store::catalogue::{self as cat_store, BatchLabel};
 use crate::inventory::store::ledger as ledger_store;
 use crate::org::model::Actor;
+use crate::sheets::{Cell, Table};
 
 fn headers(lang: Lang, zh: &[&str], en: &[&str]) -> Vec<String> {
     match lang {
@@ -85,7 +85,7 @@ pub fn stock_table(
                         Ownership::parse(&s.ownership)
                             .map_or(s.ownership.clone(), |o| o.label(lang).to_string()),
                     ),
-                    Cell::Qty(q),
+                    Cell::Qty(q.milli()),
                     Cell::Money(price),
                     Cell::Money(q.value_fen(price)),
                 ]
@@ -134,7 +134,7 @@ pub fn ledger_table(
                 Cell::Text(b.item_code),
                 Cell::Text(b.item_name),
                 Cell::Text(b.batch_no),
-                Cell::Qty(l.qty),
+                Cell::Qty(l.qty.milli()),
                 Cell::Text(b.uom),
                 Cell::Text(m.reason.clone()),
                 Cell::Text(m.hash.clone().unwrap_or_default()),
@@ -188,7 +188,7 @@ pub fn stocktake_table(
     let view = stocktakes::get(conn, actor, id)?;
     let ids: Vec<i64> = view.lines.iter().map(|l| l.batch_id).collect();
     let names = labels_of(conn, &ids)?;
-    let qty = |q: Option<Quantity>| q.map_or(Cell::Text(String::new()), Cell::Qty);
+    let qty = |q: Option<Quantity>| q.map_or(Cell::Text(String::new()), |q| Cell::Qty(q.milli()));
     Ok(Table {
         sheet: lang.t("inv.stocktake").to_string(),
         headers: headers(

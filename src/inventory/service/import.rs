@@ -33,6 +33,23 @@ pub struct ImportSummary {
     pub vouchers: Vec<String>,
 }
 
+/// Whether the actor may import at all (checked before an upload is read).
+pub fn authorize(actor: &Actor) -> ServiceResult<()> {
+    authorize_catalogue(actor)
+}
+
+/// Imports an uploaded file (XLSX or CSV). The caller's right to import is checked before the file is read.
+pub fn import_file(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    file: &[u8],
+) -> ServiceResult<ImportSummary> {
+    authorize(actor)?;
+    import(conn, actor, now, tz, &crate::sheets::read_grid(file)?)
+}
+
 /// Imports a sheet already read into a grid of text.
 pub fn import(
     conn: &mut DbConn,

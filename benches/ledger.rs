@@ -51,7 +51,7 @@ fn fixture(path: &str) -> Fixture {
         now(),
         UnitPatch::parse(
             Some("建设局"),
-            Some("department"),
+            Some(standby::org::model::UnitKind::Department),
             Some(None),
             None,
             None,
@@ -132,7 +132,7 @@ fn batches(f: &Fixture, prefix: &str, n: usize) -> Vec<i64> {
                     "",
                     None,
                     None,
-                    "government",
+                    standby::inventory::model::Ownership::Government,
                     None,
                 )
                 .unwrap();
@@ -339,7 +339,7 @@ fn benches(c: &mut Criterion) {
                         standby::inventory::store::stocktakes::set_reason(
                             c,
                             l.id,
-                            Some("lost"),
+                            Some(standby::inventory::model::VarianceReason::Lost),
                             "",
                         )?;
                     }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
-use standby::notify::model::{Kind, Reason, Recipient};
+use standby::notify::model::{Recipient, REQUESTED, TEST};
 use standby::notify::render::TestMail;
 use standby::notify::service::{enqueue_each, Outgoing};
 
@@ -60,7 +60,7 @@ fn main() {
     let cfg = state.config.clone();
     let outs: Vec<Outgoing> = (0..n)
         .map(|i| Outgoing {
-            kind: Kind::Test,
+            kind: &TEST,
             key: format!("bench:{i}"),
             unit_id: None,
             path: "/notices".into(),
@@ -70,7 +70,7 @@ fn main() {
                 address: format!("duty{i}@jsj.example.cn"),
                 name: "值班员".into(),
                 person_id: None,
-                reason: Reason::Requested,
+                reason: &REQUESTED,
                 lang: standby::i18n::Lang::Zh,
             }],
             content: Box::new(TestMail {

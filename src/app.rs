@@ -1,4 +1,5 @@
-//! Builds the application: state, the whole route table, the scheduler, and the HTTP server.
+//! Builds the application from its areas: the whole route table, each area's reminder source, home-page tasks
+//! and jobs (registered here, side by side), the state, the scheduler and the HTTP server.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -17,10 +18,127 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
+use crate::jobs::{Job, Jobs};
+use crate::metrics::Metrics;
+use crate::notify::Reminders;
+use crate::state::AppState;
 use crate::web::error::json_error;
-use crate::web::{auth::request_lang, metrics::Metrics, openapi, system, AppState};
+use crate::web::tasks::Tasks;
+use crate::web::{auth::request_lang, openapi, system};
 use crate::{audit, db, inventory, notify, org};
+
+/// What the areas register: reminder sources, home-page tasks, scheduled jobs.
+#[derive(Debug, Clone)]
+pub struct Areas {
+    /// Every area's reminders (the scan, the digest, the notice settings).
+    pub reminders: Reminders,
+    /// Every area's tasks for the home page.
+    pub tasks: Tasks,
+    /// Every scheduled job.
+    pub jobs: Jobs,
+}
+
+impl Areas {
+    /// Each area with its own settings; a bad setting names its variable.
+    pub fn new(config: &Config) -> Result<Areas, ConfigError> {
+        let reserves = Arc::new(inventory::Area::new(
+            inventory::reminders::Settings::from_vars(&config.vars)?,
+        ));
+        let reminders = Reminders::new(vec![reserves.clone()]);
+        let tasks = Tasks::new(vec![reserves]);
+        let jobs = jobs(config, &reminders)?;
+        Ok(Areas {
+            reminders,
+            tasks,
+            jobs,
+        })
+    }
+}
+
+/// Every scheduled job: its name, its schedule (`STANDBY_JOB_<NAME>`, six fields in office time; empty or
+/// `off` turns it off) and the area function it runs.
+fn jobs(config: &Config, reminders: &Reminders) -> Result<Jobs, ConfigError> {
+    let v = &config.vars;
+    let (scan, digest) = (reminders.clone(), reminders.clone());
+    Ok(Jobs::new(vec![
+        Job::new(
+            "scan",
+            v.schedule("STANDBY_JOB_SCAN", "0 * * * * *")?,
+            true,
+            move |s, now| {
+                let r = scan.clone();
+                async move { notify::jobs::scan(&s, &r, now).await }
+            },
+        ),
+        Job::new(
+            "deliver",
+            v.schedule("STANDBY_JOB_DELIVER", "*/5 * * * * *")?,
+            false,
+            |s, now| async move { notify::jobs::deliver(&s, now).await },
+        ),
+        Job::new(
+            "digest",
+            v.schedule("STANDBY_JOB_DIGEST", "0 0 8 * * *")?,
+            true,
+            move |s, now| {
+                let r = digest.clone();
+                async move {
+                    notify::jobs::digest(&s, &r, now)
+                        .await
+                        .map(|n| format!("{n} digest(s)"))
+                }
+            },
+        ),
+        Job::new(
+            "verify",
+            v.schedule("STANDBY_JOB_VERIFY", "0 30 2 * * *")?,
+            true,
+            |s, now| async move { inventory::jobs::verify_ledgers(&s, now).await },
+        ),
+        Job::new(
+            "prune",
+            v.schedule("STANDBY_JOB_PRUNE", "0 7 * * * *")?,
+            true,
+            |s, now| async move { prune(&s, now).await },
+        ),
+    ]))
+}
+
+/// What housekeeping forgot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PruneReport {
+    /// Sign-in failures that no longer count.
+    pub failures: usize,
+    /// Job slots older than a week.
+    pub slots: usize,
+}
+
+impl std::fmt::Display for PruneReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} sign-in failure(s), {} job slot(s) forgotten",
+            self.failures, self.slots
+        )
+    }
+}
+
+/// Housekeeping: stale sign-in failures and job slots older than a week. The audit trail is never pruned.
+pub async fn prune(
+    state: &AppState,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<PruneReport> {
+    let throttle = state.throttle;
+    Ok(state
+        .db(move |c| {
+            Ok(PruneReport {
+                failures: org::service::auth::prune_failures(c, now, &throttle)?,
+                slots: crate::jobs::prune_slots(c, now)?,
+            })
+        })
+        .await?)
+}
 
 /// Every JSON API route (documented in the OpenAPI spec as they are registered).
 fn api_routes(cfg: &mut ServiceConfig) {
@@ -111,12 +229,14 @@ fn page_routes(cfg: &mut web::ServiceConfig) {
 
 /// The OpenAPI document for the API routes.
 pub fn openapi_spec() -> utoipa::openapi::OpenApi {
-    App::new()
+    let mut spec = App::new()
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .service(scope::scope("/api/v1").configure(api_routes))
         .split_for_parts()
-        .1
+        .1;
+    openapi::complete(&mut spec);
+    spec
 }
 
 /// Bad JSON, query strings and paths on the API answer with the JSON error body.
@@ -250,7 +370,7 @@ pub async fn prepare(
         Ok((pool, generated))
     })
     .await??;
-    let mailer = notify::mail::Mailer::new(&config.mail)?;
+    let mailer = crate::mail::Mailer::new(&config.mail)?;
     let state = AppState {
         pool,
         clock,
@@ -280,10 +400,17 @@ fn instance_name() -> String {
 }
 
 /// The HTTP server on `listener`.
-pub fn server(state: AppState, key: Key, listener: TcpListener) -> std::io::Result<Server> {
+pub fn server(
+    state: AppState,
+    areas: &Areas,
+    key: Key,
+    listener: TcpListener,
+) -> std::io::Result<Server> {
     let spec = web::Data::new(openapi_spec());
     let secure = state.config.secure_cookies;
     let data = web::Data::new(state);
+    let reminders = web::Data::new(areas.reminders.clone());
+    let tasks = web::Data::new(areas.tasks.clone());
     let server = HttpServer::new(move || {
         let (json, query, path) = api_extractor_config();
         let metrics = data.metrics.clone();
@@ -301,6 +428,8 @@ pub fn server(state: AppState, key: Key, listener: TcpListener) -> std::io::Resu
             .into_utoipa_app()
             .openapi(openapi::ApiDoc::openapi())
             .app_data(data.clone())
+            .app_data(reminders.clone())
+            .app_data(tasks.clone())
             .app_data(spec.clone())
             .service(
                 scope::scope("/api/v1")
@@ -315,7 +444,7 @@ pub fn server(state: AppState, key: Key, listener: TcpListener) -> std::io::Resu
             .into_app()
             .service(system::healthz)
             .service(system::readyz)
-            .service(system::metrics)
+            .route("/metrics", web::get().to(prometheus))
             .route("/api", web::get().to(openapi::reference))
             .configure(page_routes)
             .wrap(sessions)
@@ -346,8 +475,26 @@ pub fn server(state: AppState, key: Key, listener: TcpListener) -> std::io::Resu
     Ok(server)
 }
 
+/// Prometheus text exposition: requests, failures of background work, the pool, and the outbox (how many
+/// notices in each state, and how late the oldest waiting one is).
+async fn prometheus(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.state();
+    let mut body = state.metrics.render(
+        pool.connections,
+        pool.idle_connections,
+        state.pool.max_size(),
+    );
+    let now = state.now();
+    if let Ok(gauges) = state.db(move |c| notify::service::gauges(c, now)).await {
+        body.push_str(&gauges);
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(body)
+}
+
 /// `standby serve`: everything in one process until Ctrl-C or SIGTERM.
-pub async fn run(config: Config) -> anyhow::Result<()> {
+pub async fn run(config: Config, areas: Areas) -> anyhow::Result<()> {
     let key = cookie_key(&config)?;
     let bind = config.bind;
     let (state, generated) = prepare(config, Arc::new(crate::clock::SystemClock)).await?;
@@ -356,10 +503,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     let listener =
         TcpListener::bind(bind).with_context(|| format!("binding STANDBY_BIND={bind}"))?;
-    let _scheduler = crate::jobs::start_scheduler(state.clone()).await?;
+    let _scheduler = crate::jobs::start_scheduler(state.clone(), areas.jobs.clone()).await?;
     let base = state.config.base_url.clone();
     tracing::info!(%bind, "standby is serving; open {base}/");
     eprintln!("standby is serving on http://{bind}/ (sign in at {base}/login)");
-    server(state, key, listener)?.await?;
+    server(state, &areas, key, listener)?.await?;
     Ok(())
 }

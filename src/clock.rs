@@ -4,6 +4,11 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 
+/// The office's calendar date at `now`.
+pub fn today(now: DateTime<Utc>, tz: chrono_tz::Tz) -> chrono::NaiveDate {
+    now.with_timezone(&tz).date_naive()
+}
+
 /// A source of the current time. Only handlers and jobs ask it; rules take `now` as a parameter.
 pub trait Clock: Send + Sync + std::fmt::Debug {
     /// The current instant in UTC.

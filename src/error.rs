@@ -38,6 +38,15 @@ pub enum ServiceError {
     /// spreadsheet), column header, message.
     #[error("{} invalid row(s)", .0.len())]
     InvalidRows(Vec<(usize, String, Text)>),
+    /// The request itself cannot be read (not JSON, the wrong shape).
+    #[error("malformed request: {0:?}")]
+    Malformed(Text),
+    /// The request body is larger than allowed.
+    #[error("request body over {limit_bytes} bytes")]
+    TooLarge {
+        /// The limit.
+        limit_bytes: usize,
+    },
     /// The change conflicts with existing data (a duplicate, a state that forbids it).
     #[error("conflict: {0:?}")]
     Conflict(Text),
@@ -85,6 +94,8 @@ impl ServiceError {
             ServiceError::NotFound(_) => "not_found",
             ServiceError::Invalid { .. } => "invalid_value",
             ServiceError::InvalidRows(_) => "invalid_rows",
+            ServiceError::Malformed(_) => "malformed_body",
+            ServiceError::TooLarge { .. } => "payload_too_large",
             ServiceError::Conflict(_) => "conflict",
             ServiceError::Busy => "busy",
             ServiceError::Internal(_) => "internal",
@@ -125,6 +136,14 @@ impl ServiceError {
                 Lang::Zh => format!("文件中有 {} 处错误，未写入任何数据", rows.len()),
                 Lang::En => format!("The file has {} error(s); nothing was written", rows.len()),
             },
+            ServiceError::Malformed(message) => message.get(lang).to_string(),
+            ServiceError::TooLarge { limit_bytes } => {
+                let mb = *limit_bytes as f64 / (1 << 20) as f64;
+                match lang {
+                    Lang::Zh => format!("请求体过大，上限为 {mb} MB"),
+                    Lang::En => format!("The request body is too large; the limit is {mb} MB"),
+                }
+            }
             ServiceError::Conflict(message) => message.get(lang).to_string(),
             ServiceError::Busy => text("系统繁忙，请稍后重试", "The system is busy; please retry"),
             ServiceError::Internal(_) => text("系统内部错误", "Internal error"),

@@ -5,7 +5,17 @@ mod table;
 use std::borrow::Cow;
 
 /// A language the product speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Simplified Chinese (the default).
@@ -77,13 +87,31 @@ impl Lang {
     }
 }
 
-/// Declares an enum stored as text codes, with labels in both languages and a parser whose error names
-/// the field and the accepted codes.
+/// A value stored and exchanged as a short text code (`posted`, `zh`): how stores read and write it.
+pub trait Coded: Sized + Copy + 'static {
+    /// The stored code.
+    fn code(self) -> &'static str;
+    /// Reads a stored or submitted code.
+    fn from_code(code: &str) -> Option<Self>;
+}
+
+impl Coded for Lang {
+    fn code(self) -> &'static str {
+        Lang::code(self)
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        Lang::parse(code)
+    }
+}
+
+/// Declares an enum stored as text codes, with labels in both languages, a parser whose error names the
+/// field and the accepted codes, JSON as its code, and an OpenAPI schema listing the codes.
 macro_rules! text_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal, { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
+    ($(#[$m:meta])* $name:ident, $field:literal, { $($(#[$vm:meta])* $variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
             /// Every value, in display order.
@@ -115,6 +143,46 @@ macro_rules! text_enum {
                 }
             }
         }
+
+        impl crate::i18n::Coded for $name {
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+
+            fn from_code(code: &str) -> Option<Self> {
+                $name::parse(code).ok()
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                $name::parse(&code).map_err(|_| {
+                    serde::de::Error::custom(format!(
+                        "unknown {} `{code}`; expected one of: {}",
+                        $field,
+                        [$($code),+].join(", ")
+                    ))
+                })
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
     };
 }
 pub(crate) use text_enum;

@@ -79,7 +79,11 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = match Config::from_env() {
+    let configured = Config::from_env().and_then(|c| {
+        let areas = standby::app::Areas::new(&c)?;
+        Ok((c, areas))
+    });
+    let (config, areas) = match configured {
         Ok(c) => c,
         Err(e) => {
             eprintln!("standby: configuration error: {e}");
@@ -95,7 +99,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => standby::app::run(config).await,
+            Command::Serve => standby::app::run(config, areas).await,
             Command::Migrate => migrate(config).await,
             Command::User {
                 command:
@@ -110,7 +114,7 @@ fn main() -> ExitCode {
             Command::Ledger {
                 command: LedgerCommand::Verify,
             } => verify_ledger(config).await,
-            Command::Job { name, at } => job(config, &name, at).await,
+            Command::Job { name, at } => job(config, &areas, &name, at).await,
         }
     });
     match result {
@@ -124,15 +128,17 @@ fn main() -> ExitCode {
 
 async fn job(
     config: Config,
+    areas: &standby::app::Areas,
     name: &str,
     at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> anyhow::Result<()> {
-    let job = standby::jobs::JobName::parse(name).ok_or_else(|| {
-        anyhow::anyhow!("no job `{name}`; choose scan, deliver, digest, verify or prune")
-    })?;
+    let job = areas
+        .jobs
+        .find(name)
+        .ok_or_else(|| anyhow::anyhow!("no job `{name}`; choose one of {}", areas.jobs.names()))?;
     let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
     let report = standby::jobs::run(&state, job, at.unwrap_or_else(|| state.now())).await?;
-    eprintln!("{}: {report}", job.code());
+    eprintln!("{}: {report}", job.name);
     Ok(())
 }
 
@@ -216,10 +222,7 @@ async fn verify_ledger(config: Config) -> anyhow::Result<()> {
     let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
     let started = std::time::Instant::now();
     let report = state
-        .db(|c| {
-            let warehouses = standby::inventory::store::warehouses::all(c)?;
-            standby::inventory::service::verify::verify(c, &warehouses)
-        })
+        .db(standby::inventory::service::verify::verify_all)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message(standby::i18n::Lang::En)))?;
     eprintln!(

@@ -7,10 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::service;
 use super::store::{AuditFilter, AuditRow};
+use crate::org::api::Reply;
 use crate::pagination::{Page, PageRequest};
-use crate::web::auth::ApiActor;
-use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{non_blank, utc, AppState, InLang};
+use crate::web::{non_blank, utc, Api};
 
 /// One audited change.
 #[derive(Debug, Serialize, ToSchema)]
@@ -23,9 +22,11 @@ pub struct AuditOut {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub action: String,
-    #[schema(value_type = Option<Object>)]
+    /// The record before the change, as it was stored (any JSON value).
+    #[schema(value_type = Option<Value>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    /// The record after the change (any JSON value).
+    #[schema(value_type = Option<Value>)]
     pub after: Option<serde_json::Value>,
 }
 
@@ -59,7 +60,9 @@ pub struct AuditQuery {
     pub action: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 
@@ -85,20 +88,13 @@ impl AuditQuery {
 }
 
 /// Browse the audit trail (administrators; scoped administrators see their units' records).
-#[utoipa::path(tag = "audit", params(AuditQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<AuditOut>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(tag = "audit", params(AuditQuery), security(("bearer" = [])), responses((status = 200, body = Page<AuditOut>)))]
 #[get("/audit")]
-pub async fn list(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    q: web::Query<AuditQuery>,
-) -> Result<web::Json<Page<AuditOut>>, ApiError> {
-    let lang = actor.lang;
-    let filter = q.filter(state.config.timezone);
-    let page = PageRequest::new(q.page, q.per_page);
-    let rows = state
-        .db(move |c| service::list(c, &actor, filter, page))
+pub async fn list(api: Api, q: web::Query<AuditQuery>) -> Reply<Page<AuditOut>> {
+    let (filter, page) = (
+        q.filter(api.state().config.timezone),
+        PageRequest::new(q.page, q.per_page),
+    );
+    api.json(move |c| Ok(service::list(c.conn, c.actor, filter, page)?.map(AuditOut::from)))
         .await
-        .api(lang)?;
-    Ok(web::Json(rows.map(AuditOut::from)))
 }

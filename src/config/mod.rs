@@ -7,13 +7,15 @@ use std::path::PathBuf;
 
 use crate::db::Backend;
 
-mod notify;
+mod mail;
+mod vars;
 
-use notify::{lead_days, mail_settings, number};
-pub use notify::{JobSchedules, MailSettings, MailTransport, ReminderSettings};
+use mail::mail_settings;
+pub use mail::{MailSettings, MailTransport};
+pub use vars::Vars;
 
 /// Everything the service reads from its environment.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// Which database, from `STANDBY_DATABASE_URL`.
     pub database: Backend,
@@ -35,10 +37,26 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How email leaves the service.
     pub mail: MailSettings,
-    /// When each scheduled job runs (office time).
-    pub jobs: JobSchedules,
-    /// When reminders fall due.
-    pub reminders: ReminderSettings,
+    /// Every `STANDBY_*` variable, for the sections each area and job reads for itself (reminder lead times,
+    /// schedules) through the same checks.
+    pub vars: Vars,
+}
+
+impl std::fmt::Debug for Config {
+    /// Without the secret and the first administrator's password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database", &self.database)
+            .field("bind", &self.bind)
+            .field("timezone", &self.timezone)
+            .field("base_url", &self.base_url)
+            .field("data_dir", &self.data_dir)
+            .field("pool_size", &self.pool_size)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("mail", &self.mail)
+            .field("vars", &self.vars)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A setting that could not be used.
@@ -69,15 +87,12 @@ impl Config {
     pub fn from_vars(
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
-        let raw: HashMap<String, String> = vars
-            .into_iter()
-            .filter(|(k, _)| k.starts_with("STANDBY_"))
-            .collect();
-        let get = |name: &str| {
-            raw.get(name)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let vars = Vars::new(
+            vars.into_iter()
+                .filter(|(k, _)| k.starts_with("STANDBY_"))
+                .collect::<HashMap<String, String>>(),
+        );
+        let get = |name: &str| vars.get(name);
 
         let data_dir = PathBuf::from(get("STANDBY_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = get("STANDBY_DATABASE_URL")
@@ -125,18 +140,7 @@ impl Config {
                 .map_err(|e| err("STANDBY_ADMIN_PASSWORD", e.message(crate::i18n::Lang::En)))?;
         }
 
-        let pool_size = match get("STANDBY_POOL_SIZE") {
-            None => 8,
-            Some(v) => match v.parse::<u32>() {
-                Ok(n) if (1..=256).contains(&n) => n,
-                _ => {
-                    return Err(err(
-                        "STANDBY_POOL_SIZE",
-                        format!("`{v}` is not a whole number from 1 to 256"),
-                    ))
-                }
-            },
-        };
+        let pool_size = vars.number("STANDBY_POOL_SIZE", 8, 1..=256)? as u32;
 
         let secure_cookies = match get("STANDBY_SECURE_COOKIES").as_deref() {
             None => base_url.starts_with("https://"),
@@ -150,26 +154,7 @@ impl Config {
             }
         };
 
-        let mail = mail_settings(&get, &data_dir)?;
-        // An empty schedule turns a job off, so these look at the raw (possibly empty) value.
-        let schedule = |name: &'static str, default: &str| match raw.get(name) {
-            Some(v) if v.trim().is_empty() || v.trim() == "off" => Ok(None),
-            v => crate::jobs::CronSpec::parse(v.map_or(default, |v| v.trim()))
-                .map(Some)
-                .map_err(|p| err(name, p)),
-        };
-        let jobs = JobSchedules {
-            scan: schedule("STANDBY_JOB_SCAN", "0 * * * * *")?,
-            deliver: schedule("STANDBY_JOB_DELIVER", "*/5 * * * * *")?,
-            digest: schedule("STANDBY_JOB_DIGEST", "0 0 8 * * *")?,
-            verify: schedule("STANDBY_JOB_VERIFY", "0 30 2 * * *")?,
-            prune: schedule("STANDBY_JOB_PRUNE", "0 7 * * * *")?,
-        };
-        let reminders = ReminderSettings {
-            expiry_lead_days: lead_days(get("STANDBY_EXPIRY_LEAD_DAYS"))?,
-            countersign_after_hours: number(&get, "STANDBY_COUNTERSIGN_REMIND_HOURS", 24, 1..=720)?,
-            stocktake_ahead_days: number(&get, "STANDBY_STOCKTAKE_REMIND_DAYS", 7, 0..=90)?,
-        };
+        let mail = mail_settings(&vars, &data_dir)?;
 
         Ok(Config {
             database,
@@ -182,8 +167,7 @@ impl Config {
             pool_size,
             secure_cookies,
             mail,
-            jobs,
-            reminders,
+            vars,
         })
     }
 }
@@ -233,18 +217,6 @@ mod tests {
             ),
             ("STANDBY_MAIL_TRANSPORT", "pigeon", "no such transport"),
             ("STANDBY_MAIL_FROM", "not an address", "no address"),
-            (
-                "STANDBY_JOB_SCAN",
-                "* * * * *",
-                "five fields: the seconds are missing",
-            ),
-            ("STANDBY_JOB_DIGEST", "0 0 25 * * *", "no 25th hour"),
-            ("STANDBY_EXPIRY_LEAD_DAYS", "90,thirty", "not a number"),
-            (
-                "STANDBY_COUNTERSIGN_REMIND_HOURS",
-                "0",
-                "must wait at least an hour",
-            ),
             ("STANDBY_SMTP_POOL_SIZE", "0", "a pool needs a connection"),
             (
                 "STANDBY_SMTP_CA_FILE",
@@ -262,38 +234,32 @@ mod tests {
     fn mail_defaults_to_eml_files_in_the_data_folder_and_smtp_when_a_url_is_given() {
         let c = Config::from_vars(vars(&[])).unwrap();
         assert_eq!(c.mail.transport, MailTransport::File("data/outbox".into()));
-        assert_eq!(c.reminders.expiry_lead_days, vec![90, 30, 7]);
-        let c = Config::from_vars(vars(&[
-            (
-                "STANDBY_SMTP_URL",
-                "smtp://user:hunter2@mail.example.com:587?tls=required",
-            ),
-            ("STANDBY_EXPIRY_LEAD_DAYS", "7, 60,30,7"),
-        ]))
+        let c = Config::from_vars(vars(&[(
+            "STANDBY_SMTP_URL",
+            "smtp://user:hunter2@mail.example.com:587?tls=required",
+        )]))
         .unwrap();
         assert!(matches!(c.mail.transport, MailTransport::Smtp(_)));
         assert!(
             !format!("{c:?}").contains("hunter2"),
             "the SMTP password never reaches the logs"
         );
-        assert_eq!(c.reminders.expiry_lead_days, vec![60, 30, 7]);
+        let c = Config::from_vars(vars(&[
+            ("STANDBY_SECRET", "a-secret-that-is-long-enough-for-cookies"),
+            ("STANDBY_ADMIN_PASSWORD", "a sturdy first password"),
+        ]))
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("long-enough") && !shown.contains("sturdy"),
+            "{shown}"
+        );
     }
 
     #[test]
     fn choosing_smtp_without_a_url_names_the_missing_url() {
         let e = Config::from_vars(vars(&[("STANDBY_MAIL_TRANSPORT", "smtp")])).unwrap_err();
         assert_eq!(e.variable, "STANDBY_SMTP_URL");
-    }
-
-    #[test]
-    fn an_empty_schedule_turns_a_job_off() {
-        let c = Config::from_vars(vars(&[
-            ("STANDBY_JOB_DIGEST", ""),
-            ("STANDBY_JOB_VERIFY", "off"),
-        ]))
-        .unwrap();
-        assert!(c.jobs.digest.is_none() && c.jobs.verify.is_none());
-        assert!(c.jobs.scan.is_some() && c.jobs.deliver.is_some());
     }
 
     #[test]

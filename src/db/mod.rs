@@ -2,6 +2,7 @@
 //!
 //! Nothing above a `store.rs` needs to know which backend runs; backend differences live here.
 
+pub mod codes;
 pub mod schema;
 
 use std::time::Duration;

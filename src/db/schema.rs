@@ -291,6 +291,9 @@ diesel::table! {
         name -> Text,
         person_id -> Nullable<BigInt>,
         reason -> Text,
+        state -> Text,
+        error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
     }
 }
 

@@ -5,13 +5,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::clock::today;
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    BatchInput, ItemInput, LineRequest, MovementKind, Quantity, WarehouseInput,
+    BatchInput, ItemInput, LineRequest, MovementKind, Ownership, Quantity, WarehouseInput,
 };
-use crate::inventory::service::{catalogue, ledger, stocktakes, today, warehouses};
+use crate::inventory::service::{catalogue, ledger, stocktakes, warehouses};
 use crate::org::service::auth::actor_by_username;
 use crate::org::store::{self as org_store, PersonFilter};
 use crate::pagination::PageRequest;
@@ -350,7 +351,14 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
     for (code, no, maker, made_ago, expires_in, custodian) in batches {
         let produced = made_ago.map(|d| day - Duration::days(d));
         let expiry = expires_in.map(|d| day + Duration::days(d));
-        let input = BatchInput::parse(no, maker, produced, expiry, "government", Some(*custodian))?;
+        let input = BatchInput::parse(
+            no,
+            maker,
+            produced,
+            expiry,
+            Ownership::Government,
+            Some(*custodian),
+        )?;
         batch_ids.push(catalogue::add_batch(conn, &keeper, now, item(code)?, input)?.id);
     }
     let line = |i: usize, qty: &str| -> ServiceResult<LineRequest> {

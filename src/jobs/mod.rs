@@ -1,185 +1,126 @@
-//! Scheduled jobs: their schedules, the slot guard that lets one instance run a tick, and the wiring into
-//! tokio-cron-scheduler. Each job body is a plain `async fn(&AppState, now)` that tests call directly.
+//! Scheduled jobs: what a job is, the slot guard that lets one instance run each tick, catching up ticks
+//! missed while no instance ran, and the wiring into tokio-cron-scheduler. Which jobs exist and what they
+//! run is composed in `app`, next to the route table; each job body is a plain `async fn(&AppState, now)`
+//! that tests call directly.
 
 mod store;
 
+use std::fmt::Display;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use croner::parser::{CronParser, Seconds};
-use croner::Cron;
 
-use crate::web::AppState;
+use crate::cron::CronSpec;
+use crate::state::AppState;
 
-/// A six-field cron schedule (seconds first), checked when the settings are read.
+type JobFuture = Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send>>;
+type JobFn = Arc<dyn Fn(AppState, DateTime<Utc>) -> JobFuture + Send + Sync>;
+
+/// A scheduled job: its name (logs, the slot table, `standby job NAME`), when it runs, and its body.
 #[derive(Clone)]
-pub struct CronSpec {
-    text: String,
-    cron: Cron,
+pub struct Job {
+    /// The name.
+    pub name: &'static str,
+    /// When it runs (office time); `None` when turned off.
+    pub schedule: Option<CronSpec>,
+    /// Whether only one instance may run a tick (delivery runs everywhere: its claims share the work).
+    pub guarded: bool,
+    run: JobFn,
 }
 
-impl std::fmt::Debug for CronSpec {
+impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CronSpec({})", self.text)
+        write!(f, "Job({}, {:?})", self.name, self.schedule)
     }
 }
 
-impl CronSpec {
-    /// Parses `sec min hour day month weekday`; day-of-month and weekday must both match when both are given.
-    pub fn parse(text: &str) -> Result<CronSpec, String> {
-        if text.split_whitespace().count() < 6 {
-            return Err(format!(
-                "`{text}` needs six fields, seconds first (e.g. `0 0 8 * * *` for 08:00 every day)"
-            ));
-        }
-        let cron = parser()
-            .parse(text)
-            .map_err(|e| format!("`{text}` is not a cron schedule: {e}"))?;
-        Ok(CronSpec {
-            text: text.to_string(),
-            cron,
-        })
-    }
-
-    /// The schedule as written.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    /// The tick a run at `now` belongs to: the latest scheduled instant at or before `now` (office time).
-    /// Every instance that fires for the same tick names the same slot.
-    pub fn slot(&self, now: DateTime<Utc>, tz: chrono_tz::Tz) -> DateTime<Utc> {
-        use chrono::SubsecRound;
-        // Whole seconds: croner matches a time by its fields, so 08:00:00.4 would be its own slot.
-        let now = now.trunc_subsecs(0);
-        self.cron
-            .find_previous_occurrence(&now.with_timezone(&tz), true)
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(now)
-    }
-}
-
-fn parser() -> CronParser {
-    // The same settings tokio-cron-scheduler parses with, so a schedule accepted here runs there.
-    CronParser::builder()
-        .seconds(Seconds::Required)
-        .dom_and_dow(true)
-        .build()
-}
-
-/// The jobs the scheduler runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobName {
-    /// Finds due reminders and enqueues notices.
-    Scan,
-    /// Sends due notices.
-    Deliver,
-    /// Sends each unit's daily digest.
-    Digest,
-    /// Re-checks the ledgers and tells administrators about any mismatch.
-    Verify,
-    /// Forgets stale sign-in failures and old job slots.
-    Prune,
-}
-
-impl JobName {
-    /// Every job.
-    pub const ALL: [JobName; 5] = [
-        JobName::Scan,
-        JobName::Deliver,
-        JobName::Digest,
-        JobName::Verify,
-        JobName::Prune,
-    ];
-
-    /// The name used in logs, the slot table and `standby job`.
-    pub fn code(self) -> &'static str {
-        match self {
-            JobName::Scan => "scan",
-            JobName::Deliver => "deliver",
-            JobName::Digest => "digest",
-            JobName::Verify => "verify",
-            JobName::Prune => "prune",
+impl Job {
+    /// A job whose body `run` reports what it did as a readable line.
+    pub fn new<F, Fut, R>(
+        name: &'static str,
+        schedule: Option<CronSpec>,
+        guarded: bool,
+        run: F,
+    ) -> Job
+    where
+        F: Fn(AppState, DateTime<Utc>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = anyhow::Result<R>> + Send + 'static,
+        R: Display,
+    {
+        let run = Arc::new(run);
+        Job {
+            name,
+            schedule,
+            guarded,
+            run: Arc::new(move |state, now| {
+                let fut = run(state, now);
+                Box::pin(async move { fut.await.map(|r| r.to_string()) })
+            }),
         }
     }
+}
 
-    /// Reads a job name.
-    pub fn parse(s: &str) -> Option<JobName> {
-        JobName::ALL.into_iter().find(|j| j.code() == s)
+/// Every job of the service.
+#[derive(Debug, Clone, Default)]
+pub struct Jobs(Vec<Job>);
+
+impl Jobs {
+    /// The jobs given.
+    pub fn new(jobs: Vec<Job>) -> Jobs {
+        Jobs(jobs)
     }
 
-    /// The configured schedule, if the job is on.
-    pub fn schedule(self, config: &crate::config::Config) -> Option<&CronSpec> {
-        let j = &config.jobs;
-        match self {
-            JobName::Scan => j.scan.as_ref(),
-            JobName::Deliver => j.deliver.as_ref(),
-            JobName::Digest => j.digest.as_ref(),
-            JobName::Verify => j.verify.as_ref(),
-            JobName::Prune => j.prune.as_ref(),
-        }
+    /// The job called `name`.
+    pub fn find(&self, name: &str) -> Option<&Job> {
+        self.0.iter().find(|j| j.name == name)
     }
 
-    /// Whether only one instance may run a tick. Delivery runs everywhere: its claims share the work.
-    fn guarded(self) -> bool {
-        self != JobName::Deliver
+    /// The jobs' names, for messages.
+    pub fn names(&self) -> String {
+        self.0.iter().map(|j| j.name).collect::<Vec<_>>().join(", ")
     }
 }
 
 /// Runs a job's body once at `now`, whatever its schedule (the command line and tests).
-pub async fn run(state: &AppState, job: JobName, now: DateTime<Utc>) -> anyhow::Result<String> {
-    use crate::notify::jobs;
-    Ok(match job {
-        JobName::Scan => format!("{:?}", jobs::scan(state, now).await?),
-        JobName::Deliver => format!("{:?}", jobs::deliver(state, now).await?),
-        JobName::Digest => format!("{:?}", jobs::digest(state, now).await?),
-        JobName::Verify => format!("{:?}", jobs::verify_ledgers(state, now).await?),
-        JobName::Prune => format!("{:?}", prune(state, now).await?),
-    })
+pub async fn run(state: &AppState, job: &Job, now: DateTime<Utc>) -> anyhow::Result<String> {
+    (job.run)(state.clone(), now).await
 }
 
 /// One scheduled tick: claims the tick's slot (guarded jobs) and runs the job if this instance won it.
 /// Returns `None` when another instance has the slot.
 pub async fn tick(
     state: &AppState,
-    job: JobName,
+    job: &Job,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<String>> {
-    if job.guarded() {
-        if let Some(spec) = job.schedule(&state.config) {
-            let slot = spec.slot(now, state.config.timezone);
-            let owner = state.instance.clone();
-            let won = state
-                .db(move |c| {
-                    Ok(store::claim_slot(
-                        c,
-                        job.code(),
-                        crate::db::db_time(slot),
-                        &owner,
-                        crate::db::db_time(now),
-                    )?)
-                })
-                .await?;
-            if !won {
-                tracing::debug!(job = job.code(), %slot, "another instance runs this tick");
-                return Ok(None);
-            }
+    if let Some(spec) = job.schedule.as_ref().filter(|_| job.guarded) {
+        let slot = spec.slot(now, state.config.timezone);
+        let (owner, name) = (state.instance.clone(), job.name);
+        let won = state
+            .db(move |c| {
+                Ok(store::claim_slot(
+                    c,
+                    name,
+                    crate::db::db_time(slot),
+                    &owner,
+                    crate::db::db_time(now),
+                )?)
+            })
+            .await?;
+        if !won {
+            tracing::debug!(job = job.name, %slot, "another instance runs this tick");
+            return Ok(None);
         }
     }
     run(state, job, now).await.map(Some)
 }
 
-/// Housekeeping: stale sign-in failures and job slots older than a week.
-pub async fn prune(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<(usize, usize)> {
-    let throttle = state.throttle;
-    Ok(state
-        .db(move |c| {
-            let failures = crate::org::service::auth::prune_failures(c, now, &throttle)?;
-            let slots = store::prune_slots(c, crate::db::db_time(now - chrono::Duration::days(7)))?;
-            Ok((failures, slots))
-        })
-        .await?)
+/// Forgets job slots older than a week (part of the housekeeping job).
+pub fn prune_slots(conn: &mut crate::db::DbConn, now: DateTime<Utc>) -> diesel::QueryResult<usize> {
+    store::prune_slots(conn, crate::db::db_time(now - chrono::Duration::days(7)))
 }
 
 /// How long after its tick a missed run is still worth making up at start-up (a restart across 08:00 still
@@ -193,54 +134,55 @@ fn worth_catching_up(slot: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 
 /// Runs every guarded job whose latest tick fell within the last hours and was run by no instance (the
 /// process was down or restarting at that moment). Returns the jobs it ran.
-pub async fn catch_up(state: &AppState, now: DateTime<Utc>) -> Vec<JobName> {
+pub async fn catch_up(state: &AppState, jobs: &Jobs, now: DateTime<Utc>) -> Vec<&'static str> {
     let mut ran = Vec::new();
-    for job in JobName::ALL.into_iter().filter(|j| j.guarded()) {
-        let Some(spec) = job.schedule(&state.config) else {
+    for job in jobs.0.iter().filter(|j| j.guarded) {
+        let Some(spec) = &job.schedule else {
             continue;
         };
         if !worth_catching_up(spec.slot(now, state.config.timezone), now) {
             continue;
         }
         match tick(state, job, now).await {
-            Ok(Some(_)) => ran.push(job),
+            Ok(Some(_)) => ran.push(job.name),
             Ok(None) => {}
-            Err(e) => tracing::warn!(job = job.code(), error = %e, "catching up failed"),
+            Err(e) => tracing::warn!(job = job.name, error = %e, "catching up failed"),
         }
     }
     if !ran.is_empty() {
-        tracing::info!(jobs = ?ran.iter().map(|j| j.code()).collect::<Vec<_>>(), "made up missed ticks");
+        tracing::info!(jobs = ?ran, "made up missed ticks");
     }
     ran
 }
 
-/// Starts every scheduled job that has a schedule, after making up ticks missed while the process was down. A tick that finds the previous run of the same job
-/// still going is skipped (and logged) rather than stacked.
+/// Starts every job that has a schedule, after making up ticks missed while the process was down. A tick
+/// that finds the previous run of the same job still going is skipped (and logged) rather than stacked.
 pub async fn start_scheduler(
     state: AppState,
+    jobs: Jobs,
 ) -> anyhow::Result<tokio_cron_scheduler::JobScheduler> {
-    use tokio_cron_scheduler::{Job, JobScheduler};
+    use tokio_cron_scheduler::{Job as Scheduled, JobScheduler};
     let sched = JobScheduler::new().await?;
     let tz = state.config.timezone;
-    for job in JobName::ALL {
-        let Some(spec) = job.schedule(&state.config) else {
-            tracing::info!(job = job.code(), "job is off (empty schedule)");
+    for job in &jobs.0 {
+        let Some(spec) = &job.schedule else {
+            tracing::info!(job = job.name, "job is off (empty schedule)");
             continue;
         };
-        let s = state.clone();
+        let (s, job) = (state.clone(), job.clone());
         let busy = Arc::new(AtomicBool::new(false));
         sched
-            .add(Job::new_async_tz(spec.as_str(), tz, move |_, _| {
-                let (s, busy) = (s.clone(), busy.clone());
+            .add(Scheduled::new_async_tz(spec.as_str(), tz, move |_, _| {
+                let (s, busy, job) = (s.clone(), busy.clone(), job.clone());
                 Box::pin(async move {
                     if busy.swap(true, Ordering::AcqRel) {
-                        tracing::warn!(job = job.code(), "previous run still going; tick skipped");
+                        tracing::warn!(job = job.name, "previous run still going; tick skipped");
                         return;
                     }
-                    match tick(&s, job, s.now()).await {
-                        Ok(Some(report)) => tracing::debug!(job = job.code(), report, "job ran"),
+                    match tick(&s, &job, s.now()).await {
+                        Ok(Some(report)) => tracing::debug!(job = job.name, report, "job ran"),
                         Ok(None) => {}
-                        Err(e) => tracing::warn!(job = job.code(), error = %e, "job failed"),
+                        Err(e) => tracing::warn!(job = job.name, error = %e, "job failed"),
                     }
                     busy.store(false, Ordering::Release);
                 })
@@ -248,9 +190,8 @@ pub async fn start_scheduler(
             .await?;
     }
     sched.start().await?;
-    let s = state.clone();
     tokio::spawn(async move {
-        catch_up(&s, s.now()).await;
+        catch_up(&state, &jobs, state.now()).await;
     });
     Ok(sched)
 }
@@ -259,33 +200,6 @@ pub async fn start_scheduler(
 mod tests {
     use super::*;
     use chrono::TimeZone;
-
-    #[test]
-    fn five_field_schedules_are_refused_with_the_reason() {
-        let e = CronSpec::parse("30 8 * * *").unwrap_err();
-        assert!(e.contains("six fields"), "{e}");
-        assert!(CronSpec::parse("0 0 8 * * *").is_ok());
-        assert!(CronSpec::parse("0 61 8 * * *").is_err());
-    }
-
-    #[test]
-    fn every_instance_firing_for_a_tick_names_the_same_slot_in_office_time() {
-        let spec = CronSpec::parse("0 0 8 * * *").unwrap();
-        let tz = chrono_tz::Asia::Shanghai;
-        // 08:00:00.4 and 08:00:01.9 Beijing time (00:00 UTC) are the same tick.
-        let a = Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).unwrap()
-            + chrono::Duration::milliseconds(400);
-        let b = a + chrono::Duration::milliseconds(1500);
-        let slot = Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).unwrap();
-        assert_eq!(spec.slot(a, tz), slot);
-        assert_eq!(spec.slot(b, tz), slot);
-        // A run late in the day still belongs to that morning's tick; the next morning is a new slot.
-        assert_eq!(spec.slot(a + chrono::Duration::hours(15), tz), slot);
-        assert_eq!(
-            spec.slot(a + chrono::Duration::hours(24), tz),
-            slot + chrono::Duration::days(1)
-        );
-    }
 
     #[test]
     fn a_missed_tick_is_made_up_within_six_hours_only() {
@@ -300,13 +214,5 @@ mod tests {
             slot,
             slot - chrono::Duration::seconds(1)
         ));
-    }
-
-    #[test]
-    fn job_names_round_trip() {
-        for j in JobName::ALL {
-            assert_eq!(JobName::parse(j.code()), Some(j));
-        }
-        assert_eq!(JobName::parse("nap"), None);
     }
 }

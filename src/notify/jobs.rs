@@ -1,5 +1,5 @@
-//! The bodies of the notice jobs: scan for reminders, deliver due notices, the daily digest, and the nightly
-//! ledger verification. Each is a plain function of the state and `now`; tests call them directly.
+//! The bodies of the notice jobs: scan every area for reminders, deliver due notices, and send each unit
+//! its daily digest. Each is a plain function of the state and `now`; tests call them directly.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -8,137 +8,255 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 
-use super::mail::SendError;
-use super::model::{after_failure, group_by_language, AfterFailure, Kind, Reason, Recipient};
+use super::model::{
+    after_attempt, group_by_language, AfterAttempt, Recipient, RecipientState, DIGEST,
+    DIGEST_READER,
+};
 use super::render::{DigestLine, DigestMail, DigestSection};
 use super::service::{self, Outgoing};
-use super::store::{self, Outcome};
+use super::source::Reminders;
+use super::store::{self, Notice, Outcome, StoredRecipient};
 use crate::config::Config;
-use crate::db::{db_time, write_tx, DbConn};
+use crate::db::{db_time, write_tx};
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
-use crate::web::AppState;
+use crate::mail::{Addressee, Letter, Outcome as Answer};
+use crate::state::AppState;
 
 /// How long a claim holds before another sender may take the notice over: longer than a batch can take
 /// with every send timing out (8 rounds of 30 s).
 const LEASE: chrono::Duration = chrono::Duration::minutes(5);
 
-/// Everything due, overdue or awaiting action right now, from every area (each area adds its rules here).
-pub fn findings(
-    conn: &mut DbConn,
-    cfg: &Config,
+/// Finds every area's reminders and enqueues those not yet sent; returns how many notices were new.
+pub async fn scan(
+    state: &AppState,
+    reminders: &Reminders,
     now: DateTime<Utc>,
-) -> ServiceResult<Vec<Outgoing>> {
-    crate::inventory::notices::findings(conn, cfg, now)
-}
-
-/// Finds reminders and enqueues those not yet sent; returns how many notices were new.
-pub async fn scan(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<usize> {
-    let cfg = state.config.clone();
+) -> anyhow::Result<ScanReport> {
+    let (cfg, reminders, metrics) = (
+        state.config.clone(),
+        reminders.clone(),
+        state.metrics.clone(),
+    );
     Ok(state
         .db(move |c| {
-            let found = findings(c, &cfg, now)?;
-            service::enqueue_each(c, &cfg, now, &found)
+            let found = reminders.findings(c, now, cfg.timezone, &metrics);
+            let new = service::enqueue_each(c, &cfg, now, &found)?;
+            Ok(ScanReport {
+                found: found.len(),
+                new,
+            })
         })
         .await?)
+}
+
+/// What a scan did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ScanReport {
+    /// Occasions found due.
+    pub found: usize,
+    /// Notices enqueued (one per language group) that were not there before.
+    pub new: usize,
+}
+
+impl std::fmt::Display for ScanReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} due, {} new notice(s)", self.found, self.new)
+    }
 }
 
 /// What a delivery run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DeliveryReport {
-    /// Accepted by the server.
+    /// Notices every addressee has an answer for, at least one accepted.
     pub sent: usize,
-    /// Failed for now; will be tried again.
+    /// Notices with addressees still waiting; they will be tried again.
     pub retrying: usize,
-    /// Given up on.
+    /// Notices given up on.
     pub failed: usize,
+    /// Addressees the server refused.
+    pub refused: usize,
 }
 
-/// Sends every due notice: claims a batch with a lease, sends it outside any transaction (as many at once
-/// as the SMTP pool allows), records the outcomes, and goes on until nothing is due.
+impl std::fmt::Display for DeliveryReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} sent, {} to retry, {} failed, {} address(es) refused",
+            self.sent, self.retrying, self.failed, self.refused
+        )
+    }
+}
+
+/// One notice's attempt: its answers per addressee and where the notice goes next.
+struct Attempt {
+    id: i64,
+    answers: Vec<(String, RecipientState, Option<String>)>,
+    next: Outcome,
+}
+
+/// Sends one claimed notice to its addressees still waiting, and decides what follows.
+async fn attempt(
+    mailer: &crate::mail::Mailer,
+    n: &Notice,
+    recipients: &[StoredRecipient],
+    max_attempts: i32,
+    now: DateTime<Utc>,
+) -> Attempt {
+    let to: Vec<Addressee> = recipients
+        .iter()
+        .map(|r| Addressee {
+            address: r.address.clone(),
+            name: r.name.clone(),
+        })
+        .collect();
+    let waiting: Vec<&str> = recipients
+        .iter()
+        .filter(|r| r.state == RecipientState::Pending)
+        .map(|r| r.address.as_str())
+        .collect();
+    let file_name = format!("notice-{}", n.id);
+    let letter = Letter {
+        subject: &n.subject,
+        text: &n.body_text,
+        html: &n.body_html,
+        message_id: &n.message_id,
+        to: &to,
+        file_name: &file_name,
+    };
+    let outcomes: Vec<Answer> = match mailer.send(&letter, &waiting).await {
+        Ok(o) => o,
+        Err(e) => vec![e.into(); waiting.len()],
+    };
+    let mut last_error = None;
+    let answers: Vec<(String, RecipientState, Option<String>)> = waiting
+        .iter()
+        .zip(outcomes)
+        .map(|(address, o)| {
+            let (state, error) = match o {
+                Answer::Accepted => (RecipientState::Sent, None),
+                Answer::Refused(e) => (RecipientState::Refused, Some(e)),
+                Answer::Deferred(e) => (RecipientState::Pending, Some(e)),
+            };
+            if let Some(e) = &error {
+                tracing::warn!(notice = n.id, address, error = %e, "an addressee did not get a notice");
+                last_error = Some(format!("{address}: {e}"));
+            }
+            (address.to_string(), state, error)
+        })
+        .collect();
+    let states: Vec<RecipientState> = recipients
+        .iter()
+        .map(|r| {
+            answers
+                .iter()
+                .find(|(a, _, _)| *a == r.address)
+                .map_or(r.state, |(_, s, _)| *s)
+        })
+        .collect();
+    let error = last_error.unwrap_or_default();
+    let next = match after_attempt(&states, n.attempts, max_attempts, now) {
+        AfterAttempt::Sent => Outcome::Sent,
+        AfterAttempt::RetryAt(t) => Outcome::Retry(db_time(t), error),
+        AfterAttempt::Failed if error.is_empty() => {
+            Outcome::Failed("no addressee could be reached".into())
+        }
+        AfterAttempt::Failed => Outcome::Failed(error),
+    };
+    Attempt {
+        id: n.id,
+        answers,
+        next,
+    }
+}
+
+/// Sends every due notice: claims a batch with a lease, sends it outside any transaction (as many at once as
+/// the SMTP pool allows), and records each message's answers as soon as the server has given them (several
+/// finished messages in one short transaction), so a crash repeats at most the messages then in flight.
+/// Goes on until nothing is due.
 pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<DeliveryReport> {
     let started = Instant::now();
+    let at = move || now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
     let mut report = DeliveryReport::default();
     let owner = state.instance.to_string();
     let mailer = state.mailer.clone();
     let batch = (mailer.concurrency * 8).max(8) as i64;
     let max_attempts = state.config.mail.max_attempts;
     loop {
-        let at = now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
-        let who = owner.clone();
-        let claimed = state
+        let (who, claim_at) = (owner.clone(), at());
+        let (notices, recipients) = state
             .db(move |c| {
                 let notices = write_tx(c, |c| {
-                    store::claim(c, &who, db_time(at), db_time(at + LEASE), batch)
+                    store::claim(c, &who, db_time(claim_at), db_time(claim_at + LEASE), batch)
                 })?;
                 let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
-                let recipients = store::recipients_of(c, &ids)?;
-                Ok((notices, recipients))
+                Ok((notices, store::recipients_of(c, &ids)?))
             })
             .await
             .context("claiming due notices")?;
-        let (notices, recipients) = claimed;
         if notices.is_empty() {
             break;
         }
-        let results: Vec<(i64, i32, Result<(), SendError>)> =
-            futures_util::stream::iter(notices.into_iter().map(|n| {
-                let mine: Vec<_> = recipients
-                    .iter()
-                    .filter(|r| r.notice_id == n.id)
-                    .cloned()
-                    .collect();
-                let mailer = mailer.clone();
-                async move {
-                    let result = mailer.send(&n, &mine).await;
-                    (n.id, n.attempts, result)
-                }
-            }))
-            .buffer_unordered(mailer.concurrency.max(1))
-            .collect()
-            .await;
-        let done = now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
-        let mut outcomes = Vec::with_capacity(results.len());
-        for (id, attempts, result) in results {
-            let outcome = match result {
-                Ok(()) => {
-                    report.sent += 1;
-                    Outcome::Sent
-                }
-                Err(e) => {
-                    let permanent = matches!(e, SendError::Permanent(_));
-                    tracing::warn!(notice = id, attempts, error = %e, "sending a notice failed");
-                    match after_failure(attempts, max_attempts, permanent, done) {
-                        AfterFailure::RetryAt(t) => {
-                            report.retrying += 1;
-                            Outcome::Retry(db_time(t), e.to_string())
-                        }
-                        AfterFailure::GiveUp => {
-                            report.failed += 1;
-                            Outcome::Failed(e.to_string())
-                        }
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let sender = {
+            let mailer = mailer.clone();
+            tokio::spawn(async move {
+                let concurrency = mailer.concurrency.max(1);
+                let mut sends = futures_util::stream::iter(notices.into_iter().map(|n| {
+                    let mine: Vec<StoredRecipient> = recipients
+                        .iter()
+                        .filter(|r| r.notice_id == n.id)
+                        .cloned()
+                        .collect();
+                    let mailer = mailer.clone();
+                    async move { attempt(&mailer, &n, &mine, max_attempts, at()).await }
+                }))
+                .buffer_unordered(concurrency);
+                while let Some(done) = sends.next().await {
+                    if tx.send(done).is_err() {
+                        break;
                     }
                 }
-            };
-            outcomes.push((id, outcome));
-        }
-        let who = owner.clone();
-        state
-            .db(move |c| {
-                write_tx(c, |c| {
-                    for (id, outcome) in &outcomes {
-                        if !store::finish(c, *id, &who, db_time(done), outcome)? {
-                            tracing::warn!(
-                                notice = id,
-                                "lease lost before the outcome was recorded"
-                            );
-                        }
-                    }
-                    Ok(())
-                })
             })
-            .await
-            .context("recording delivery outcomes")?;
+        };
+        while let Some(first) = rx.recv().await {
+            let mut done = vec![first];
+            while let Ok(more) = rx.try_recv() {
+                done.push(more);
+            }
+            for a in &done {
+                report.refused += a
+                    .answers
+                    .iter()
+                    .filter(|(_, s, _)| *s == RecipientState::Refused)
+                    .count();
+                match a.next {
+                    Outcome::Sent => report.sent += 1,
+                    Outcome::Retry(..) => report.retrying += 1,
+                    Outcome::Failed(_) => report.failed += 1,
+                }
+            }
+            let (who, when) = (owner.clone(), db_time(at()));
+            state
+                .db(move |c| {
+                    write_tx(c, |c| {
+                        for a in &done {
+                            let held = store::record_recipients(c, a.id, &who, when, &a.answers)?
+                                && store::finish(c, a.id, &who, when, &a.next)?;
+                            if !held {
+                                tracing::warn!(
+                                    notice = a.id,
+                                    "lease lost before the outcome was recorded"
+                                );
+                            }
+                        }
+                        Ok(())
+                    })
+                })
+                .await
+                .context("recording delivery outcomes")?;
+        }
+        sender.await.context("the sending task")?;
     }
     Ok(report)
 }
@@ -146,18 +264,26 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<Del
 /// Sends each unit its daily digest of what is due, overdue and awaiting action: to its contact addresses
 /// and its people who have not opted out. Units with nothing to report get no email. Returns how many
 /// digests were enqueued.
-pub async fn digest(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<usize> {
-    let cfg = state.config.clone();
+pub async fn digest(
+    state: &AppState,
+    reminders: &Reminders,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let (cfg, reminders, metrics) = (
+        state.config.clone(),
+        reminders.clone(),
+        state.metrics.clone(),
+    );
     Ok(state
         .db(move |c| {
-            let found = findings(c, &cfg, now)?;
+            let found = reminders.findings(c, now, cfg.timezone, &metrics);
             let mut by_unit: BTreeMap<i64, Vec<&Outgoing>> = BTreeMap::new();
             for f in &found {
                 if let Some(u) = f.unit_id {
                     by_unit.entry(u).or_default().push(f);
                 }
             }
-            let day = crate::inventory::service::today(now, cfg.timezone);
+            let day = crate::clock::today(now, cfg.timezone);
             let reachable = crate::org::store::reachable_people(c)?;
             let mut outs = Vec::new();
             for (unit_id, items) in by_unit {
@@ -174,17 +300,17 @@ pub async fn digest(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<usiz
                             address: p.email.clone(),
                             name: p.name.clone(),
                             person_id: Some(p.person_id),
-                            reason: Reason::Digest,
+                            reason: &DIGEST_READER,
                             lang: p.lang,
                         }),
                 );
                 for (lang, group) in group_by_language(recipients) {
-                    let content = digest_mail(&cfg, &unit.name, day, &items, lang)?;
+                    let content = digest_mail(&cfg, &reminders, &unit.name, day, &items, lang)?;
                     outs.push(Outgoing {
-                        kind: Kind::Digest,
+                        kind: &DIGEST,
                         key: format!("digest:{unit_id}:{day}"),
                         unit_id: Some(unit_id),
-                        path: "/reserves".into(),
+                        path: "/".into(),
                         people: Vec::new(),
                         to_unit: false,
                         addresses: group,
@@ -199,15 +325,16 @@ pub async fn digest(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<usiz
 
 fn digest_mail(
     cfg: &Config,
+    reminders: &Reminders,
     unit: &str,
     day: chrono::NaiveDate,
     items: &[&Outgoing],
     lang: Lang,
 ) -> ServiceResult<DigestMail> {
     let mut sections: Vec<DigestSection> = Vec::new();
-    for kind in Kind::ALL {
+    for kind in reminders.kinds() {
         let mut lines = Vec::new();
-        for f in items.iter().filter(|f| f.kind == *kind) {
+        for f in items.iter().filter(|f| f.kind.code == kind.code) {
             let link = format!("{}{}", cfg.base_url, f.path);
             let r = f.content.render(lang, &link).map_err(|e| {
                 crate::error::ServiceError::Internal(format!("email template: {e}"))
@@ -230,30 +357,4 @@ fn digest_mail(
         total: items.len(),
         sections,
     })
-}
-
-/// Re-checks every ledger (balances against movements, hash chains) and tells the district's
-/// administrators of any mismatch, once per day.
-pub async fn verify_ledgers(
-    state: &AppState,
-    now: DateTime<Utc>,
-) -> anyhow::Result<crate::inventory::service::verify::VerifyReport> {
-    let cfg = state.config.clone();
-    Ok(state
-        .db(move |c| {
-            let warehouses = crate::inventory::store::warehouses::all(c)?;
-            let report = crate::inventory::service::verify::verify(c, &warehouses)?;
-            if !report.ok() {
-                tracing::error!(
-                    breaks = report.chain_breaks.len(),
-                    differences = report.differences.len(),
-                    "ledger verification found mismatches"
-                );
-                let day = crate::inventory::service::today(now, cfg.timezone);
-                let out = crate::inventory::notices::ledger_mismatch(c, &report, day)?;
-                service::enqueue_each(c, &cfg, now, &[out])?;
-            }
-            Ok(report)
-        })
-        .await?)
 }

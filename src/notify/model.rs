@@ -6,40 +6,95 @@ use sha2::{Digest, Sha256};
 use crate::error::ServiceError;
 use crate::i18n::{text_enum, Lang};
 
-text_enum!(
-    /// What a notice is about. Adding a kind: a variant here, a template folder, a rule, a test.
-    Kind, "kind", {
-        BatchExpiry = "batch_expiry", "物资临期", "Batch expiring";
-        BelowNorm = "below_norm", "低于储备定额", "Below reserve norm";
-        StocktakeDue = "stocktake_due", "盘点即将到期", "Stocktake due";
-        StocktakeOverdue = "stocktake_overdue", "盘点已逾期", "Stocktake overdue";
-        CountersignWaiting = "countersign_waiting", "凭证待复核签字", "Awaiting countersignature";
-        CountersignOwed = "countersign_owed", "紧急出库待补签", "Countersignature owed";
-        LedgerMismatch = "ledger_mismatch", "账簿核验不符", "Ledger verification failed";
-        Digest = "digest", "每日汇总", "Daily digest";
-        Test = "test", "测试邮件", "Test email";
-    }
-);
+/// A kind of notice an area sends: its code (stored with each notice, also in unit settings), its labels, and
+/// how a unit's contact addresses hear it until the unit chooses. Areas declare their kinds as constants;
+/// adding one needs no migration.
+#[derive(Debug, PartialEq, Eq)]
+pub struct KindSpec {
+    pub code: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    /// At once or in the daily digest, until the unit chooses.
+    pub default_mode: Mode,
+    /// Whether a unit chooses how it hears this kind (otherwise only the named people hear it).
+    pub unit_choice: bool,
+}
 
-impl Kind {
-    /// Kinds a unit chooses to hear at once or in the daily digest (the others go to named people only).
-    pub const UNIT_CHOICES: &'static [Kind] = &[
-        Kind::BatchExpiry,
-        Kind::BelowNorm,
-        Kind::StocktakeDue,
-        Kind::StocktakeOverdue,
-        Kind::CountersignWaiting,
-        Kind::CountersignOwed,
-    ];
-
-    /// How a unit hears this kind until it chooses: slow-moving matters wait for the digest.
-    pub fn default_mode(self) -> Mode {
-        match self {
-            Kind::BelowNorm | Kind::StocktakeDue => Mode::Digest,
-            _ => Mode::Immediate,
+impl KindSpec {
+    /// The label in `lang`.
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
         }
     }
 }
+
+/// Why an address receives a notice. Areas declare their own (custodian, countersigner, on duty …).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Reason {
+    pub code: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Reason {
+    /// The label in `lang`.
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// Each unit's daily digest of what is due, overdue and awaiting action.
+pub const DIGEST: KindSpec = KindSpec {
+    code: "digest",
+    zh: "每日汇总",
+    en: "Daily digest",
+    default_mode: Mode::Immediate,
+    unit_choice: false,
+};
+
+/// A test email asked for from a unit's settings.
+pub const TEST: KindSpec = KindSpec {
+    code: "test",
+    zh: "测试邮件",
+    en: "Test email",
+    default_mode: Mode::Immediate,
+    unit_choice: false,
+};
+
+/// A unit's contact address.
+pub const CONTACT: Reason = Reason {
+    code: "contact",
+    zh: "单位联系邮箱",
+    en: "Unit contact",
+};
+/// A district administrator.
+pub const ADMINISTRATOR: Reason = Reason {
+    code: "administrator",
+    zh: "系统管理员",
+    en: "Administrator",
+};
+/// Someone who reads the unit's daily digest.
+pub const DIGEST_READER: Reason = Reason {
+    code: "digest",
+    zh: "每日汇总订阅",
+    en: "Digest subscriber",
+};
+/// An address someone asked for (a test email).
+pub const REQUESTED: Reason = Reason {
+    code: "requested",
+    zh: "指定收件人",
+    en: "Requested",
+};
+
+/// notify's own kinds and reasons.
+pub const OWN_KINDS: &[&KindSpec] = &[&DIGEST, &TEST];
+/// notify's own reasons.
+pub const OWN_REASONS: &[&Reason] = &[&CONTACT, &ADMINISTRATOR, &DIGEST_READER, &REQUESTED];
 
 text_enum!(
     /// How a unit's contact addresses hear a kind of notice.
@@ -49,13 +104,13 @@ text_enum!(
     }
 );
 
-/// How a unit hears `kind`: its stored choice (`(kind, mode)` codes), else the kind's default.
-pub fn mode_of(chosen: &[(String, String)], kind: Kind) -> Mode {
+/// How a unit hears `kind`: its stored choice, else the kind's default.
+pub fn mode_of(chosen: &[(String, Mode)], kind: &KindSpec) -> Mode {
     chosen
         .iter()
-        .find(|(k, _)| k == kind.code())
-        .and_then(|(_, m)| Mode::parse(m).ok())
-        .unwrap_or_else(|| kind.default_mode())
+        .find(|(k, _)| k == kind.code)
+        .map(|(_, m)| *m)
+        .unwrap_or(kind.default_mode)
 }
 
 text_enum!(
@@ -70,14 +125,12 @@ text_enum!(
 );
 
 text_enum!(
-    /// Why an address receives a notice.
-    Reason, "reason", {
-        Custodian = "custodian", "保管人", "Custodian";
-        Countersigner = "countersigner", "复核签字人", "Countersigner";
-        Contact = "contact", "单位联系邮箱", "Unit contact";
-        Administrator = "administrator", "系统管理员", "Administrator";
-        Digest = "digest", "每日汇总订阅", "Digest subscriber";
-        Requested = "requested", "指定收件人", "Requested";
+    /// Where one addressee of a notice stands.
+    RecipientState, "state", {
+        Pending = "pending", "待发送", "Pending";
+        Sent = "sent", "已送达服务器", "Accepted by the server";
+        Refused = "refused", "被拒收", "Refused";
+        Failed = "failed", "发送失败", "Failed";
     }
 );
 
@@ -129,7 +182,7 @@ pub struct Recipient {
     /// The person, when the address is a person's.
     pub person_id: Option<i64>,
     /// Why they hear it.
-    pub reason: Reason,
+    pub reason: &'static Reason,
     /// The language they read.
     pub lang: Lang,
 }
@@ -160,36 +213,44 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::minutes((1_i64 << exp).min(360))
 }
 
-/// What happens to a notice after a failed attempt.
+/// Where a notice goes after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AfterFailure {
-    /// Try again at this time.
+pub enum AfterAttempt {
+    /// Every addressee has an answer and at least one got it.
+    Sent,
+    /// Some addressees are still waiting: try them again at this time.
     RetryAt(DateTime<Utc>),
-    /// Give up and leave it visible as failed.
-    GiveUp,
+    /// Nobody got it (all refused), or the attempts are used up: left visible as failed.
+    Failed,
 }
 
-/// A permanent refusal (the server said 5xx) or the last allowed attempt gives up; otherwise retry later.
-pub fn after_failure(
+/// What a notice becomes after its `attempts`-th attempt, from where its addressees now stand: one refused
+/// address does not hold back or fail the others.
+pub fn after_attempt(
+    recipients: &[RecipientState],
     attempts: i32,
     max_attempts: i32,
-    permanent: bool,
     now: DateTime<Utc>,
-) -> AfterFailure {
-    if permanent || attempts >= max_attempts {
-        AfterFailure::GiveUp
+) -> AfterAttempt {
+    let waiting = recipients.contains(&RecipientState::Pending);
+    if waiting && attempts < max_attempts {
+        AfterAttempt::RetryAt(now + backoff(attempts))
+    } else if !waiting && recipients.contains(&RecipientState::Sent) {
+        AfterAttempt::Sent
     } else {
-        AfterFailure::RetryAt(now + backoff(attempts))
+        AfterAttempt::Failed
     }
 }
 
-/// An administrator may send a failed or cancelled notice again.
-pub fn check_retry(state: NoticeState) -> Result<(), ServiceError> {
+/// An administrator may send a notice again when it failed or was cancelled, or when some of its addressees
+/// were refused (after their addresses are put right, say): it goes to those who have not got it.
+pub fn check_retry(state: NoticeState, undelivered: bool) -> Result<(), ServiceError> {
     match state {
         NoticeState::Failed | NoticeState::Cancelled => Ok(()),
+        NoticeState::Sent if undelivered => Ok(()),
         _ => Err(ServiceError::conflict(
-            "只有发送失败或已取消的通知可以重发",
-            "Only failed or cancelled notices can be sent again",
+            "只有发送失败、已取消或有收件人未送达的通知可以重发",
+            "Only failed or cancelled notices, or notices some addressees did not get, can be sent again",
         )),
     }
 }
@@ -221,11 +282,12 @@ pub fn message_id(dedupe_key: &str, from_address: &str) -> String {
     format!("<notice.{hex}@{domain}>")
 }
 
-/// The reminder lead (in days) a batch has reached: the smallest configured lead not shorter than the days
-/// left, so a batch first seen 25 days before expiry gets the 30-day notice, not also the 90-day one.
-/// `leads` is largest first; none once expired or while still further away than every lead.
-pub fn expiry_lead(expiry: NaiveDate, today: NaiveDate, leads: &[i64]) -> Option<i64> {
-    let left = (expiry - today).num_days();
+/// The reminder lead (in days) reached before a date (a batch's expiry, a certificate's, a loan's return, a
+/// drill's): the smallest configured lead not shorter than the days left, so something first seen 25 days
+/// ahead gets the 30-day reminder, not also the 90-day one. `leads` is largest first; none once the date
+/// has passed or while it is still further away than every lead.
+pub fn lead_reached(date: NaiveDate, today: NaiveDate, leads: &[i64]) -> Option<i64> {
+    let left = (date - today).num_days();
     if left < 0 {
         return None;
     }
@@ -242,7 +304,13 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn r(address: &str, reason: Reason, lang: Lang) -> Recipient {
+    const CUSTODIAN: Reason = Reason {
+        code: "custodian",
+        zh: "保管人",
+        en: "Custodian",
+    };
+
+    fn r(address: &str, reason: &'static Reason, lang: Lang) -> Recipient {
         Recipient {
             address: address.into(),
             name: String::new(),
@@ -269,24 +337,21 @@ mod tests {
     #[test]
     fn each_address_hears_a_notice_once_in_its_own_language() {
         let groups = group_by_language(vec![
-            r("en@x.cn", Reason::Custodian, Lang::En),
-            r("zh@x.cn", Reason::Custodian, Lang::Zh),
-            r("ZH@x.cn", Reason::Contact, Lang::Zh),
-            r("office@x.cn", Reason::Contact, Lang::Zh),
+            r("en@x.cn", &CUSTODIAN, Lang::En),
+            r("zh@x.cn", &CUSTODIAN, Lang::Zh),
+            r("ZH@x.cn", &CONTACT, Lang::Zh),
+            r("office@x.cn", &CONTACT, Lang::Zh),
         ]);
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].0, Lang::Zh, "Chinese first");
-        let zh: Vec<(&str, Reason)> = groups[0]
+        let zh: Vec<(&str, &str)> = groups[0]
             .1
             .iter()
-            .map(|r| (r.address.as_str(), r.reason))
+            .map(|r| (r.address.as_str(), r.reason.code))
             .collect();
         assert_eq!(
             zh,
-            [
-                ("zh@x.cn", Reason::Custodian),
-                ("office@x.cn", Reason::Contact)
-            ],
+            [("zh@x.cn", "custodian"), ("office@x.cn", "contact")],
             "the role reason wins over the contact copy"
         );
         assert_eq!(groups[1].1[0].address, "en@x.cn");
@@ -302,22 +367,40 @@ mod tests {
     }
 
     #[test]
-    fn a_notice_gives_up_on_a_permanent_refusal_or_after_the_last_attempt() {
+    fn one_refused_address_neither_holds_back_nor_fails_the_others() {
+        use RecipientState::{Failed, Pending, Refused, Sent};
         let now = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
         assert_eq!(
-            after_failure(1, 8, false, now),
-            AfterFailure::RetryAt(now + Duration::minutes(1))
+            after_attempt(&[Sent, Refused], 1, 8, now),
+            AfterAttempt::Sent
         );
-        assert_eq!(after_failure(1, 8, true, now), AfterFailure::GiveUp);
-        assert_eq!(after_failure(8, 8, false, now), AfterFailure::GiveUp);
+        assert_eq!(
+            after_attempt(&[Sent, Pending], 1, 8, now),
+            AfterAttempt::RetryAt(now + Duration::minutes(1)),
+            "the one still waiting is tried again"
+        );
+        assert_eq!(
+            after_attempt(&[Refused, Refused], 1, 8, now),
+            AfterAttempt::Failed
+        );
+        assert_eq!(
+            after_attempt(&[Sent, Pending], 8, 8, now),
+            AfterAttempt::Failed,
+            "the last attempt"
+        );
+        assert_eq!(after_attempt(&[Failed], 2, 8, now), AfterAttempt::Failed);
     }
 
     #[test]
-    fn only_failed_or_cancelled_notices_are_resent_and_only_unsent_ones_cancelled() {
-        assert!(check_retry(NoticeState::Failed).is_ok());
-        assert!(check_retry(NoticeState::Cancelled).is_ok());
-        assert!(check_retry(NoticeState::Sent).is_err());
-        assert!(check_retry(NoticeState::Pending).is_err());
+    fn failed_cancelled_or_partly_refused_notices_are_resent_and_only_unsent_ones_cancelled() {
+        assert!(check_retry(NoticeState::Failed, false).is_ok());
+        assert!(check_retry(NoticeState::Cancelled, false).is_ok());
+        assert!(
+            check_retry(NoticeState::Sent, true).is_ok(),
+            "someone was refused"
+        );
+        assert!(check_retry(NoticeState::Sent, false).is_err());
+        assert!(check_retry(NoticeState::Pending, true).is_err());
         assert!(check_cancel(NoticeState::Pending).is_ok());
         assert!(check_cancel(NoticeState::Failed).is_ok());
         assert!(check_cancel(NoticeState::Sending).is_err());
@@ -342,19 +425,27 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_reaches_the_nearest_lead_only() {
+    fn a_date_reaches_the_nearest_lead_only() {
         let leads = [90, 30, 7];
         let today = d("2026-11-28");
-        assert_eq!(expiry_lead(d("2027-06-01"), today, &leads), None, "far off");
-        assert_eq!(expiry_lead(d("2027-02-26"), today, &leads), Some(90));
-        assert_eq!(expiry_lead(d("2026-12-23"), today, &leads), Some(30));
-        assert_eq!(expiry_lead(d("2026-12-05"), today, &leads), Some(7));
         assert_eq!(
-            expiry_lead(today, today, &leads),
+            lead_reached(d("2027-06-01"), today, &leads),
+            None,
+            "far off"
+        );
+        assert_eq!(lead_reached(d("2027-02-26"), today, &leads), Some(90));
+        assert_eq!(lead_reached(d("2026-12-23"), today, &leads), Some(30));
+        assert_eq!(lead_reached(d("2026-12-05"), today, &leads), Some(7));
+        assert_eq!(
+            lead_reached(today, today, &leads),
             Some(7),
             "last usable day"
         );
-        assert_eq!(expiry_lead(d("2026-11-27"), today, &leads), None, "expired");
+        assert_eq!(
+            lead_reached(d("2026-11-27"), today, &leads),
+            None,
+            "expired"
+        );
     }
 
     #[test]
@@ -364,15 +455,19 @@ mod tests {
 
     #[test]
     fn units_hear_slow_matters_in_the_digest_until_they_choose() {
-        let chosen = vec![("below_norm".to_string(), "immediate".to_string())];
-        assert_eq!(mode_of(&chosen, Kind::BelowNorm), Mode::Immediate);
-        assert_eq!(
-            mode_of(&chosen, Kind::StocktakeDue),
-            Mode::Digest,
-            "the default"
-        );
-        assert_eq!(Kind::BelowNorm.default_mode(), Mode::Digest);
-        assert_eq!(Kind::CountersignOwed.default_mode(), Mode::Immediate);
-        assert!(!Kind::UNIT_CHOICES.contains(&Kind::Digest));
+        const SLOW: KindSpec = KindSpec {
+            code: "below_norm",
+            zh: "低于储备定额",
+            en: "Below reserve norm",
+            default_mode: Mode::Digest,
+            unit_choice: true,
+        };
+        const OTHER: KindSpec = KindSpec {
+            code: "stocktake_due",
+            ..SLOW
+        };
+        let chosen = vec![("below_norm".to_string(), Mode::Immediate)];
+        assert_eq!(mode_of(&chosen, &SLOW), Mode::Immediate);
+        assert_eq!(mode_of(&chosen, &OTHER), Mode::Digest, "the default");
     }
 }

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Lang;
-use crate::org::model::{Actor, Grant, NewAccount, Password, PersonPatch, Role, UnitPatch};
+use crate::org::model::{
+    Actor, Grant, NewAccount, Password, PersonPatch, Role, UnitKind, UnitPatch,
+};
 use crate::org::service::{accounts, people, units};
 use crate::org::store;
 
@@ -325,7 +327,7 @@ pub fn load(conn: &mut crate::db::DbConn, now: DateTime<Utc>) -> ServiceResult<S
         let parent_id = parent.map(|p| unit_id(conn, p)).transpose()?;
         let patch = UnitPatch::parse(
             Some(name),
-            Some(kind),
+            Some(UnitKind::parse(kind)?),
             Some(parent_id),
             Some(emails),
             Some(phone),

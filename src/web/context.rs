@@ -97,11 +97,6 @@ impl Ctx {
     pub fn role(&self, code: &str) -> &'static str {
         Role::parse(code).map_or("?", |r| r.label(self.lang))
     }
-
-    /// The label of a unit-kind code.
-    pub fn kind(&self, code: &str) -> &'static str {
-        crate::org::model::UnitKind::parse(code).map_or("?", |k| k.label(self.lang))
-    }
 }
 
 /// Links between pages of a list, keeping its filters.

@@ -37,6 +37,10 @@ pub fn verify(session: &Session, submitted: &str) -> bool {
     }
 }
 
+/// A form with nothing but its token (buttons such as "cancel", "sign").
+#[derive(Debug, serde::Deserialize)]
+pub struct Empty {}
+
 /// A url-encoded form whose CSRF token has been checked; any other extractor order would let a
 /// forged request reach the handler.
 #[derive(Debug)]

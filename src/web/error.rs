@@ -18,6 +18,8 @@ pub fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::Invalid { .. } | ServiceError::InvalidRows(_) => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
+        ServiceError::Malformed(_) => StatusCode::BAD_REQUEST,
+        ServiceError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         ServiceError::Conflict(_) => StatusCode::CONFLICT,
         ServiceError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,64 +1,19 @@
-//! Shared web plumbing: application state, running database work off the executor, errors, auth, CSRF,
-//! page context, metrics and the API reference.
+//! Shared web plumbing: auth extractors, errors, CSRF, page context, the API reference and system endpoints.
 
 pub mod auth;
 pub mod context;
 pub mod csrf;
 pub mod error;
-pub mod metrics;
+pub mod forms;
+pub mod json;
 pub mod openapi;
+pub mod run;
 pub mod system;
+pub mod tasks;
 
-use std::sync::Arc;
+pub use run::{render, see_other, Api, Call, Page, Refusal};
 
-use actix_web::web;
-
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::db::{DbConn, Pool};
-use crate::error::{ServiceError, ServiceResult};
-use crate::org::model::Throttle;
-
-/// What every handler can reach.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    /// Database connections.
-    pub pool: Pool,
-    /// Where "now" comes from.
-    pub clock: Arc<dyn Clock>,
-    /// Settings.
-    pub config: Arc<Config>,
-    /// Sign-in limits.
-    pub throttle: Throttle,
-    /// Request counters.
-    pub metrics: Arc<metrics::Metrics>,
-    /// The mail transport (one SMTP pool per process).
-    pub mailer: crate::notify::mail::Mailer,
-    /// This process's name in outbox claims and job slots.
-    pub instance: Arc<str>,
-}
-
-impl AppState {
-    /// Runs synchronous database work on the blocking pool (the pool checkout included).
-    pub async fn db<T, F>(&self, f: F) -> ServiceResult<T>
-    where
-        F: FnOnce(&mut DbConn) -> ServiceResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await
-        .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))?
-    }
-
-    /// The current time.
-    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
-    }
-}
+use crate::error::ServiceResult;
 
 /// The client's address as the throttle sees it (the TCP peer; put a trusted proxy's header handling in
 /// front if one is used).

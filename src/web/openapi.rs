@@ -32,6 +32,78 @@ impl Modify for BearerScheme {
     }
 }
 
+/// The refusals any operation may answer with, and when (every one carries the JSON error body).
+const REFUSALS: [(&str, &str); 8] = [
+    (
+        "400",
+        "The request cannot be read: not JSON, the wrong shape, a malformed query or path",
+    ),
+    ("401", "No valid bearer token (or wrong credentials)"),
+    ("403", "The account may not do this"),
+    ("404", "No such resource, or not visible to the account"),
+    ("409", "The change conflicts with the current state"),
+    ("413", "The request body is too large"),
+    (
+        "422",
+        "A value breaks a rule; `field` names it. Nothing was written",
+    ),
+    (
+        "503",
+        "The database is busy; retry after `Retry-After` seconds",
+    ),
+];
+
+/// Completes the generated document: the error body schema and the refusals of every operation (the
+/// handlers declare their successes; every refusal has the same shape), and 429 where sign-in is limited.
+pub fn complete(spec: &mut Spec) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    use utoipa::ToSchema;
+    let components = spec.components.get_or_insert_with(Default::default);
+    let mut schemas = Vec::new();
+    super::error::ErrorBody::schemas(&mut schemas);
+    schemas.push((
+        super::error::ErrorBody::name().into_owned(),
+        <super::error::ErrorBody as utoipa::PartialSchema>::schema(),
+    ));
+    for (name, schema) in schemas {
+        components.schemas.insert(name, schema);
+    }
+    let body = || {
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("ErrorBody")))
+            .build()
+    };
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in ops.into_iter().flatten() {
+            let mut refusals: Vec<(&str, &str)> = REFUSALS.to_vec();
+            if path.ends_with("/auth/tokens") {
+                refusals.push((
+                    "429",
+                    "Too many failed sign-ins; retry after `Retry-After` seconds",
+                ));
+            }
+            for (code, why) in refusals {
+                op.responses
+                    .responses
+                    .entry(code.to_string())
+                    .or_insert_with(|| {
+                        ResponseBuilder::new()
+                            .description(why)
+                            .content("application/json", body())
+                            .into()
+                    });
+            }
+        }
+    }
+}
+
 /// The spec as JSON.
 pub async fn spec_json(spec: web::Data<Spec>) -> HttpResponse {
     HttpResponse::Ok().json(spec.get_ref())

@@ -189,16 +189,16 @@ fn pruning_forgets_only_failures_outside_the_window() {
     }
     let rt = tokio::runtime::Runtime::new().unwrap();
     assert_eq!(
-        rt.block_on(standby::jobs::prune(&app.state, app.state.now()))
+        rt.block_on(standby::app::prune(&app.state, app.state.now()))
             .unwrap()
-            .0,
+            .failures,
         0
     );
     app.clock.advance(Duration::minutes(20));
     assert_eq!(
-        rt.block_on(standby::jobs::prune(&app.state, app.state.now()))
+        rt.block_on(standby::app::prune(&app.state, app.state.now()))
             .unwrap()
-            .0,
+            .failures,
         3
     );
 }

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
+use standby::app::Areas;
 use standby::clock::{Clock, FixedClock};
 use standby::config::Config;
-use standby::web::AppState;
+use standby::state::AppState;
 
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
 /// Password every account created by the helpers gets.
@@ -34,6 +35,7 @@ pub struct TestApp {
     pub database_url: String,
     pub clock: Arc<FixedClock>,
     pub state: AppState,
+    pub areas: Areas,
     pub data_dir: std::path::PathBuf,
     agent: ureq::Agent,
     db: TestDb,
@@ -115,6 +117,8 @@ fn start(db: TestDb, url: String, extra: &[(&str, &str)]) -> TestApp {
     ];
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_vars(vars).expect("test configuration is valid");
+    let areas = Areas::new(&config).expect("the areas' settings are valid");
+    let server_areas = areas.clone();
     let clock = Arc::new(FixedClock::new(start_time()));
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -132,7 +136,7 @@ fn start(db: TestDb, url: String, extra: &[(&str, &str)]) -> TestApp {
             let (state, _) = standby::app::prepare(config, app_clock)
                 .await
                 .expect("app starts");
-            let server = standby::app::server(state.clone(), key, listener).unwrap();
+            let server = standby::app::server(state.clone(), &server_areas, key, listener).unwrap();
             tx.send((state, server.handle(), tokio::runtime::Handle::current()))
                 .unwrap();
             let _ = server.await;
@@ -149,6 +153,7 @@ fn start(db: TestDb, url: String, extra: &[(&str, &str)]) -> TestApp {
         database_url: url,
         clock,
         state,
+        areas,
         data_dir,
         agent,
         db,
@@ -169,11 +174,49 @@ impl TestApp {
         start(TestDb::Borrowed, self.database_url.clone(), extra)
     }
 
-    /// Runs a scheduled job's body once at the test clock's time; returns its report.
-    pub fn job(&self, job: standby::jobs::JobName) -> String {
+    /// Scans every area for reminders; returns how many notices were new.
+    pub fn scan(&self) -> usize {
+        let (state, reminders) = (&self.state, &self.areas.reminders);
         self.runtime
-            .block_on(standby::jobs::run(&self.state, job, self.clock.now()))
-            .expect("the job runs")
+            .block_on(standby::notify::jobs::scan(
+                state,
+                reminders,
+                self.clock.now(),
+            ))
+            .expect("the scan runs")
+            .new
+    }
+
+    /// Delivers due notices.
+    pub fn deliver(&self) -> standby::notify::jobs::DeliveryReport {
+        self.runtime
+            .block_on(standby::notify::jobs::deliver(
+                &self.state,
+                self.clock.now(),
+            ))
+            .expect("delivery runs")
+    }
+
+    /// Enqueues the daily digests; returns how many.
+    pub fn digest(&self) -> usize {
+        let (state, reminders) = (&self.state, &self.areas.reminders);
+        self.runtime
+            .block_on(standby::notify::jobs::digest(
+                state,
+                reminders,
+                self.clock.now(),
+            ))
+            .expect("the digest runs")
+    }
+
+    /// The nightly ledger verification.
+    pub fn verify(&self) -> standby::inventory::service::verify::VerifyReport {
+        self.runtime
+            .block_on(standby::inventory::jobs::verify_ledgers(
+                &self.state,
+                self.clock.now(),
+            ))
+            .expect("verification runs")
     }
 
     /// Runs the same code on the app's runtime (for jobs and services that tests drive directly).

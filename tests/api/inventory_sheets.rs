@@ -247,7 +247,8 @@ fn balances_ledger_and_stocktake_export_as_csv_and_xlsx_and_read_back() {
             &format!("/api/v1/warehouses/{}/export?format=pdf", r.warehouse)
         )
         .0,
-        404
+        400,
+        "an export format outside the documented csv and xlsx is a bad query"
     );
 }
 

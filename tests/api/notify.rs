@@ -4,7 +4,6 @@
 use chrono::Duration;
 use serde_json::{json, Value};
 use standby::clock::Clock;
-use standby::jobs::JobName;
 
 use crate::helpers::{spawn_app_with, TestApp};
 use crate::inventory::{movement, receive, reserve, Reserve};
@@ -126,7 +125,7 @@ fn an_emergency_issue_reaches_the_other_signers_over_smtp_in_their_languages() {
     assert_eq!(addresses(en), [KEEPER2]);
     assert_eq!(zh["state"], "pending");
 
-    assert!(app.job(JobName::Deliver).contains("sent: 2"));
+    assert!(app.deliver().sent == 2);
     let got = smtp.wait_for(2, 5);
     assert_eq!(got.len(), 2);
     let to_contact = got.iter().find(|m| m.to == [CONTACT]).unwrap();
@@ -184,10 +183,10 @@ fn an_emergency_issue_reaches_the_other_signers_over_smtp_in_their_languages() {
 
     let sent = notices(&app, &s.r.admin, "state=sent");
     assert_eq!(sent.len(), 2);
-    assert!(app.job(JobName::Deliver).contains("sent: 0"), "sent once");
+    assert!(app.deliver().sent == 0, "sent once");
     assert_eq!(smtp.received().len(), 2);
     // The scan finds the same owed signature again and enqueues nothing new.
-    assert_eq!(app.job(JobName::Scan), "0");
+    assert_eq!(app.scan(), 0);
 }
 
 #[test]
@@ -229,16 +228,8 @@ fn expiry_reminders_go_once_per_lead_to_the_custodians_and_the_unit() {
     let s = setup(&app);
     // 2026-11-28 today; expires in 25 days: the 30-day lead, not also the 90-day one.
     expiring_batch(&app, &s, "2026-12-23");
-    assert_eq!(
-        app.job(JobName::Scan),
-        "2",
-        "custodian (zh) and keeper2 (en)"
-    );
-    assert_eq!(
-        app.job(JobName::Scan),
-        "0",
-        "a second scan finds nothing new"
-    );
+    assert_eq!(app.scan(), 2, "custodian (zh) and keeper2 (en)");
+    assert_eq!(app.scan(), 0, "a second scan finds nothing new");
     let expiry = notices(&app, &s.r.admin, "kind=batch_expiry");
     let keys: Vec<&str> = expiry
         .iter()
@@ -249,13 +240,13 @@ fn expiry_reminders_go_once_per_lead_to_the_custodians_and_the_unit() {
     assert_eq!(addresses(zh), [KEEPER1, CONTACT]);
 
     app.clock.advance(Duration::days(18)); // 7 days left
-    assert!(app.job(JobName::Scan).parse::<usize>().unwrap() >= 2);
+    assert!(app.scan() >= 2);
     let seven: Vec<Value> = notices(&app, &s.r.admin, "kind=batch_expiry")
         .into_iter()
         .filter(|n| n["dedupe_key"].as_str().unwrap().contains(":7:"))
         .collect();
     assert_eq!(seven.len(), 2);
-    app.job(JobName::Deliver);
+    app.deliver();
     let subjects: Vec<String> = smtp
         .received()
         .iter()
@@ -290,7 +281,7 @@ fn a_unit_that_chose_the_digest_hears_in_the_morning_while_custodians_hear_at_on
     );
     assert_eq!(out.status, 200, "{}", out.text);
     expiring_batch(&app, &s, "2026-12-23");
-    app.job(JobName::Scan);
+    app.scan();
     let expiry = notices(&app, &s.r.admin, "kind=batch_expiry");
     let all: Vec<String> = expiry.iter().flat_map(addresses).collect();
     assert!(
@@ -306,12 +297,12 @@ fn a_unit_that_chose_the_digest_hears_in_the_morning_while_custodians_hear_at_on
         "opting out of the digest does not stop notices addressed by role"
     );
 
-    assert_eq!(app.job(JobName::Digest), "1");
-    assert_eq!(app.job(JobName::Digest), "0", "one digest per unit and day");
+    assert_eq!(app.digest(), 1);
+    assert_eq!(app.digest(), 0, "one digest per unit and day");
     let digest = notices(&app, &s.r.admin, "kind=digest");
     assert_eq!(digest.len(), 1);
     assert_eq!(addresses(&digest[0]), [KEEPER1, CONTACT]);
-    app.job(JobName::Deliver);
+    app.deliver();
     let d = smtp
         .received()
         .into_iter()
@@ -333,21 +324,21 @@ fn while_the_smtp_server_is_down_notices_wait_and_go_out_once_it_returns() {
     let app = smtp_app(&smtp);
     let s = setup(&app);
     emergency_issue(&app, &s);
-    let report = app.job(JobName::Deliver);
-    assert!(report.contains("retrying: 2"), "{report}");
+    let report = app.deliver();
+    assert_eq!(report.retrying, 2, "{report}");
     let waiting = notices(&app, &s.r.admin, "state=pending");
     assert_eq!(waiting.len(), 2);
     assert_eq!(waiting[0]["attempts"], 1);
     assert!(!waiting[0]["last_error"].as_str().unwrap().is_empty());
     assert!(
-        app.job(JobName::Deliver).contains("retrying: 0"),
+        app.deliver().retrying == 0,
         "not retried before its backoff"
     );
 
     smtp.up();
     app.clock.advance(Duration::minutes(2));
-    assert!(app.job(JobName::Deliver).contains("sent: 2"));
-    assert!(app.job(JobName::Deliver).contains("sent: 0"));
+    assert!(app.deliver().sent == 2);
+    assert!(app.deliver().sent == 0);
     assert_eq!(smtp.received().len(), 2, "each delivered once");
 }
 
@@ -372,16 +363,10 @@ fn a_crash_between_claim_and_send_is_healed_by_the_lease_and_sends_once() {
         .unwrap();
     assert_eq!(claimed.len(), 2);
     app.clock.advance(Duration::minutes(1));
-    assert!(
-        app.job(JobName::Deliver).contains("sent: 0"),
-        "still leased"
-    );
+    assert!(app.deliver().sent == 0, "still leased");
     app.clock.advance(Duration::minutes(5));
-    assert!(
-        app.job(JobName::Deliver).contains("sent: 2"),
-        "lease expired"
-    );
-    assert!(app.job(JobName::Deliver).contains("sent: 0"));
+    assert!(app.deliver().sent == 2, "lease expired");
+    assert!(app.deliver().sent == 0);
     assert_eq!(smtp.received().len(), 2);
     let sent = notices(&app, &s.r.admin, "state=sent");
     assert!(sent.iter().all(|n| n["attempts"] == 2));
@@ -394,11 +379,8 @@ fn a_permanent_refusal_stays_visible_and_an_administrator_can_retry_or_cancel() 
     let app = smtp_app(&smtp);
     let s = setup(&app);
     emergency_issue(&app, &s);
-    let report = app.job(JobName::Deliver);
-    assert!(
-        report.contains("sent: 1") && report.contains("failed: 1"),
-        "{report}"
-    );
+    let report = app.deliver();
+    assert!(report.sent == 1 && report.failed == 1, "{report}");
     let failed = notices(&app, &s.r.admin, "state=failed");
     assert_eq!(failed.len(), 1);
     let id = failed[0]["id"].as_i64().unwrap();
@@ -455,10 +437,7 @@ fn a_permanent_refusal_stays_visible_and_an_administrator_can_retry_or_cancel() 
     );
     assert_eq!(cancel.status, 200);
     assert_eq!(cancel.json()["state"], "cancelled");
-    assert!(
-        app.job(JobName::Deliver).contains("sent: 0"),
-        "cancelled stays unsent"
-    );
+    assert!(app.deliver().sent == 0, "cancelled stays unsent");
     let audit = app.get("/api/v1/audit?entity=notice", &s.r.admin).json();
     assert_eq!(audit["total"], 2, "retry and cancel are audited");
 }
@@ -489,21 +468,21 @@ fn three_instances_running_the_scheduler_send_each_notice_exactly_once() {
     let ran: usize = [&a, &b, &c]
         .iter()
         .map(|app| {
-            app.block_on(standby::jobs::tick(
-                &app.state,
-                JobName::Scan,
-                app.clock.now(),
-            ))
-            .unwrap()
-            .is_some() as usize
+            let scan = app.areas.jobs.find("scan").unwrap();
+            app.block_on(standby::jobs::tick(&app.state, scan, app.clock.now()))
+                .unwrap()
+                .is_some() as usize
         })
         .sum();
     assert_eq!(ran, 1);
     let schedulers: Vec<_> = [&a, &b, &c]
         .iter()
         .map(|app| {
-            app.block_on(standby::jobs::start_scheduler(app.state.clone()))
-                .unwrap()
+            app.block_on(standby::jobs::start_scheduler(
+                app.state.clone(),
+                app.areas.jobs.clone(),
+            ))
+            .unwrap()
         })
         .collect();
     smtp.wait_for(N, 30);
@@ -604,7 +583,7 @@ fn the_nightly_verification_tells_the_administrators_of_a_mismatch_once_a_day() 
         json!({"person_id": admin_person}),
     );
     receive(&app, &s.r, s.r.sandbag_batch, "10");
-    assert!(app.job(JobName::Verify).contains("chain_breaks: []"));
+    assert!(app.verify().ok());
     assert!(notices(&app, &s.r.admin, "kind=ledger_mismatch").is_empty());
     // Someone edits a balance behind the ledger's back.
     let w = s.r.warehouse;
@@ -617,12 +596,12 @@ fn the_nightly_verification_tells_the_administrators_of_a_mismatch_once_a_day() 
         Ok(())
     }))
     .unwrap();
-    app.job(JobName::Verify);
-    app.job(JobName::Verify);
+    app.verify();
+    app.verify();
     let told = notices(&app, &s.r.admin, "kind=ledger_mismatch");
     assert_eq!(told.len(), 1, "once a day");
     assert_eq!(addresses(&told[0]), ["admin@yjj.example.cn"]);
-    app.job(JobName::Deliver);
+    app.deliver();
     let sent = app.state.mailer.sent();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].to, ["admin@yjj.example.cn"]);
@@ -645,7 +624,7 @@ fn each_account_sees_its_own_notices_and_the_eml_outbox_holds_them_by_default() 
         "conflict",
         "an account without a person has no notices of its own"
     );
-    app.job(JobName::Deliver);
+    app.deliver();
     let dir = app.data_dir.join("outbox");
     let files: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
     assert_eq!(files.len(), 2, "one .eml per message in {}", dir.display());
@@ -727,22 +706,31 @@ fn a_digest_missed_while_the_process_was_down_is_made_up_at_start_once() {
     let s = setup(&app);
     expiring_batch(&app, &s, "2026-12-23");
     // 10:00 in the office: the 08:00 digest tick passed with no instance running it.
-    let ran = app.block_on(standby::jobs::catch_up(&app.state, app.clock.now()));
-    assert!(ran.contains(&JobName::Digest), "{ran:?}");
+    let ran = app.block_on(standby::jobs::catch_up(
+        &app.state,
+        &app.areas.jobs,
+        app.clock.now(),
+    ));
+    assert!(ran.contains(&"digest"), "{ran:?}");
     assert_eq!(
         notices(&app, &s.r.admin, "kind=digest").len(),
         2,
         "one digest per language of its readers"
     );
-    let again = app.block_on(standby::jobs::catch_up(&app.state, app.clock.now()));
-    assert!(
-        !again.contains(&JobName::Digest),
-        "the slot is taken: {again:?}"
-    );
+    let again = app.block_on(standby::jobs::catch_up(
+        &app.state,
+        &app.areas.jobs,
+        app.clock.now(),
+    ));
+    assert!(!again.contains(&"digest"), "the slot is taken: {again:?}");
     // A restart late in the evening does not send the morning's digest any more.
     app.clock.advance(Duration::hours(10));
-    let late = app.block_on(standby::jobs::catch_up(&app.state, app.clock.now()));
-    assert!(!late.contains(&JobName::Digest), "{late:?}");
+    let late = app.block_on(standby::jobs::catch_up(
+        &app.state,
+        &app.areas.jobs,
+        app.clock.now(),
+    ));
+    assert!(!late.contains(&"digest"), "{late:?}");
 }
 
 #[test]
@@ -751,7 +739,7 @@ fn a_reminder_to_sign_that_has_not_gone_out_is_withdrawn_once_signed() {
     let app = smtp_app(&smtp);
     let s = setup(&app);
     let id = emergency_issue(&app, &s);
-    app.job(JobName::Deliver);
+    app.deliver();
     assert_eq!(
         notices(&app, &s.r.admin, "state=pending").len(),
         2,
@@ -772,6 +760,6 @@ fn a_reminder_to_sign_that_has_not_gone_out_is_withdrawn_once_signed() {
         .starts_with("withdrawn"));
     smtp.up();
     app.clock.advance(Duration::minutes(5));
-    assert!(app.job(JobName::Deliver).contains("sent: 0"));
+    assert!(app.deliver().sent == 0);
     assert!(smtp.received().is_empty(), "no stale request to sign");
 }

@@ -1,54 +1,47 @@
 //! `/api/v1/categories`, `/api/v1/items`, `/api/v1/batches`.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::inventory::model::{BatchInput, ItemInput, Quality};
+use crate::inventory::model::{BatchInput, ItemInput, Ownership, Quality};
 use crate::inventory::service::catalogue as service;
 use crate::inventory::store::catalogue::{Batch, Category, Item, ItemFilter};
+use crate::org::api::Reply;
 use crate::pagination::{Page, PageRequest};
-use crate::web::auth::ApiActor;
-use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{double_option, non_blank, AppState, InLang};
+use crate::web::error::ApiError;
+use crate::web::json::Json;
+use crate::web::{double_option, non_blank, Api};
 
 /// A new category below an existing one.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryIn {
     /// 3, 5 or 7 digits (GB/T 38565 `D MM SS XX`).
+    #[schema(pattern = "^[1-9][0-9]{2}([0-9]{2}){0,2}$")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
 }
 
 /// The category tree (GB/T 38565-2020).
 #[utoipa::path(tag = "catalogue", security(("bearer" = [])), responses((status = 200, body = Vec<Category>)))]
 #[get("/categories")]
-pub async fn categories(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-) -> Result<web::Json<Vec<Category>>, ApiError> {
-    Ok(web::Json(
-        state.db(service::categories).await.api(actor.lang)?,
-    ))
+pub async fn categories(api: Api) -> Reply<Vec<Category>> {
+    api.json(|c| service::categories(c.conn)).await
 }
 
 /// Add a lower-level category.
-#[utoipa::path(tag = "catalogue", request_body = CategoryIn, security(("bearer" = [])),
-    responses((status = 201, body = Category), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "catalogue", request_body = CategoryIn, security(("bearer" = [])), responses((status = 201, body = Category)))]
 #[post("/categories")]
-pub async fn add_category(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    body: web::Json<CategoryIn>,
-) -> Result<HttpResponse, ApiError> {
-    let (lang, now) = (actor.lang, state.now());
-    let cat = state
-        .db(move |c| service::add_category(c, &actor, now, &body.code, &body.name))
-        .await
-        .api(lang)?;
-    Ok(HttpResponse::Created().json(cat))
+pub async fn add_category(api: Api, body: Json<CategoryIn>) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    api.reply(StatusCode::CREATED, move |c| {
+        service::add_category(c.conn, c.actor, c.now, &b.code, &b.name)
+    })
+    .await
 }
 
 /// Item filters.
@@ -58,7 +51,9 @@ pub struct ItemQuery {
     pub q: Option<String>,
     /// Category code prefix.
     pub category: Option<String>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 
@@ -66,17 +61,22 @@ pub struct ItemQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemIn {
+    #[schema(min_length = 1, max_length = 40)]
     pub code: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     #[serde(default)]
     pub spec: String,
     /// Unit of measure (件, 个, 吨, 升 …).
+    #[schema(min_length = 1, max_length = 20)]
     pub uom: String,
+    #[schema(min_length = 1)]
     pub category_code: String,
     pub shelf_life_days: Option<i32>,
     #[serde(default)]
     pub track_expiry: bool,
     /// Price per unit in yuan, e.g. "12.50".
+    #[schema(pattern = "^[0-9]+(\\.[0-9]{1,2})?$")]
     pub unit_price: Option<String>,
     /// Kept per batch (default true); false gives the item one standing batch.
     pub track_batches: Option<bool>,
@@ -88,84 +88,59 @@ pub struct ItemIn {
 /// List items.
 #[utoipa::path(tag = "catalogue", params(ItemQuery), security(("bearer" = [])), responses((status = 200, body = Page<Item>)))]
 #[get("/items")]
-pub async fn items(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    q: web::Query<ItemQuery>,
-) -> Result<web::Json<Page<Item>>, ApiError> {
+pub async fn items(api: Api, q: web::Query<ItemQuery>) -> Reply<Page<Item>> {
     let filter = ItemFilter {
         q: non_blank(&q.q),
         category: non_blank(&q.category),
         active: Some(true),
     };
     let page = PageRequest::new(q.page, q.per_page);
-    Ok(web::Json(
-        state
-            .db(move |c| service::items(c, &filter, page))
-            .await
-            .api(actor.lang)?,
-    ))
+    api.json(move |c| service::items(c.conn, &filter, page))
+        .await
 }
 
 /// One item.
-#[utoipa::path(tag = "catalogue", security(("bearer" = [])), responses((status = 200, body = Item), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "catalogue", security(("bearer" = [])), responses((status = 200, body = Item)))]
 #[get("/items/{id}")]
-pub async fn item(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    id: web::Path<i64>,
-) -> Result<web::Json<Item>, ApiError> {
+pub async fn item(api: Api, id: web::Path<i64>) -> Reply<Item> {
     let id = id.into_inner();
-    Ok(web::Json(
-        state
-            .db(move |c| service::item(c, id))
-            .await
-            .api(actor.lang)?,
-    ))
+    api.json(move |c| service::item(c.conn, id)).await
 }
 
 /// Add an item to the catalogue (administrators, the office, warehouse keepers).
-#[utoipa::path(tag = "catalogue", request_body = ItemIn, security(("bearer" = [])),
-    responses((status = 201, body = Item), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "catalogue", request_body = ItemIn, security(("bearer" = [])), responses((status = 201, body = Item)))]
 #[post("/items")]
-pub async fn add_item(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    body: web::Json<ItemIn>,
-) -> Result<HttpResponse, ApiError> {
-    let lang = actor.lang;
-    let b = body.into_inner();
-    let input = ItemInput::parse(
-        &b.code,
-        &b.name,
-        &b.spec,
-        &b.uom,
-        &b.category_code,
-        b.shelf_life_days,
-        b.track_expiry,
-        b.unit_price.as_deref(),
-    )
-    .and_then(|i| i.tracking(b.track_batches.unwrap_or(true), b.track_serial))
-    .api(lang)?;
-    let now = state.now();
-    let created = state
-        .db(move |c| service::add_item(c, &actor, now, input))
-        .await
-        .api(lang)?;
-    Ok(HttpResponse::Created().json(created))
+pub async fn add_item(api: Api, body: Json<ItemIn>) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    api.reply(StatusCode::CREATED, move |c| {
+        let input = ItemInput::parse(
+            &b.code,
+            &b.name,
+            &b.spec,
+            &b.uom,
+            &b.category_code,
+            b.shelf_life_days,
+            b.track_expiry,
+            b.unit_price.as_deref(),
+        )?
+        .tracking(b.track_batches.unwrap_or(true), b.track_serial)?;
+        service::add_item(c.conn, c.actor, c.now, input)
+    })
+    .await
 }
 
 /// A new batch.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchIn {
+    #[schema(min_length = 1, max_length = 64)]
     pub batch_no: String,
     #[serde(default)]
     pub maker: String,
     pub production_date: Option<NaiveDate>,
     /// Defaults to the production date plus the item's shelf life.
     pub expiry_date: Option<NaiveDate>,
-    /// government, agreement, held_for_others or donated.
+    #[schema(value_type = Ownership)]
     pub ownership: String,
     /// The person answerable for the batch (保管责任人).
     pub custodian_id: Option<i64>,
@@ -178,77 +153,49 @@ pub struct BatchPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub custodian_id: Option<Option<i64>>,
-    /// good, damaged or quarantined.
+    #[schema(value_type = Option<Quality>)]
     pub quality: Option<String>,
 }
 
 /// Batches of an item.
-#[utoipa::path(tag = "catalogue", security(("bearer" = [])), responses((status = 200, body = Vec<Batch>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "catalogue", security(("bearer" = [])), responses((status = 200, body = Vec<Batch>)))]
 #[get("/items/{id}/batches")]
-pub async fn batches(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    id: web::Path<i64>,
-) -> Result<web::Json<Vec<Batch>>, ApiError> {
+pub async fn batches(api: Api, id: web::Path<i64>) -> Reply<Vec<Batch>> {
     let id = id.into_inner();
-    Ok(web::Json(
-        state
-            .db(move |c| service::batches(c, id))
-            .await
-            .api(actor.lang)?,
-    ))
+    api.json(move |c| service::batches(c.conn, id)).await
 }
 
 /// Register a batch of an item.
-#[utoipa::path(tag = "catalogue", request_body = BatchIn, security(("bearer" = [])),
-    responses((status = 201, body = Batch), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "catalogue", request_body = BatchIn, security(("bearer" = [])), responses((status = 201, body = Batch)))]
 #[post("/items/{id}/batches")]
 pub async fn add_batch(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
+    api: Api,
     id: web::Path<i64>,
-    body: web::Json<BatchIn>,
+    body: Json<BatchIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let (lang, id, now) = (actor.lang, id.into_inner(), state.now());
-    let b = body.into_inner();
-    let input = BatchInput::parse(
-        &b.batch_no,
-        &b.maker,
-        b.production_date,
-        b.expiry_date,
-        &b.ownership,
-        b.custodian_id,
-    )
-    .api(lang)?;
-    let batch = state
-        .db(move |c| service::add_batch(c, &actor, now, id, input))
-        .await
-        .api(lang)?;
-    Ok(HttpResponse::Created().json(batch))
+    let (id, b) = (id.into_inner(), body.0);
+    api.reply(StatusCode::CREATED, move |c| {
+        let input = BatchInput::parse(
+            &b.batch_no,
+            &b.maker,
+            b.production_date,
+            b.expiry_date,
+            Ownership::parse(&b.ownership)?,
+            b.custodian_id,
+        )?;
+        service::add_batch(c.conn, c.actor, c.now, id, input)
+    })
+    .await
 }
 
 /// Change a batch's custodian or quality state.
-#[utoipa::path(tag = "catalogue", request_body = BatchPatch, security(("bearer" = [])),
-    responses((status = 200, body = Batch), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "catalogue", request_body = BatchPatch, security(("bearer" = [])), responses((status = 200, body = Batch)))]
 #[patch("/batches/{id}")]
-pub async fn update_batch(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    id: web::Path<i64>,
-    body: web::Json<BatchPatch>,
-) -> Result<web::Json<Batch>, ApiError> {
-    let (lang, id, now) = (actor.lang, id.into_inner(), state.now());
-    let quality = body
-        .quality
-        .as_deref()
-        .map(Quality::parse)
-        .transpose()
-        .api(lang)?;
-    let custodian = body.custodian_id;
-    Ok(web::Json(
-        state
-            .db(move |c| service::update_batch(c, &actor, now, id, custodian, quality))
-            .await
-            .api(lang)?,
-    ))
+pub async fn update_batch(api: Api, id: web::Path<i64>, body: Json<BatchPatch>) -> Reply<Batch> {
+    let (id, b) = (id.into_inner(), body.0);
+    api.json(move |c| {
+        let quality = b.quality.as_deref().map(Quality::parse).transpose()?;
+        service::update_batch(c.conn, c.actor, c.now, id, b.custodian_id, quality)
+    })
+    .await
 }

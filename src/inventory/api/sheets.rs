@@ -1,85 +1,111 @@
 //! `/api/v1/…/export` and `/api/v1/imports`: spreadsheets through the API.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::inventory::service::export;
 use crate::inventory::service::import::{self, ImportSummary};
 use crate::sheets::render;
-use crate::web::auth::ApiActor;
-use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{attachment, AppState, InLang};
+use crate::web::error::ApiError;
+use crate::web::{attachment, Api};
 
 /// What to export and how.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ExportQuery {
     /// `stock` (balances, the default) or `ledger` (every voucher line).
-    pub what: Option<String>,
+    pub what: Option<Contents>,
     /// `csv` (UTF-8 with BOM, the default) or `xlsx`.
-    pub format: Option<String>,
+    pub format: Option<Format>,
+}
+
+/// Which table of a warehouse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Contents {
+    Stock,
+    Ledger,
+}
+
+/// The spreadsheet format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    fn code(format: Option<Format>) -> &'static str {
+        match format {
+            Some(Format::Xlsx) => "xlsx",
+            _ => "csv",
+        }
+    }
 }
 
 /// A warehouse's balances or ledger as CSV or XLSX.
 #[utoipa::path(tag = "warehouses", params(ExportQuery), security(("bearer" = [])),
-    responses((status = 200, description = "The spreadsheet", content_type = "text/csv"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The spreadsheet", content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 #[get("/warehouses/{id}/export")]
 pub async fn warehouse_export(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
+    api: Api,
     id: web::Path<i64>,
     q: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (lang, tz, id) = (actor.lang, state.config.timezone, id.into_inner());
-    let ledger = q.what.as_deref() == Some("ledger");
-    let table = state
-        .db(move |c| {
-            if ledger {
-                export::ledger_table(c, &actor, id, lang, tz)
+    let (id, ledger, format) = (
+        id.into_inner(),
+        q.what == Some(Contents::Ledger),
+        Format::code(q.format),
+    );
+    let file = api
+        .run(move |c| {
+            let lang = c.actor.lang;
+            let table = if ledger {
+                export::ledger_table(c.conn, c.actor, id, lang, c.tz)?
             } else {
-                export::stock_table(c, &actor, id, lang)
-            }
+                export::stock_table(c.conn, c.actor, id, lang)?
+            };
+            render(&table, format)
         })
-        .await
-        .api(lang)?;
-    let file = render(&table, q.format.as_deref().unwrap_or("csv")).api(lang)?;
-    let name = format!("{}-{id}", if ledger { "ledger" } else { "stock" });
-    Ok(attachment(file, &name))
+        .await?;
+    Ok(attachment(
+        file,
+        &format!("{}-{id}", if ledger { "ledger" } else { "stock" }),
+    ))
 }
 
 /// A stocktake's results as CSV or XLSX.
 #[utoipa::path(tag = "stocktakes", params(ExportQuery), security(("bearer" = [])),
-    responses((status = 200, description = "The spreadsheet", content_type = "text/csv"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The spreadsheet", content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 #[get("/stocktakes/{id}/export")]
 pub async fn stocktake_export(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
+    api: Api,
     id: web::Path<i64>,
     q: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (lang, id) = (actor.lang, id.into_inner());
-    let table = state
-        .db(move |c| export::stocktake_table(c, &actor, id, lang))
-        .await
-        .api(lang)?;
-    let file = render(&table, q.format.as_deref().unwrap_or("csv")).api(lang)?;
+    let (id, format) = (id.into_inner(), Format::code(q.format));
+    let file = api
+        .run(move |c| {
+            render(
+                &export::stocktake_table(c.conn, c.actor, id, c.actor.lang)?,
+                format,
+            )
+        })
+        .await?;
     Ok(attachment(file, &format!("stocktake-{id}")))
 }
 
-/// Import the catalogue and opening balances: the request body is the XLSX or CSV file itself.
-/// All or nothing: any bad row gives 422 `invalid_rows` with every error by row and column.
-#[utoipa::path(tag = "catalogue", request_body(content = Vec<u8>, content_type = "text/csv"), security(("bearer" = [])),
-    responses((status = 201, body = ImportSummary), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Import the catalogue and opening balances: the request body is the XLSX or CSV file itself (at most
+/// 10 MB, 100,000 rows, 64 columns). Permission is checked before the file is read. All or nothing: any bad
+/// row gives 422 `invalid_rows` with every error by row and column.
+#[utoipa::path(tag = "catalogue", request_body(content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), security(("bearer" = [])),
+    responses((status = 201, body = ImportSummary)))]
 #[post("/imports")]
-pub async fn import_file(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let (lang, now, tz) = (actor.lang, state.now(), state.config.timezone);
-    let summary = state
-        .db(move |c| import::import_file(c, &actor, now, tz, &body))
-        .await
-        .api(lang)?;
-    Ok(HttpResponse::Created().json(summary))
+pub async fn import_file(api: Api, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    api.reply(StatusCode::CREATED, move |c| {
+        import::import_file(c.conn, c.actor, c.now, c.tz, &body)
+    })
+    .await
 }

@@ -201,7 +201,7 @@ impl BatchInput {
         maker: &str,
         production_date: Option<NaiveDate>,
         expiry_date: Option<NaiveDate>,
-        ownership: &str,
+        ownership: Ownership,
         custodian_id: Option<i64>,
     ) -> Result<Self, ServiceError> {
         Ok(BatchInput {
@@ -209,7 +209,7 @@ impl BatchInput {
             maker: optional_text("maker", maker, 100)?,
             production_date,
             expiry_date,
-            ownership: Ownership::parse(ownership)?,
+            ownership,
             custodian_id,
         })
     }
@@ -317,23 +317,25 @@ mod tests {
     #[test]
     fn expiry_defaults_from_the_shelf_life_and_must_follow_production() {
         let p = NaiveDate::from_ymd_opt(2026, 1, 1);
-        let b = BatchInput::parse("B1", "", p, None, "government", None)
+        let b = BatchInput::parse("B1", "", p, None, Ownership::Government, None)
             .unwrap()
             .for_item(Some(365), true)
             .unwrap();
         assert_eq!(b.expiry_date, NaiveDate::from_ymd_opt(2027, 1, 1));
-        assert!(BatchInput::parse("B1", "", p, p, "government", None)
-            .unwrap()
-            .for_item(None, false)
-            .is_err());
         assert!(
-            BatchInput::parse("B1", "", None, None, "government", None)
+            BatchInput::parse("B1", "", p, p, Ownership::Government, None)
+                .unwrap()
+                .for_item(None, false)
+                .is_err()
+        );
+        assert!(
+            BatchInput::parse("B1", "", None, None, Ownership::Government, None)
                 .unwrap()
                 .for_item(None, true)
                 .is_err(),
             "expiry required"
         );
-        assert!(BatchInput::parse("B1", "", p, None, "mine", None).is_err());
+        assert!(Ownership::parse("mine").is_err());
     }
 
     #[test]

@@ -61,24 +61,19 @@ fn parse_date(v: &str) -> Option<NaiveDate> {
         .or_else(|| NaiveDate::parse_from_str(&v, "%Y%m%d").ok())
 }
 
-fn ownership_code(v: &str) -> String {
+/// An ownership as keepers write it: its Chinese or English label, its code, or nothing (a government reserve).
+fn ownership(v: &str) -> Result<Ownership, ServiceError> {
     let v = v.trim();
-    Ownership::ALL
-        .iter()
-        .find(|o| {
-            o.label(crate::i18n::Lang::Zh) == v
-                || o.label(crate::i18n::Lang::En).eq_ignore_ascii_case(v)
-        })
-        .map_or_else(
-            || {
-                if v.is_empty() {
-                    "government".to_string()
-                } else {
-                    v.to_string()
-                }
-            },
-            |o| o.code().to_string(),
-        )
+    if v.is_empty() {
+        return Ok(Ownership::Government);
+    }
+    match Ownership::ALL.iter().find(|o| {
+        o.label(crate::i18n::Lang::Zh) == v
+            || o.label(crate::i18n::Lang::En).eq_ignore_ascii_case(v)
+    }) {
+        Some(o) => Ok(*o),
+        None => Ownership::parse(v),
+    }
 }
 
 /// Parses the grid (first row: headers). Returns every valid row, or every error found.
@@ -234,15 +229,11 @@ pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>
         let batch = if batch_no.is_empty() {
             None
         } else {
-            match BatchInput::parse(
-                &batch_no,
-                &cell("maker"),
-                dates[0],
-                dates[1],
-                &ownership_code(&cell("ownership")),
-                None,
-            )
-            .and_then(|b| b.for_item(item.shelf_life_days, item.track_expiry))
+            match ownership(&cell("ownership"))
+                .and_then(|o| {
+                    BatchInput::parse(&batch_no, &cell("maker"), dates[0], dates[1], o, None)
+                })
+                .and_then(|b| b.for_item(item.shelf_life_days, item.track_expiry))
             {
                 Ok(b) => Some(b),
                 Err(e) => {

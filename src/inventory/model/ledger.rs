@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::catalogue::Quality;
 use super::quantity::Quantity;
 use crate::error::ServiceError;
 use crate::i18n::text_enum;
@@ -191,7 +192,7 @@ pub fn check_lines(kind: MovementKind, lines: &[Line]) -> Result<(), ServiceErro
 pub fn check_issuable(
     kind: MovementKind,
     expiry: Option<NaiveDate>,
-    quality: &str,
+    quality: Quality,
     today: NaiveDate,
 ) -> Result<(), ServiceError> {
     if kind == MovementKind::WriteOff || matches!(kind.direction(), Direction::In) {
@@ -204,7 +205,7 @@ pub fn check_issuable(
             "This batch has expired; it can only be written off",
         ));
     }
-    if quality != "good"
+    if quality != Quality::Good
         && matches!(
             kind,
             MovementKind::Use | MovementKind::Loan | MovementKind::TransferOut
@@ -299,6 +300,38 @@ pub fn check_countersign(f: &SignFacts, signer: i64) -> Result<(), ServiceError>
     }
 }
 
+/// Whether a voucher may be reversed: a posted one, not a reversal or a transfer (a transfer is corrected by a
+/// transfer back), and only once. Stocktake gains and losses and opening balances may be reversed.
+pub fn check_reversible(
+    kind: MovementKind,
+    state: MovementState,
+    already_reversed: bool,
+) -> Result<(), ServiceError> {
+    if state != MovementState::Posted {
+        return Err(ServiceError::conflict(
+            "只能冲销已过账的凭证",
+            "Only a posted voucher can be reversed",
+        ));
+    }
+    if matches!(
+        kind,
+        MovementKind::Reversal | MovementKind::TransferIn | MovementKind::TransferOut
+    ) || kind.direction() == Direction::Mirror
+    {
+        return Err(ServiceError::conflict(
+            "冲销凭证和调拨凭证不能冲销，调拨请以反向调拨更正",
+            "Reversals and transfers cannot be reversed; correct a transfer with a transfer back",
+        ));
+    }
+    if already_reversed {
+        return Err(ServiceError::conflict(
+            "该凭证已有冲销凭证",
+            "This voucher already has a reversal",
+        ));
+    }
+    Ok(())
+}
+
 /// A voucher number: `RK-2026-000123`.
 pub fn voucher_no(prefix: &str, year: i32, n: i64) -> String {
     format!("{prefix}-{year}-{n:06}")
@@ -307,6 +340,23 @@ pub fn voucher_no(prefix: &str, year: i32, n: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn posted_vouchers_reverse_once_and_transfers_never() {
+        use MovementKind::*;
+        let posted = MovementState::Posted;
+        for kind in [Purchase, Use, CountLoss, CountGain, Opening, WriteOff] {
+            assert!(check_reversible(kind, posted, false).is_ok(), "{kind:?}");
+            assert!(
+                check_reversible(kind, posted, true).is_err(),
+                "{kind:?} twice"
+            );
+        }
+        for kind in [TransferOut, TransferIn, Reversal] {
+            assert!(check_reversible(kind, posted, false).is_err(), "{kind:?}");
+        }
+        assert!(check_reversible(Use, MovementState::Pending, false).is_err());
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -360,15 +410,31 @@ mod tests {
     #[test]
     fn expired_batches_leave_only_by_write_off() {
         let today = d("2026-11-28");
-        assert!(check_issuable(MovementKind::Use, Some(d("2026-11-27")), "good", today).is_err());
+        assert!(check_issuable(
+            MovementKind::Use,
+            Some(d("2026-11-27")),
+            Quality::Good,
+            today
+        )
+        .is_err());
+        assert!(check_issuable(
+            MovementKind::WriteOff,
+            Some(d("2026-11-27")),
+            Quality::Good,
+            today
+        )
+        .is_ok());
         assert!(
-            check_issuable(MovementKind::WriteOff, Some(d("2026-11-27")), "good", today).is_ok()
-        );
-        assert!(
-            check_issuable(MovementKind::Use, Some(d("2026-11-28")), "good", today).is_ok(),
+            check_issuable(
+                MovementKind::Use,
+                Some(d("2026-11-28")),
+                Quality::Good,
+                today
+            )
+            .is_ok(),
             "usable on its last day"
         );
-        assert!(check_issuable(MovementKind::Use, None, "damaged", today).is_err());
+        assert!(check_issuable(MovementKind::Use, None, Quality::Damaged, today).is_err());
     }
 
     #[test]

@@ -14,6 +14,20 @@ pub fn expires_within(expiry: Option<NaiveDate>, today: NaiveDate, days: i64) ->
     expiry.is_some_and(|e| e >= today && e <= today + Duration::days(days))
 }
 
+/// How much of some stock (each lot's expiry and quantity) is still usable on `day`: expired stock does not
+/// count towards a reserve norm.
+pub fn usable(
+    lots: impl IntoIterator<Item = (Option<NaiveDate>, Quantity)>,
+    day: NaiveDate,
+) -> Quantity {
+    Quantity::from_milli(
+        lots.into_iter()
+            .filter(|(expiry, _)| !is_expired(*expiry, day))
+            .map(|(_, q)| q.milli())
+            .sum(),
+    )
+}
+
 /// Whether the usable stock meets the reserve norm (储备定额); expired stock does not count.
 pub fn meets_norm(usable: Quantity, required: Quantity) -> bool {
     usable >= required
@@ -27,6 +41,17 @@ pub fn compliance_percent(met: usize, total: usize) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expired_lots_do_not_count_as_usable_stock() {
+        let day: NaiveDate = "2026-11-28".parse().unwrap();
+        let lots = [
+            (None, Quantity::units(5)),
+            (Some(day), Quantity::units(3)),
+            (Some(day - Duration::days(1)), Quantity::units(100)),
+        ];
+        assert_eq!(usable(lots, day), Quantity::units(8));
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -100,6 +100,17 @@ pub fn check_counting(state: StocktakeState) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// The approval is the second signature: it must come from someone other than who opened the count.
+pub fn check_approver(opened_by: i64, approver: i64) -> Result<(), ServiceError> {
+    if opened_by == approver {
+        return Err(ServiceError::conflict(
+            "审批须由盘点发起人以外的人员进行（双签字）",
+            "The approver must be someone other than who opened the count (two signatures)",
+        ));
+    }
+    Ok(())
+}
+
 /// When the next stocktake is due: the last finished one (or the warehouse's creation) plus the interval.
 pub fn next_due(
     last: Option<NaiveDateTime>,

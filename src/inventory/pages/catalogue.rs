@@ -1,8 +1,7 @@
 //! Catalogue pages: items with a new-item form, an item's batches with a new-batch form.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -12,14 +11,13 @@ use crate::i18n::Text;
 use crate::inventory::model::{authorize_catalogue, yuan, BatchInput, ItemInput, Ownership};
 use crate::inventory::service::catalogue as service;
 use crate::inventory::store::catalogue::{Item, ItemFilter};
-use crate::org::pages::{form_error, optional_id, render, see_other};
 use crate::org::service::people;
 use crate::pagination::PageRequest;
-use crate::web::auth::PageActor;
-use crate::web::context::{flash, Ctx, Pager};
+use crate::web::context::{Ctx, Pager};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::forms::optional_id;
+use crate::web::{render, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(items)
@@ -57,34 +55,31 @@ struct ItemsQuery {
 }
 
 async fn items_page(
-    req: &HttpRequest,
-    session: &Session,
-    state: &AppState,
-    actor: &crate::org::model::Actor,
+    page: &Page,
     q: String,
-    page: Option<i64>,
-    error: Option<(StatusCode, String)>,
+    page_no: Option<i64>,
+    refusal: Option<Refusal>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = actor.lang;
     let filter = ItemFilter {
         q: Some(q.trim().to_string()).filter(|s| !s.is_empty()),
         category: None,
         active: Some(true),
     };
-    let page_req = PageRequest::new(page, Some(50));
-    let (found, cats) = state
-        .db(move |c| {
+    let page_req = PageRequest::new(page_no, Some(50));
+    let (ctx, (found, cats, can_edit)) = page
+        .run(move |c| {
+            let can_edit = authorize_catalogue(c.actor).is_ok();
             Ok((
-                service::items(c, &filter, page_req)?,
-                service::categories(c)?,
+                service::items(c.conn, &filter, page_req)?,
+                service::categories(c.conn)?,
+                can_edit,
             ))
         })
-        .await
-        .page(lang)?;
-    let pager = Pager::new(&found, &[("q", q.clone())]);
-    let (status, error) = error.map_or((StatusCode::OK, None), |(s, e)| (s, Some(e)));
-    let page = ItemsPage {
-        ctx: Ctx::new(req, session, Some(actor)),
+        .await?;
+    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
+    let view = ItemsPage {
+        ctx,
+        pager: Pager::new(&found, &[("q", q.clone())]),
         items: found
             .items
             .into_iter()
@@ -100,31 +95,15 @@ async fn items_page(
             .collect(),
         categories: cats.into_iter().map(|c| (c.code, c.name)).collect(),
         q,
-        can_edit: authorize_catalogue(actor).is_ok(),
-        pager,
-        error,
+        can_edit,
+        error: refusal.map(|r| r.message),
     };
-    render(&page, status)
+    render(&view, status)
 }
 
 #[get("/reserves/items")]
-async fn items(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    q: web::Query<ItemsQuery>,
-) -> Result<HttpResponse, PageError> {
-    items_page(
-        &req,
-        &session,
-        &state,
-        &actor,
-        q.q.clone().unwrap_or_default(),
-        q.page,
-        None,
-    )
-    .await
+async fn items(page: Page, q: web::Query<ItemsQuery>) -> Result<HttpResponse, PageError> {
+    items_page(&page, q.q.clone().unwrap_or_default(), q.page, None).await
 }
 
 #[derive(Deserialize)]
@@ -171,46 +150,25 @@ impl ItemForm {
 
 #[post("/reserves/items")]
 async fn add_item(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     CsrfForm(form): CsrfForm<ItemForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, a) = (actor.lang, state.now(), actor.clone());
-    let result = match form.parse() {
-        Ok(input) => {
-            state
-                .db(move |c| service::add_item(c, &a, now, input))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(i) => {
-            flash(
-                &session,
-                true,
-                Text::new(
+    let input = form.parse();
+    let saved = page
+        .submit(
+            move |c| service::add_item(c.conn, c.actor, c.now, input?),
+            |i| {
+                let text = Text::new(
                     format!("已添加物资 {}", i.name),
                     format!("Item {} added", i.name),
-                ),
-            );
-            Ok(see_other(&format!("/reserves/items/{}", i.id)))
-        }
-        Err(e) => {
-            let shown = form_error(e, lang)?;
-            items_page(
-                &req,
-                &session,
-                &state,
-                &actor,
-                String::new(),
-                None,
-                Some(shown),
-            )
-            .await
-        }
+                );
+                (text, format!("/reserves/items/{}", i.id))
+            },
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => items_page(&page, String::new(), None, Some(refusal)).await,
     }
 }
 
@@ -236,31 +194,29 @@ struct ItemPage {
 }
 
 async fn item_page(
-    req: &HttpRequest,
-    session: &Session,
-    state: &AppState,
-    actor: &crate::org::model::Actor,
+    page: &Page,
     id: i64,
-    error: Option<(StatusCode, String)>,
+    refusal: Option<Refusal>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = actor.lang;
-    let (found, batches, persons) = state
-        .db(move |c| {
+    let (ctx, (found, batches, persons, can_edit)) = page
+        .run(move |c| {
+            let can_edit = authorize_catalogue(c.actor).is_ok();
             Ok((
-                service::item(c, id)?,
-                service::batches(c, id)?,
-                people::names(c)?,
+                service::item(c.conn, id)?,
+                service::batches(c.conn, id)?,
+                people::names(c.conn)?,
+                can_edit,
             ))
         })
-        .await
-        .page(lang)?;
+        .await?;
+    let lang = ctx.lang;
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let rows = batches
         .into_iter()
         .map(|b| BatchRow {
             produced: date(b.production_date),
             expiry: date(b.expiry_date),
-            ownership: Ownership::parse(&b.ownership).map_or("?", |o| o.label(lang)),
+            ownership: b.ownership.label(lang),
             custodian: b
                 .custodian_id
                 .and_then(|p| persons.iter().find(|(i, _)| *i == p))
@@ -270,9 +226,9 @@ async fn item_page(
             maker: b.maker,
         })
         .collect();
-    let (status, error) = error.map_or((StatusCode::OK, None), |(s, e)| (s, Some(e)));
-    let page = ItemPage {
-        ctx: Ctx::new(req, session, Some(actor)),
+    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
+    let view = ItemPage {
+        ctx,
         item: found,
         batches: rows,
         ownerships: Ownership::ALL
@@ -280,21 +236,15 @@ async fn item_page(
             .map(|o| (o.code(), o.label(lang)))
             .collect(),
         people: persons,
-        can_edit: authorize_catalogue(actor).is_ok(),
-        error,
+        can_edit,
+        error: refusal.map(|r| r.message),
     };
-    render(&page, status)
+    render(&view, status)
 }
 
 #[get("/reserves/items/{id}")]
-async fn item(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, PageError> {
-    item_page(&req, &session, &state, &actor, id.into_inner(), None).await
+async fn item(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
+    item_page(&page, id.into_inner(), None).await
 }
 
 #[derive(Deserialize)]
@@ -326,7 +276,7 @@ impl BatchForm {
             &self.maker,
             date("production_date", &self.production_date)?,
             date("expiry_date", &self.expiry_date)?,
-            &self.ownership,
+            Ownership::parse(&self.ownership)?,
             optional_id("custodian_id", &self.custodian_id)?,
         )
     }
@@ -334,37 +284,25 @@ impl BatchForm {
 
 #[post("/reserves/items/{id}/batches")]
 async fn add_batch(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<BatchForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, id, now, a) = (actor.lang, id.into_inner(), state.now(), actor.clone());
-    let result = match form.parse() {
-        Ok(input) => {
-            state
-                .db(move |c| service::add_batch(c, &a, now, id, input))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(b) => {
-            flash(
-                &session,
-                true,
-                Text::new(
+    let (id, input) = (id.into_inner(), form.parse());
+    let saved = page
+        .submit(
+            move |c| service::add_batch(c.conn, c.actor, c.now, id, input?),
+            |b| {
+                let text = Text::new(
                     format!("已登记批次 {}", b.batch_no),
                     format!("Batch {} registered", b.batch_no),
-                ),
-            );
-            Ok(see_other(&format!("/reserves/items/{id}")))
-        }
-        Err(e) => {
-            let shown = form_error(e, lang)?;
-            item_page(&req, &session, &state, &actor, id, Some(shown)).await
-        }
+                );
+                (text, format!("/reserves/items/{id}"))
+            },
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => item_page(&page, id, Some(refusal)).await,
     }
 }

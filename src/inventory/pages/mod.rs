@@ -13,7 +13,6 @@ use std::collections::HashMap;
 use actix_web::web;
 
 use crate::i18n::Lang;
-use crate::inventory::model::{MovementKind, MovementState};
 use crate::inventory::store::catalogue::BatchLabel;
 use crate::inventory::store::ledger::Movement;
 use crate::web::context::local_time;
@@ -61,8 +60,8 @@ fn movement_rows(movements: Vec<Movement>, lang: Lang, tz: chrono_tz::Tz) -> Vec
         .into_iter()
         .map(|m| MovementRow {
             id: m.id,
-            kind: MovementKind::parse(&m.kind).map_or("?", |k| k.label(lang)),
-            state: MovementState::parse(&m.state).map_or("?", |s| s.label(lang)),
+            kind: m.kind.label(lang),
+            state: m.state.label(lang),
             owed: m.emergency && m.countersigned_by.is_none(),
             emergency: m.emergency,
             created: local_time(&m.created_at, tz),

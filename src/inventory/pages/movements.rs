@@ -1,25 +1,24 @@
-//! Movement forms, vouchers, signatures, the countersign queue and the movement list.
+//! The movement form (every kind of voucher a keeper records), the countersign queue and the movement list.
+//! A refused form comes back as the same kind with everything typed kept.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::{movement_rows, MovementRow};
 use crate::error::ServiceError;
 use crate::i18n::Text;
-use crate::inventory::model::{Direction, LineRequest, MovementKind, Quantity, StockAction};
+use crate::inventory::model::{Direction, LineRequest, MovementKind, MovementState, Quantity};
+use crate::inventory::service::entry;
 use crate::inventory::service::ledger::{self, MovementRequest};
-use crate::inventory::service::{catalogue, visible_warehouses, warehouse_for};
-use crate::inventory::store::ledger::{self as ledger_store, MovementFilter};
-use crate::org::pages::{form_error, optional_id, render, see_other};
-use crate::pagination::PageRequest;
-use crate::web::auth::PageActor;
-use crate::web::context::{flash, Ctx, Pager};
+use crate::inventory::store::ledger::MovementFilter;
+use crate::pagination::{Page as Listing, PageRequest};
+use crate::web::context::{Ctx, Pager};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::forms::optional_id;
+use crate::web::{render, Page, Refusal};
 
 /// Lines a form offers (a keeper with more lines records a second voucher).
 const FORM_LINES: usize = 8;
@@ -31,101 +30,138 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
         .service(list);
 }
 
+/// A line of the form as typed.
+#[derive(Debug, Clone, Default)]
+struct DraftLine {
+    n: usize,
+    batch: String,
+    qty: String,
+    out: String,
+}
+
+/// The movement form as typed: shown again unchanged (the same kind, lines, flags and reason) when refused.
+#[derive(Debug, Clone)]
+struct Draft {
+    kind: MovementKind,
+    reason: String,
+    emergency: bool,
+    counterpart: String,
+    lines: Vec<DraftLine>,
+}
+
+impl Draft {
+    fn empty(kind: MovementKind) -> Draft {
+        Draft {
+            kind,
+            reason: String::new(),
+            emergency: false,
+            counterpart: String::new(),
+            lines: (1..=FORM_LINES)
+                .map(|n| DraftLine {
+                    n,
+                    ..Default::default()
+                })
+                .collect(),
+        }
+    }
+
+    /// Reads the submitted fields; the kind comes from the form the keeper was on, whatever else is wrong.
+    fn read(pairs: &[(String, String)], fallback: MovementKind) -> Draft {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        Draft {
+            kind: MovementKind::parse(&get("kind")).unwrap_or(fallback),
+            reason: get("reason"),
+            emergency: get("emergency") == "true",
+            counterpart: get("counterpart_warehouse_id"),
+            lines: (1..=FORM_LINES)
+                .map(|n| DraftLine {
+                    n,
+                    batch: get(&format!("batch_{n}")),
+                    qty: get(&format!("qty_{n}")),
+                    out: get(&format!("out_{n}")),
+                })
+                .collect(),
+        }
+    }
+
+    /// The request the draft makes, or the first thing wrong with it.
+    fn request(&self, warehouse_id: i64) -> Result<MovementRequest, ServiceError> {
+        let mut lines = Vec::new();
+        for l in self
+            .lines
+            .iter()
+            .filter(|l| !(l.batch.is_empty() && l.qty.is_empty()))
+        {
+            let batch_id = optional_id("batch_id", &l.batch)?.ok_or_else(|| {
+                ServiceError::invalid(
+                    "batch_id",
+                    "请为每行选择批次",
+                    "Choose a batch for every line",
+                )
+            })?;
+            lines.push(LineRequest {
+                batch_id,
+                qty: Quantity::parse_positive("qty", &l.qty)?,
+                out: match l.out.as_str() {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                },
+            });
+        }
+        Ok(MovementRequest {
+            warehouse_id,
+            kind: self.kind,
+            reason: self.reason.clone(),
+            emergency: self.emergency,
+            counterpart_warehouse_id: optional_id("counterpart_warehouse_id", &self.counterpart)?,
+            lines,
+        })
+    }
+}
+
 #[derive(Template)]
 #[template(path = "inventory/movement_form.html")]
 struct FormPage {
     ctx: Ctx,
     id: i64,
     warehouse: String,
-    kind: String,
+    kind: &'static str,
     kind_label: &'static str,
     kinds: Vec<(&'static str, &'static str)>,
     issue: bool,
     destinations: Vec<(i64, String)>,
     batches: Vec<(i64, String)>,
-    rows: Vec<usize>,
-    reason: String,
+    draft: Draft,
     error: Option<String>,
+    field: &'static str,
 }
 
-#[derive(Deserialize)]
-struct KindQuery {
-    kind: Option<String>,
-}
-
-/// What the form shows again: the kind, the typed reason, and an error if the last attempt failed.
-struct Draft {
-    kind: MovementKind,
-    reason: String,
-    error: Option<(StatusCode, String)>,
-}
-
+/// Shows the form for `draft`'s kind, with the refusal of the last attempt if any.
 async fn form_page(
-    req: &HttpRequest,
-    session: &Session,
-    state: &AppState,
-    actor: &crate::org::model::Actor,
+    page: &Page,
     id: i64,
     draft: Draft,
+    refusal: Option<Refusal>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, a) = (actor.lang, actor.clone());
-    let Draft {
-        kind,
-        reason,
-        error,
-    } = draft;
+    let kind = draft.kind;
+    let (ctx, options) = page
+        .run(move |c| entry::options(c.conn, c.actor, id, kind, c.now, c.tz))
+        .await?;
+    let lang = ctx.lang;
     let issue = kind.direction() != Direction::In;
-    let (w, batches, destinations) = state
-        .db(move |c| {
-            let w = warehouse_for(c, &a, id, StockAction::Move)?;
-            // Issues offer what is on hand, earliest expiry first (FEFO); receipts offer every batch.
-            let batches: Vec<(i64, String)> = if issue {
-                ledger_store::stock(c, id, None, None)?
-                    .into_iter()
-                    .map(|s| {
-                        (
-                            s.batch_id,
-                            format!(
-                                "{} {} · {} · {} {}",
-                                s.item_code,
-                                s.item_name,
-                                s.batch_no,
-                                Quantity::from_milli(s.qty),
-                                s.uom
-                            ),
-                        )
-                    })
-                    .collect()
-            } else {
-                catalogue::batch_labels(c, None)?
-                    .into_iter()
-                    .map(|b| {
-                        (
-                            b.batch_id,
-                            format!("{} {} · {}", b.item_code, b.item_name, b.batch_no),
-                        )
-                    })
-                    .collect()
-            };
-            let mut all = visible_warehouses(c, &a)?;
-            if kind == MovementKind::TransferOut {
-                all = crate::inventory::store::warehouses::all(c)?;
-            }
-            let destinations = all
-                .into_iter()
-                .filter(|d| d.id != id && d.active)
-                .map(|d| (d.id, d.name))
-                .collect();
-            Ok((w, batches, destinations))
-        })
-        .await
-        .page(lang)?;
-    let (status, error) = error.map_or((StatusCode::OK, None), |(s, e)| (s, Some(e)));
-    let page = FormPage {
-        ctx: Ctx::new(req, session, Some(actor)),
+    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
+    let view = FormPage {
+        ctx,
         id,
-        warehouse: w.name,
-        kind: kind.code().into(),
+        warehouse: options.warehouse.name,
+        kind: kind.code(),
         kind_label: kind.label(lang),
         kinds: MovementKind::ALL
             .iter()
@@ -133,146 +169,53 @@ async fn form_page(
             .map(|k| (k.code(), k.label(lang)))
             .collect(),
         issue,
-        destinations,
-        batches,
-        rows: (1..=FORM_LINES).collect(),
-        reason,
-        error,
+        destinations: options.destinations,
+        batches: options.batches,
+        draft,
+        field: refusal.as_ref().and_then(|r| r.field).unwrap_or(""),
+        error: refusal.map(|r| r.message),
     };
-    render(&page, status)
+    render(&view, status)
+}
+
+#[derive(Deserialize)]
+struct KindQuery {
+    kind: Option<String>,
 }
 
 #[get("/reserves/warehouses/{id}/movements/new")]
 async fn new_form(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     q: web::Query<KindQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let kind = MovementKind::parse(q.kind.as_deref().unwrap_or("purchase")).page(actor.lang)?;
-    form_page(
-        &req,
-        &session,
-        &state,
-        &actor,
-        id.into_inner(),
-        Draft {
-            kind,
-            reason: String::new(),
-            error: None,
-        },
-    )
-    .await
-}
-
-/// Reads the movement form (numbered line fields) into a request.
-fn parse_form(
-    warehouse_id: i64,
-    pairs: &[(String, String)],
-) -> Result<MovementRequest, ServiceError> {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let kind = MovementKind::parse(&get("kind"))?;
-    let mut lines = Vec::new();
-    for i in 1..=FORM_LINES {
-        let (batch, qty) = (get(&format!("batch_{i}")), get(&format!("qty_{i}")));
-        if batch.is_empty() && qty.is_empty() {
-            continue;
-        }
-        let batch_id = optional_id("batch_id", &batch)?.ok_or_else(|| {
-            ServiceError::invalid(
-                "batch_id",
-                "请为每行选择批次",
-                "Choose a batch for every line",
-            )
-        })?;
-        let out = match get(&format!("out_{i}")).as_str() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        };
-        lines.push(LineRequest {
-            batch_id,
-            qty: Quantity::parse_positive("qty", &qty)?,
-            out,
-        });
-    }
-    Ok(MovementRequest {
-        warehouse_id,
-        kind,
-        reason: get("reason"),
-        emergency: get("emergency") == "true",
-        counterpart_warehouse_id: optional_id(
-            "counterpart_warehouse_id",
-            &get("counterpart_warehouse_id"),
-        )?,
-        lines,
-    })
+    let kind = MovementKind::parse(q.kind.as_deref().unwrap_or("purchase"))
+        .unwrap_or(MovementKind::Purchase);
+    form_page(&page, id.into_inner(), Draft::empty(kind), None).await
 }
 
 #[post("/reserves/warehouses/{id}/movements")]
 async fn create(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, id, now, cfg, a) = (
-        actor.lang,
-        id.into_inner(),
-        state.now(),
-        state.config.clone(),
-        actor.clone(),
-    );
-    let parsed = parse_form(id, &pairs);
-    let kind = parsed
-        .as_ref()
-        .map(|r| r.kind)
-        .unwrap_or(MovementKind::Purchase);
-    let reason = pairs
-        .iter()
-        .find(|(k, _)| k == "reason")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let result = match parsed {
-        Ok(r) => state.db(move |c| ledger::record(c, &a, now, &cfg, r)).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(v) => {
-            let no = v.movement.voucher_no.clone();
-            flash(
-                &session,
-                true,
-                Text::new(format!("已登记凭证 {no}"), format!("Voucher {no} recorded")),
-            );
-            Ok(see_other(&format!("/reserves/movements/{}", v.movement.id)))
-        }
-        Err(e) => {
-            let shown = form_error(e, lang)?;
-            form_page(
-                &req,
-                &session,
-                &state,
-                &actor,
-                id,
-                Draft {
-                    kind,
-                    reason,
-                    error: Some(shown),
-                },
-            )
-            .await
-        }
+    let id = id.into_inner();
+    let draft = Draft::read(&pairs, MovementKind::Purchase);
+    let request = draft.request(id);
+    let saved = page
+        .submit(
+            move |c| ledger::record(c.conn, c.actor, c.now, c.config, request?),
+            |v| {
+                let no = &v.movement.voucher_no;
+                let text = Text::new(format!("已登记凭证 {no}"), format!("Voucher {no} recorded"));
+                (text, format!("/reserves/movements/{}", v.movement.id))
+            },
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => form_page(&page, id, draft, Some(refusal)).await,
     }
 }
 
@@ -287,54 +230,38 @@ struct ListPage {
 
 /// What waits for a second signature, and emergency issues still owing theirs.
 #[get("/reserves/queue")]
-async fn queue(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-) -> Result<HttpResponse, PageError> {
-    let (lang, tz, a) = (actor.lang, state.config.timezone, actor.clone());
+async fn queue(page: Page) -> Result<HttpResponse, PageError> {
+    let tz = page.state().config.timezone;
     let all = PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE));
-    let (pending, owed) = state
-        .db(move |c| {
-            let pending = ledger::list(
-                c,
-                &a,
-                None,
+    page.show(
+        move |c| {
+            let mut rows = Vec::new();
+            for filter in [
                 MovementFilter {
-                    state: Some("pending".into()),
+                    state: Some(MovementState::Pending),
                     ..Default::default()
                 },
-                all,
-            )?;
-            let owed = ledger::list(
-                c,
-                &a,
-                None,
                 MovementFilter {
                     owed: true,
                     ..Default::default()
                 },
-                all,
-            )?;
-            Ok((pending, owed))
-        })
-        .await
-        .page(lang)?;
-    let total = pending.total + owed.total;
-    let mut rows = pending.items;
-    rows.extend(owed.items);
-    let page = crate::pagination::Page::new(rows, total, all);
-    let pager = Pager::new(&page, &[]);
-    render(
-        &ListPage {
-            ctx: Ctx::new(&req, &session, Some(&actor)),
-            title: lang.t("inv.queue"),
-            movements: movement_rows(page.items, lang, tz),
-            pager,
+            ] {
+                rows.extend(ledger::list(c.conn, c.actor, None, filter, all)?.items);
+            }
+            Ok(rows)
         },
-        StatusCode::OK,
+        |ctx, rows| {
+            let total = rows.len() as i64;
+            let listing = Listing::new(rows, total, all);
+            ListPage {
+                title: ctx.lang.t("inv.queue"),
+                pager: Pager::new(&listing, &[]),
+                movements: movement_rows(listing.items, ctx.lang, tz),
+                ctx,
+            }
+        },
     )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -344,38 +271,23 @@ struct ListQuery {
 }
 
 #[get("/reserves/movements")]
-async fn list(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    q: web::Query<ListQuery>,
-) -> Result<HttpResponse, PageError> {
-    let (lang, tz, a, wid) = (
-        actor.lang,
-        state.config.timezone,
-        actor.clone(),
-        q.warehouse_id,
-    );
+async fn list(page: Page, q: web::Query<ListQuery>) -> Result<HttpResponse, PageError> {
+    let (tz, wid) = (page.state().config.timezone, q.warehouse_id);
     let page_req = PageRequest::new(q.page, Some(50));
-    let page = state
-        .db(move |c| ledger::list(c, &a, wid, MovementFilter::default(), page_req))
-        .await
-        .page(lang)?;
-    let pager = Pager::new(
-        &page,
-        &[(
-            "warehouse_id",
-            wid.map(|w| w.to_string()).unwrap_or_default(),
-        )],
-    );
-    render(
-        &ListPage {
-            ctx: Ctx::new(&req, &session, Some(&actor)),
-            title: lang.t("inv.ledger"),
-            movements: movement_rows(page.items, lang, tz),
-            pager,
+    page.show(
+        move |c| ledger::list(c.conn, c.actor, wid, MovementFilter::default(), page_req),
+        |ctx, listing| ListPage {
+            title: ctx.lang.t("inv.ledger"),
+            pager: Pager::new(
+                &listing,
+                &[(
+                    "warehouse_id",
+                    wid.map(|w| w.to_string()).unwrap_or_default(),
+                )],
+            ),
+            movements: movement_rows(listing.items, ctx.lang, tz),
+            ctx,
         },
-        StatusCode::OK,
     )
+    .await
 }

@@ -3,20 +3,18 @@
 use actix_multipart::Multipart;
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use futures_util::StreamExt;
 
-use crate::error::ServiceError;
+use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::service::export;
 use crate::inventory::service::import::{self, ImportSummary};
-use crate::org::pages::render;
 use crate::sheets::{render as render_file, MAX_UPLOAD};
-use crate::web::auth::PageActor;
 use crate::web::context::Ctx;
 use crate::web::csrf;
 use crate::web::error::PageError;
-use crate::web::{attachment, AppState, InLang};
+use crate::web::{attachment, render, Call, InLang, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(stock_export)
@@ -25,49 +23,54 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
         .service(upload);
 }
 
+/// A table as a download named after what it holds.
+async fn download<F>(
+    page: &Page,
+    format: String,
+    name: String,
+    f: F,
+) -> Result<HttpResponse, PageError>
+where
+    F: FnOnce(&mut Call<'_>) -> ServiceResult<crate::sheets::Table> + Send + 'static,
+{
+    let (_, file) = page.run(move |c| render_file(&f(c)?, &format)).await?;
+    Ok(attachment(file, &name))
+}
+
 #[get("/reserves/warehouses/{id}/export.{format}")]
 async fn stock_export(
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, (id, format)) = (actor.lang, path.into_inner());
-    let table = state
-        .db(move |c| export::stock_table(c, &actor, id, lang))
-        .await
-        .page(lang)?;
-    let file = render_file(&table, &format).page(lang)?;
-    Ok(attachment(file, &format!("库存-{id}")))
+    let (id, format) = path.into_inner();
+    download(&page, format, format!("库存-{id}"), move |c| {
+        export::stock_table(c.conn, c.actor, id, c.actor.lang)
+    })
+    .await
 }
 
 #[get("/reserves/warehouses/{id}/ledger.{format}")]
 async fn ledger_export(
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, tz, (id, format)) = (actor.lang, state.config.timezone, path.into_inner());
-    let table = state
-        .db(move |c| export::ledger_table(c, &actor, id, lang, tz))
-        .await
-        .page(lang)?;
-    let file = render_file(&table, &format).page(lang)?;
-    Ok(attachment(file, &format!("台账-{id}")))
+    let (id, format) = path.into_inner();
+    download(&page, format, format!("台账-{id}"), move |c| {
+        export::ledger_table(c.conn, c.actor, id, c.actor.lang, c.tz)
+    })
+    .await
 }
 
 #[get("/reserves/stocktakes/{id}/export.{format}")]
 async fn stocktake_export(
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, (id, format)) = (actor.lang, path.into_inner());
-    let table = state
-        .db(move |c| export::stocktake_table(c, &actor, id, lang))
-        .await
-        .page(lang)?;
-    let file = render_file(&table, &format).page(lang)?;
-    Ok(attachment(file, &format!("盘点-{id}")))
+    let (id, format) = path.into_inner();
+    download(&page, format, format!("盘点-{id}"), move |c| {
+        export::stocktake_table(c.conn, c.actor, id, c.actor.lang)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -115,26 +118,15 @@ async fn read_upload(mut form: Multipart, session: &Session) -> Result<Vec<u8>, 
     })
 }
 
+/// Imports an uploaded file: whether the account may import is settled before the upload is read.
 #[post("/reserves/import")]
-async fn upload(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    form: Multipart,
-) -> Result<HttpResponse, PageError> {
-    let (lang, now, tz, a) = (
-        actor.lang,
-        state.now(),
-        state.config.timezone,
-        actor.clone(),
-    );
-    import::authorize(&actor).page(lang)?;
-    let bytes = read_upload(form, &session).await.page(lang)?;
-    let result = state
-        .db(move |c| import::import_file(c, &a, now, tz, &bytes))
-        .await;
-    let ctx = Ctx::new(&req, &session, Some(&actor));
+async fn upload(page: Page, form: Multipart) -> Result<HttpResponse, PageError> {
+    let (ctx, _) = page.run(|c| import::authorize(c.actor)).await?;
+    let lang = ctx.lang;
+    let bytes = read_upload(form, page.session()).await.page(lang)?;
+    let (ctx, _, result) = page
+        .attempt(move |c| import::import_file(c.conn, c.actor, c.now, c.tz, &bytes))
+        .await?;
     match result {
         Ok(summary) => render(
             &ResultPage {
@@ -145,24 +137,19 @@ async fn upload(
             },
             StatusCode::OK,
         ),
-        Err(e @ ServiceError::InvalidRows(_)) => {
-            let message = e.message(lang);
-            let ServiceError::InvalidRows(rows) = e else {
-                unreachable!("matched above")
-            };
+        Err(ServiceError::InvalidRows(rows)) => {
+            let message = ServiceError::InvalidRows(rows.clone()).message(lang);
             let errors = rows
                 .into_iter()
                 .map(|(r, c, m)| (r, c, m.get(lang).to_string()))
                 .collect();
-            render(
-                &ResultPage {
-                    ctx,
-                    summary: None,
-                    message,
-                    errors,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            let view = ResultPage {
+                ctx,
+                summary: None,
+                message,
+                errors,
+            };
+            render(&view, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(e).page(lang),
     }

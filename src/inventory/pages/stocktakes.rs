@@ -1,23 +1,21 @@
 //! Stocktake entry (one card per line, made for a phone), the printable count sheet, and its actions.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::labels;
+use crate::error::ServiceResult;
 use crate::i18n::{Lang, Text};
-use crate::inventory::model::{yuan, Quantity, StockAction, StocktakeState, VarianceReason};
-use crate::inventory::service::stocktakes::{self as service, StocktakeView};
-use crate::inventory::service::{catalogue, warehouse_for};
+use crate::inventory::model::{yuan, Quantity, StocktakeState, VarianceReason};
+use crate::inventory::service::catalogue;
+use crate::inventory::service::stocktakes as service;
 use crate::inventory::store::stocktakes::Stocktake;
-use crate::org::pages::render;
-use crate::web::auth::PageActor;
 use crate::web::context::{local_time, Ctx};
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, Empty};
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::{render, Call, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(show)
@@ -30,7 +28,7 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// A count-sheet line as shown.
-pub(crate) struct SheetLine {
+struct SheetLine {
     pub id: i64,
     pub bin: String,
     pub item: String,
@@ -46,12 +44,11 @@ pub(crate) struct SheetLine {
     pub note: String,
 }
 
-/// Loads a stocktake with line labels, and what the actor may do with it.
 /// Which part of a count sheet to show: one bin, one item group (category prefix), or all.
 #[derive(Debug, Default, Deserialize)]
-pub(crate) struct SheetQuery {
-    pub bin: Option<String>,
-    pub category: Option<String>,
+struct SheetQuery {
+    bin: Option<String>,
+    category: Option<String>,
 }
 
 impl SheetQuery {
@@ -70,32 +67,24 @@ impl SheetQuery {
     }
 }
 
-pub(crate) async fn load_sheet(
-    state: &AppState,
-    actor: &crate::org::model::Actor,
-    id: i64,
-    part: &SheetQuery,
-) -> Result<(StocktakeView, String, Vec<SheetLine>, bool, bool), PageError> {
-    let (lang, a) = (actor.lang, actor.clone());
-    let (view, w, names, can_count, can_approve) = state
-        .db(move |c| {
-            let view = service::get(c, &a, id)?;
-            let w = crate::inventory::store::warehouses::find(c, view.stocktake.warehouse_id)?
-                .map(|w| w.name)
-                .unwrap_or_default();
-            let ids: Vec<i64> = view.lines.iter().map(|l| l.batch_id).collect();
-            let names = labels(catalogue::batch_labels(c, Some(&ids))?);
-            let can_count =
-                warehouse_for(c, &a, view.stocktake.warehouse_id, StockAction::Move).is_ok();
-            let can_approve =
-                warehouse_for(c, &a, view.stocktake.warehouse_id, StockAction::Approve).is_ok()
-                    && view.stocktake.opened_by != a.account_id;
-            Ok((view, w, names, can_count, can_approve))
+/// A stocktake's sheet with its lines labelled and filtered to the part asked for.
+struct Loaded {
+    sheet: service::Sheet,
+    lines: Vec<SheetLine>,
+}
+
+async fn load_sheet(page: &Page, id: i64, part: &SheetQuery) -> Result<(Ctx, Loaded), PageError> {
+    let (ctx, (sheet, names)) = page
+        .run(move |c| {
+            let sheet = service::sheet(c.conn, c.actor, id)?;
+            let ids: Vec<i64> = sheet.view.lines.iter().map(|l| l.batch_id).collect();
+            Ok((sheet, labels(catalogue::batch_labels(c.conn, Some(&ids))?)))
         })
-        .await
-        .page(lang)?;
+        .await?;
+    let lang = ctx.lang;
     let shown = |q: Option<Quantity>| q.map(|q| q.to_string()).unwrap_or_else(|| "—".into());
-    let lines = view
+    let lines = sheet
+        .view
         .lines
         .iter()
         .filter(|l| part.bin().is_empty() || l.bin == part.bin())
@@ -110,10 +99,6 @@ pub(crate) async fn load_sheet(
                 .variance
                 .map(|v| yuan(v.value_fen(label.unit_price_fen.unwrap_or(0))))
                 .unwrap_or_default();
-            let reason = l
-                .reason
-                .as_deref()
-                .and_then(|r| VarianceReason::parse(r).ok());
             SheetLine {
                 id: l.id,
                 bin: l.bin.clone(),
@@ -125,15 +110,16 @@ pub(crate) async fn load_sheet(
                 value,
                 counts: l.counts,
                 recount: l.recount_requested,
-                reason: reason
+                reason: l
+                    .reason
                     .map(|r| r.label(lang).to_string())
                     .unwrap_or_default(),
-                reason_code: reason.map(|r| r.code().to_string()).unwrap_or_default(),
+                reason_code: l.reason.map(|r| r.code().to_string()).unwrap_or_default(),
                 note: l.note.clone(),
             }
         })
         .collect();
-    Ok((view, w, lines, can_count, can_approve))
+    Ok((ctx, Loaded { sheet, lines }))
 }
 
 #[derive(Template)]
@@ -156,17 +142,13 @@ struct SheetPage {
 
 #[get("/reserves/stocktakes/{id}")]
 async fn show(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     part: web::Query<SheetQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = actor.lang;
-    let (view, warehouse, lines, can_count, can_approve) =
-        load_sheet(&state, &actor, id.into_inner(), &part).await?;
-    let mut bins: Vec<String> = view
+    let (ctx, Loaded { sheet, lines }) = load_sheet(&page, id.into_inner(), &part).await?;
+    let mut bins: Vec<String> = sheet
+        .view
         .lines
         .iter()
         .map(|l| l.bin.clone())
@@ -174,26 +156,27 @@ async fn show(
         .collect();
     bins.sort();
     bins.dedup();
-    let st_state = StocktakeState::parse(&view.stocktake.state).page(lang)?;
-    let page = SheetPage {
-        ctx: Ctx::new(&req, &session, Some(&actor)),
-        state: st_state.label(lang),
-        counting: st_state == StocktakeState::Counting,
-        st: view.stocktake,
-        warehouse,
+    let lang = ctx.lang;
+    let st = sheet.view.stocktake;
+    let view = SheetPage {
+        ctx,
+        state: st.state.label(lang),
+        counting: st.state == StocktakeState::Counting,
+        st,
+        warehouse: sheet.warehouse,
         lines,
         reasons: VarianceReason::ALL
             .iter()
             .map(|r| (r.code(), r.label(lang)))
             .collect(),
-        can_count,
-        can_approve,
+        can_count: sheet.may_count,
+        can_approve: sheet.may_approve,
         bins,
         bin: part.bin().to_string(),
         category: part.category().to_string(),
         query: part.query(),
     };
-    render(&page, StatusCode::OK)
+    render(&view, StatusCode::OK)
 }
 
 #[derive(Template)]
@@ -211,19 +194,18 @@ struct PrintPage {
 /// The count sheet (盘点表) with signature lines, for printing.
 #[get("/reserves/stocktakes/{id}/print")]
 async fn print(
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     part: web::Query<SheetQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = actor.lang;
-    let (view, warehouse, lines, _, _) = load_sheet(&state, &actor, id.into_inner(), &part).await?;
-    let page = PrintPage {
-        lang,
-        state: StocktakeState::parse(&view.stocktake.state).map_or("?", |s| s.label(lang)),
-        opened: local_time(&view.stocktake.opened_at, state.config.timezone),
-        st: view.stocktake,
-        warehouse,
+    let (ctx, Loaded { sheet, lines }) = load_sheet(&page, id.into_inner(), &part).await?;
+    let st = sheet.view.stocktake;
+    let view = PrintPage {
+        lang: ctx.lang,
+        state: st.state.label(ctx.lang),
+        opened: local_time(&st.opened_at, page.state().config.timezone),
+        st,
+        warehouse: sheet.warehouse,
         lines,
         part: [part.bin(), part.category()]
             .iter()
@@ -232,32 +214,25 @@ async fn print(
             .collect::<Vec<_>>()
             .join(" · "),
     };
-    render(&page, StatusCode::OK)
+    render(&view, StatusCode::OK)
 }
 
-/// Runs a line or stocktake action and returns to the sheet with its outcome.
+/// Runs a line or stocktake action and returns to the sheet (at the line acted on, when there is one) with
+/// its outcome; `f` returns the stocktake's id.
 async fn act<F>(
-    session: &Session,
-    state: &AppState,
-    lang: Lang,
-    back: i64,
+    page: &Page,
+    back: String,
     done: Text,
+    anchor: &str,
     f: F,
 ) -> Result<HttpResponse, PageError>
 where
-    F: FnOnce(&mut crate::db::DbConn) -> crate::error::ServiceResult<i64> + Send + 'static,
+    F: FnOnce(&mut Call<'_>) -> ServiceResult<i64> + Send + 'static,
 {
-    let back = format!("/reserves/stocktakes/{back}");
-    crate::org::pages::act(session, state, lang, back, done, f, |id: &i64| {
-        format!("/reserves/stocktakes/{id}")
+    page.act(&back, f, |id| {
+        (done, format!("/reserves/stocktakes/{id}{anchor}"))
     })
     .await
-}
-
-fn stocktake_of_line(c: &mut crate::db::DbConn, line: i64) -> crate::error::ServiceResult<i64> {
-    crate::inventory::store::stocktakes::find_line(c, line)?
-        .map(|l| l.stocktake_id)
-        .ok_or_else(|| crate::error::ServiceError::not_found("该盘点行", "Stocktake line"))
 }
 
 #[derive(Deserialize)]
@@ -267,58 +242,44 @@ struct CountForm {
 
 #[post("/reserves/stocktake-lines/{id}/counts")]
 async fn count(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<CountForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, line, now) = (actor.lang, id.into_inner(), state.now());
-    let back = state
-        .db(move |c| stocktake_of_line(c, line))
-        .await
-        .page(lang)?;
+    let line = id.into_inner();
+    let anchor = format!("#line-{line}");
     act(
-        &session,
-        &state,
-        lang,
-        back,
+        &page,
+        back(&page),
         Text::new("已记录盘点数", "Count recorded"),
+        &anchor,
         move |c| {
-            let qty = Quantity::parse("qty", &form.qty)?;
-            service::count(c, &actor, now, line, qty)?;
-            Ok(back)
+            service::count(
+                c.conn,
+                c.actor,
+                c.now,
+                line,
+                Quantity::parse("qty", &form.qty)?,
+            )
         },
     )
     .await
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 #[post("/reserves/stocktake-lines/{id}/recount")]
 async fn recount(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    _: CsrfForm<Empty>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, line, now) = (actor.lang, id.into_inner(), state.now());
-    let back = state
-        .db(move |c| stocktake_of_line(c, line))
-        .await
-        .page(lang)?;
+    let line = id.into_inner();
+    let anchor = format!("#line-{line}");
     act(
-        &session,
-        &state,
-        lang,
-        back,
+        &page,
+        back(&page),
         Text::new("已要求复盘", "Recount requested"),
-        move |c| {
-            service::request_recount(c, &actor, now, line)?;
-            Ok(back)
-        },
+        &anchor,
+        move |c| service::request_recount(c.conn, c.actor, c.now, line),
     )
     .await
 }
@@ -331,79 +292,77 @@ struct ReasonForm {
 
 #[post("/reserves/stocktake-lines/{id}/reason")]
 async fn explain(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, line, now) = (actor.lang, id.into_inner(), state.now());
-    let back = state
-        .db(move |c| stocktake_of_line(c, line))
-        .await
-        .page(lang)?;
+    let line = id.into_inner();
+    let anchor = format!("#line-{line}");
     act(
-        &session,
-        &state,
-        lang,
-        back,
+        &page,
+        back(&page),
         Text::new("已保存", "Saved"),
+        &anchor,
         move |c| {
             let reason = Some(form.reason.trim())
                 .filter(|r| !r.is_empty())
                 .map(VarianceReason::parse)
                 .transpose()?;
-            service::explain(c, &actor, now, line, reason, &form.note)?;
-            Ok(back)
+            service::explain(c.conn, c.actor, c.now, line, reason, &form.note)
         },
     )
     .await
 }
 
+/// Where a refused line action returns: the page the form was on.
+fn back(page: &Page) -> String {
+    page.request()
+        .headers()
+        .get(actix_web::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("/reserves/stocktakes/").map(|i| r[i..].to_string()))
+        .unwrap_or_else(|| "/reserves".into())
+}
+
 #[post("/reserves/stocktakes/{id}/approve")]
 async fn approve(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    _: CsrfForm<Empty>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, id, now, tz) = (
-        actor.lang,
-        id.into_inner(),
-        state.now(),
-        state.config.timezone,
+    let id = id.into_inner();
+    let done = Text::new(
+        "盘点已审批，差异已过账",
+        "Stocktake approved; differences posted",
     );
     act(
-        &session,
-        &state,
-        lang,
-        id,
-        Text::new(
-            "盘点已审批，差异已过账",
-            "Stocktake approved; differences posted",
-        ),
-        move |c| Ok(service::approve(c, &actor, now, tz, id)?.stocktake.id),
+        &page,
+        format!("/reserves/stocktakes/{id}"),
+        done,
+        "",
+        move |c| {
+            Ok(service::approve(c.conn, c.actor, c.now, c.tz, id)?
+                .stocktake
+                .id)
+        },
     )
     .await
 }
 
 #[post("/reserves/stocktakes/{id}/cancel")]
 async fn cancel(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    _: CsrfForm<Empty>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, id, now) = (actor.lang, id.into_inner(), state.now());
+    let id = id.into_inner();
+    let done = Text::new("盘点已取消", "Stocktake cancelled");
     act(
-        &session,
-        &state,
-        lang,
-        id,
-        Text::new("盘点已取消", "Stocktake cancelled"),
-        move |c| Ok(service::cancel(c, &actor, now, id)?.stocktake.id),
+        &page,
+        format!("/reserves/stocktakes/{id}"),
+        done,
+        "",
+        move |c| Ok(service::cancel(c.conn, c.actor, c.now, id)?.stocktake.id),
     )
     .await
 }

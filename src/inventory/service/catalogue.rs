@@ -6,7 +6,7 @@ use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    authorize_catalogue, BatchInput, CategoryCode, ItemInput, Quality, UNBATCHED,
+    authorize_catalogue, BatchInput, CategoryCode, ItemInput, Ownership, Quality, UNBATCHED,
 };
 use crate::inventory::store::catalogue::{self as store, Batch, Category, Item, ItemFilter};
 use crate::org::model::{required_text, Actor};
@@ -104,7 +104,8 @@ pub fn add_item(
             Change::of("item", item.id, None, None, Some(&item)),
         )?;
         if !item.track_batches {
-            let standing = BatchInput::parse(UNBATCHED, "", None, None, "government", None)?;
+            let standing =
+                BatchInput::parse(UNBATCHED, "", None, None, Ownership::Government, None)?;
             store::insert_batch(c, item.id, &standing, db_time(now))?;
         }
         Ok(item)
@@ -189,8 +190,7 @@ pub fn update_batch(
                 ));
             }
         }
-        let quality = quality.map_or_else(|| before.quality.clone(), |q| q.code().to_string());
-        let after = store::update_batch(c, id, custodian, &quality)?;
+        let after = store::update_batch(c, id, custodian, quality.unwrap_or(before.quality))?;
         audit::record(
             c,
             Some(actor),

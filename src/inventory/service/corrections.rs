@@ -8,7 +8,7 @@ use super::warehouse_for;
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
-use crate::inventory::model::{Direction, Line, MovementKind, MovementState, StockAction};
+use crate::inventory::model::{check_reversible, Line, MovementKind, MovementState, StockAction};
 use crate::inventory::store::ledger::{self as store, NewMovement};
 use crate::org::model::{optional_text, Actor};
 
@@ -70,26 +70,7 @@ pub fn reverse(
         let original = get(c, actor, id)?;
         let m = &original.movement;
         warehouse_for(c, actor, m.warehouse_id, StockAction::Move)?;
-        let kind = MovementKind::parse(&m.kind)?;
-        if m.state != MovementState::Posted.code() {
-            return Err(ServiceError::conflict(
-                "只能冲销已过账的凭证",
-                "Only a posted voucher can be reversed",
-            ));
-        }
-        if matches!(
-            kind,
-            MovementKind::Reversal | MovementKind::TransferIn | MovementKind::TransferOut
-        ) || kind.direction() == Direction::Mirror
-        {
-            return Err(ServiceError::conflict("冲销凭证和调拨凭证不能冲销，调拨请以反向调拨更正", "Reversals and transfers cannot be reversed; correct a transfer with a transfer back"));
-        }
-        if store::reversal_of(c, id)?.is_some() {
-            return Err(ServiceError::conflict(
-                "该凭证已有冲销凭证",
-                "This voucher already has a reversal",
-            ));
-        }
+        check_reversible(m.kind, m.state, store::reversal_of(c, id)?.is_some())?;
         no_open_stocktake(c, m.warehouse_id)?;
         let lines: Vec<Line> = original
             .lines
@@ -99,10 +80,10 @@ pub fn reverse(
         let new = NewMovement {
             warehouse_id: m.warehouse_id,
             unit_id: m.unit_id,
-            kind: MovementKind::Reversal.code().into(),
+            kind: MovementKind::Reversal,
             voucher_no: String::new(),
             reason: format!("{reason}（冲销 {}）", m.voucher_no),
-            state: MovementState::Pending.code().into(),
+            state: MovementState::Pending,
             emergency: false,
             created_by: actor.account_id,
             created_at: db_time(now),

@@ -4,11 +4,12 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
-use super::today;
+use crate::clock::today;
 use crate::db::DbConn;
 use crate::error::ServiceResult;
 use crate::inventory::model::{
-    compliance_percent, expires_within, is_expired, meets_norm, next_due, overdue, Quantity,
+    compliance_percent, expires_within, is_expired, meets_norm, next_due, overdue, usable,
+    MovementState, Quantity,
 };
 use crate::inventory::store::ledger::{self as ledger_store, MovementFilter};
 use crate::inventory::store::{
@@ -92,7 +93,7 @@ pub fn overview(
             conn,
             &MovementFilter {
                 warehouse_ids: ids.clone(),
-                state: Some("pending".into()),
+                state: Some(MovementState::Pending),
                 ..Default::default()
             },
             one,
@@ -116,7 +117,11 @@ pub fn overview(
         };
         let mut norms = Vec::new();
         for (item_id, required) in wh_store::norms(conn, w.id)? {
-            let on_hand = super::usable_on_hand(&stock, item_id, day);
+            let lots = stock
+                .iter()
+                .filter(|s| s.item_id == item_id)
+                .map(|s| (s.expiry_date, Quantity::from_milli(s.qty)));
+            let on_hand = usable(lots, day);
             let name = cat_store::find_item(conn, item_id)?
                 .map(|i| i.name)
                 .unwrap_or_default();

@@ -6,9 +6,7 @@ use super::{stocktakes, warehouse_for};
 use crate::db::DbConn;
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
-use crate::inventory::model::{
-    MovementKind, MovementState, Ownership, Quantity, StockAction, VarianceReason,
-};
+use crate::inventory::model::{Quantity, StockAction};
 use crate::inventory::store::catalogue::{self as cat_store, BatchLabel};
 use crate::inventory::store::ledger as ledger_store;
 use crate::org::model::Actor;
@@ -81,10 +79,7 @@ pub fn stock_table(
                     Cell::Text(s.uom),
                     Cell::Text(s.batch_no),
                     Cell::Date(s.expiry_date),
-                    Cell::Text(
-                        Ownership::parse(&s.ownership)
-                            .map_or(s.ownership.clone(), |o| o.label(lang).to_string()),
-                    ),
+                    Cell::Text(s.ownership.label(lang).to_string()),
                     Cell::Qty(q.milli()),
                     Cell::Money(price),
                     Cell::Money(q.value_fen(price)),
@@ -121,14 +116,8 @@ pub fn ledger_table(
             let b = names.get(&l.batch_id).cloned().unwrap_or_default();
             rows.push(vec![
                 Cell::Text(m.voucher_no.clone()),
-                Cell::Text(
-                    MovementKind::parse(&m.kind)
-                        .map_or(m.kind.clone(), |k| k.label(lang).to_string()),
-                ),
-                Cell::Text(
-                    MovementState::parse(&m.state)
-                        .map_or(m.state.clone(), |s| s.label(lang).to_string()),
-                ),
+                Cell::Text(m.kind.label(lang).to_string()),
+                Cell::Text(m.state.label(lang).to_string()),
                 Cell::Text(time(m.created_at)),
                 Cell::Text(m.posted_at.map(time).unwrap_or_default()),
                 Cell::Text(b.item_code),
@@ -236,8 +225,6 @@ pub fn stocktake_table(
                     }),
                     Cell::Text(
                         l.reason
-                            .as_deref()
-                            .and_then(|r| VarianceReason::parse(r).ok())
                             .map(|r| r.label(lang).to_string())
                             .unwrap_or_default(),
                     ),

@@ -190,10 +190,10 @@ pub fn import(
                 let new = NewMovement {
                     warehouse_id,
                     unit_id: w.unit_id,
-                    kind: MovementKind::Opening.code().into(),
+                    kind: MovementKind::Opening,
                     voucher_no: String::new(),
                     reason: "期初库存导入".into(),
-                    state: MovementState::Pending.code().into(),
+                    state: MovementState::Pending,
                     emergency: false,
                     created_by: actor.account_id,
                     created_at: db_time(now),

@@ -5,21 +5,24 @@
 use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 
-use super::{today, warehouse_for};
+use super::warehouse_for;
 use crate::audit::{model::Change, service as audit};
+use crate::clock::today;
 use crate::config::Config;
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    chain_hash, check_countersign, check_issuable, check_lines, check_serial_line,
-    check_serial_receipt, signed, voucher_no, ChainEntry, Line, LineRequest, MovementKind,
-    MovementState, SignFacts, StockAction,
+    authorize_stock, chain_hash, check_countersign, check_issuable, check_lines, check_reversible,
+    check_serial_line, check_serial_receipt, signed, voucher_no, ChainEntry, Line, LineRequest,
+    MovementKind, MovementState, SignFacts, StockAction,
 };
+use crate::inventory::reminders::{countersign_owed, waiting_keys};
 use crate::inventory::store::ledger::{self as store, Movement, MovementFilter, NewMovement};
 use crate::inventory::store::{
     catalogue as cat_store, stocktakes as st_store, warehouses as wh_store,
 };
-use crate::org::model::{optional_text, Actor};
+use crate::org::model::{optional_text, Actor, UnitTree};
+use crate::org::store as org_store;
 use crate::pagination::{Page, PageRequest};
 
 /// A movement with its lines.
@@ -94,7 +97,7 @@ pub(crate) fn post(
     let entry = ChainEntry {
         warehouse_id: m.warehouse_id,
         seq,
-        kind: &m.kind,
+        kind: m.kind.code(),
         voucher_no: &m.voucher_no,
         posted_at: at,
         lines,
@@ -107,7 +110,7 @@ pub(crate) fn post(
             "This voucher is already posted",
         ));
     }
-    if m.kind == MovementKind::TransferOut.code() {
+    if m.kind == MovementKind::TransferOut {
         let dest_id = m
             .counterpart_warehouse_id
             .ok_or_else(|| ServiceError::Internal("transfer without destination".into()))?;
@@ -124,14 +127,14 @@ pub(crate) fn post(
         let new = NewMovement {
             warehouse_id: dest_id,
             unit_id: dest.unit_id,
-            kind: MovementKind::TransferIn.code().into(),
+            kind: MovementKind::TransferIn,
             voucher_no: voucher_no(
                 MovementKind::TransferIn.voucher_prefix(),
                 now.with_timezone(&tz).year(),
                 n,
             ),
             reason: format!("{}（{}）", m.reason, m.voucher_no),
-            state: MovementState::Pending.code().into(),
+            state: MovementState::Pending,
             emergency: false,
             created_by: m.created_by,
             created_at: at,
@@ -154,7 +157,7 @@ pub(crate) fn insert(
     now: DateTime<Utc>,
     tz: chrono_tz::Tz,
 ) -> ServiceResult<Movement> {
-    let kind = MovementKind::parse(&new.kind)?;
+    let kind = new.kind;
     let year = now.with_timezone(&tz).year();
     let n = store::next_voucher(conn, unit_id, kind.voucher_prefix(), year)?;
     new.voucher_no = voucher_no(kind.voucher_prefix(), year, n);
@@ -231,7 +234,7 @@ pub fn record(
             check_serial_line(qty)?;
         }
         if qty.is_negative() {
-            check_issuable(req.kind, b.expiry_date, &b.quality, day)?;
+            check_issuable(req.kind, b.expiry_date, b.quality, day)?;
         }
         lines.push(Line {
             item_id: b.item_id,
@@ -245,10 +248,10 @@ pub fn record(
         let new = NewMovement {
             warehouse_id: w.id,
             unit_id: w.unit_id,
-            kind: req.kind.code().into(),
+            kind: req.kind,
             voucher_no: String::new(),
             reason: reason.clone(),
-            state: MovementState::Pending.code().into(),
+            state: MovementState::Pending,
             emergency: req.emergency,
             created_by: actor.account_id,
             created_at: db_time(now),
@@ -260,7 +263,7 @@ pub fn record(
         if req.emergency {
             post(c, &m, &lines, now, None, tz)?;
             let posted = load(c, m.id)?.movement;
-            let notice = crate::inventory::notices::countersign_owed(c, &posted, now, tz)?;
+            let notice = countersign_owed(c, &posted, now, tz)?;
             crate::notify::service::enqueue(c, cfg, now, &notice)?;
         } else {
             // Refuse at once what could never post; the countersignature re-checks under its own lock.
@@ -302,6 +305,47 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Voucher> 
     Ok(v)
 }
 
+/// A voucher as its page shows it: the names of the warehouse and the people, and what the viewer may do
+/// with it now (the same rules the use cases apply).
+#[derive(Debug, Clone)]
+pub struct VoucherPage {
+    pub voucher: Voucher,
+    pub warehouse: String,
+    pub created_by: String,
+    pub countersigned_by: String,
+    /// The viewer may give it its second signature.
+    pub may_sign: bool,
+    /// The viewer may send it back.
+    pub may_reject: bool,
+    /// The viewer may record its reversal.
+    pub may_reverse: bool,
+}
+
+/// The voucher page's reading of voucher `id`.
+pub fn voucher_page(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<VoucherPage> {
+    let voucher = get(conn, actor, id)?;
+    let m = &voucher.movement;
+    let w = wh_store::find(conn, m.warehouse_id)?
+        .ok_or_else(|| ServiceError::not_found("该储备库", "Warehouse"))?;
+    let tree = org_store::unit_tree(conn)?;
+    let may_move = authorize_stock(actor, StockAction::Move, w.unit_id, &tree).is_ok();
+    let reversed = store::reversal_of(conn, id)?.is_some();
+    Ok(VoucherPage {
+        warehouse: w.name,
+        created_by: org_store::display_name(conn, m.created_by)?,
+        countersigned_by: match m.countersigned_by {
+            Some(s) => org_store::display_name(conn, s)?,
+            None => String::new(),
+        },
+        may_sign: may_countersign(actor, m, &tree),
+        may_reject: m.state == MovementState::Pending
+            && (m.created_by == actor.account_id
+                || authorize_stock(actor, StockAction::Countersign, w.unit_id, &tree).is_ok()),
+        may_reverse: may_move && check_reversible(m.kind, m.state, reversed).is_ok(),
+        voucher,
+    })
+}
+
 /// Movements of the warehouses the actor may see (or one of them).
 pub fn list(
     conn: &mut DbConn,
@@ -320,6 +364,54 @@ pub fn list(
     Ok(store::list_movements(conn, &filter, page)?)
 }
 
+/// What the model needs to know about a voucher to say whether it may be signed.
+fn sign_facts(m: &Movement) -> SignFacts {
+    SignFacts {
+        state: m.state,
+        emergency: m.emergency,
+        countersigned: m.countersigned_by.is_some(),
+        created_by: m.created_by,
+    }
+}
+
+/// Whether the actor may give `m` its second signature now: the same rule `countersign` applies (who may sign
+/// a voucher of its kind in its unit, someone other than its author, a voucher still needing it).
+pub fn may_countersign(actor: &Actor, m: &Movement, tree: &UnitTree) -> bool {
+    authorize_stock(actor, StockAction::to_sign(m.kind), m.unit_id, tree).is_ok()
+        && check_countersign(&sign_facts(m), actor.account_id).is_ok()
+}
+
+/// The vouchers the actor may sign now: waiting ones, and emergency issues owing their signature.
+pub fn signable(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<Movement>> {
+    let tree = org_store::unit_tree(conn)?;
+    let ids: Vec<i64> = super::visible_warehouses(conn, actor)?
+        .into_iter()
+        .map(|w| w.id)
+        .collect();
+    let all = PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE));
+    let mut out = Vec::new();
+    for filter in [
+        MovementFilter {
+            warehouse_ids: Some(ids.clone()),
+            state: Some(MovementState::Pending),
+            ..Default::default()
+        },
+        MovementFilter {
+            warehouse_ids: Some(ids),
+            owed: true,
+            ..Default::default()
+        },
+    ] {
+        out.extend(
+            store::list_movements(conn, &filter, all)?
+                .items
+                .into_iter()
+                .filter(|m| may_countersign(actor, m, &tree)),
+        );
+    }
+    Ok(out)
+}
+
 /// The second signature (双签字): posts a pending movement, or completes an emergency one (事后补办).
 /// A write-off needs an approver's signature.
 pub fn countersign(
@@ -332,14 +424,8 @@ pub fn countersign(
     write_tx(conn, |c| {
         let v = get(c, actor, id)?;
         let m = &v.movement;
-        let kind = MovementKind::parse(&m.kind)?;
-        warehouse_for(c, actor, m.warehouse_id, StockAction::to_sign(kind))?;
-        let facts = SignFacts {
-            state: MovementState::parse(&m.state)?,
-            emergency: m.emergency,
-            countersigned: m.countersigned_by.is_some(),
-            created_by: m.created_by,
-        };
+        warehouse_for(c, actor, m.warehouse_id, StockAction::to_sign(m.kind))?;
+        let facts = sign_facts(m);
         check_countersign(&facts, actor.account_id)?;
         if facts.state == MovementState::Pending {
             no_open_stocktake(c, m.warehouse_id)?;
@@ -351,14 +437,7 @@ pub fn countersign(
             ));
         }
         // Reminders to sign that have not gone out yet (mail was down, say) would now only confuse.
-        crate::notify::service::withdraw(
-            c,
-            now,
-            &[
-                format!("countersign_waiting:{id}"),
-                format!("countersign_owed:{id}"),
-            ],
-        )?;
+        crate::notify::service::withdraw(c, now, &waiting_keys(id))?;
         let after = load(c, id)?;
         let change = Change::of("movement", id, Some(m.unit_id), Some(&v), Some(&after))
             .action("countersign");

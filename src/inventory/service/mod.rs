@@ -3,19 +3,18 @@
 pub mod catalogue;
 pub mod corrections;
 pub mod dashboard;
+pub mod entry;
 pub mod export;
 pub mod import;
 pub mod ledger;
+pub mod stock;
 pub mod stocktakes;
 pub mod verify;
 pub mod warehouses;
 
-use chrono::{DateTime, NaiveDate, Utc};
-
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
-use crate::inventory::model::{authorize_stock, is_expired, Quantity, StockAction};
-use crate::inventory::store::ledger::StockRow;
+use crate::inventory::model::{authorize_stock, StockAction};
 use crate::inventory::store::warehouses::{self as wh_store, Warehouse};
 use crate::org::model::Actor;
 use crate::org::store as org_store;
@@ -42,19 +41,13 @@ pub fn visible_warehouses(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec
         .collect())
 }
 
-/// How much of an item in these stock rows is still usable on `day` (expired stock does not count towards
-/// a reserve norm).
-pub fn usable_on_hand(stock: &[StockRow], item_id: i64, day: NaiveDate) -> Quantity {
-    Quantity::from_milli(
-        stock
-            .iter()
-            .filter(|s| s.item_id == item_id && !is_expired(s.expiry_date, day))
-            .map(|s| s.qty)
-            .sum(),
-    )
-}
-
-/// The office's calendar day at `now`.
-pub fn today(now: DateTime<Utc>, tz: chrono_tz::Tz) -> NaiveDate {
-    now.with_timezone(&tz).date_naive()
+/// Whether the actor may act on the warehouse in this way now (pages ask this to show only what the account
+/// may do; the use cases ask `warehouse_for`, which applies the same rule).
+pub fn may(
+    conn: &mut DbConn,
+    actor: &Actor,
+    w: &Warehouse,
+    action: StockAction,
+) -> ServiceResult<bool> {
+    Ok(authorize_stock(actor, action, w.unit_id, &org_store::unit_tree(conn)?).is_ok())
 }

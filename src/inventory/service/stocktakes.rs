@@ -10,8 +10,8 @@ use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    check_approvable, check_counting, CountLine, Line, MovementKind, MovementState, Quantity,
-    StockAction, StocktakeState, VarianceReason,
+    check_approvable, check_approver, check_counting, CountLine, Line, MovementKind, MovementState,
+    Quantity, StockAction, StocktakeState, VarianceReason,
 };
 use crate::inventory::store::ledger::NewMovement;
 use crate::inventory::store::stocktakes::{self as store, Stocktake, StocktakeLine};
@@ -36,7 +36,7 @@ pub struct LineView {
     /// Number of current counts (several counters are summed).
     pub counts: usize,
     pub recount_requested: bool,
-    pub reason: Option<String>,
+    pub reason: Option<VarianceReason>,
     pub note: String,
 }
 
@@ -65,10 +65,7 @@ fn count_lines(
                     .map(|(_, _, q)| Quantity::from_milli(*q))
                     .collect(),
                 recount_requested: l.recount_requested,
-                reason: l
-                    .reason
-                    .as_deref()
-                    .and_then(|r| VarianceReason::parse(r).ok()),
+                reason: l.reason,
             };
             (l, rule)
         })
@@ -82,7 +79,7 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Stocktake
         store::find(conn, id)?.ok_or_else(|| ServiceError::not_found("该盘点", "Stocktake"))?;
     warehouse_for(conn, actor, st.warehouse_id, StockAction::View)?;
     let may_see_book = !st.blind
-        || st.state != StocktakeState::Counting.code()
+        || st.state != StocktakeState::Counting
         || warehouse_for(conn, actor, st.warehouse_id, StockAction::Approve).is_ok();
     let lines = count_lines(conn, &st)?
         .into_iter()
@@ -103,6 +100,34 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Stocktake
     Ok(StocktakeView {
         stocktake: st,
         lines,
+    })
+}
+
+/// A count sheet as its page shows it: the stocktake, its warehouse's name, and what the viewer may do.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub view: StocktakeView,
+    pub warehouse: String,
+    /// The viewer may enter counts, ask for recounts and explain differences.
+    pub may_count: bool,
+    /// The viewer may approve it (an approver other than its opener).
+    pub may_approve: bool,
+}
+
+/// The count sheet of stocktake `id`.
+pub fn sheet(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Sheet> {
+    let view = get(conn, actor, id)?;
+    let st = &view.stocktake;
+    let w = warehouse_for(conn, actor, st.warehouse_id, StockAction::View)?;
+    let counting = check_counting(st.state).is_ok();
+    let may = |c: &mut DbConn, a| super::may(c, actor, &w, a);
+    Ok(Sheet {
+        may_count: counting && may(conn, StockAction::Move)?,
+        may_approve: counting
+            && may(conn, StockAction::Approve)?
+            && check_approver(st.opened_by, actor.account_id).is_ok(),
+        warehouse: w.name.clone(),
+        view,
     })
 }
 
@@ -160,7 +185,7 @@ fn open_line(
     let st = store::find(conn, line.stocktake_id)?
         .ok_or_else(|| ServiceError::not_found("该盘点", "Stocktake"))?;
     warehouse_for(conn, actor, st.warehouse_id, action)?;
-    check_counting(StocktakeState::parse(&st.state)?)?;
+    check_counting(st.state)?;
     Ok((st, line))
 }
 
@@ -171,7 +196,7 @@ pub fn count(
     now: DateTime<Utc>,
     line_id: i64,
     qty: Quantity,
-) -> ServiceResult<()> {
+) -> ServiceResult<i64> {
     write_tx(conn, |c| {
         let (st, line) = open_line(c, actor, line_id, StockAction::Move)?;
         store::add_count(c, line.id, actor.account_id, qty.milli(), db_time(now))?;
@@ -185,7 +210,8 @@ pub fn count(
                 serde_json::json!({"line_id": line.id, "batch_id": line.batch_id, "qty": qty.to_string()}),
             ),
         };
-        audit::record(c, Some(actor), now, change)
+        audit::record(c, Some(actor), now, change)?;
+        Ok(st.id)
     })
 }
 
@@ -201,7 +227,7 @@ pub fn add_found(
         let st = store::find(c, stocktake_id)?
             .ok_or_else(|| ServiceError::not_found("该盘点", "Stocktake"))?;
         warehouse_for(c, actor, st.warehouse_id, StockAction::Move)?;
-        check_counting(StocktakeState::parse(&st.state)?)?;
+        check_counting(st.state)?;
         let batch = cat_store::find_batch(c, batch_id)?
             .ok_or_else(|| ServiceError::invalid("batch_id", "批次不存在", "No such batch"))?;
         if store::lines(c, st.id)?
@@ -238,7 +264,7 @@ pub fn request_recount(
     actor: &Actor,
     now: DateTime<Utc>,
     line_id: i64,
-) -> ServiceResult<()> {
+) -> ServiceResult<i64> {
     write_tx(conn, |c| {
         let (st, line) = open_line(c, actor, line_id, StockAction::Move)?;
         store::request_recount(c, line.id)?;
@@ -254,7 +280,8 @@ pub fn request_recount(
                 before: None,
                 after: Some(serde_json::json!({"line_id": line.id})),
             },
-        )
+        )?;
+        Ok(st.id)
     })
 }
 
@@ -266,11 +293,11 @@ pub fn explain(
     line_id: i64,
     reason: Option<VarianceReason>,
     note: &str,
-) -> ServiceResult<()> {
+) -> ServiceResult<i64> {
     let note = optional_text("note", note, 500)?;
     write_tx(conn, |c| {
         let (st, line) = open_line(c, actor, line_id, StockAction::Move)?;
-        store::set_reason(c, line.id, reason.map(|r| r.code()), &note)?;
+        store::set_reason(c, line.id, reason, &note)?;
         let after = serde_json::json!({"line_id": line.id, "reason": reason.map(|r| r.code()), "note": note});
         audit::record(
             c,
@@ -284,7 +311,8 @@ pub fn explain(
                 before: None,
                 after: Some(after),
             },
-        )
+        )?;
+        Ok(st.id)
     })
 }
 
@@ -301,15 +329,10 @@ pub fn approve(
         let st =
             store::find(c, id)?.ok_or_else(|| ServiceError::not_found("该盘点", "Stocktake"))?;
         let w = warehouse_for(c, actor, st.warehouse_id, StockAction::Approve)?;
-        if st.opened_by == actor.account_id {
-            return Err(ServiceError::conflict(
-                "审批须由盘点发起人以外的人员进行（双签字）",
-                "The approver must be someone other than who opened the count (two signatures)",
-            ));
-        }
+        check_approver(st.opened_by, actor.account_id)?;
         let lines = count_lines(c, &st)?;
         let rules: Vec<CountLine> = lines.iter().map(|(_, r)| r.clone()).collect();
-        check_approvable(StocktakeState::parse(&st.state)?, &rules)?;
+        check_approvable(st.state, &rules)?;
         let mut gains = Vec::new();
         let mut losses = Vec::new();
         for (l, r) in &lines {
@@ -337,10 +360,10 @@ pub fn approve(
             let new = NewMovement {
                 warehouse_id: w.id,
                 unit_id: w.unit_id,
-                kind: kind.code().into(),
+                kind,
                 voucher_no: String::new(),
                 reason: format!("盘点 #{} 差异调整", st.id),
-                state: MovementState::Pending.code().into(),
+                state: MovementState::Pending,
                 emergency: false,
                 created_by: st.opened_by,
                 created_at: db_time(now),

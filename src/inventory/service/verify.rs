@@ -52,11 +52,39 @@ pub struct VerifyReport {
     pub differences: Vec<BalanceDifference>,
 }
 
+impl std::fmt::Display for VerifyReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} warehouse(s), {} movement(s): {} chain break(s), {} balance difference(s)",
+            self.warehouses,
+            self.movements,
+            self.chain_breaks.len(),
+            self.differences.len()
+        )
+    }
+}
+
 impl VerifyReport {
     /// True when the books match and every chain holds.
     pub fn ok(&self) -> bool {
         self.chain_breaks.is_empty() && self.differences.is_empty()
     }
+}
+
+/// Verifies every warehouse (the command line and the nightly job).
+pub fn verify_all(conn: &mut DbConn) -> ServiceResult<VerifyReport> {
+    let warehouses = crate::inventory::store::warehouses::all(conn)?;
+    verify(conn, &warehouses)
+}
+
+/// Verifies the warehouses the actor may see.
+pub fn verify_visible(
+    conn: &mut DbConn,
+    actor: &crate::org::model::Actor,
+) -> ServiceResult<VerifyReport> {
+    let warehouses = super::visible_warehouses(conn, actor)?;
+    verify(conn, &warehouses)
 }
 
 /// Verifies the given warehouses (read-only; no transaction needed).

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::db::schema::{batches, item_categories, items};
 use crate::db::{DbConn, MultiBackend};
-use crate::inventory::model::{BatchInput, ItemInput};
+use crate::inventory::model::{BatchInput, ItemInput, Ownership, Quality};
 use crate::org::store::contains;
 use crate::pagination::{Page, PageRequest};
 
@@ -54,9 +54,9 @@ pub struct Batch {
     pub maker: String,
     pub production_date: Option<NaiveDate>,
     pub expiry_date: Option<NaiveDate>,
-    pub ownership: String,
+    pub ownership: Ownership,
     pub custodian_id: Option<i64>,
-    pub quality: String,
+    pub quality: Quality,
     #[serde(serialize_with = "crate::db::utc::serialize")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
@@ -218,9 +218,9 @@ pub fn insert_batch(
             batches::maker.eq(&b.maker),
             batches::production_date.eq(b.production_date),
             batches::expiry_date.eq(b.expiry_date),
-            batches::ownership.eq(b.ownership.code()),
+            batches::ownership.eq(b.ownership),
             batches::custodian_id.eq(b.custodian_id),
-            batches::quality.eq("good"),
+            batches::quality.eq(Quality::Good),
             batches::created_at.eq(now),
         ))
         .returning(batches::all_columns)
@@ -232,7 +232,7 @@ pub fn update_batch(
     conn: &mut DbConn,
     id: i64,
     custodian_id: Option<i64>,
-    quality: &str,
+    quality: Quality,
 ) -> QueryResult<Batch> {
     diesel::update(batches::table.find(id))
         .set((

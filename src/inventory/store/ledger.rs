@@ -6,10 +6,13 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 use serde::Serialize;
 
+use crate::db::codes::text_columns;
 use crate::db::schema::{balances, batches, items, movement_lines, movements};
 use crate::db::{DbConn, MultiBackend};
-use crate::inventory::model::{Line, Quantity};
+use crate::inventory::model::{Line, MovementKind, MovementState, Ownership, Quality, Quantity};
 use crate::pagination::{Page, PageRequest};
+
+text_columns!(MovementKind, MovementState, Ownership, Quality);
 
 /// A movement (voucher) of the ledger.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -18,10 +21,10 @@ pub struct Movement {
     pub id: i64,
     pub warehouse_id: i64,
     pub unit_id: i64,
-    pub kind: String,
+    pub kind: MovementKind,
     pub voucher_no: String,
     pub reason: String,
-    pub state: String,
+    pub state: MovementState,
     pub emergency: bool,
     pub created_by: i64,
     #[serde(serialize_with = "crate::db::utc::serialize")]
@@ -56,9 +59,9 @@ pub struct StockRow {
     pub unit_price_fen: Option<i64>,
     pub batch_no: String,
     pub expiry_date: Option<chrono::NaiveDate>,
-    pub ownership: String,
+    pub ownership: Ownership,
     pub custodian_id: Option<i64>,
-    pub quality: String,
+    pub quality: Quality,
     /// Where in the warehouse the batch lies (shelf, bin, zone); empty when not recorded.
     pub bin: String,
 }
@@ -89,10 +92,10 @@ pub fn next_voucher(conn: &mut DbConn, unit_id: i64, prefix: &str, year: i32) ->
 pub struct NewMovement {
     pub warehouse_id: i64,
     pub unit_id: i64,
-    pub kind: String,
+    pub kind: MovementKind,
     pub voucher_no: String,
     pub reason: String,
-    pub state: String,
+    pub state: MovementState,
     pub emergency: bool,
     pub created_by: i64,
     pub created_at: NaiveDateTime,
@@ -179,7 +182,7 @@ pub fn mark_posted(
             .filter(movements::posted_at.is_null()),
     )
     .set((
-        movements::state.eq("posted"),
+        movements::state.eq(MovementState::Posted),
         movements::seq.eq(seq),
         movements::prev_hash.eq(prev_hash),
         movements::hash.eq(hash),
@@ -214,9 +217,9 @@ pub fn mark_rejected(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
     diesel::update(
         movements::table
             .find(id)
-            .filter(movements::state.eq("pending")),
+            .filter(movements::state.eq(MovementState::Pending)),
     )
-    .set(movements::state.eq("rejected"))
+    .set(movements::state.eq(MovementState::Rejected))
     .execute(conn)
 }
 
@@ -317,8 +320,8 @@ pub fn stock(
 #[derive(Debug, Clone, Default)]
 pub struct MovementFilter {
     pub warehouse_ids: Option<Vec<i64>>,
-    pub state: Option<String>,
-    pub kind: Option<String>,
+    pub state: Option<MovementState>,
+    pub kind: Option<MovementKind>,
     /// Emergency issues still owing their countersignature.
     pub owed: bool,
 }
@@ -328,11 +331,11 @@ fn movements_filtered(f: &MovementFilter) -> movements::BoxedQuery<'static, Mult
     if let Some(ids) = &f.warehouse_ids {
         q = q.filter(movements::warehouse_id.eq_any(ids.clone()));
     }
-    if let Some(s) = &f.state {
-        q = q.filter(movements::state.eq(s.clone()));
+    if let Some(s) = f.state {
+        q = q.filter(movements::state.eq(s));
     }
-    if let Some(k) = &f.kind {
-        q = q.filter(movements::kind.eq(k.clone()));
+    if let Some(k) = f.kind {
+        q = q.filter(movements::kind.eq(k));
     }
     if f.owed {
         q = q
@@ -361,7 +364,7 @@ pub fn list_movements(
 /// Movements still waiting for their countersignature that were recorded at or before `before`.
 pub fn waiting_since(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<Vec<Movement>> {
     movements::table
-        .filter(movements::state.eq("pending"))
+        .filter(movements::state.eq(MovementState::Pending))
         .filter(movements::created_at.le(before))
         .order(movements::id)
         .select(Movement::as_select())
@@ -371,7 +374,7 @@ pub fn waiting_since(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<Ve
 /// Emergency issues that posted first and still owe their countersignature.
 pub fn owing_countersignature(conn: &mut DbConn) -> QueryResult<Vec<Movement>> {
     movements_filtered(&MovementFilter {
-        state: Some("posted".into()),
+        state: Some(MovementState::Posted),
         owed: true,
         ..Default::default()
     })

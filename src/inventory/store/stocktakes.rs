@@ -4,8 +4,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use crate::db::codes::text_columns;
 use crate::db::schema::{balances, stocktake_counts, stocktake_lines, stocktakes};
 use crate::db::DbConn;
+use crate::inventory::model::{StocktakeState, VarianceReason};
+
+text_columns!(StocktakeState, VarianceReason);
 
 /// A stocktake.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -13,7 +17,7 @@ use crate::db::DbConn;
 pub struct Stocktake {
     pub id: i64,
     pub warehouse_id: i64,
-    pub state: String,
+    pub state: StocktakeState,
     pub blind: bool,
     pub opened_by: i64,
     #[serde(serialize_with = "crate::db::utc::serialize")]
@@ -37,7 +41,7 @@ pub struct StocktakeLine {
     pub book_qty: i64,
     pub bin: String,
     pub recount_requested: bool,
-    pub reason: Option<String>,
+    pub reason: Option<VarianceReason>,
     pub note: String,
 }
 
@@ -53,7 +57,7 @@ pub fn open(
     let st: Stocktake = diesel::insert_into(stocktakes::table)
         .values((
             stocktakes::warehouse_id.eq(warehouse_id),
-            stocktakes::state.eq("counting"),
+            stocktakes::state.eq(StocktakeState::Counting),
             stocktakes::blind.eq(blind),
             stocktakes::opened_by.eq(by),
             stocktakes::opened_at.eq(at),
@@ -114,7 +118,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Stocktake>> {
 pub fn open_of(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Option<Stocktake>> {
     stocktakes::table
         .filter(stocktakes::warehouse_id.eq(warehouse_id))
-        .filter(stocktakes::state.eq("counting"))
+        .filter(stocktakes::state.eq(StocktakeState::Counting))
         .select(Stocktake::as_select())
         .first(conn)
         .optional()
@@ -133,7 +137,7 @@ pub fn of_warehouse(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Vec<Sto
 pub fn last_approved(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Option<NaiveDateTime>> {
     stocktakes::table
         .filter(stocktakes::warehouse_id.eq(warehouse_id))
-        .filter(stocktakes::state.eq("approved"))
+        .filter(stocktakes::state.eq(StocktakeState::Approved))
         .select(diesel::dsl::max(stocktakes::closed_at))
         .first(conn)
 }
@@ -209,7 +213,7 @@ pub fn request_recount(conn: &mut DbConn, line_id: i64) -> QueryResult<()> {
 pub fn set_reason(
     conn: &mut DbConn,
     line_id: i64,
-    reason: Option<&str>,
+    reason: Option<VarianceReason>,
     note: &str,
 ) -> QueryResult<usize> {
     diesel::update(stocktake_lines::table.find(line_id))
@@ -231,7 +235,7 @@ pub fn close(
     diesel::update(
         stocktakes::table
             .find(id)
-            .filter(stocktakes::state.eq("counting")),
+            .filter(stocktakes::state.eq(StocktakeState::Counting)),
     )
     .set((
         stocktakes::state.eq(state),

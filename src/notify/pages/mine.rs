@@ -1,21 +1,18 @@
 //! Each account's own notices and its choice of the daily digest.
 
-use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::{rows, Row};
 use crate::i18n::Text;
 use crate::notify::service;
-use crate::org::pages::{act, render};
-use crate::pagination::PageRequest;
-use crate::web::auth::PageActor;
+use crate::notify::source::Reminders;
+use crate::pagination::{Page as Listing, PageRequest};
 use crate::web::context::{Ctx, Pager};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::Page;
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(mine).service(set_digest);
@@ -37,33 +34,31 @@ struct PageQuery {
 
 #[get("/me/notices")]
 async fn mine(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
+    reminders: web::Data<Reminders>,
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, tz, a) = (actor.lang, state.config.timezone, actor.clone());
-    let page_req = PageRequest::new(q.page, Some(50));
-    let (page, digest) = state
-        .db(move |c| {
-            let digest = service::digest_choice(c, &a)?;
-            let page = match digest {
-                Some(_) => service::mine(c, &a, page_req)?,
-                None => crate::pagination::Page::new(Vec::new(), 0, page_req),
+    let (page_req, tz) = (
+        PageRequest::new(q.page, Some(50)),
+        page.state().config.timezone,
+    );
+    page.show(
+        move |c| {
+            let digest = service::digest_choice(c.conn, c.actor)?;
+            let list = match digest {
+                Some(_) => service::mine(c.conn, c.actor, page_req)?,
+                None => Listing::new(Vec::new(), 0, page_req),
             };
-            Ok((page, digest))
-        })
-        .await
-        .page(lang)?;
-    let pager = Pager::new(&page, &[]);
-    let page = MinePage {
-        ctx: Ctx::new(&req, &session, Some(&actor)),
-        rows: rows(page.items, lang, tz),
-        digest,
-        pager,
-    };
-    render(&page, StatusCode::OK)
+            Ok((list, digest))
+        },
+        |ctx, (list, digest)| MinePage {
+            pager: Pager::new(&list, &[]),
+            rows: rows(list.items, &reminders, ctx.lang, tz),
+            digest,
+            ctx,
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -73,29 +68,24 @@ struct DigestForm {
 
 #[post("/me/notices/digest")]
 async fn set_digest(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     CsrfForm(form): CsrfForm<DigestForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now) = (actor.lang, state.now());
     let receive = form.digest.as_deref() == Some("on");
-    let done = if receive {
-        Text::new("将收到每日汇总", "You will receive the daily digest")
-    } else {
-        Text::new(
-            "已退订每日汇总（按职责发给您的通知照常发送）",
-            "Digest turned off (notices addressed to you by role still come)",
-        )
-    };
-    act(
-        &session,
-        &state,
-        lang,
-        "/me/notices".into(),
-        done,
-        move |c| service::set_digest(c, &actor, now, receive),
-        |_| "/me/notices".into(),
+    page.act(
+        "/me/notices",
+        move |c| service::set_digest(c.conn, c.actor, c.now, receive),
+        |_| {
+            let text = if receive {
+                Text::new("将收到每日汇总", "You will receive the daily digest")
+            } else {
+                Text::new(
+                    "已退订每日汇总（按职责发给您的通知照常发送）",
+                    "Digest turned off (notices addressed to you by role still come)",
+                )
+            };
+            (text, "/me/notices".into())
+        },
     )
     .await
 }

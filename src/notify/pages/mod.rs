@@ -7,8 +7,9 @@ mod settings;
 
 use actix_web::web;
 
-use super::model::{check_cancel, check_retry, Kind, NoticeState, Reason};
+use super::model::{check_cancel, check_retry, NoticeState, RecipientState};
 use super::service::NoticeView;
+use super::source::Reminders;
 use crate::i18n::Lang;
 use crate::web::context::local_time;
 
@@ -19,6 +20,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     settings::routes(cfg);
 }
 
+/// One addressee as the pages show it.
+pub(super) struct Addressee {
+    pub(super) address: String,
+    pub(super) reason: &'static str,
+    pub(super) state: RecipientState,
+    pub(super) state_label: &'static str,
+    /// Refused or given up on.
+    pub(super) undelivered: bool,
+    pub(super) error: String,
+}
+
 /// A notice as a page row.
 pub(super) struct Row {
     pub(super) id: i64,
@@ -26,8 +38,11 @@ pub(super) struct Row {
     pub(super) kind: String,
     pub(super) subject: String,
     pub(super) to: String,
-    pub(super) state: String,
-    pub(super) state_label: String,
+    pub(super) recipients: Vec<Addressee>,
+    /// How many addressees the server refused.
+    pub(super) refused: usize,
+    pub(super) state: NoticeState,
+    pub(super) state_label: &'static str,
     pub(super) attempts: i32,
     pub(super) error: String,
     pub(super) sent: String,
@@ -35,37 +50,63 @@ pub(super) struct Row {
     pub(super) can_cancel: bool,
 }
 
-pub(super) fn rows(views: Vec<NoticeView>, lang: Lang, tz: chrono_tz::Tz) -> Vec<Row> {
+impl Row {
+    /// Whether the notice is in the state with this code (for the templates).
+    pub(super) fn is(&self, code: &str) -> bool {
+        self.state.code() == code
+    }
+}
+
+pub(super) fn rows(
+    views: Vec<NoticeView>,
+    reminders: &Reminders,
+    lang: Lang,
+    tz: chrono_tz::Tz,
+) -> Vec<Row> {
     views
         .into_iter()
         .map(|v| {
             let n = v.notice;
-            let state = NoticeState::parse(&n.state).ok();
+            let recipients: Vec<Addressee> = v
+                .recipients
+                .into_iter()
+                .map(|r| Addressee {
+                    reason: reminders.reason(&r.reason).map_or("", |x| x.label(lang)),
+                    state_label: r.state.label(lang),
+                    undelivered: matches!(
+                        r.state,
+                        RecipientState::Refused | RecipientState::Failed
+                    ),
+                    state: r.state,
+                    error: r.error.unwrap_or_default(),
+                    address: r.address,
+                })
+                .collect();
+            let undelivered = recipients.iter().any(|r| r.state != RecipientState::Sent);
             Row {
                 id: n.id,
                 created: local_time(&n.created_at, tz),
-                kind: Kind::parse(&n.kind)
-                    .map(|k| k.label(lang).to_string())
-                    .unwrap_or(n.kind),
+                kind: reminders
+                    .kind(&n.kind)
+                    .map_or(n.kind, |k| k.label(lang).to_string()),
                 subject: n.subject,
-                to: v
-                    .recipients
+                to: recipients
                     .iter()
-                    .map(|r| {
-                        let why = Reason::parse(&r.reason)
-                            .map(|x| x.label(lang))
-                            .unwrap_or("");
-                        format!("{} ({why})", r.address)
-                    })
+                    .map(|r| format!("{} ({})", r.address, r.reason))
                     .collect::<Vec<_>>()
                     .join(", "),
-                state_label: state.map(|s| s.label(lang)).unwrap_or("").to_string(),
+                refused: recipients
+                    .iter()
+                    .filter(|r| r.state == RecipientState::Refused)
+                    .count(),
+                recipients,
+                state_label: n.state.label(lang),
                 state: n.state,
                 attempts: n.attempts,
                 error: n.last_error.unwrap_or_default(),
                 sent: n.sent_at.map(|t| local_time(&t, tz)).unwrap_or_default(),
-                can_retry: state.is_some_and(|s| check_retry(s).is_ok()),
-                can_cancel: state.is_some_and(|s| check_cancel(s).is_ok()),
+                can_retry: check_retry(n.state, undelivered).is_ok(),
+                can_cancel: check_cancel(n.state).is_ok(),
             }
         })
         .collect()

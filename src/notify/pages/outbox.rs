@@ -1,23 +1,19 @@
 //! The outbox for administrators: filters, counts by state, a notice's detail, resend and cancel.
 
-use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
 use super::{rows, Row};
 use crate::i18n::Text;
 use crate::notify::api::NoticeQuery;
-use crate::notify::model::{Kind, NoticeState};
+use crate::notify::model::NoticeState;
 use crate::notify::service;
-use crate::org::pages::{act, render};
+use crate::notify::source::Reminders;
 use crate::pagination::PageRequest;
-use crate::web::auth::PageActor;
 use crate::web::context::{local_time, Ctx, Pager};
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, Empty};
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::Page;
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(outbox)
@@ -31,8 +27,8 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
 struct OutboxPage {
     ctx: Ctx,
     rows: Vec<Row>,
-    counts: Vec<(String, String, i64)>,
-    kinds: Vec<(String, String)>,
+    counts: Vec<(&'static str, &'static str, i64)>,
+    kinds: Vec<(&'static str, &'static str)>,
     state: String,
     kind: String,
     q: String,
@@ -41,58 +37,47 @@ struct OutboxPage {
 
 #[get("/notices")]
 async fn outbox(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
+    reminders: web::Data<Reminders>,
     q: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, tz) = (actor.lang, state.config.timezone);
-    let (filter, page_req, a) = (
-        q.filter(),
-        PageRequest::new(q.page, Some(50)),
-        actor.clone(),
-    );
-    let (page, counts) = state
-        .db(move |c| {
+    let (filter, page_req) = (q.filter(), PageRequest::new(q.page, Some(50)));
+    let tz = page.state().config.timezone;
+    page.show(
+        move |c| {
             Ok((
-                service::list(c, &a, filter, page_req)?,
-                service::counts(c, &a)?,
+                service::list(c.conn, c.actor, filter, page_req)?,
+                service::counts(c.conn, c.actor)?,
             ))
-        })
-        .await
-        .page(lang)?;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let filters = [
-        ("state", text(&q.state)),
-        ("kind", text(&q.kind)),
-        ("q", text(&q.q)),
-    ];
-    let pager = Pager::new(&page, &filters);
-    let [(_, st), (_, kind), (_, qtext)] = filters;
-    let page = OutboxPage {
-        ctx: Ctx::new(&req, &session, Some(&actor)),
-        rows: rows(page.items, lang, tz),
-        counts: NoticeState::ALL
-            .iter()
-            .map(|s| {
-                let n = counts
+        },
+        |ctx, (list, counts)| {
+            let lang = ctx.lang;
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
+            let state = q.state.map(|s| s.code().to_string()).unwrap_or_default();
+            let filters = [
+                ("state", state.clone()),
+                ("kind", text(&q.kind)),
+                ("q", text(&q.q)),
+            ];
+            OutboxPage {
+                pager: Pager::new(&list, &filters),
+                rows: rows(list.items, &reminders, lang, tz),
+                counts: NoticeState::ALL
                     .iter()
-                    .find(|(c, _)| c == s.code())
-                    .map_or(0, |c| c.1);
-                (s.code().to_string(), s.label(lang).to_string(), n)
-            })
-            .collect(),
-        kinds: Kind::ALL
-            .iter()
-            .map(|k| (k.code().to_string(), k.label(lang).to_string()))
-            .collect(),
-        state: st,
-        kind,
-        q: qtext,
-        pager,
-    };
-    render(&page, StatusCode::OK)
+                    .map(|s| {
+                        let n = counts.iter().find(|(c, _)| c == s).map_or(0, |c| c.1);
+                        (s.code(), s.label(lang), n)
+                    })
+                    .collect(),
+                kinds: reminders.kinds().map(|k| (k.code, k.label(lang))).collect(),
+                state,
+                kind: text(&q.kind),
+                q: text(&q.q),
+                ctx,
+            }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -108,82 +93,59 @@ struct NoticePage {
 
 #[get("/notices/{id}")]
 async fn notice(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
+    reminders: web::Data<Reminders>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, tz, id, a) = (
-        actor.lang,
-        state.config.timezone,
-        id.into_inner(),
-        actor.clone(),
-    );
-    let v = state
-        .db(move |c| service::get(c, &a, id))
-        .await
-        .page(lang)?;
-    let (body, link, message_id) = (
-        v.notice.body_text.clone(),
-        v.notice.link.clone(),
-        v.notice.message_id.clone(),
-    );
-    let next_attempt = local_time(&v.notice.next_attempt_at, tz);
-    let row = rows(vec![v], lang, tz).remove(0);
-    let page = NoticePage {
-        ctx: Ctx::new(&req, &session, Some(&actor)),
-        row,
-        body,
-        link,
-        message_id,
-        next_attempt,
-    };
-    render(&page, StatusCode::OK)
+    let (id, tz) = (id.into_inner(), page.state().config.timezone);
+    page.show(
+        move |c| service::get(c.conn, c.actor, id),
+        |ctx, v| NoticePage {
+            body: v.notice.body_text.clone(),
+            link: v.notice.link.clone(),
+            message_id: v.notice.message_id.clone(),
+            next_attempt: local_time(&v.notice.next_attempt_at, tz),
+            row: rows(vec![v], &reminders, ctx.lang, tz).remove(0),
+            ctx,
+        },
+    )
+    .await
 }
-
-#[derive(Deserialize)]
-struct Empty {}
 
 #[post("/notices/{id}/retry")]
 async fn retry(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    _: CsrfForm<Empty>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, id) = (actor.lang, state.now(), id.into_inner());
-    let done = Text::new("已重新排队，稍后发送", "Queued again; it goes out shortly");
-    act(
-        &session,
-        &state,
-        lang,
-        format!("/notices/{id}"),
-        done,
-        move |c| service::retry(c, &actor, now, id),
-        |v| format!("/notices/{}", v.notice.id),
+    let id = id.into_inner();
+    let here = format!("/notices/{id}");
+    page.act(
+        &here,
+        move |c| service::retry(c.conn, c.actor, c.now, id),
+        |_| {
+            let text = Text::new(
+                "已重新排队，稍后发给尚未收到的人",
+                "Queued again for those who have not got it",
+            );
+            (text, here.clone())
+        },
     )
     .await
 }
 
 #[post("/notices/{id}/cancel")]
 async fn cancel(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    _: CsrfForm<Empty>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, id) = (actor.lang, state.now(), id.into_inner());
-    act(
-        &session,
-        &state,
-        lang,
-        format!("/notices/{id}"),
-        Text::new("通知已取消", "Notice cancelled"),
-        move |c| service::cancel(c, &actor, now, id),
-        |v| format!("/notices/{}", v.notice.id),
+    let id = id.into_inner();
+    let here = format!("/notices/{id}");
+    page.act(
+        &here,
+        move |c| service::cancel(c.conn, c.actor, c.now, id),
+        |_| (Text::new("通知已取消", "Notice cancelled"), here.clone()),
     )
     .await
 }

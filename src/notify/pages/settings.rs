@@ -1,20 +1,17 @@
 //! A unit's notification settings (contact addresses, at once or in the digest) and its test email.
 
-use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::i18n::Text;
-use crate::notify::model::{EmailAddress, Kind, Mode};
+use crate::notify::model::{EmailAddress, Mode};
 use crate::notify::service::{self, KindMode, SettingsInput, UnitNoticeSettings};
-use crate::org::pages::{act, form_error, render, see_other};
-use crate::web::auth::PageActor;
-use crate::web::context::{flash, Ctx};
+use crate::notify::source::Reminders;
+use crate::web::context::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::{render, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(unit_settings)
@@ -29,74 +26,72 @@ struct SettingsPage {
     settings: UnitNoticeSettings,
     contacts: String,
     /// (kind, label, chosen mode)
-    kinds: Vec<(String, String, String)>,
-    modes: Vec<(String, String)>,
+    kinds: Vec<(String, &'static str, Mode)>,
+    modes: Vec<(Mode, &'static str)>,
     error: Option<String>,
 }
 
-fn settings_page(
-    req: &HttpRequest,
-    session: &Session,
-    actor: &crate::org::model::Actor,
-    settings: UnitNoticeSettings,
-    contacts: Option<String>,
-    error: Option<String>,
-) -> SettingsPage {
-    let lang = actor.lang;
-    SettingsPage {
-        ctx: Ctx::new(req, session, Some(actor)),
-        contacts: contacts.unwrap_or_else(|| settings.contact_emails.join("\n")),
+/// Shows the settings, with what was typed and the refusal after a failed save.
+async fn settings_page(
+    page: &Page,
+    reminders: web::Data<Reminders>,
+    id: i64,
+    typed: Option<(String, Refusal)>,
+) -> Result<HttpResponse, PageError> {
+    let r = reminders.clone();
+    let (ctx, settings) = page
+        .run(move |c| service::settings(c.conn, c.actor, &r, id))
+        .await?;
+    let lang = ctx.lang;
+    let (contacts, refusal) = match typed {
+        Some((text, refusal)) => (text, Some(refusal)),
+        None => (settings.contact_emails.join("\n"), None),
+    };
+    let view = SettingsPage {
         kinds: settings
             .modes
             .iter()
             .map(|m| {
-                let label = Kind::parse(&m.kind).map(|k| k.label(lang)).unwrap_or("");
-                (m.kind.clone(), label.to_string(), m.mode.clone())
+                let label = reminders.kind(&m.kind).map_or("", |k| k.label(lang));
+                (m.kind.clone(), label, m.mode)
             })
             .collect(),
-        modes: Mode::ALL
-            .iter()
-            .map(|m| (m.code().to_string(), m.label(lang).to_string()))
-            .collect(),
+        modes: Mode::ALL.iter().map(|m| (*m, m.label(lang))).collect(),
+        contacts,
+        error: refusal.as_ref().map(|r| r.message.clone()),
         settings,
-        error,
-    }
+        ctx,
+    };
+    render(
+        &view,
+        refusal.map_or(actix_web::http::StatusCode::OK, |r| r.status),
+    )
 }
 
 #[get("/units/{id}/notices")]
 async fn unit_settings(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
+    reminders: web::Data<Reminders>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, id, a) = (actor.lang, id.into_inner(), actor.clone());
-    let s = state
-        .db(move |c| service::settings(c, &a, id))
-        .await
-        .page(lang)?;
-    render(
-        &settings_page(&req, &session, &actor, s, None, None),
-        StatusCode::OK,
-    )
+    settings_page(&page, reminders, id.into_inner(), None).await
 }
 
 #[post("/units/{id}/notices")]
 async fn save_unit_settings(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
+    reminders: web::Data<Reminders>,
     id: web::Path<i64>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, id, now, a) = (actor.lang, id.into_inner(), state.now(), actor.clone());
-    let contacts = pairs
-        .iter()
-        .find(|(k, _)| k == "contact_emails")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let id = id.into_inner();
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let contacts = field("contact_emails").unwrap_or_default();
     let modes: Vec<KindMode> = pairs
         .iter()
         .filter_map(|(k, v)| {
@@ -106,36 +101,22 @@ async fn save_unit_settings(
             })
         })
         .collect();
-    let text = contacts.clone();
-    let result = match SettingsInput::parse(&contacts, &modes) {
-        Ok(input) => {
-            state
-                .db(move |c| service::set_settings(c, &a, now, id, input))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => {
-            flash(
-                &session,
-                true,
-                Text::new("通知设置已保存", "Notification settings saved"),
-            );
-            Ok(see_other(&format!("/units/{id}/notices")))
-        }
-        Err(e) => {
-            let (status, message) = form_error(e, lang)?;
-            let a = actor.clone();
-            let s = state
-                .db(move |c| service::settings(c, &a, id))
-                .await
-                .page(lang)?;
-            render(
-                &settings_page(&req, &session, &actor, s, Some(text), Some(message)),
-                status,
-            )
-        }
+    let (r, text) = (reminders.clone(), contacts.clone());
+    let saved = page
+        .submit(
+            move |c| {
+                let input = SettingsInput::parse(&r, &text, &modes)?;
+                service::set_settings(c.conn, c.actor, &r, c.now, id, input)
+            },
+            |_| {
+                let text = Text::new("通知设置已保存", "Notification settings saved");
+                (text, format!("/units/{id}/notices"))
+            },
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => settings_page(&page, reminders, id, Some((contacts, refusal))).await,
     }
 }
 
@@ -146,35 +127,27 @@ struct TestForm {
 
 #[post("/units/{id}/notices/test")]
 async fn test_email(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<TestForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, id, now, cfg) = (
-        actor.lang,
-        id.into_inner(),
-        state.now(),
-        state.config.clone(),
-    );
-    let to = form.to.trim().to_string();
-    act(
-        &session,
-        &state,
-        lang,
-        format!("/units/{id}/notices"),
-        Text::new(
-            "测试邮件已排队，几秒内发出；可在发件箱查看结果",
-            "Test email queued; it goes out within seconds (see the outbox for the result)",
-        ),
+    let (id, to) = (id.into_inner(), form.to.trim().to_string());
+    let here = format!("/units/{id}/notices");
+    page.act(
+        &here,
         move |c| {
             let to = (!to.is_empty())
                 .then(|| EmailAddress::parse(&to))
                 .transpose()?;
-            service::send_test(c, &actor, &cfg, now, id, to)
+            service::send_test(c.conn, c.actor, c.config, c.now, id, to)
         },
-        |_| format!("/units/{id}/notices"),
+        |_| {
+            let text = Text::new(
+                "测试邮件已排队，几秒内发出；可在发件箱查看结果",
+                "Test email queued; it goes out within seconds (see the outbox for the result)",
+            );
+            (text, here.clone())
+        },
     )
     .await
 }

@@ -8,16 +8,17 @@ use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Lang;
 use crate::notify::model::{
-    group_by_language, message_id, mode_of, stored_addresses, Kind, Mode, Reason, Recipient,
+    group_by_language, message_id, mode_of, stored_addresses, KindSpec, Mode, Reason, Recipient,
+    CONTACT,
 };
 use crate::notify::render::{Content, Rendered};
-use crate::notify::store::{self, NewNotice};
+use crate::notify::store::{self, NewNotice, NewRecipient};
 use crate::org::store as org_store;
 
 /// Something to tell people: what, about which unit, to whom, and how it reads.
 pub struct Outgoing {
     /// The kind.
-    pub kind: Kind,
+    pub kind: &'static KindSpec,
     /// Unique per occasion (e.g. `batch_expiry:{warehouse}:{batch}:{lead}`); the language is appended.
     pub key: String,
     /// The unit concerned, whose contacts hear it if they chose to hear this kind at once.
@@ -25,7 +26,7 @@ pub struct Outgoing {
     /// The page to act on, as a path.
     pub path: String,
     /// People addressed by their role (custodian, countersigner, administrator): they always hear it.
-    pub people: Vec<(i64, Reason)>,
+    pub people: Vec<(i64, &'static Reason)>,
     /// Also the unit's contact addresses (when the unit takes this kind at once).
     pub to_unit: bool,
     /// Further addresses.
@@ -38,7 +39,7 @@ pub struct Outgoing {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     key: String,
-    kind: Kind,
+    kind: &'static KindSpec,
     unit_id: Option<i64>,
     lang: Lang,
     link: String,
@@ -54,7 +55,7 @@ fn internal(e: askama::Error) -> ServiceError {
 /// The people given, with an email address, in their account's language.
 pub fn people_recipients(
     conn: &mut DbConn,
-    people: &[(i64, Reason)],
+    people: &[(i64, &'static Reason)],
 ) -> ServiceResult<Vec<Recipient>> {
     let ids: Vec<i64> = people.iter().map(|p| p.0).collect();
     let found = store::reach_people(conn, &ids)?;
@@ -65,7 +66,7 @@ pub fn people_recipients(
                 address: p.2.clone(),
                 name: p.1.clone(),
                 person_id: Some(p.0),
-                reason: *reason,
+                reason,
                 lang: p.3,
             })
         })
@@ -83,7 +84,7 @@ pub fn unit_contacts(conn: &mut DbConn, unit_id: i64) -> ServiceResult<Vec<Recip
             address: a.as_str().to_string(),
             name: unit.name.clone(),
             person_id: None,
-            reason: Reason::Contact,
+            reason: &CONTACT,
             lang: Lang::Zh,
         })
         .collect())
@@ -129,20 +130,18 @@ pub fn store_prepared(
 ) -> ServiceResult<usize> {
     let mut created = 0;
     for p in prepared {
-        let recipients: Vec<_> = p
+        let recipients: Vec<NewRecipient> = p
             .recipients
             .iter()
-            .map(|r| {
-                (
-                    r.address.clone(),
-                    r.name.clone(),
-                    r.person_id,
-                    r.reason.code(),
-                )
+            .map(|r| NewRecipient {
+                address: r.address.clone(),
+                name: r.name.clone(),
+                person_id: r.person_id,
+                reason: r.reason.code.into(),
             })
             .collect();
         let new = NewNotice {
-            kind: p.kind.code(),
+            kind: p.kind.code,
             dedupe_key: &p.key,
             unit_id: p.unit_id,
             language: p.lang.code(),

@@ -10,8 +10,8 @@ pub use settings::*;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::model::{check_cancel, check_retry, NoticeState};
-use super::store::{self, Notice, NoticeFilter, StoredRecipient};
+use super::model::{check_cancel, check_retry, NoticeState, RecipientState, CONTACT};
+use super::store::{self, NewRecipient, Notice, NoticeFilter, StoredRecipient};
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
@@ -68,17 +68,71 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<NoticeVie
     Ok(NoticeView { notice, recipients })
 }
 
-/// Sends a failed or cancelled notice again (due now, attempts counted afresh).
+/// Sends a notice again to those who have not got it (due now, attempts counted afresh): after a failure, a
+/// cancellation, or a refusal of some addresses. Addressees are looked up again, so an address put right
+/// since (a person's, or the unit's contact list) is the one used.
 pub fn retry(
     conn: &mut DbConn,
     actor: &Actor,
     now: DateTime<Utc>,
     id: i64,
 ) -> ServiceResult<NoticeView> {
-    change_state(conn, actor, now, id, "retry", |c, n, state| {
-        check_retry(state)?;
-        Ok(store::requeue(c, n.id, state.code(), db_time(now))?)
+    change_state(conn, actor, now, id, "retry", |c, v| {
+        let undelivered = v.recipients.iter().any(|r| r.state != RecipientState::Sent);
+        check_retry(v.notice.state, undelivered)?;
+        let current = current_recipients(c, v)?;
+        Ok(store::requeue(
+            c,
+            v.notice.id,
+            v.notice.state,
+            db_time(now),
+            &current,
+        )?)
     })
+}
+
+/// A notice's addressees as they stand now: people by their current address, the unit's current contact
+/// addresses in place of the old ones, other addresses as they were.
+fn current_recipients(conn: &mut DbConn, v: &NoticeView) -> ServiceResult<Vec<NewRecipient>> {
+    let mut out = Vec::new();
+    let people: Vec<i64> = v.recipients.iter().filter_map(|r| r.person_id).collect();
+    let found = store::reach_people(conn, &people)?;
+    for r in &v.recipients {
+        match r.person_id {
+            Some(p) => {
+                if let Some((_, name, email, _)) = found.iter().find(|f| f.0 == p) {
+                    out.push(NewRecipient {
+                        address: email.clone(),
+                        name: name.clone(),
+                        person_id: Some(p),
+                        reason: r.reason.clone(),
+                    });
+                }
+            }
+            None if r.reason == CONTACT.code => {}
+            None => out.push(NewRecipient {
+                address: r.address.clone(),
+                name: r.name.clone(),
+                person_id: None,
+                reason: r.reason.clone(),
+            }),
+        }
+    }
+    if v.recipients.iter().any(|r| r.reason == CONTACT.code) {
+        if let Some(unit) = v.notice.unit_id {
+            out.extend(
+                unit_contacts(conn, unit)?
+                    .into_iter()
+                    .map(|c| NewRecipient {
+                        address: c.address,
+                        name: c.name,
+                        person_id: None,
+                        reason: CONTACT.code.into(),
+                    }),
+            );
+        }
+    }
+    Ok(out)
 }
 
 /// Cancels a notice that has not gone out.
@@ -88,9 +142,9 @@ pub fn cancel(
     now: DateTime<Utc>,
     id: i64,
 ) -> ServiceResult<NoticeView> {
-    change_state(conn, actor, now, id, "cancel", |c, n, state| {
-        check_cancel(state)?;
-        Ok(store::cancel(c, n.id, state.code(), db_time(now))?)
+    change_state(conn, actor, now, id, "cancel", |c, v| {
+        check_cancel(v.notice.state)?;
+        Ok(store::cancel(c, v.notice.id, v.notice.state, db_time(now))?)
     })
 }
 
@@ -100,12 +154,11 @@ fn change_state(
     now: DateTime<Utc>,
     id: i64,
     action: &'static str,
-    apply: impl FnOnce(&mut DbConn, &Notice, NoticeState) -> ServiceResult<bool>,
+    apply: impl FnOnce(&mut DbConn, &NoticeView) -> ServiceResult<bool>,
 ) -> ServiceResult<NoticeView> {
     write_tx(conn, |c| {
         let before = get(c, actor, id)?;
-        let state = NoticeState::parse(&before.notice.state)?;
-        if !apply(c, &before.notice, state)? {
+        if !apply(c, &before)? {
             return Err(ServiceError::conflict(
                 "通知状态刚刚改变，请刷新后再试",
                 "The notice changed meanwhile; reload and try again",
@@ -185,7 +238,28 @@ pub fn set_digest(
 }
 
 /// How many of the notices an administrator may see are in each state (the outbox page).
-pub fn counts(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<(String, i64)>> {
+pub fn counts(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<(NoticeState, i64)>> {
     let visible = administered_units(conn, actor)?;
     Ok(store::count_by_state(conn, visible.as_deref())?)
+}
+
+/// The outbox's gauges for `/metrics`: notices in each state, and how late the oldest waiting one is.
+pub fn gauges(conn: &mut DbConn, now: DateTime<Utc>) -> ServiceResult<String> {
+    use std::fmt::Write;
+    let (counts, oldest) = (
+        store::count_by_state(conn, None)?,
+        store::oldest_waiting(conn)?,
+    );
+    let mut out = String::from("# TYPE standby_notices gauge\n");
+    for (state, n) in counts {
+        let _ = writeln!(out, "standby_notices{{state=\"{}\"}} {n}", state.code());
+    }
+    let late = oldest.map_or(0.0, |t| {
+        ((now.naive_utc() - t).num_milliseconds().max(0) as f64) / 1000.0
+    });
+    let _ = writeln!(
+        out,
+        "# TYPE standby_notice_oldest_due_seconds gauge\nstandby_notice_oldest_due_seconds {late}"
+    );
+    Ok(out)
 }

@@ -9,18 +9,31 @@ use crate::config::Config;
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::notify::model::{
-    mode_of, parse_addresses, stored_addresses, EmailAddress, Kind, Mode, Reason, Recipient,
+    mode_of, parse_addresses, stored_addresses, EmailAddress, KindSpec, Mode, Recipient, REQUESTED,
+    TEST,
 };
 use crate::notify::render::TestMail;
+use crate::notify::source::Reminders;
 use crate::notify::store;
 use crate::org::model::{authorize, Actor, OrgAction};
 use crate::org::store as org_store;
 
 /// How one kind reaches a unit.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct KindMode {
+    /// A kind a unit chooses how to hear (`batch_expiry`, `below_norm`, …; see the settings).
+    #[schema(min_length = 1)]
     pub kind: String,
+    #[schema(value_type = Mode)]
     pub mode: String,
+}
+
+/// How a unit hears one kind now.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct KindModeOut {
+    pub kind: String,
+    pub mode: Mode,
 }
 
 /// A unit's notification settings.
@@ -29,18 +42,23 @@ pub struct UnitNoticeSettings {
     pub unit_id: i64,
     pub unit_name: String,
     pub contact_emails: Vec<String>,
-    pub modes: Vec<KindMode>,
+    pub modes: Vec<KindModeOut>,
 }
 
-fn settings_of(conn: &mut DbConn, unit_id: i64) -> ServiceResult<UnitNoticeSettings> {
+fn settings_of(
+    conn: &mut DbConn,
+    reminders: &Reminders,
+    unit_id: i64,
+) -> ServiceResult<UnitNoticeSettings> {
     let unit = org_store::find_unit(conn, unit_id)?
         .ok_or_else(|| ServiceError::not_found("该单位", "Unit"))?;
     let chosen = store::unit_modes(conn, unit_id)?;
-    let modes = Kind::UNIT_CHOICES
-        .iter()
-        .map(|kind| KindMode {
-            kind: kind.code().into(),
-            mode: mode_of(&chosen, *kind).code().into(),
+    let modes = reminders
+        .unit_choices()
+        .into_iter()
+        .map(|kind| KindModeOut {
+            kind: kind.code.into(),
+            mode: mode_of(&chosen, kind),
         })
         .collect();
     Ok(UnitNoticeSettings {
@@ -70,36 +88,48 @@ fn may_manage(conn: &mut DbConn, actor: &Actor, unit_id: i64) -> ServiceResult<(
 pub fn settings(
     conn: &mut DbConn,
     actor: &Actor,
+    reminders: &Reminders,
     unit_id: i64,
 ) -> ServiceResult<UnitNoticeSettings> {
     may_manage(conn, actor, unit_id)?;
-    settings_of(conn, unit_id)
+    settings_of(conn, reminders, unit_id)
 }
 
 /// New settings for a unit, parsed at the edge.
 #[derive(Debug, Clone)]
 pub struct SettingsInput {
     pub contacts: Vec<EmailAddress>,
-    pub modes: Vec<(Kind, Mode)>,
+    pub modes: Vec<(&'static KindSpec, Mode)>,
 }
 
 impl SettingsInput {
     /// Reads the contact list and each kind's mode; kinds left out keep their default.
-    pub fn parse(contacts: &str, modes: &[KindMode]) -> ServiceResult<SettingsInput> {
+    pub fn parse(
+        reminders: &Reminders,
+        contacts: &str,
+        modes: &[KindMode],
+    ) -> ServiceResult<SettingsInput> {
         let contacts = parse_addresses(contacts)?;
-        let mut parsed: Vec<(Kind, Mode)> = Vec::new();
+        let mut parsed: Vec<(&'static KindSpec, Mode)> = Vec::new();
         for m in modes {
-            let kind = Kind::parse(&m.kind)?;
-            if !Kind::UNIT_CHOICES.contains(&kind) {
+            let kind = reminders
+                .kind(&m.kind)
+                .ok_or_else(|| ServiceError::Invalid {
+                    field: "kind",
+                    message: crate::i18n::Text::new(
+                        format!("没有这类通知：{}", m.kind),
+                        format!("No such kind of notice: {}", m.kind),
+                    ),
+                })?;
+            if !kind.unit_choice {
                 return Err(ServiceError::invalid(
                     "kind",
                     "这类通知只发给指定的人，单位不能选择发送方式",
                     "This kind goes to named people only; units do not choose how they hear it",
                 ));
             }
-            let mode = Mode::parse(&m.mode)?;
-            parsed.retain(|(k, _)| *k != kind);
-            parsed.push((kind, mode));
+            parsed.retain(|(k, _)| k.code != kind.code);
+            parsed.push((kind, Mode::parse(&m.mode)?));
         }
         Ok(SettingsInput {
             contacts,
@@ -112,27 +142,28 @@ impl SettingsInput {
 pub fn set_settings(
     conn: &mut DbConn,
     actor: &Actor,
+    reminders: &Reminders,
     now: DateTime<Utc>,
     unit_id: i64,
     input: SettingsInput,
 ) -> ServiceResult<UnitNoticeSettings> {
     write_tx(conn, |c| {
         may_manage(c, actor, unit_id)?;
-        let before = settings_of(c, unit_id)?;
+        let before = settings_of(c, reminders, unit_id)?;
         let contacts: Vec<&str> = input.contacts.iter().map(EmailAddress::as_str).collect();
         store::set_contacts(c, unit_id, &contacts.join(", "), db_time(now))?;
-        let mut modes: Vec<(&str, &str)> = before
+        let mut modes: Vec<(&str, Mode)> = before
             .modes
             .iter()
-            .map(|m| (m.kind.as_str(), m.mode.as_str()))
+            .map(|m| (m.kind.as_str(), m.mode))
             .collect();
         for (kind, mode) in &input.modes {
-            if let Some(m) = modes.iter_mut().find(|(k, _)| *k == kind.code()) {
-                m.1 = mode.code();
+            if let Some(m) = modes.iter_mut().find(|(k, _)| *k == kind.code) {
+                m.1 = *mode;
             }
         }
         store::set_unit_modes(c, unit_id, &modes)?;
-        let after = settings_of(c, unit_id)?;
+        let after = settings_of(c, reminders, unit_id)?;
         let change = Change::of("unit", unit_id, Some(unit_id), Some(&before), Some(&after))
             .action("notice_settings");
         audit::record(c, Some(actor), now, change)?;
@@ -150,13 +181,14 @@ pub fn send_test(
     to: Option<EmailAddress>,
 ) -> ServiceResult<NoticeView> {
     may_manage(conn, actor, unit_id)?;
-    let unit = settings_of(conn, unit_id)?;
+    let unit = org_store::find_unit(conn, unit_id)?
+        .ok_or_else(|| ServiceError::not_found("该单位", "Unit"))?;
     let addresses = match to {
         Some(a) => vec![Recipient {
             address: a.as_str().to_string(),
             name: String::new(),
             person_id: None,
-            reason: Reason::Requested,
+            reason: &REQUESTED,
             lang: actor.lang,
         }],
         None => unit_contacts(conn, unit_id)?,
@@ -171,7 +203,7 @@ pub fn send_test(
     let at = now.with_timezone(&cfg.timezone);
     let lang = addresses[0].lang;
     let out = Outgoing {
-        kind: Kind::Test,
+        kind: &TEST,
         // Each request is its own test, however quickly they follow one another.
         key: format!(
             "test:{unit_id}:{}",
@@ -183,7 +215,7 @@ pub fn send_test(
         to_unit: false,
         addresses,
         content: Box::new(TestMail {
-            unit: unit.unit_name,
+            unit: unit.name,
             by: actor.username.clone(),
             at: at.format("%Y-%m-%d %H:%M").to_string(),
         }),

@@ -7,9 +7,10 @@ use diesel::prelude::*;
 use crate::db::schema::{accounts, people, unit_notice_settings, units};
 use crate::db::DbConn;
 use crate::i18n::Lang;
+use crate::notify::model::Mode;
 
 /// A unit's chosen modes (kinds not listed use their default).
-pub fn unit_modes(conn: &mut DbConn, unit_id: i64) -> QueryResult<Vec<(String, String)>> {
+pub fn unit_modes(conn: &mut DbConn, unit_id: i64) -> QueryResult<Vec<(String, Mode)>> {
     unit_notice_settings::table
         .filter(unit_notice_settings::unit_id.eq(unit_id))
         .select((unit_notice_settings::kind, unit_notice_settings::mode))
@@ -17,7 +18,7 @@ pub fn unit_modes(conn: &mut DbConn, unit_id: i64) -> QueryResult<Vec<(String, S
 }
 
 /// Replaces a unit's chosen modes.
-pub fn set_unit_modes(conn: &mut DbConn, unit_id: i64, modes: &[(&str, &str)]) -> QueryResult<()> {
+pub fn set_unit_modes(conn: &mut DbConn, unit_id: i64, modes: &[(&str, Mode)]) -> QueryResult<()> {
     diesel::delete(unit_notice_settings::table.filter(unit_notice_settings::unit_id.eq(unit_id)))
         .execute(conn)?;
     for (kind, mode) in modes {

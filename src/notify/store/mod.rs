@@ -10,9 +10,14 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use serde::Serialize;
 
+use crate::db::codes::text_columns;
 use crate::db::schema::{notice_recipients, notices};
 use crate::db::{DbConn, MultiBackend};
+use crate::i18n::Lang;
+use crate::notify::model::{Mode, NoticeState, RecipientState};
 use crate::pagination::{Page, PageRequest};
+
+text_columns!(Mode, NoticeState, RecipientState);
 
 /// A notice as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -22,14 +27,14 @@ pub struct Notice {
     pub kind: String,
     pub dedupe_key: String,
     pub unit_id: Option<i64>,
-    pub language: String,
+    pub language: Lang,
     pub subject: String,
     pub body_text: String,
     #[serde(skip)]
     pub body_html: String,
     pub link: String,
     pub message_id: String,
-    pub state: String,
+    pub state: NoticeState,
     #[serde(serialize_with = "crate::db::utc::serialize")]
     #[schema(value_type = String, format = DateTime)]
     pub due_at: NaiveDateTime,
@@ -62,6 +67,24 @@ pub struct StoredRecipient {
     pub address: String,
     pub name: String,
     pub person_id: Option<i64>,
+    /// Why they hear it (a code an area declares).
+    pub reason: String,
+    /// Whether the server has taken it for them.
+    pub state: RecipientState,
+    /// The server's last answer about this address.
+    pub error: Option<String>,
+    #[serde(serialize_with = "crate::db::utc::option::serialize")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// An addressee to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRecipient {
+    pub address: String,
+    pub name: String,
+    pub person_id: Option<i64>,
+    /// Why they hear it (a reason's code).
     pub reason: String,
 }
 
@@ -91,7 +114,7 @@ struct Id {
 pub fn insert(
     conn: &mut DbConn,
     n: &NewNotice,
-    recipients: &[(String, String, Option<i64>, &'static str)],
+    recipients: &[NewRecipient],
 ) -> QueryResult<Option<i64>> {
     let id = diesel::sql_query(
         "INSERT INTO notices (kind, dedupe_key, unit_id, language, subject, body_text, body_html, link, \
@@ -114,16 +137,8 @@ pub fn insert(
     .optional()?
     .map(|r| r.id);
     if let Some(id) = id {
-        for (address, name, person_id, reason) in recipients {
-            diesel::insert_into(notice_recipients::table)
-                .values((
-                    notice_recipients::notice_id.eq(id),
-                    notice_recipients::address.eq(address),
-                    notice_recipients::name.eq(name),
-                    notice_recipients::person_id.eq(person_id),
-                    notice_recipients::reason.eq(reason),
-                ))
-                .execute(conn)?;
+        for r in recipients {
+            insert_recipient(conn, id, r)?;
         }
     }
     Ok(id)
@@ -172,19 +187,57 @@ pub fn claim(
         .load(conn)
 }
 
-/// How an attempt ended.
+/// Records what became of some addressees as soon as the server answered, only while `owner` still holds
+/// the notice's claim (a sender whose lease ran out and was taken over must not overwrite the newer attempt).
+/// Returns whether the claim was still held.
+pub fn record_recipients(
+    conn: &mut DbConn,
+    id: i64,
+    owner: &str,
+    now: NaiveDateTime,
+    answers: &[(String, RecipientState, Option<String>)],
+) -> QueryResult<bool> {
+    let held = notices::table
+        .filter(notices::id.eq(id))
+        .filter(notices::state.eq(NoticeState::Sending))
+        .filter(notices::claimed_by.eq(owner))
+        .count()
+        .get_result::<i64>(conn)?
+        == 1;
+    if !held {
+        return Ok(false);
+    }
+    for (address, state, error) in answers {
+        let sent_at = (*state == RecipientState::Sent).then_some(now);
+        diesel::update(
+            notice_recipients::table
+                .filter(notice_recipients::notice_id.eq(id))
+                .filter(notice_recipients::address.eq(address))
+                .filter(notice_recipients::state.eq(RecipientState::Pending)),
+        )
+        .set((
+            notice_recipients::state.eq(*state),
+            notice_recipients::error.eq(error),
+            notice_recipients::sent_at.eq(sent_at),
+        ))
+        .execute(conn)?;
+    }
+    Ok(true)
+}
+
+/// Where a notice goes after an attempt.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// The server accepted the message.
+    /// Every addressee has an answer and someone got it.
     Sent,
-    /// Try again at this time.
+    /// Try those still waiting at this time.
     Retry(NaiveDateTime, String),
-    /// Give up.
+    /// Give up; addressees still waiting are marked failed.
     Failed(String),
 }
 
-/// Records an attempt's outcome, only while `owner` still holds the claim (a sender whose lease ran out and
-/// was taken over must not overwrite the newer attempt). Returns whether the row was updated.
+/// Records where a notice goes after an attempt, only while `owner` still holds the claim. Returns whether
+/// the row was updated.
 pub fn finish(
     conn: &mut DbConn,
     id: i64,
@@ -194,12 +247,12 @@ pub fn finish(
 ) -> QueryResult<bool> {
     let mine = notices::table
         .filter(notices::id.eq(id))
-        .filter(notices::state.eq("sending"))
+        .filter(notices::state.eq(NoticeState::Sending))
         .filter(notices::claimed_by.eq(owner));
     let n = match outcome {
         Outcome::Sent => diesel::update(mine)
             .set((
-                notices::state.eq("sent"),
+                notices::state.eq(NoticeState::Sent),
                 notices::sent_at.eq(Some(now)),
                 notices::lease_until.eq(None::<NaiveDateTime>),
                 notices::updated_at.eq(now),
@@ -207,21 +260,36 @@ pub fn finish(
             .execute(conn)?,
         Outcome::Retry(at, error) => diesel::update(mine)
             .set((
-                notices::state.eq("pending"),
+                notices::state.eq(NoticeState::Pending),
                 notices::next_attempt_at.eq(at),
                 notices::last_error.eq(Some(error)),
                 notices::lease_until.eq(None::<NaiveDateTime>),
                 notices::updated_at.eq(now),
             ))
             .execute(conn)?,
-        Outcome::Failed(error) => diesel::update(mine)
-            .set((
-                notices::state.eq("failed"),
-                notices::last_error.eq(Some(error)),
-                notices::lease_until.eq(None::<NaiveDateTime>),
-                notices::updated_at.eq(now),
-            ))
-            .execute(conn)?,
+        Outcome::Failed(error) => {
+            let n = diesel::update(mine)
+                .set((
+                    notices::state.eq(NoticeState::Failed),
+                    notices::last_error.eq(Some(error)),
+                    notices::lease_until.eq(None::<NaiveDateTime>),
+                    notices::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            if n == 1 {
+                diesel::update(
+                    notice_recipients::table
+                        .filter(notice_recipients::notice_id.eq(id))
+                        .filter(notice_recipients::state.eq(RecipientState::Pending)),
+                )
+                .set((
+                    notice_recipients::state.eq(RecipientState::Failed),
+                    notice_recipients::error.eq(Some(error)),
+                ))
+                .execute(conn)?;
+            }
+            n
+        }
     };
     Ok(n == 1)
 }
@@ -258,32 +326,79 @@ pub fn recipients_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<StoredRe
         .load(conn)
 }
 
-/// Puts a failed or cancelled notice back in the queue, due now, with a fresh count of attempts.
-pub fn requeue(conn: &mut DbConn, id: i64, from: &str, now: NaiveDateTime) -> QueryResult<bool> {
+/// Puts a notice back in the queue, due now, with a fresh count of attempts, addressed to `recipients`
+/// besides those who already got it (their addresses as they stand now).
+pub fn requeue(
+    conn: &mut DbConn,
+    id: i64,
+    from: NoticeState,
+    now: NaiveDateTime,
+    recipients: &[NewRecipient],
+) -> QueryResult<bool> {
     let n = diesel::update(
         notices::table
             .filter(notices::id.eq(id))
             .filter(notices::state.eq(from)),
     )
     .set((
-        notices::state.eq("pending"),
+        notices::state.eq(NoticeState::Pending),
         notices::attempts.eq(0),
         notices::next_attempt_at.eq(now),
         notices::claimed_by.eq(None::<String>),
         notices::updated_at.eq(now),
     ))
     .execute(conn)?;
-    Ok(n == 1)
+    if n != 1 {
+        return Ok(false);
+    }
+    diesel::delete(
+        notice_recipients::table
+            .filter(notice_recipients::notice_id.eq(id))
+            .filter(notice_recipients::state.ne(RecipientState::Sent)),
+    )
+    .execute(conn)?;
+    let delivered: Vec<String> = notice_recipients::table
+        .filter(notice_recipients::notice_id.eq(id))
+        .select(notice_recipients::address)
+        .load(conn)?;
+    for r in recipients {
+        if delivered.iter().any(|d| d.eq_ignore_ascii_case(&r.address)) {
+            continue;
+        }
+        insert_recipient(conn, id, r)?;
+    }
+    Ok(true)
+}
+
+fn insert_recipient(conn: &mut DbConn, id: i64, r: &NewRecipient) -> QueryResult<usize> {
+    diesel::insert_into(notice_recipients::table)
+        .values((
+            notice_recipients::notice_id.eq(id),
+            notice_recipients::address.eq(&r.address),
+            notice_recipients::name.eq(&r.name),
+            notice_recipients::person_id.eq(r.person_id),
+            notice_recipients::reason.eq(&r.reason),
+            notice_recipients::state.eq(RecipientState::Pending),
+        ))
+        .execute(conn)
 }
 
 /// Cancels a notice still in state `from`.
-pub fn cancel(conn: &mut DbConn, id: i64, from: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn cancel(
+    conn: &mut DbConn,
+    id: i64,
+    from: NoticeState,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let n = diesel::update(
         notices::table
             .filter(notices::id.eq(id))
             .filter(notices::state.eq(from)),
     )
-    .set((notices::state.eq("cancelled"), notices::updated_at.eq(now)))
+    .set((
+        notices::state.eq(NoticeState::Cancelled),
+        notices::updated_at.eq(now),
+    ))
     .execute(conn)?;
     Ok(n == 1)
 }
@@ -293,10 +408,10 @@ pub fn withdraw(conn: &mut DbConn, keys: &[String], now: NaiveDateTime) -> Query
     diesel::update(
         notices::table
             .filter(notices::dedupe_key.eq_any(keys))
-            .filter(notices::state.eq("pending")),
+            .filter(notices::state.eq(NoticeState::Pending)),
     )
     .set((
-        notices::state.eq("cancelled"),
+        notices::state.eq(NoticeState::Cancelled),
         notices::last_error.eq(Some("withdrawn: done before it was sent")),
         notices::updated_at.eq(now),
     ))
@@ -306,7 +421,7 @@ pub fn withdraw(conn: &mut DbConn, keys: &[String], now: NaiveDateTime) -> Query
 /// Which notices to list.
 #[derive(Debug, Clone, Default)]
 pub struct NoticeFilter {
-    pub state: Option<String>,
+    pub state: Option<NoticeState>,
     pub kind: Option<String>,
     pub unit_id: Option<i64>,
     /// Only these units' notices (`None`: all, including those of no unit).
@@ -319,8 +434,8 @@ pub struct NoticeFilter {
 
 fn filtered(f: &NoticeFilter) -> notices::BoxedQuery<'static, MultiBackend> {
     let mut q = notices::table.into_boxed();
-    if let Some(s) = &f.state {
-        q = q.filter(notices::state.eq(s.clone()));
+    if let Some(s) = f.state {
+        q = q.filter(notices::state.eq(s));
     }
     if let Some(k) = &f.kind {
         q = q.filter(notices::kind.eq(k.clone()));
@@ -373,7 +488,10 @@ pub fn list(conn: &mut DbConn, f: &NoticeFilter, page: PageRequest) -> QueryResu
 }
 
 /// How many notices are in each state (of these units' notices, or all).
-pub fn count_by_state(conn: &mut DbConn, units: Option<&[i64]>) -> QueryResult<Vec<(String, i64)>> {
+pub fn count_by_state(
+    conn: &mut DbConn,
+    units: Option<&[i64]>,
+) -> QueryResult<Vec<(NoticeState, i64)>> {
     let count = (notices::state, diesel::dsl::count_star());
     match units {
         Some(units) => notices::table
@@ -391,7 +509,7 @@ pub fn count_by_state(conn: &mut DbConn, units: Option<&[i64]>) -> QueryResult<V
 /// When the longest-waiting unsent notice fell due (for the metrics: how far delivery is behind).
 pub fn oldest_waiting(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
     notices::table
-        .filter(notices::state.eq_any(["pending", "sending"]))
+        .filter(notices::state.eq_any([NoticeState::Pending, NoticeState::Sending]))
         .select(diesel::dsl::min(notices::next_attempt_at))
         .first(conn)
 }

@@ -1,23 +1,33 @@
 //! `/api/v1/accounts` and `/api/v1/me`.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{active_filter, non_empty};
-use crate::org::model::{parse_grants, parse_lang, AccountPatch, GrantInput, NewAccount};
-use crate::org::service::accounts::{self, AccountWithRoles, GrantView};
+use super::{active_filter, Reply};
+use crate::i18n::Lang;
+use crate::org::model::{parse_grants, parse_lang, AccountPatch, GrantInput, NewAccount, Role};
+use crate::org::service::accounts::{self, AccountWithRoles};
 use crate::org::store::AccountFilter;
 use crate::pagination::{Page, PageRequest};
-use crate::web::auth::ApiActor;
-use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{double_option, utc, AppState, InLang};
+use crate::web::error::ApiError;
+use crate::web::json::Json;
+use crate::web::{double_option, non_blank, utc, Api};
 
 /// A role held within a unit (or the whole district when `unit_id` is null).
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RoleOut {
-    /// administrator, office_staff, unit_head, warehouse_keeper, duty_leader, duty_officer, drill_coordinator or viewer.
+    pub role: Role,
+    pub unit_id: Option<i64>,
+}
+
+/// A role to hold within a unit (or the whole district when `unit_id` is null).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleIn {
+    #[schema(value_type = Role)]
     pub role: String,
     pub unit_id: Option<i64>,
 }
@@ -28,8 +38,7 @@ pub struct AccountOut {
     pub id: i64,
     pub username: String,
     pub person_id: Option<i64>,
-    /// zh or en.
-    pub language: String,
+    pub language: Lang,
     pub active: bool,
     pub roles: Vec<RoleOut>,
     pub last_login_at: Option<DateTime<Utc>>,
@@ -49,9 +58,9 @@ impl From<AccountWithRoles> for AccountOut {
             roles: v
                 .roles
                 .into_iter()
-                .map(|GrantView { role, unit_id }| RoleOut {
-                    role: role.into(),
-                    unit_id,
+                .map(|g| RoleOut {
+                    role: g.role,
+                    unit_id: g.unit_id,
                 })
                 .collect(),
             last_login_at: a.last_login_at.map(utc),
@@ -67,8 +76,11 @@ pub struct AccountQuery {
     /// Username contains.
     pub q: Option<String>,
     /// `true` (default), `false` or `all`.
+    #[param(pattern = "^(true|false|all)$")]
     pub active: Option<String>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 
@@ -76,12 +88,16 @@ pub struct AccountQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountIn {
+    /// 3–32 lower-case letters, digits, `.`, `_` or `-`.
+    #[schema(min_length = 3, max_length = 32)]
     pub username: String,
+    #[schema(min_length = 10)]
     pub password: String,
     pub person_id: Option<i64>,
+    #[schema(value_type = Option<Lang>)]
     pub language: Option<String>,
     #[serde(default)]
-    pub roles: Vec<RoleOut>,
+    pub roles: Vec<RoleIn>,
 }
 
 /// Changes to an account (absent fields stay as they are; `roles` replaces all roles).
@@ -91,14 +107,15 @@ pub struct AccountPatchIn {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub person_id: Option<Option<i64>>,
+    #[schema(value_type = Option<Lang>)]
     pub language: Option<String>,
-    pub roles: Option<Vec<RoleOut>>,
+    pub roles: Option<Vec<RoleIn>>,
     pub active: Option<bool>,
     /// A new password; ends the account's sessions.
     pub password: Option<String>,
 }
 
-fn grant_inputs(roles: &[RoleOut]) -> Vec<GrantInput<'_>> {
+fn grant_inputs(roles: &[RoleIn]) -> Vec<GrantInput<'_>> {
     roles
         .iter()
         .map(|r| GrantInput {
@@ -109,123 +126,81 @@ fn grant_inputs(roles: &[RoleOut]) -> Vec<GrantInput<'_>> {
 }
 
 /// List accounts (administrators; scoped administrators see their units' accounts).
-#[utoipa::path(tag = "accounts", params(AccountQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<AccountOut>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(tag = "accounts", params(AccountQuery), security(("bearer" = [])), responses((status = 200, body = Page<AccountOut>)))]
 #[get("/accounts")]
-pub async fn list(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    q: web::Query<AccountQuery>,
-) -> Result<web::Json<Page<AccountOut>>, ApiError> {
-    let lang = actor.lang;
+pub async fn list(api: Api, q: web::Query<AccountQuery>) -> Reply<Page<AccountOut>> {
     let filter = AccountFilter {
-        q: non_empty(&q.q),
+        q: non_blank(&q.q),
         active: active_filter(q.active.as_deref()),
         units: None,
     };
     let page = PageRequest::new(q.page, q.per_page);
-    let rows = state
-        .db(move |c| accounts::list(c, &actor, filter, page))
+    api.json(move |c| Ok(accounts::list(c.conn, c.actor, filter, page)?.map(AccountOut::from)))
         .await
-        .api(lang)?;
-    Ok(web::Json(rows.map(AccountOut::from)))
 }
 
 /// One account.
-#[utoipa::path(tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = AccountOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), responses((status = 200, body = AccountOut)))]
 #[get("/accounts/{id}")]
-pub async fn get(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    id: web::Path<i64>,
-) -> Result<web::Json<AccountOut>, ApiError> {
-    let (lang, id) = (actor.lang, id.into_inner());
-    let account = state
-        .db(move |c| accounts::get(c, &actor, id))
+pub async fn get(api: Api, id: web::Path<i64>) -> Reply<AccountOut> {
+    let id = id.into_inner();
+    api.json(move |c| accounts::get(c.conn, c.actor, id).map(AccountOut::from))
         .await
-        .api(lang)?;
-    Ok(web::Json(account.into()))
 }
 
 /// The calling account.
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), responses((status = 200, body = AccountOut), (status = 401, body = ErrorBody)))]
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), responses((status = 200, body = AccountOut)))]
 #[get("/me")]
-pub async fn me(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-) -> Result<web::Json<AccountOut>, ApiError> {
-    let (lang, id) = (actor.lang, actor.account_id);
-    let account = state
-        .db(move |c| accounts::get(c, &actor, id))
+pub async fn me(api: Api) -> Reply<AccountOut> {
+    api.json(|c| accounts::get(c.conn, c.actor, c.actor.account_id).map(AccountOut::from))
         .await
-        .api(lang)?;
-    Ok(web::Json(account.into()))
 }
 
 /// Create an account with roles (administrators, within their scope).
-#[utoipa::path(tag = "accounts", request_body = AccountIn, security(("bearer" = [])),
-    responses((status = 201, body = AccountOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "accounts", request_body = AccountIn, security(("bearer" = [])), responses((status = 201, body = AccountOut)))]
 #[post("/accounts")]
-pub async fn create(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    body: web::Json<AccountIn>,
-) -> Result<HttpResponse, ApiError> {
-    let lang = actor.lang;
-    let new = NewAccount::parse(
-        &body.username,
-        &body.password,
-        body.person_id,
-        body.language.as_deref(),
-        &grant_inputs(&body.roles),
-    )
-    .api(lang)?;
-    let now = state.now();
-    let account = state
-        .db(move |c| accounts::create(c, Some(&actor), now, new))
-        .await
-        .api(lang)?;
-    Ok(HttpResponse::Created().json(AccountOut::from(account)))
+pub async fn create(api: Api, body: Json<AccountIn>) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    api.reply(StatusCode::CREATED, move |c| {
+        let language = b.language.as_deref();
+        let new = NewAccount::parse(
+            &b.username,
+            &b.password,
+            b.person_id,
+            language,
+            &grant_inputs(&b.roles),
+        )?;
+        accounts::create(c.conn, Some(c.actor), c.now, new).map(AccountOut::from)
+    })
+    .await
 }
 
 /// Edit roles, person, language or password; deactivate (`"active": false`) to cut its sessions and tokens.
-#[utoipa::path(tag = "accounts", request_body = AccountPatchIn, security(("bearer" = [])),
-    responses((status = 200, body = AccountOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// A new password set by an administrator also ends the account's API tokens (a reset is what is done to a
+/// compromised account).
+#[utoipa::path(tag = "accounts", request_body = AccountPatchIn, security(("bearer" = [])), responses((status = 200, body = AccountOut)))]
 #[patch("/accounts/{id}")]
-pub async fn update(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    id: web::Path<i64>,
-    body: web::Json<AccountPatchIn>,
-) -> Result<web::Json<AccountOut>, ApiError> {
-    let lang = actor.lang;
-    let body = body.into_inner();
-    let patch = AccountPatch {
-        person_id: body.person_id,
-        language: body
-            .language
-            .as_deref()
-            .map(|l| parse_lang(Some(l)))
-            .transpose()
-            .api(lang)?,
-        grants: body
-            .roles
-            .as_deref()
-            .map(|r| parse_grants(&grant_inputs(r)))
-            .transpose()
-            .api(lang)?,
-        active: body.active,
-        password: body.password,
-    };
-    let (id, now) = (id.into_inner(), state.now());
-    let account = state
-        .db(move |c| accounts::update(c, &actor, now, id, patch))
-        .await
-        .api(lang)?;
-    Ok(web::Json(account.into()))
+pub async fn update(api: Api, id: web::Path<i64>, body: Json<AccountPatchIn>) -> Reply<AccountOut> {
+    let (id, b) = (id.into_inner(), body.0);
+    api.json(move |c| {
+        let patch = AccountPatch {
+            person_id: b.person_id,
+            language: b
+                .language
+                .as_deref()
+                .map(|l| parse_lang(Some(l)))
+                .transpose()?,
+            grants: b
+                .roles
+                .as_deref()
+                .map(|r| parse_grants(&grant_inputs(r)))
+                .transpose()?,
+            active: b.active,
+            password: b.password,
+        };
+        accounts::update(c.conn, c.actor, c.now, id, patch).map(AccountOut::from)
+    })
+    .await
 }
 
 /// A password change by the account itself.
@@ -233,25 +208,18 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 pub struct PasswordIn {
     pub current_password: String,
+    #[schema(min_length = 10)]
     pub new_password: String,
 }
 
 /// Change the calling account's own password (its other sessions end; bearer tokens stay valid).
-#[utoipa::path(tag = "accounts", request_body = PasswordIn, security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "accounts", request_body = PasswordIn, security(("bearer" = [])), responses((status = 204)))]
 #[post("/me/password")]
-pub async fn change_password(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    body: web::Json<PasswordIn>,
-) -> Result<HttpResponse, ApiError> {
-    let (lang, now) = (actor.lang, state.now());
-    let b = body.into_inner();
-    state
-        .db(move |c| {
-            accounts::change_own_password(c, &actor, now, &b.current_password, &b.new_password)
-        })
-        .await
-        .api(lang)?;
+pub async fn change_password(api: Api, body: Json<PasswordIn>) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    api.run(move |c| {
+        accounts::change_own_password(c.conn, c.actor, c.now, &b.current_password, &b.new_password)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -11,23 +11,14 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
     /// Page number, from 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// Rows per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 
-/// Reads an `active` filter: `true`, `false` or `all` (default: only active).
-pub(crate) fn active_filter(v: Option<&str>) -> Option<bool> {
-    match v {
-        Some("all") => None,
-        Some("false") => Some(false),
-        _ => Some(true),
-    }
-}
+pub(crate) use crate::web::forms::active_filter;
 
-/// Empty text means "no filter".
-pub(crate) fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_ref()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
+/// A JSON answer or the API's error.
+pub type Reply<T> = Result<actix_web::web::Json<T>, crate::web::error::ApiError>;

@@ -1,18 +1,19 @@
 //! `/api/v1/people`.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{active_filter, non_empty};
+use super::{active_filter, Reply};
 use crate::org::model::PersonPatch;
 use crate::org::service::people;
 use crate::org::store::{Person, PersonFilter};
 use crate::pagination::{Page, PageRequest};
-use crate::web::auth::ApiActor;
-use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{utc, AppState, InLang};
+use crate::web::error::ApiError;
+use crate::web::json::Json;
+use crate::web::{non_blank, utc, Api};
 
 /// A person of a unit.
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,8 +55,11 @@ pub struct PersonQuery {
     pub q: Option<String>,
     pub unit_id: Option<i64>,
     /// `true` (default), `false` or `all`.
+    #[param(pattern = "^(true|false|all)$")]
     pub active: Option<String>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 
@@ -64,6 +68,7 @@ pub struct PersonQuery {
 #[serde(deny_unknown_fields)]
 pub struct PersonIn {
     pub unit_id: Option<i64>,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     pub post: Option<String>,
     pub phone: Option<String>,
@@ -85,79 +90,45 @@ impl PersonIn {
 }
 
 /// List people.
-#[utoipa::path(tag = "people", params(PersonQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<PersonOut>), (status = 401, body = ErrorBody)))]
+#[utoipa::path(tag = "people", params(PersonQuery), security(("bearer" = [])), responses((status = 200, body = Page<PersonOut>)))]
 #[get("/people")]
-pub async fn list(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    q: web::Query<PersonQuery>,
-) -> Result<web::Json<Page<PersonOut>>, ApiError> {
+pub async fn list(api: Api, q: web::Query<PersonQuery>) -> Reply<Page<PersonOut>> {
     let filter = PersonFilter {
-        q: non_empty(&q.q),
+        q: non_blank(&q.q),
         unit_id: q.unit_id,
         active: active_filter(q.active.as_deref()),
     };
     let page = PageRequest::new(q.page, q.per_page);
-    let rows = state
-        .db(move |c| people::list(c, &filter, page))
+    api.json(move |c| Ok(people::list(c.conn, c.actor, &filter, page)?.map(PersonOut::from)))
         .await
-        .api(actor.lang)?;
-    Ok(web::Json(rows.map(PersonOut::from)))
 }
 
 /// One person.
-#[utoipa::path(tag = "people", security(("bearer" = [])),
-    responses((status = 200, body = PersonOut), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "people", security(("bearer" = [])), responses((status = 200, body = PersonOut)))]
 #[get("/people/{id}")]
-pub async fn get(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    id: web::Path<i64>,
-) -> Result<web::Json<PersonOut>, ApiError> {
+pub async fn get(api: Api, id: web::Path<i64>) -> Reply<PersonOut> {
     let id = id.into_inner();
-    let person = state
-        .db(move |c| people::get(c, id))
+    api.json(move |c| people::get(c.conn, c.actor, id).map(PersonOut::from))
         .await
-        .api(actor.lang)?;
-    Ok(web::Json(person.into()))
 }
 
 /// Add a person to a unit (administrators, office staff and unit heads covering the unit).
-#[utoipa::path(tag = "people", request_body = PersonIn, security(("bearer" = [])),
-    responses((status = 201, body = PersonOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "people", request_body = PersonIn, security(("bearer" = [])), responses((status = 201, body = PersonOut)))]
 #[post("/people")]
-pub async fn create(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    body: web::Json<PersonIn>,
-) -> Result<HttpResponse, ApiError> {
-    let lang = actor.lang;
-    let patch = body.parse().api(lang)?;
-    let now = state.now();
-    let person = state
-        .db(move |c| people::create(c, &actor, now, patch))
-        .await
-        .api(lang)?;
-    Ok(HttpResponse::Created().json(PersonOut::from(person)))
+pub async fn create(api: Api, body: Json<PersonIn>) -> Result<HttpResponse, ApiError> {
+    api.reply(StatusCode::CREATED, move |c| {
+        people::create(c.conn, c.actor, c.now, body.0.parse()?).map(PersonOut::from)
+    })
+    .await
 }
 
 /// Edit, move, deactivate or reactivate a person.
-#[utoipa::path(tag = "people", request_body = PersonIn, security(("bearer" = [])),
-    responses((status = 200, body = PersonOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "people", request_body = PersonIn, security(("bearer" = [])), responses((status = 200, body = PersonOut)))]
 #[patch("/people/{id}")]
-pub async fn update(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    id: web::Path<i64>,
-    body: web::Json<PersonIn>,
-) -> Result<web::Json<PersonOut>, ApiError> {
-    let lang = actor.lang;
-    let patch = body.parse().api(lang)?;
-    let (id, now) = (id.into_inner(), state.now());
-    let person = state
-        .db(move |c| people::update(c, &actor, now, id, patch))
-        .await
-        .api(lang)?;
-    Ok(web::Json(person.into()))
+pub async fn update(api: Api, id: web::Path<i64>, body: Json<PersonIn>) -> Reply<PersonOut> {
+    let id = id.into_inner();
+    api.json(move |c| {
+        people::update(c.conn, c.actor, c.now, id, body.0.parse()?).map(PersonOut::from)
+    })
+    .await
 }

@@ -1,21 +1,25 @@
 //! `/api/v1/auth/tokens`: exchange a username and password for a bearer token; list and revoke tokens.
 
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::Reply;
 use crate::org::service::auth;
 use crate::org::store::ApiToken;
-use crate::web::auth::{request_lang, ApiActor};
-use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{client_address, utc, AppState, InLang};
+use crate::web::error::ApiError;
+use crate::web::json::Json;
+use crate::web::{client_address, utc, Api};
 
 /// Credentials for a new token.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
+    #[schema(min_length = 1)]
     pub username: String,
+    #[schema(min_length = 1)]
     pub password: String,
     /// A label to recognise the token by later (e.g. the script using it).
     pub name: Option<String>,
@@ -53,66 +57,44 @@ pub struct IssuedToken {
 }
 
 /// Sign in and receive a bearer token. Failed attempts are limited per account and per address (429).
-#[utoipa::path(tag = "auth", request_body = TokenRequest,
-    responses((status = 201, body = IssuedToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[utoipa::path(tag = "auth", request_body = TokenRequest, responses((status = 201, body = IssuedToken)))]
 #[post("/auth/tokens")]
 pub async fn issue(
-    state: web::Data<AppState>,
+    api: Api,
     req: HttpRequest,
-    body: web::Json<TokenRequest>,
+    body: Json<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let lang = request_lang(&req);
-    let address = client_address(&req);
-    let (now, throttle) = (state.now(), state.throttle);
-    let body = body.into_inner();
-    let (token, plain) = state
-        .db(move |c| {
-            auth::issue_token(
-                c,
-                now,
-                &body.username,
-                &body.password,
-                body.name.as_deref(),
-                &address,
-                &throttle,
-            )
+    let (address, throttle, b) = (client_address(&req), api.state().throttle, body.0);
+    api.public(StatusCode::CREATED, move |c, now| {
+        let name = b.name.as_deref();
+        let (token, plain) =
+            auth::issue_token(c, now, &b.username, &b.password, name, &address, &throttle)?;
+        Ok(IssuedToken {
+            token: plain,
+            info: token.into(),
         })
-        .await
-        .api(lang)?;
-    Ok(HttpResponse::Created().json(IssuedToken {
-        token: plain,
-        info: token.into(),
-    }))
+    })
+    .await
 }
 
 /// The caller's tokens.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = Vec<TokenOut>), (status = 401, body = ErrorBody)))]
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = Vec<TokenOut>)))]
 #[get("/auth/tokens")]
-pub async fn list(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-) -> Result<web::Json<Vec<TokenOut>>, ApiError> {
-    let lang = actor.lang;
-    let tokens = state
-        .db(move |c| auth::list_tokens(c, &actor))
-        .await
-        .api(lang)?;
-    Ok(web::Json(tokens.into_iter().map(TokenOut::from).collect()))
+pub async fn list(api: Api) -> Reply<Vec<TokenOut>> {
+    api.json(|c| {
+        Ok(auth::list_tokens(c.conn, c.actor)?
+            .into_iter()
+            .map(TokenOut::from)
+            .collect())
+    })
+    .await
 }
 
 /// Revoke a token (one's own, or as an administrator covering its account).
-#[utoipa::path(tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = TokenOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = TokenOut)))]
 #[delete("/auth/tokens/{id}")]
-pub async fn revoke(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    id: web::Path<i64>,
-) -> Result<web::Json<TokenOut>, ApiError> {
-    let (lang, id, now) = (actor.lang, id.into_inner(), state.now());
-    let token = state
-        .db(move |c| auth::revoke_token(c, &actor, now, id))
+pub async fn revoke(api: Api, id: web::Path<i64>) -> Reply<TokenOut> {
+    let id = id.into_inner();
+    api.json(move |c| auth::revoke_token(c.conn, c.actor, c.now, id).map(TokenOut::from))
         .await
-        .api(lang)?;
-    Ok(web::Json(token.into()))
 }

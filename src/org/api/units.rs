@@ -1,26 +1,26 @@
 //! `/api/v1/units`.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{active_filter, non_empty};
-use crate::org::model::UnitPatch;
+use super::{active_filter, Reply};
+use crate::org::model::{UnitKind, UnitPatch};
 use crate::org::service::units;
 use crate::org::store::{Unit, UnitFilter};
 use crate::pagination::{Page, PageRequest};
-use crate::web::auth::ApiActor;
-use crate::web::error::{ApiError, ErrorBody};
-use crate::web::{double_option, utc, AppState, InLang};
+use crate::web::error::ApiError;
+use crate::web::json::Json;
+use crate::web::{double_option, non_blank, utc, Api};
 
 /// A unit of the district.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitOut {
     pub id: i64,
     pub name: String,
-    /// office, department, street, enterprise, rescue_team or other.
-    pub kind: String,
+    pub kind: UnitKind,
     pub parent_id: Option<i64>,
     pub contact_emails: Vec<String>,
     pub phone: String,
@@ -55,13 +55,15 @@ impl From<Unit> for UnitOut {
 pub struct UnitQuery {
     /// Name contains.
     pub q: Option<String>,
-    /// Kind code.
-    pub kind: Option<String>,
+    pub kind: Option<UnitKind>,
     /// Direct children of this unit.
     pub parent_id: Option<i64>,
     /// `true` (default), `false` or `all`.
+    #[param(pattern = "^(true|false|all)$")]
     pub active: Option<String>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 
@@ -69,7 +71,9 @@ pub struct UnitQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitIn {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
+    #[schema(value_type = Option<UnitKind>)]
     pub kind: Option<String>,
     /// The parent unit; `null` makes it a top-level unit.
     #[serde(default, deserialize_with = "double_option")]
@@ -86,7 +90,7 @@ impl UnitIn {
         let emails = self.contact_emails.as_ref().map(|v| v.join(","));
         UnitPatch::parse(
             self.name.as_deref(),
-            self.kind.as_deref(),
+            self.kind.as_deref().map(UnitKind::parse).transpose()?,
             self.parent_id,
             emails.as_deref(),
             self.phone.as_deref(),
@@ -96,79 +100,44 @@ impl UnitIn {
 }
 
 /// List units.
-#[utoipa::path(tag = "units", params(UnitQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<UnitOut>), (status = 401, body = ErrorBody)))]
+#[utoipa::path(tag = "units", params(UnitQuery), security(("bearer" = [])), responses((status = 200, body = Page<UnitOut>)))]
 #[get("/units")]
-pub async fn list(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    q: web::Query<UnitQuery>,
-) -> Result<web::Json<Page<UnitOut>>, ApiError> {
+pub async fn list(api: Api, q: web::Query<UnitQuery>) -> Reply<Page<UnitOut>> {
     let filter = UnitFilter {
-        q: non_empty(&q.q),
-        kind: non_empty(&q.kind),
+        q: non_blank(&q.q),
+        kind: q.kind,
         parent_id: q.parent_id,
         active: active_filter(q.active.as_deref()),
     };
     let page = PageRequest::new(q.page, q.per_page);
-    let units = state
-        .db(move |c| units::list(c, &filter, page))
+    api.json(move |c| Ok(units::list(c.conn, &filter, page)?.map(UnitOut::from)))
         .await
-        .api(actor.lang)?;
-    Ok(web::Json(units.map(UnitOut::from)))
 }
 
 /// One unit.
-#[utoipa::path(tag = "units", security(("bearer" = [])),
-    responses((status = 200, body = UnitOut), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "units", security(("bearer" = [])), responses((status = 200, body = UnitOut)))]
 #[get("/units/{id}")]
-pub async fn get(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    id: web::Path<i64>,
-) -> Result<web::Json<UnitOut>, ApiError> {
+pub async fn get(api: Api, id: web::Path<i64>) -> Reply<UnitOut> {
     let id = id.into_inner();
-    let unit = state.db(move |c| units::get(c, id)).await.api(actor.lang)?;
-    Ok(web::Json(unit.into()))
+    api.json(move |c| units::get(c.conn, id).map(UnitOut::from))
+        .await
 }
 
 /// Create a unit (administrators and office staff covering the parent; a top-level unit needs a district-wide role).
-#[utoipa::path(tag = "units", request_body = UnitIn, security(("bearer" = [])),
-    responses((status = 201, body = UnitOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "units", request_body = UnitIn, security(("bearer" = [])), responses((status = 201, body = UnitOut)))]
 #[post("/units")]
-pub async fn create(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    body: web::Json<UnitIn>,
-) -> Result<HttpResponse, ApiError> {
-    let lang = actor.lang;
-    let patch = body.parse().api(lang)?;
-    let now = state.now();
-    let unit = state
-        .db(move |c| units::create(c, &actor, now, patch))
-        .await
-        .api(lang)?;
-    Ok(HttpResponse::Created().json(UnitOut::from(unit)))
+pub async fn create(api: Api, body: Json<UnitIn>) -> Result<HttpResponse, ApiError> {
+    api.reply(StatusCode::CREATED, move |c| {
+        units::create(c.conn, c.actor, c.now, body.0.parse()?).map(UnitOut::from)
+    })
+    .await
 }
 
 /// Edit, move, deactivate (`"active": false`) or reactivate a unit.
-#[utoipa::path(tag = "units", request_body = UnitIn, security(("bearer" = [])),
-    responses((status = 200, body = UnitOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "units", request_body = UnitIn, security(("bearer" = [])), responses((status = 200, body = UnitOut)))]
 #[patch("/units/{id}")]
-pub async fn update(
-    state: web::Data<AppState>,
-    ApiActor(actor): ApiActor,
-    id: web::Path<i64>,
-    body: web::Json<UnitIn>,
-) -> Result<web::Json<UnitOut>, ApiError> {
-    let lang = actor.lang;
-    let patch = body.parse().api(lang)?;
-    let (id, now) = (id.into_inner(), state.now());
-    let unit = state
-        .db(move |c| units::update(c, &actor, now, id, patch))
+pub async fn update(api: Api, id: web::Path<i64>, body: Json<UnitIn>) -> Reply<UnitOut> {
+    let id = id.into_inner();
+    api.json(move |c| units::update(c.conn, c.actor, c.now, id, body.0.parse()?).map(UnitOut::from))
         .await
-        .api(lang)?;
-    Ok(web::Json(unit.into()))
 }

@@ -21,7 +21,7 @@ text_enum!(
 );
 
 /// A role held within a unit's subtree; `unit_id = None` means the whole district.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct Grant {
     /// The role.
     pub role: Role,
@@ -116,6 +116,12 @@ impl Actor {
         self.grants.iter().any(|g| roles.contains(&g.role))
     }
 
+    /// Whether the actor's work needs people's phone numbers (everyone but a read-only viewer: duty officers
+    /// call people, keepers call custodians). Others see them masked.
+    pub fn sees_phones(&self) -> bool {
+        self.grants.iter().any(|g| g.role != Role::Viewer)
+    }
+
     /// Whether the actor is an administrator of the whole district.
     pub fn is_district_admin(&self) -> bool {
         self.grants
@@ -133,6 +139,28 @@ impl Actor {
             }
         }
         Some(out)
+    }
+}
+
+/// A phone number as someone without need of it sees it: the first three and the last four digits
+/// (`138****1234`); shorter numbers keep only their last two.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    let n = chars.len();
+    match n {
+        0 => String::new(),
+        1..=6 => {
+            let keep = n.min(2);
+            let mut out: String = "*".repeat(n - keep);
+            out.extend(&chars[n - keep..]);
+            out
+        }
+        _ => {
+            let mut out: String = chars[..3].iter().collect();
+            out.push_str(&"*".repeat(n - 7));
+            out.extend(&chars[n - 4..]);
+            out
+        }
     }
 }
 
@@ -290,6 +318,18 @@ mod tests {
                 .collect(),
             lang: Lang::Zh,
         }
+    }
+
+    #[test]
+    fn viewers_see_phone_numbers_masked_and_working_roles_see_them_whole() {
+        assert_eq!(mask_phone("13812341234"), "138****1234");
+        assert_eq!(mask_phone("0512-6523"), "051**6523");
+        assert_eq!(mask_phone("110"), "*10");
+        assert_eq!(mask_phone(""), "");
+        assert!(!actor(&[(Role::Viewer, None)]).sees_phones());
+        assert!(!actor(&[]).sees_phones());
+        assert!(actor(&[(Role::Viewer, None), (Role::DutyOfficer, Some(2))]).sees_phones());
+        assert!(Actor::system().sees_phones());
     }
 
     #[test]

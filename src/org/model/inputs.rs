@@ -25,7 +25,7 @@ impl UnitPatch {
     /// Parses submitted values; absent ones stay `None`.
     pub fn parse(
         name: Option<&str>,
-        kind: Option<&str>,
+        kind: Option<UnitKind>,
         parent_id: Option<Option<i64>>,
         contact_emails: Option<&str>,
         phone_no: Option<&str>,
@@ -35,7 +35,7 @@ impl UnitPatch {
             name: name
                 .map(|v| required_text("name", v, NAME_MAX))
                 .transpose()?,
-            kind: kind.map(UnitKind::parse).transpose()?,
+            kind,
             parent_id,
             contact_emails: contact_emails
                 .map(|v| email_list("contact_emails", v))

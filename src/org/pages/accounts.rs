@@ -1,27 +1,24 @@
 //! Account pages (administrators) and each account's own API tokens.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{act, activation_text, active_param, form_error, optional_id, render, see_other};
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Text};
-use crate::org::api::active_filter;
 use crate::org::model::{
-    parse_grants, parse_lang, AccountPatch, Actor, Grant, GrantInput, NewAccount, Role,
+    parse_grants, parse_lang, AccountPatch, Grant, GrantInput, NewAccount, Role,
 };
-use crate::org::service::accounts::{self, AccountWithRoles};
+use crate::org::service::accounts;
 use crate::org::service::{people, units};
 use crate::org::store::AccountFilter;
 use crate::pagination::PageRequest;
-use crate::web::auth::PageActor;
-use crate::web::context::{flash, local_time, Ctx, Pager};
+use crate::web::context::{local_time, Ctx, Pager};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::forms::{activation_text, active_filter, active_param, optional_id};
+use crate::web::{render, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list)
@@ -42,18 +39,6 @@ fn grant_label(g: &Grant, names: &[(i64, String)], lang: Lang) -> String {
             .unwrap_or_else(|| format!("#{id}")),
     };
     format!("{} · {scope}", g.role.label(lang))
-}
-
-fn grants_of(a: &AccountWithRoles) -> Vec<Grant> {
-    a.roles
-        .iter()
-        .filter_map(|r| {
-            Role::parse(r.role).ok().map(|role| Grant {
-                role,
-                unit_id: r.unit_id,
-            })
-        })
-        .collect()
 }
 
 struct AccountRow {
@@ -83,66 +68,55 @@ struct ListQuery {
 }
 
 #[get("/accounts")]
-async fn list(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    q: web::Query<ListQuery>,
-) -> Result<HttpResponse, PageError> {
-    let lang = actor.lang;
+async fn list(page: Page, q: web::Query<ListQuery>) -> Result<HttpResponse, PageError> {
     let (text, active) = (q.q.clone().unwrap_or_default(), active_param(&q.active));
     let filter = AccountFilter {
         q: Some(text.trim().to_string()).filter(|s| !s.is_empty()),
         active: active_filter(Some(&active)),
         units: None,
     };
-    let page_req = PageRequest::new(q.page, Some(50));
-    let a = actor.clone();
-    let (page, names, persons) = state
-        .db(move |c| {
-            Ok((
-                accounts::list(c, &a, filter, page_req)?,
-                units::names(c, false)?,
-                people::names(c)?,
-            ))
-        })
-        .await
-        .page(lang)?;
-    let tz = state.config.timezone;
-    let pager = Pager::new(&page, &[("q", text.clone()), ("active", active.clone())]);
-    let rows = page
-        .items
-        .into_iter()
-        .map(|a| AccountRow {
-            roles: grants_of(&a)
-                .iter()
-                .map(|g| grant_label(g, &names, lang))
+    let (page_req, tz) = (
+        PageRequest::new(q.page, Some(50)),
+        page.state().config.timezone,
+    );
+    page.show(
+        move |c| {
+            let list = accounts::list(c.conn, c.actor, filter, page_req)?;
+            Ok((list, units::names(c.conn, false)?, people::names(c.conn)?))
+        },
+        |ctx, (list, names, persons)| ListPage {
+            pager: Pager::new(&list, &[("q", text.clone()), ("active", active.clone())]),
+            accounts: list
+                .items
+                .into_iter()
+                .map(|a| AccountRow {
+                    roles: a
+                        .roles
+                        .iter()
+                        .map(|g| grant_label(g, &names, ctx.lang))
+                        .collect(),
+                    id: a.account.id,
+                    person: a
+                        .account
+                        .person_id
+                        .and_then(|p| persons.iter().find(|(i, _)| *i == p))
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_default(),
+                    last_login: a
+                        .account
+                        .last_login_at
+                        .map(|t| local_time(&t, tz))
+                        .unwrap_or_default(),
+                    username: a.account.username,
+                    active: a.account.active,
+                })
                 .collect(),
-            id: a.account.id,
-            person: a
-                .account
-                .person_id
-                .and_then(|p| persons.iter().find(|(i, _)| *i == p))
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default(),
-            last_login: a
-                .account
-                .last_login_at
-                .map(|t| local_time(&t, tz))
-                .unwrap_or_default(),
-            username: a.account.username,
-            active: a.account.active,
-        })
-        .collect();
-    let page = ListPage {
-        ctx: Ctx::new(&req, &session, Some(&actor)),
-        accounts: rows,
-        q: text,
-        active,
-        pager,
-    };
-    render(&page, StatusCode::OK)
+            q: text,
+            active,
+            ctx,
+        },
+    )
+    .await
 }
 
 struct AccountHead {
@@ -216,37 +190,37 @@ impl AccountForm {
     }
 }
 
+/// Shows an account (or the empty form), with what was submitted and the refusal after a failed save.
 async fn form_page(
-    req: &HttpRequest,
-    session: &Session,
-    state: &AppState,
-    actor: &Actor,
+    page: &Page,
     id: Option<i64>,
-    submitted: Option<&AccountForm>,
-    error: Option<(StatusCode, String)>,
+    submitted: Option<(&AccountForm, Refusal)>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = actor.lang;
-    let a = actor.clone();
-    let (account, names, persons) = state
-        .db(move |c| {
+    let (ctx, (account, names, persons)) = page
+        .run(move |c| {
             Ok((
-                id.map(|id| accounts::get(c, &a, id)).transpose()?,
-                units::names(c, false)?,
-                people::names(c)?,
+                id.map(|id| accounts::get(c.conn, c.actor, id))
+                    .transpose()?,
+                units::names(c.conn, false)?,
+                people::names(c.conn)?,
             ))
         })
-        .await
-        .page(lang)?;
-    let current: Vec<Grant> = match (submitted, &account) {
+        .await?;
+    let lang = ctx.lang;
+    let (form, refusal) = match submitted {
+        Some((f, r)) => (Some(f), Some(r)),
+        None => (None, None),
+    };
+    let current: Vec<Grant> = match (form, &account) {
         (Some(f), _) => parse_grants(&f.grant_inputs()).unwrap_or_default(),
-        (None, Some(a)) => grants_of(a),
+        (None, Some(a)) => a.roles.clone(),
         (None, None) => Vec::new(),
     };
-    let (status, error) = error.map_or((StatusCode::OK, None), |(s, e)| (s, Some(e)));
-    let page = FormPage {
-        ctx: Ctx::new(req, session, Some(actor)),
-        username: submitted.map(|f| f.username.clone()).unwrap_or_default(),
-        person_id: submitted
+    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
+    let view = FormPage {
+        ctx,
+        username: form.map(|f| f.username.clone()).unwrap_or_default(),
+        person_id: form
             .map(|f| f.person_id.clone())
             .or_else(|| {
                 account
@@ -255,19 +229,20 @@ async fn form_page(
                     .map(|p| p.to_string())
             })
             .unwrap_or_default(),
-        language: submitted
+        language: form
             .map(|f| f.language.clone())
-            .or_else(|| account.as_ref().map(|a| a.account.language.clone()))
+            .or_else(|| {
+                account
+                    .as_ref()
+                    .map(|a| a.account.language.code().to_string())
+            })
             .unwrap_or_else(|| "zh".into()),
         grants: current
             .iter()
             .map(|g| {
+                let unit = g.unit_id.map(|u| u.to_string()).unwrap_or_default();
                 (
-                    format!(
-                        "{}@{}",
-                        g.role.code(),
-                        g.unit_id.map(|u| u.to_string()).unwrap_or_default()
-                    ),
+                    format!("{}@{unit}", g.role.code()),
                     grant_label(g, &names, lang),
                 )
             })
@@ -283,51 +258,27 @@ async fn form_page(
             .collect(),
         units: names,
         people: persons,
-        error,
+        error: refusal.map(|r| r.message),
     };
-    render(&page, status)
+    render(&view, status)
 }
 
 #[get("/accounts/new")]
-async fn new_form(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-) -> Result<HttpResponse, PageError> {
-    form_page(&req, &session, &state, &actor, None, None, None).await
+async fn new_form(page: Page) -> Result<HttpResponse, PageError> {
+    form_page(&page, None, None).await
 }
 
 #[get("/accounts/{id}")]
-async fn show(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, PageError> {
-    form_page(
-        &req,
-        &session,
-        &state,
-        &actor,
-        Some(id.into_inner()),
-        None,
-        None,
-    )
-    .await
+async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
+    form_page(&page, Some(id.into_inner()), None).await
 }
 
 #[post("/accounts")]
 async fn create(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, a) = (actor.lang, state.now(), actor.clone());
-    let form = AccountForm::read(&pairs).page(lang)?;
+    let form = AccountForm::read(&pairs).map_err(|e| page_error(&page, e))?;
     let parsed = optional_id("person_id", &form.person_id).and_then(|person| {
         NewAccount::parse(
             &form.username,
@@ -337,55 +288,34 @@ async fn create(
             &form.grant_inputs(),
         )
     });
-    let result = match parsed {
-        Ok(new) => {
-            state
-                .db(move |c| accounts::create(c, Some(&a), now, new))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(created) => {
-            let name = created.account.username;
-            flash(
-                &session,
-                true,
-                Text::new(
+    let saved = page
+        .submit(
+            move |c| accounts::create(c.conn, Some(c.actor), c.now, parsed?),
+            |created| {
+                let name = &created.account.username;
+                let text = Text::new(
                     format!("已创建账号 {name}"),
                     format!("Account {name} created"),
-                ),
-            );
-            Ok(see_other(&format!("/accounts/{}", created.account.id)))
-        }
-        Err(e) => {
-            let shown = form_error(e, lang)?;
-            form_page(
-                &req,
-                &session,
-                &state,
-                &actor,
-                None,
-                Some(&form),
-                Some(shown),
-            )
-            .await
-        }
+                );
+                (text, format!("/accounts/{}", created.account.id))
+            },
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => form_page(&page, None, Some((&form, refusal))).await,
     }
 }
 
 #[post("/accounts/{id}")]
 async fn update(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, a, id) = (actor.lang, state.now(), actor.clone(), id.into_inner());
-    let form = AccountForm::read(&pairs).page(lang)?;
-    let parsed = (|| {
+    let id = id.into_inner();
+    let form = AccountForm::read(&pairs).map_err(|e| page_error(&page, e))?;
+    let parsed = (|| -> Result<AccountPatch, ServiceError> {
         Ok(AccountPatch {
             person_id: Some(optional_id("person_id", &form.person_id)?),
             language: Some(parse_lang(Some(&form.language))?),
@@ -394,32 +324,24 @@ async fn update(
             password: Some(form.password.clone()).filter(|p| !p.is_empty()),
         })
     })();
-    let result = match parsed {
-        Ok(patch) => {
-            state
-                .db(move |c| accounts::update(c, &a, now, id, patch))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => {
-            flash(&session, true, Text::new("已保存", "Saved"));
-            Ok(see_other(&format!("/accounts/{id}")))
-        }
-        Err(e) => {
-            let shown = form_error(e, lang)?;
-            form_page(
-                &req,
-                &session,
-                &state,
-                &actor,
-                Some(id),
-                Some(&form),
-                Some(shown),
-            )
-            .await
-        }
+    let saved = page
+        .submit(
+            move |c| accounts::update(c.conn, c.actor, c.now, id, parsed?),
+            |_| (Text::new("已保存", "Saved"), format!("/accounts/{id}")),
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => form_page(&page, Some(id), Some((&form, refusal))).await,
+    }
+}
+
+/// A form that cannot be read at all (a tampered select box) is refused as a page.
+fn page_error(page: &Page, error: ServiceError) -> PageError {
+    PageError {
+        error,
+        lang: crate::web::auth::request_lang(page.request()),
+        next: None,
     }
 }
 
@@ -430,33 +352,30 @@ struct ActiveForm {
 
 #[post("/accounts/{id}/active")]
 async fn set_active(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ActiveForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, id) = (actor.lang, state.now(), id.into_inner());
+    let (id, active) = (id.into_inner(), form.active);
     let patch = AccountPatch {
-        active: Some(form.active),
+        active: Some(active),
         ..Default::default()
     };
-    let url = format!("/accounts/{id}");
-    act(
-        &session,
-        &state,
-        lang,
-        url.clone(),
-        if form.active {
-            activation_text(true)
-        } else {
-            Text::new(
-                "已停用，该账号的登录已失效",
-                "Deactivated; its sessions have ended",
-            )
+    let here = format!("/accounts/{id}");
+    page.act(
+        &here,
+        move |c| accounts::update(c.conn, c.actor, c.now, id, patch),
+        |_| {
+            let text = if active {
+                activation_text(true)
+            } else {
+                Text::new(
+                    "已停用，该账号的登录和 API 令牌已失效",
+                    "Deactivated; its sessions and API tokens have ended",
+                )
+            };
+            (text, here.clone())
         },
-        move |c| accounts::update(c, &actor, now, id, patch),
-        move |_| url,
     )
     .await
 }

@@ -1,19 +1,16 @@
 //! Changing one's own password.
 
-use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{form_error, render, see_other};
 use crate::i18n::Text;
 use crate::org::service::accounts;
-use crate::web::auth::{start_session, PageActor};
+use crate::web::auth::start_session;
 use crate::web::context::{flash, Ctx};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::{render, see_other, InLang, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(form).service(change);
@@ -27,18 +24,9 @@ struct PasswordPage {
 }
 
 #[get("/password")]
-async fn form(
-    req: HttpRequest,
-    session: Session,
-    PageActor(actor): PageActor,
-) -> Result<HttpResponse, PageError> {
-    render(
-        &PasswordPage {
-            ctx: Ctx::new(&req, &session, Some(&actor)),
-            error: None,
-        },
-        StatusCode::OK,
-    )
+async fn form(page: Page) -> Result<HttpResponse, PageError> {
+    page.show(|_| Ok(()), |ctx, ()| PasswordPage { ctx, error: None })
+        .await
 }
 
 #[derive(Deserialize)]
@@ -49,38 +37,29 @@ struct PasswordForm {
 
 #[post("/password")]
 async fn change(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     CsrfForm(f): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, a) = (actor.lang, state.now(), actor.clone());
-    match state
-        .db(move |c| accounts::change_own_password(c, &a, now, &f.current, &f.new))
-        .await
-    {
+    let (ctx, actor, result) = page
+        .attempt(move |c| accounts::change_own_password(c.conn, c.actor, c.now, &f.current, &f.new))
+        .await?;
+    match result {
         Ok(version) => {
-            start_session(&session, actor.account_id, version).page(lang)?;
-            flash(
-                &session,
-                true,
-                Text::new(
-                    "密码已修改，其他设备上的登录已失效",
-                    "Password changed; sessions on other devices have ended",
-                ),
+            start_session(page.session(), actor.account_id, version).page(ctx.lang)?;
+            let text = Text::new(
+                "密码已修改，其他设备上的登录已失效",
+                "Password changed; sessions on other devices have ended",
             );
+            flash(page.session(), true, text);
             Ok(see_other("/"))
         }
         Err(e) => {
-            let (status, message) = form_error(e, lang)?;
-            render(
-                &PasswordPage {
-                    ctx: Ctx::new(&req, &session, Some(&actor)),
-                    error: Some(message),
-                },
-                status,
-            )
+            let refusal = Refusal::of(e, ctx.lang)?;
+            let view = PasswordPage {
+                ctx,
+                error: Some(refusal.message),
+            };
+            render(&view, refusal.status)
         }
     }
 }

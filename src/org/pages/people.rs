@@ -1,23 +1,20 @@
 //! People pages: the staff directory with create, edit and (de)activate.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{act, activation_text, active_param, form_error, optional_id, render, see_other};
 use crate::i18n::Text;
-use crate::org::api::active_filter;
-use crate::org::model::{Actor, OrgAction, PersonPatch};
+use crate::org::model::{OrgAction, PersonPatch};
 use crate::org::service::{may, people, units};
 use crate::org::store::{Person, PersonFilter};
 use crate::pagination::PageRequest;
-use crate::web::auth::PageActor;
-use crate::web::context::{flash, Ctx, Pager};
+use crate::web::context::{Ctx, Pager};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::forms::{activation_text, active_filter, active_param, optional_id};
+use crate::web::{render, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list)
@@ -78,48 +75,46 @@ struct ListQuery {
 }
 
 #[get("/people")]
-async fn list(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    q: web::Query<ListQuery>,
-) -> Result<HttpResponse, PageError> {
-    let lang = actor.lang;
+async fn list(page: Page, q: web::Query<ListQuery>) -> Result<HttpResponse, PageError> {
     let (text, unit_id, active) = (
         q.q.clone().unwrap_or_default(),
         q.unit_id.clone().unwrap_or_default(),
         active_param(&q.active),
     );
-    let filter = PersonFilter {
-        q: Some(text.trim().to_string()).filter(|s| !s.is_empty()),
-        unit_id: optional_id("unit_id", &unit_id).page(lang)?,
-        active: active_filter(Some(&active)),
-    };
+    let filter_unit = unit_id.clone();
+    let filter_active = active.clone();
+    let filter_text = text.clone();
     let page_req = PageRequest::new(q.page, Some(50));
-    let (page, names) = state
-        .db(move |c| Ok((people::list(c, &filter, page_req)?, units::names(c, false)?)))
-        .await
-        .page(lang)?;
-    let pager = Pager::new(
-        &page,
-        &[
-            ("q", text.clone()),
-            ("unit_id", unit_id.clone()),
-            ("active", active.clone()),
-        ],
-    );
-    let page = ListPage {
-        ctx: Ctx::new(&req, &session, Some(&actor)),
-        people: page.items.into_iter().map(|p| view(p, &names)).collect(),
-        units: names,
-        q: text,
-        unit_id,
-        active,
-        can_manage: actor.holds_any(OrgAction::ManagePeople.roles()),
-        pager,
-    };
-    render(&page, StatusCode::OK)
+    page.show(
+        move |c| {
+            let filter = PersonFilter {
+                q: Some(filter_text.trim().to_string()).filter(|s| !s.is_empty()),
+                unit_id: optional_id("unit_id", &filter_unit)?,
+                active: active_filter(Some(&filter_active)),
+            };
+            let list = people::list(c.conn, c.actor, &filter, page_req)?;
+            let can_manage = c.actor.holds_any(OrgAction::ManagePeople.roles());
+            Ok((list, units::names(c.conn, false)?, can_manage))
+        },
+        |ctx, (list, names, can_manage)| ListPage {
+            ctx,
+            pager: Pager::new(
+                &list,
+                &[
+                    ("q", text.clone()),
+                    ("unit_id", unit_id.clone()),
+                    ("active", active.clone()),
+                ],
+            ),
+            people: list.items.into_iter().map(|p| view(p, &names)).collect(),
+            units: names,
+            q: text,
+            unit_id,
+            active,
+            can_manage,
+        },
+    )
+    .await
 }
 
 /// Submitted person form.
@@ -173,160 +168,107 @@ struct FormPage {
     error: Option<String>,
 }
 
+/// Shows a person (or the empty form), with what was typed and the refusal after a failed save.
 async fn form_page(
-    req: &HttpRequest,
-    session: &Session,
-    state: &AppState,
-    actor: &Actor,
+    page: &Page,
     id: Option<i64>,
-    form: Option<PersonForm>,
-    error: Option<(StatusCode, String)>,
+    typed: Option<(PersonForm, Refusal)>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = actor.lang;
-    let a = actor.clone();
-    let (person, names, active_units, can_manage) = state
-        .db(move |c| {
-            let person = id.map(|id| people::get(c, id)).transpose()?;
+    let (ctx, (person, names, active_units, can_manage)) = page
+        .run(move |c| {
+            let person = id.map(|id| people::get(c.conn, c.actor, id)).transpose()?;
             let can = match &person {
-                Some(p) => may(c, &a, OrgAction::ManagePeople, Some(p.unit_id))?,
-                None => a.holds_any(OrgAction::ManagePeople.roles()),
+                Some(p) => may(c.conn, c.actor, OrgAction::ManagePeople, Some(p.unit_id))?,
+                None => c.actor.holds_any(OrgAction::ManagePeople.roles()),
             };
-            Ok((person, units::names(c, false)?, units::names(c, true)?, can))
+            Ok((
+                person,
+                units::names(c.conn, false)?,
+                units::names(c.conn, true)?,
+                can,
+            ))
         })
-        .await
-        .page(lang)?;
-    let form = form.unwrap_or_else(|| {
-        person
-            .as_ref()
-            .map(PersonForm::of)
-            .unwrap_or_else(|| PersonForm {
-                unit_id: req
-                    .query_string()
-                    .strip_prefix("unit_id=")
-                    .unwrap_or_default()
-                    .to_string(),
-                ..Default::default()
-            })
-    });
-    let (status, error) = error.map_or((StatusCode::OK, None), |(s, e)| (s, Some(e)));
-    let page = FormPage {
-        ctx: Ctx::new(req, session, Some(actor)),
+        .await?;
+    let (form, refusal) = match typed {
+        Some((form, refusal)) => (form, Some(refusal)),
+        None => {
+            let form = person
+                .as_ref()
+                .map(PersonForm::of)
+                .unwrap_or_else(|| PersonForm {
+                    unit_id: page
+                        .request()
+                        .query_string()
+                        .strip_prefix("unit_id=")
+                        .unwrap_or_default()
+                        .to_string(),
+                    ..Default::default()
+                });
+            (form, None)
+        }
+    };
+    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
+    let view = FormPage {
+        ctx,
         person: person.map(|p| view(p, &names)),
         form,
         units: active_units,
         can_manage,
-        error,
+        error: refusal.map(|r| r.message),
     };
-    render(&page, status)
+    render(&view, status)
 }
 
 #[get("/people/new")]
-async fn new_form(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-) -> Result<HttpResponse, PageError> {
-    form_page(&req, &session, &state, &actor, None, None, None).await
+async fn new_form(page: Page) -> Result<HttpResponse, PageError> {
+    form_page(&page, None, None).await
 }
 
 #[get("/people/{id}")]
-async fn show(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, PageError> {
-    form_page(
-        &req,
-        &session,
-        &state,
-        &actor,
-        Some(id.into_inner()),
-        None,
-        None,
-    )
-    .await
+async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
+    form_page(&page, Some(id.into_inner()), None).await
 }
 
 #[post("/people")]
 async fn create(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     CsrfForm(form): CsrfForm<PersonForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, a) = (actor.lang, state.now(), actor.clone());
-    let result = match form.parse() {
-        Ok(patch) => state.db(move |c| people::create(c, &a, now, patch)).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(p) => {
-            flash(
-                &session,
-                true,
-                Text::new(
+    let patch = form.parse();
+    let saved = page
+        .submit(
+            move |c| people::create(c.conn, c.actor, c.now, patch?),
+            |p| {
+                let text = Text::new(
                     format!("已添加人员“{}”", p.name),
                     format!("{} added", p.name),
-                ),
-            );
-            Ok(see_other(&format!("/people/{}", p.id)))
-        }
-        Err(e) => {
-            let shown = form_error(e, lang)?;
-            form_page(
-                &req,
-                &session,
-                &state,
-                &actor,
-                None,
-                Some(form),
-                Some(shown),
-            )
-            .await
-        }
+                );
+                (text, format!("/people/{}", p.id))
+            },
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => form_page(&page, None, Some((form, refusal))).await,
     }
 }
 
 #[post("/people/{id}")]
 async fn update(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<PersonForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, a, id) = (actor.lang, state.now(), actor.clone(), id.into_inner());
-    let result = match form.parse() {
-        Ok(patch) => {
-            state
-                .db(move |c| people::update(c, &a, now, id, patch))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => {
-            flash(&session, true, Text::new("已保存", "Saved"));
-            Ok(see_other(&format!("/people/{id}")))
-        }
-        Err(e) => {
-            let shown = form_error(e, lang)?;
-            form_page(
-                &req,
-                &session,
-                &state,
-                &actor,
-                Some(id),
-                Some(form),
-                Some(shown),
-            )
-            .await
-        }
+    let (id, patch) = (id.into_inner(), form.parse());
+    let saved = page
+        .submit(
+            move |c| people::update(c.conn, c.actor, c.now, id, patch?),
+            |_| (Text::new("已保存", "Saved"), format!("/people/{id}")),
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => form_page(&page, Some(id), Some((form, refusal))).await,
     }
 }
 
@@ -337,26 +279,20 @@ struct ActiveForm {
 
 #[post("/people/{id}/active")]
 async fn set_active(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ActiveForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, id) = (actor.lang, state.now(), id.into_inner());
+    let (id, active) = (id.into_inner(), form.active);
     let patch = PersonPatch {
-        active: Some(form.active),
+        active: Some(active),
         ..Default::default()
     };
-    let url = format!("/people/{id}");
-    act(
-        &session,
-        &state,
-        lang,
-        url.clone(),
-        activation_text(form.active),
-        move |c| people::update(c, &actor, now, id, patch),
-        move |_| url,
+    let here = format!("/people/{id}");
+    page.act(
+        &here,
+        move |c| people::update(c.conn, c.actor, c.now, id, patch),
+        |_| (activation_text(active), here.clone()),
     )
     .await
 }

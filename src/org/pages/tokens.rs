@@ -1,20 +1,16 @@
 //! Each account's own API tokens: list, create (shown once), revoke.
 
-use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other};
 use crate::i18n::Text;
-use crate::org::model::Actor;
 use crate::org::service::auth;
-use crate::web::auth::PageActor;
-use crate::web::context::{flash, local_time, Ctx};
-use crate::web::csrf::CsrfForm;
+use crate::org::store::ApiToken;
+use crate::web::context::{local_time, Ctx};
+use crate::web::csrf::{CsrfForm, Empty};
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::Page;
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(tokens)
@@ -39,21 +35,10 @@ struct TokensPage {
     base_url: String,
 }
 
-async fn tokens_page(
-    req: &HttpRequest,
-    session: &Session,
-    state: &AppState,
-    actor: &Actor,
-    new_token: Option<String>,
-) -> Result<HttpResponse, PageError> {
-    let a = actor.clone();
-    let mine = state
-        .db(move |c| auth::list_tokens(c, &a))
-        .await
-        .page(actor.lang)?;
-    let tz = state.config.timezone;
-    let page = TokensPage {
-        ctx: Ctx::new(req, session, Some(actor)),
+fn view(page: &Page, ctx: Ctx, mine: Vec<ApiToken>, new_token: Option<String>) -> TokensPage {
+    let tz = page.state().config.timezone;
+    TokensPage {
+        ctx,
         tokens: mine
             .into_iter()
             .map(|t| TokenRow {
@@ -68,19 +53,17 @@ async fn tokens_page(
             })
             .collect(),
         new_token,
-        base_url: state.config.base_url.clone(),
-    };
-    render(&page, StatusCode::OK)
+        base_url: page.state().config.base_url.clone(),
+    }
 }
 
 #[get("/tokens")]
-async fn tokens(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-) -> Result<HttpResponse, PageError> {
-    tokens_page(&req, &session, &state, &actor, None).await
+async fn tokens(page: Page) -> Result<HttpResponse, PageError> {
+    page.show(
+        |c| auth::list_tokens(c.conn, c.actor),
+        |ctx, mine| view(&page, ctx, mine, None),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -91,36 +74,30 @@ struct TokenForm {
 /// Creates a token and shows it once on the answer itself (it is never stored in plain text).
 #[post("/tokens")]
 async fn create_token(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (now, a) = (state.now(), actor.clone());
-    let (_, plain) = state
-        .db(move |c| auth::create_token(c, &a, now, &form.name))
-        .await
-        .page(actor.lang)?;
-    tokens_page(&req, &session, &state, &actor, Some(plain)).await
+    page.show(
+        move |c| {
+            let (_, plain) = auth::create_token(c.conn, c.actor, c.now, &form.name)?;
+            Ok((auth::list_tokens(c.conn, c.actor)?, plain))
+        },
+        |ctx, (mine, plain)| view(&page, ctx, mine, Some(plain)),
+    )
+    .await
 }
-
-#[derive(Deserialize)]
-struct Empty {}
 
 #[post("/tokens/{id}/revoke")]
 async fn revoke_token(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    _: CsrfForm<Empty>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, id) = (actor.lang, state.now(), id.into_inner());
-    state
-        .db(move |c| auth::revoke_token(c, &actor, now, id))
-        .await
-        .page(lang)?;
-    flash(&session, true, Text::new("令牌已撤销", "Token revoked"));
-    Ok(see_other("/tokens"))
+    let id = id.into_inner();
+    page.act(
+        "/tokens",
+        move |c| auth::revoke_token(c.conn, c.actor, c.now, id),
+        |_| (Text::new("令牌已撤销", "Token revoked"), "/tokens".into()),
+    )
+    .await
 }

@@ -1,23 +1,20 @@
 //! Unit pages: list, view, create, edit, (de)activate.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{act, activation_text, active_param, form_error, optional_id, render, see_other};
 use crate::i18n::{Lang, Text};
-use crate::org::api::active_filter;
 use crate::org::model::{OrgAction, UnitKind, UnitPatch};
 use crate::org::service::{may, people, units};
 use crate::org::store::{PersonFilter, Unit, UnitFilter};
 use crate::pagination::PageRequest;
-use crate::web::auth::PageActor;
-use crate::web::context::{flash, Ctx, Pager};
+use crate::web::context::{Ctx, Pager};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::{AppState, InLang};
+use crate::web::forms::{activation_text, active_filter, active_param, optional_id};
+use crate::web::{render, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list)
@@ -32,14 +29,14 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
 struct UnitView {
     id: i64,
     name: String,
-    kind: String,
+    kind: &'static str,
     parent_name: String,
     contact_emails: String,
     phone: String,
     active: bool,
 }
 
-fn view(u: Unit, names: &[(i64, String)]) -> UnitView {
+fn view(u: Unit, names: &[(i64, String)], lang: Lang) -> UnitView {
     let parent_name = u
         .parent_id
         .and_then(|p| names.iter().find(|(i, _)| *i == p))
@@ -48,7 +45,7 @@ fn view(u: Unit, names: &[(i64, String)]) -> UnitView {
     UnitView {
         id: u.id,
         name: u.name,
-        kind: u.kind,
+        kind: u.kind.label(lang),
         parent_name,
         contact_emails: u.contact_emails.replace(',', ", "),
         phone: u.phone,
@@ -85,14 +82,7 @@ struct ListQuery {
 }
 
 #[get("/units")]
-async fn list(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    q: web::Query<ListQuery>,
-) -> Result<HttpResponse, PageError> {
-    let lang = actor.lang;
+async fn list(page: Page, q: web::Query<ListQuery>) -> Result<HttpResponse, PageError> {
     let (text, kind, active) = (
         q.q.clone().unwrap_or_default(),
         q.kind.clone().unwrap_or_default(),
@@ -100,41 +90,43 @@ async fn list(
     );
     let filter = UnitFilter {
         q: Some(text.trim().to_string()).filter(|s| !s.is_empty()),
-        kind: Some(kind.clone()).filter(|s| !s.is_empty()),
+        kind: UnitKind::parse(&kind).ok(),
         parent_id: None,
         active: active_filter(Some(&active)),
     };
     let page_req = PageRequest::new(q.page, Some(50));
-    let a = actor.clone();
-    let (page, names, can_manage) = state
-        .db(move |c| {
+    page.show(
+        move |c| {
+            let can_manage = c.actor.holds_any(OrgAction::ManageUnits.roles());
             Ok((
-                units::list(c, &filter, page_req)?,
-                units::names(c, false)?,
-                a.holds_any(OrgAction::ManageUnits.roles()),
+                units::list(c.conn, &filter, page_req)?,
+                units::names(c.conn, false)?,
+                can_manage,
             ))
-        })
-        .await
-        .page(lang)?;
-    let pager = Pager::new(
-        &page,
-        &[
-            ("q", text.clone()),
-            ("kind", kind.clone()),
-            ("active", active.clone()),
-        ],
-    );
-    let page = ListPage {
-        ctx: Ctx::new(&req, &session, Some(&actor)),
-        units: page.items.into_iter().map(|u| view(u, &names)).collect(),
-        kinds: kinds(lang),
-        q: text,
-        kind,
-        active,
-        can_manage,
-        pager,
-    };
-    render(&page, StatusCode::OK)
+        },
+        |ctx, (list, names, can_manage)| ListPage {
+            pager: Pager::new(
+                &list,
+                &[
+                    ("q", text.clone()),
+                    ("kind", kind.clone()),
+                    ("active", active.clone()),
+                ],
+            ),
+            units: list
+                .items
+                .into_iter()
+                .map(|u| view(u, &names, ctx.lang))
+                .collect(),
+            kinds: kinds(ctx.lang),
+            q: text,
+            kind,
+            active,
+            can_manage,
+            ctx,
+        },
+    )
+    .await
 }
 
 /// Submitted unit form (also what the form shows again after an error).
@@ -151,7 +143,7 @@ impl UnitForm {
     fn of(u: &Unit) -> Self {
         UnitForm {
             name: u.name.clone(),
-            kind: u.kind.clone(),
+            kind: u.kind.code().into(),
             parent_id: u.parent_id.map(|p| p.to_string()).unwrap_or_default(),
             contact_emails: u.contact_emails.replace(',', "\n"),
             phone: u.phone.clone(),
@@ -162,7 +154,7 @@ impl UnitForm {
         let parent = optional_id("parent_id", &self.parent_id)?;
         UnitPatch::parse(
             Some(&self.name),
-            Some(&self.kind),
+            Some(UnitKind::parse(&self.kind)?),
             Some(parent),
             Some(&self.contact_emails),
             Some(&self.phone),
@@ -185,74 +177,64 @@ struct FormPage {
     error: Option<String>,
 }
 
-/// Loads everything the unit page shows and renders it.
+/// Shows a unit (or the empty form) with its sub-units and people, with what was typed and the refusal
+/// after a failed save.
 async fn form_page(
-    req: &HttpRequest,
-    session: &Session,
-    state: &AppState,
-    actor: &crate::org::model::Actor,
+    page: &Page,
     id: Option<i64>,
-    form: Option<UnitForm>,
-    error: Option<(StatusCode, String)>,
+    typed: Option<(UnitForm, Refusal)>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = actor.lang;
-    let a = actor.clone();
-    let (unit, names, children, members, can_manage) = state
-        .db(move |c| {
-            let unit = id.map(|id| units::get(c, id)).transpose()?;
-            let names = units::names(c, false)?;
+    let (ctx, (unit, names, children, members, can_manage)) = page
+        .run(move |c| {
+            let unit = id.map(|id| units::get(c.conn, id)).transpose()?;
+            let names = units::names(c.conn, false)?;
             let all = PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE));
             let (children, members) = match id {
-                Some(id) => (
-                    units::list(
-                        c,
-                        &UnitFilter {
-                            parent_id: Some(id),
-                            active: Some(true),
-                            ..Default::default()
-                        },
-                        all,
-                    )?
-                    .items,
-                    people::list(
-                        c,
-                        &PersonFilter {
-                            unit_id: Some(id),
-                            active: Some(true),
-                            ..Default::default()
-                        },
-                        all,
-                    )?
-                    .items,
-                ),
+                Some(id) => {
+                    let subunits = UnitFilter {
+                        parent_id: Some(id),
+                        active: Some(true),
+                        ..Default::default()
+                    };
+                    let staff = PersonFilter {
+                        unit_id: Some(id),
+                        active: Some(true),
+                        ..Default::default()
+                    };
+                    (
+                        units::list(c.conn, &subunits, all)?.items,
+                        people::list(c.conn, c.actor, &staff, all)?.items,
+                    )
+                }
                 None => (Vec::new(), Vec::new()),
             };
             let can = match id {
-                Some(id) => may(c, &a, OrgAction::ManageUnits, Some(id))?,
-                None => a.holds_any(OrgAction::ManageUnits.roles()),
+                Some(id) => may(c.conn, c.actor, OrgAction::ManageUnits, Some(id))?,
+                None => c.actor.holds_any(OrgAction::ManageUnits.roles()),
             };
             Ok((unit, names, children, members, can))
         })
-        .await
-        .page(lang)?;
-    let form = form.unwrap_or_else(|| {
-        unit.as_ref().map(UnitForm::of).unwrap_or_else(|| UnitForm {
-            kind: "department".into(),
-            ..Default::default()
-        })
-    });
-    let (status, error) = match error {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
+        .await?;
+    let (form, refusal) = match typed {
+        Some((form, refusal)) => (form, Some(refusal)),
+        None => {
+            let form = unit.as_ref().map(UnitForm::of).unwrap_or_else(|| UnitForm {
+                kind: UnitKind::Department.code().into(),
+                ..Default::default()
+            });
+            (form, None)
+        }
     };
-    let page = FormPage {
-        ctx: Ctx::new(req, session, Some(actor)),
+    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
+    let lang = ctx.lang;
+    let view = FormPage {
+        ctx,
         parents: names
             .iter()
             .filter(|(i, _)| Some(*i) != id)
             .cloned()
             .collect(),
-        unit: unit.map(|u| view(u, &names)),
+        unit: unit.map(|u| view(u, &names, lang)),
         form,
         kinds: kinds(lang),
         children: children.into_iter().map(|u| (u.id, u.name)).collect(),
@@ -261,118 +243,58 @@ async fn form_page(
             .map(|p| (p.id, p.name, p.post))
             .collect(),
         can_manage,
-        error,
+        error: refusal.map(|r| r.message),
     };
-    render(&page, status)
+    render(&view, status)
 }
 
 #[get("/units/new")]
-async fn new_form(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-) -> Result<HttpResponse, PageError> {
-    form_page(&req, &session, &state, &actor, None, None, None).await
+async fn new_form(page: Page) -> Result<HttpResponse, PageError> {
+    form_page(&page, None, None).await
 }
 
 #[get("/units/{id}")]
-async fn show(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, PageError> {
-    form_page(
-        &req,
-        &session,
-        &state,
-        &actor,
-        Some(id.into_inner()),
-        None,
-        None,
-    )
-    .await
+async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
+    form_page(&page, Some(id.into_inner()), None).await
 }
 
 #[post("/units")]
-async fn create(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
-    CsrfForm(form): CsrfForm<UnitForm>,
-) -> Result<HttpResponse, PageError> {
-    let (lang, now, a) = (actor.lang, state.now(), actor.clone());
-    let result = match form.parse() {
-        Ok(patch) => state.db(move |c| units::create(c, &a, now, patch)).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(unit) => {
-            flash(
-                &session,
-                true,
-                Text::new(
-                    format!("已创建单位“{}”", unit.name),
-                    format!("Unit “{}” created", unit.name),
-                ),
-            );
-            Ok(see_other(&format!("/units/{}", unit.id)))
-        }
-        Err(e) => {
-            let shown = form_error(e, lang)?;
-            form_page(
-                &req,
-                &session,
-                &state,
-                &actor,
-                None,
-                Some(form),
-                Some(shown),
-            )
-            .await
-        }
+async fn create(page: Page, CsrfForm(form): CsrfForm<UnitForm>) -> Result<HttpResponse, PageError> {
+    let patch = form.parse();
+    let saved = page
+        .submit(
+            move |c| units::create(c.conn, c.actor, c.now, patch?),
+            |u| {
+                let text = Text::new(
+                    format!("已创建单位“{}”", u.name),
+                    format!("Unit “{}” created", u.name),
+                );
+                (text, format!("/units/{}", u.id))
+            },
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => form_page(&page, None, Some((form, refusal))).await,
     }
 }
 
 #[post("/units/{id}")]
 async fn update(
-    req: HttpRequest,
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<UnitForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, a, id) = (actor.lang, state.now(), actor.clone(), id.into_inner());
-    let result = match form.parse() {
-        Ok(patch) => {
-            state
-                .db(move |c| units::update(c, &a, now, id, patch))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => {
-            flash(&session, true, Text::new("已保存", "Saved"));
-            Ok(see_other(&format!("/units/{id}")))
-        }
-        Err(e) => {
-            let shown = form_error(e, lang)?;
-            form_page(
-                &req,
-                &session,
-                &state,
-                &actor,
-                Some(id),
-                Some(form),
-                Some(shown),
-            )
-            .await
-        }
+    let (id, patch) = (id.into_inner(), form.parse());
+    let saved = page
+        .submit(
+            move |c| units::update(c.conn, c.actor, c.now, id, patch?),
+            |_| (Text::new("已保存", "Saved"), format!("/units/{id}")),
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => form_page(&page, Some(id), Some((form, refusal))).await,
     }
 }
 
@@ -383,26 +305,20 @@ struct ActiveForm {
 
 #[post("/units/{id}/active")]
 async fn set_active(
-    session: Session,
-    state: web::Data<AppState>,
-    PageActor(actor): PageActor,
+    page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ActiveForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (lang, now, id) = (actor.lang, state.now(), id.into_inner());
+    let (id, active) = (id.into_inner(), form.active);
     let patch = UnitPatch {
-        active: Some(form.active),
+        active: Some(active),
         ..Default::default()
     };
-    let url = format!("/units/{id}");
-    act(
-        &session,
-        &state,
-        lang,
-        url.clone(),
-        activation_text(form.active),
-        move |c| units::update(c, &actor, now, id, patch),
-        move |_| url,
+    let here = format!("/units/{id}");
+    page.act(
+        &here,
+        move |c| units::update(c.conn, c.actor, c.now, id, patch),
+        |_| (activation_text(active), here.clone()),
     )
     .await
 }

@@ -20,29 +20,13 @@ use crate::pagination::{Page, PageRequest};
 pub struct AccountWithRoles {
     #[serde(flatten)]
     pub account: Account,
-    pub roles: Vec<GrantView>,
-}
-
-/// A role grant as shown and audited.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct GrantView {
-    pub role: &'static str,
-    pub unit_id: Option<i64>,
-}
-
-impl From<&Grant> for GrantView {
-    fn from(g: &Grant) -> Self {
-        GrantView {
-            role: g.role.code(),
-            unit_id: g.unit_id,
-        }
-    }
+    pub roles: Vec<Grant>,
 }
 
 fn with_roles(account: Account, grants: &[Grant]) -> AccountWithRoles {
     AccountWithRoles {
         account,
-        roles: grants.iter().map(GrantView::from).collect(),
+        roles: grants.to_vec(),
     }
 }
 
@@ -215,9 +199,7 @@ pub fn update(
 
         let rec = AccountRecord {
             person_id,
-            language: patch
-                .language
-                .map_or_else(|| before.language.clone(), |l| l.code().into()),
+            language: patch.language.unwrap_or(before.language),
             active,
             session_version: before.session_version + i64::from(before.active && !active),
             updated_at: db_time(now),
@@ -263,7 +245,7 @@ pub fn set_own_language(
         )?;
         let rec = AccountRecord {
             person_id: before.person_id,
-            language: lang.code().into(),
+            language: lang,
             active: before.active,
             session_version: before.session_version,
             updated_at: db_time(now),

@@ -14,22 +14,7 @@ use crate::org::model::{
     Throttle,
 };
 use crate::org::service::accounts;
-use crate::org::store::{self, Account, ApiToken};
-
-/// Builds the acting account from an active account row.
-fn actor_of(conn: &mut DbConn, account: &Account) -> ServiceResult<Actor> {
-    let unit_id = match account.person_id {
-        Some(p) => store::find_person(conn, p)?.map(|person| person.unit_id),
-        None => None,
-    };
-    Ok(Actor {
-        account_id: account.id,
-        username: account.username.clone(),
-        unit_id,
-        grants: store::grants_of(conn, account.id)?,
-        lang: account.lang(),
-    })
-}
+use crate::org::store::{self, actor_of, ApiToken};
 
 /// Checks a username and password from `address`, with throttling; returns the account and its session
 /// version (for a new session cookie) on success.
@@ -83,35 +68,6 @@ pub fn sign_in(
         audit::record(c, Some(&actor), now, change)?;
         Ok((actor, account.session_version))
     })
-}
-
-/// The acting account of a session cookie, if the account is still active and the session not cut.
-pub fn actor_for_session(
-    conn: &mut DbConn,
-    account_id: i64,
-    session_version: i64,
-) -> ServiceResult<Option<Actor>> {
-    match store::find_account(conn, account_id)? {
-        Some(a) if a.active && a.session_version == session_version => {
-            Ok(Some(actor_of(conn, &a)?))
-        }
-        _ => Ok(None),
-    }
-}
-
-/// The acting account of a bearer token, if the token is live and its account active.
-pub fn actor_for_token(conn: &mut DbConn, now: DateTime<Utc>, token: &str) -> ServiceResult<Actor> {
-    let token =
-        store::find_live_token(conn, &token_hash(token))?.ok_or(ServiceError::Unauthenticated)?;
-    let account = store::find_account(conn, token.account_id)?
-        .filter(|a| a.active)
-        .ok_or(ServiceError::Unauthenticated)?;
-    // Best effort, and at most once a minute: a read must not queue for the write lock on every request.
-    let stale = db_time(now) - chrono::Duration::minutes(1);
-    if token.last_used_at.is_none_or(|t| t < stale) {
-        let _ = store::touch_token(conn, token.id, db_time(now));
-    }
-    actor_of(conn, &account)
 }
 
 /// Signs in and issues a named API token; the plain token is returned once and only its hash is kept.

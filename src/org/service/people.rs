@@ -6,22 +6,32 @@ use super::found;
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
-use crate::org::model::{authorize, Actor, OrgAction, PersonPatch};
+use crate::org::model::{authorize, mask_phone, Actor, OrgAction, PersonPatch};
 use crate::org::store::{self, Person, PersonFilter, PersonRecord};
 use crate::pagination::{Page, PageRequest};
+
+/// A person as `actor` may see them: phone numbers are personal information, masked (138****1234) for
+/// accounts whose roles do not need them.
+fn as_seen_by(actor: &Actor, mut p: Person) -> Person {
+    if !actor.sees_phones() {
+        p.phone = mask_phone(&p.phone);
+    }
+    p
+}
 
 /// People matching `filter`; every signed-in account may read the directory.
 pub fn list(
     conn: &mut DbConn,
+    actor: &Actor,
     filter: &PersonFilter,
     page: PageRequest,
 ) -> ServiceResult<Page<Person>> {
-    Ok(store::list_people(conn, filter, page)?)
+    Ok(store::list_people(conn, filter, page)?.map(|p| as_seen_by(actor, p)))
 }
 
 /// One person.
-pub fn get(conn: &mut DbConn, id: i64) -> ServiceResult<Person> {
-    found(store::find_person(conn, id)?, "该人员", "Person")
+pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Person> {
+    found(store::find_person(conn, id)?, "该人员", "Person").map(|p| as_seen_by(actor, p))
 }
 
 fn check_unit(conn: &mut DbConn, unit_id: i64) -> ServiceResult<()> {

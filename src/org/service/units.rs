@@ -75,7 +75,7 @@ pub fn create(
         check_parent_exists(c, parent_id)?;
         let rec = UnitRecord {
             name,
-            kind: kind.code().into(),
+            kind,
             parent_id,
             contact_emails: patch.contact_emails.unwrap_or_default(),
             phone: patch.phone.unwrap_or_default(),
@@ -117,9 +117,7 @@ pub fn update(
         }
         let rec = UnitRecord {
             name: patch.name.unwrap_or_else(|| before.name.clone()),
-            kind: patch
-                .kind
-                .map_or_else(|| before.kind.clone(), |k| k.code().into()),
+            kind: patch.kind.unwrap_or(before.kind),
             parent_id,
             contact_emails: patch
                 .contact_emails

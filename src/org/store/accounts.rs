@@ -20,7 +20,7 @@ pub struct Account {
     #[serde(skip)]
     pub password_hash: String,
     pub person_id: Option<i64>,
-    pub language: String,
+    pub language: Lang,
     pub active: bool,
     pub session_version: i64,
     pub last_login_at: Option<NaiveDateTime>,
@@ -31,7 +31,7 @@ pub struct Account {
 impl Account {
     /// The account's language.
     pub fn lang(&self) -> Lang {
-        Lang::parse(&self.language).unwrap_or_default()
+        self.language
     }
 }
 
@@ -111,7 +111,7 @@ pub struct Reachable {
 
 /// Every active account linked to an active person with an email address, with its roles.
 pub fn reachable_people(conn: &mut DbConn) -> QueryResult<Vec<Reachable>> {
-    type Row = (i64, i64, i64, String, String, String, bool);
+    type Row = (i64, i64, i64, String, String, Lang, bool);
     let rows: Vec<Row> = accounts::table
         .inner_join(people::table)
         .filter(accounts::active.eq(true))
@@ -129,7 +129,7 @@ pub fn reachable_people(conn: &mut DbConn) -> QueryResult<Vec<Reachable>> {
         .order(accounts::id)
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let grants: Vec<(i64, String, Option<i64>)> = role_grants::table
+    let grants: Vec<(i64, Role, Option<i64>)> = role_grants::table
         .filter(role_grants::account_id.eq_any(&ids))
         .select((
             role_grants::account_id,
@@ -146,20 +146,35 @@ pub fn reachable_people(conn: &mut DbConn) -> QueryResult<Vec<Reachable>> {
                 unit_id,
                 name,
                 email,
-                lang: Lang::parse(&language).unwrap_or_default(),
+                lang: language,
                 digest_opt_out,
                 grants: grants
                     .iter()
                     .filter(|g| g.0 == account_id)
-                    .filter_map(|g| {
-                        Role::parse(&g.1)
-                            .ok()
-                            .map(|role| Grant { role, unit_id: g.2 })
+                    .map(|g| Grant {
+                        role: g.1,
+                        unit_id: g.2,
                     })
                     .collect(),
             },
         )
         .collect())
+}
+
+/// How an account is shown to people: its person's name, else its username (`system` for the system).
+pub fn display_name(conn: &mut DbConn, account_id: i64) -> QueryResult<String> {
+    if account_id == 0 {
+        return Ok("system".into());
+    }
+    let found: Option<(String, Option<String>)> = accounts::table
+        .left_join(people::table)
+        .filter(accounts::id.eq(account_id))
+        .select((accounts::username, people::name.nullable()))
+        .first(conn)
+        .optional()?;
+    Ok(found
+        .map(|(username, name)| name.unwrap_or(username))
+        .unwrap_or_default())
 }
 
 /// One account by id.
@@ -214,7 +229,7 @@ pub fn insert_account(
 #[diesel(table_name = accounts, treat_none_as_null = true)]
 pub struct AccountRecord {
     pub person_id: Option<i64>,
-    pub language: String,
+    pub language: Lang,
     pub active: bool,
     pub session_version: i64,
     pub updated_at: NaiveDateTime,
@@ -253,19 +268,19 @@ pub fn touch_login(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResul
 
 /// The roles of one account.
 pub fn grants_of(conn: &mut DbConn, account_id: i64) -> QueryResult<Vec<Grant>> {
-    let rows: Vec<(String, Option<i64>)> = role_grants::table
+    let rows: Vec<(Role, Option<i64>)> = role_grants::table
         .filter(role_grants::account_id.eq(account_id))
         .select((role_grants::role, role_grants::unit_id))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(r, unit_id)| Role::parse(&r).ok().map(|role| Grant { role, unit_id }))
+        .map(|(role, unit_id)| Grant { role, unit_id })
         .collect())
 }
 
 /// The roles of several accounts at once (for lists).
 pub fn grants_of_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Grant)>> {
-    let rows: Vec<(i64, String, Option<i64>)> = role_grants::table
+    let rows: Vec<(i64, Role, Option<i64>)> = role_grants::table
         .filter(role_grants::account_id.eq_any(ids))
         .select((
             role_grants::account_id,
@@ -275,11 +290,7 @@ pub fn grants_of_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, G
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(a, r, unit_id)| {
-            Role::parse(&r)
-                .ok()
-                .map(|role| (a, Grant { role, unit_id }))
-        })
+        .map(|(a, role, unit_id)| (a, Grant { role, unit_id }))
         .collect())
 }
 
@@ -291,7 +302,7 @@ pub fn replace_grants(conn: &mut DbConn, account_id: i64, grants: &[Grant]) -> Q
         diesel::insert_into(role_grants::table)
             .values((
                 role_grants::account_id.eq(account_id),
-                role_grants::role.eq(g.role.code()),
+                role_grants::role.eq(g.role),
                 role_grants::unit_id.eq(g.unit_id),
             ))
             .execute(conn)?;

@@ -1,17 +1,22 @@
 //! Queries for the organisation. Never commits.
 
 mod accounts;
+mod actors;
 
 pub use accounts::*;
+pub use actors::*;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::model::UnitTree;
+use super::model::{Role, UnitKind, UnitTree};
+use crate::db::codes::text_columns;
 use crate::db::schema::{people, units};
 use crate::db::{DbConn, MultiBackend};
 use crate::pagination::{Page, PageRequest};
+
+text_columns!(Role, UnitKind);
 
 /// A unit as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -19,7 +24,7 @@ use crate::pagination::{Page, PageRequest};
 pub struct Unit {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub parent_id: Option<i64>,
     pub contact_emails: String,
     pub phone: String,
@@ -60,7 +65,7 @@ pub(crate) fn contains(q: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct UnitFilter {
     pub q: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<UnitKind>,
     pub parent_id: Option<i64>,
     pub active: Option<bool>,
 }
@@ -70,8 +75,8 @@ fn units_filtered(f: &UnitFilter) -> units::BoxedQuery<'static, MultiBackend> {
     if let Some(text) = &f.q {
         q = q.filter(units::name.like(contains(text)).escape('\\'));
     }
-    if let Some(kind) = &f.kind {
-        q = q.filter(units::kind.eq(kind.clone()));
+    if let Some(kind) = f.kind {
+        q = q.filter(units::kind.eq(kind));
     }
     if let Some(parent) = f.parent_id {
         q = q.filter(units::parent_id.eq(parent));
@@ -137,7 +142,7 @@ pub fn count_active_children(conn: &mut DbConn, id: i64) -> QueryResult<i64> {
 #[diesel(table_name = units, treat_none_as_null = true)]
 pub struct UnitRecord {
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub parent_id: Option<i64>,
     pub contact_emails: String,
     pub phone: String,

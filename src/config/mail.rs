@@ -1,4 +1,4 @@
-//! The settings of email and reminders: transport, sender, SMTP pool, retry limit, job schedules, lead times.
+//! The settings of email: transport, sender, SMTP pool, retry limit, extra certificate authority.
 
 use std::path::PathBuf;
 
@@ -45,59 +45,11 @@ pub struct MailSettings {
     pub ca_file: Option<PathBuf>,
 }
 
-/// Six-field cron schedules in the office time zone; `None` turns a job off (an empty variable).
-#[derive(Debug, Clone)]
-pub struct JobSchedules {
-    /// Reminder scan, `STANDBY_JOB_SCAN` (every minute).
-    pub scan: Option<crate::jobs::CronSpec>,
-    /// Delivery, `STANDBY_JOB_DELIVER` (every 5 seconds).
-    pub deliver: Option<crate::jobs::CronSpec>,
-    /// Daily digest, `STANDBY_JOB_DIGEST` (08:00).
-    pub digest: Option<crate::jobs::CronSpec>,
-    /// Ledger verification, `STANDBY_JOB_VERIFY` (02:30).
-    pub verify: Option<crate::jobs::CronSpec>,
-    /// Housekeeping, `STANDBY_JOB_PRUNE` (hourly).
-    pub prune: Option<crate::jobs::CronSpec>,
-}
-
-/// When reminders fall due.
-#[derive(Debug, Clone)]
-pub struct ReminderSettings {
-    /// Days before a batch expires to remind, largest first, `STANDBY_EXPIRY_LEAD_DAYS` (`90,30,7`).
-    pub expiry_lead_days: Vec<i64>,
-    /// Hours a movement may wait for its countersignature before a reminder, `STANDBY_COUNTERSIGN_REMIND_HOURS`.
-    pub countersign_after_hours: i64,
-    /// Days before a stocktake falls due to remind, `STANDBY_STOCKTAKE_REMIND_DAYS`.
-    pub stocktake_ahead_days: i64,
-}
-
-/// A whole number within `range`, or `default` when the variable is not set.
-pub(super) fn number(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: i64,
-    range: std::ops::RangeInclusive<i64>,
-) -> Result<i64, ConfigError> {
-    match get(name) {
-        None => Ok(default),
-        Some(v) => match v.parse::<i64>() {
-            Ok(n) if range.contains(&n) => Ok(n),
-            _ => Err(err(
-                name,
-                format!(
-                    "`{v}` is not a whole number from {} to {}",
-                    range.start(),
-                    range.end()
-                ),
-            )),
-        },
-    }
-}
-
 pub(super) fn mail_settings(
-    get: &impl Fn(&str) -> Option<String>,
+    vars: &super::Vars,
     data_dir: &std::path::Path,
 ) -> Result<MailSettings, ConfigError> {
+    let get = |name: &str| vars.get(name);
     let smtp_url = get("STANDBY_SMTP_URL");
     let chosen = get("STANDBY_MAIL_TRANSPORT").map(|t| t.to_ascii_lowercase());
     let transport = match (chosen.as_deref(), smtp_url) {
@@ -163,29 +115,7 @@ pub(super) fn mail_settings(
         ca_file,
         transport,
         from,
-        pool_size: number(get, "STANDBY_SMTP_POOL_SIZE", 4, 1..=64)? as u32,
-        max_attempts: number(get, "STANDBY_NOTICE_MAX_ATTEMPTS", 8, 1..=50)? as i32,
+        pool_size: vars.number("STANDBY_SMTP_POOL_SIZE", 4, 1..=64)? as u32,
+        max_attempts: vars.number("STANDBY_NOTICE_MAX_ATTEMPTS", 8, 1..=50)? as i32,
     })
-}
-
-/// `90,30,7`: distinct whole days from 0 to 3650, kept largest first.
-pub(super) fn lead_days(value: Option<String>) -> Result<Vec<i64>, ConfigError> {
-    let Some(v) = value else {
-        return Ok(vec![90, 30, 7]);
-    };
-    let mut days = Vec::new();
-    for part in v.split(',') {
-        match part.trim().parse::<i64>() {
-            Ok(n) if (0..=3650).contains(&n) => days.push(n),
-            _ => {
-                return Err(err(
-                    "STANDBY_EXPIRY_LEAD_DAYS",
-                    format!("`{v}` is not a list of days such as 90,30,7"),
-                ))
-            }
-        }
-    }
-    days.sort_unstable_by(|a, b| b.cmp(a));
-    days.dedup();
-    Ok(days)
 }

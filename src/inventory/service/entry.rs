@@ -1,0 +1,111 @@
+//! What a keeper picks from when recording a movement: the batches on hand (for an issue, earliest expiry
+//! first, expired and near-expiry ones marked) or every batch of the catalogue (for a receipt), and the
+//! warehouses a transfer may go to.
+
+use chrono::{DateTime, Utc};
+
+use super::{catalogue, may, visible_warehouses, warehouse_for};
+use crate::clock::today;
+use crate::db::DbConn;
+use crate::error::ServiceResult;
+use crate::i18n::Lang;
+use crate::inventory::model::{
+    expires_within, is_expired, Direction, MovementKind, Quantity, StockAction,
+};
+use crate::inventory::store::ledger as ledger_store;
+use crate::inventory::store::warehouses::{self as wh_store, Warehouse};
+use crate::org::model::Actor;
+
+/// Days before expiry a batch is marked as near expiry on the forms.
+const NEAR_EXPIRY_DAYS: i64 = 30;
+
+/// What the movement form offers.
+#[derive(Debug, Clone)]
+pub struct EntryOptions {
+    pub warehouse: Warehouse,
+    /// (batch id, label) in the order to offer them.
+    pub batches: Vec<(i64, String)>,
+    /// (warehouse id, name) a transfer may go to.
+    pub destinations: Vec<(i64, String)>,
+}
+
+/// The choices for recording a movement of `kind` in warehouse `id` (the actor must be allowed to move its
+/// stock). Labels are in `lang`.
+pub fn options(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    kind: MovementKind,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> ServiceResult<EntryOptions> {
+    let warehouse = warehouse_for(conn, actor, id, StockAction::Move)?;
+    let lang = actor.lang;
+    let day = today(now, tz);
+    let batches = if kind.direction() != Direction::In {
+        ledger_store::stock(conn, id, None, None)?
+            .into_iter()
+            .filter(|s| s.qty > 0)
+            .map(|s| {
+                let mark = match s.expiry_date {
+                    Some(_) if is_expired(s.expiry_date, day) => marker(lang, "已过期", "expired"),
+                    Some(_) if expires_within(s.expiry_date, day, NEAR_EXPIRY_DAYS) => {
+                        marker(lang, "临期", "expiring")
+                    }
+                    _ => String::new(),
+                };
+                let expiry = s.expiry_date.map(|e| format!(" →{e}")).unwrap_or_default();
+                let qty = Quantity::from_milli(s.qty);
+                let label = format!(
+                    "{} {} · {}{expiry}{mark} · {qty} {}",
+                    s.item_code, s.item_name, s.batch_no, s.uom
+                );
+                (s.batch_id, label)
+            })
+            .collect()
+    } else {
+        catalogue::batch_labels(conn, None)?
+            .into_iter()
+            .map(|b| {
+                let expiry = b.expiry_date.map(|e| format!(" →{e}")).unwrap_or_default();
+                (
+                    b.batch_id,
+                    format!("{} {} · {}{expiry}", b.item_code, b.item_name, b.batch_no),
+                )
+            })
+            .collect()
+    };
+    // A transfer may go to any active warehouse of the district (it is received there); other kinds have none.
+    let destinations = if kind == MovementKind::TransferOut {
+        wh_store::all(conn)?
+            .into_iter()
+            .filter(|d| d.id != id && d.active)
+            .map(|d| (d.id, d.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(EntryOptions {
+        warehouse,
+        batches,
+        destinations,
+    })
+}
+
+fn marker(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => format!("【{zh}】"),
+        Lang::En => format!(" [{en}]"),
+    }
+}
+
+/// Whether the actor may record movements in warehouse `id` now (to offer the forms).
+pub fn may_record(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<bool> {
+    match visible_warehouses(conn, actor)?
+        .into_iter()
+        .find(|w| w.id == id)
+    {
+        Some(w) => may(conn, actor, &w, StockAction::Move),
+        None => Ok(false),
+    }
+}

@@ -138,7 +138,7 @@ fn batches(f: &Fixture, prefix: &str, n: usize) -> Vec<i64> {
                 .unwrap();
                 cat_store::insert_batch(c, f.item, &b, db::db_time(now())).map(|b| b.id)
             })
-            .collect::<Result<Vec<_>, diesel::result::Error>>()
+            .collect::<Result<Vec<_>, db::WriteError>>()
     })
     .unwrap()
 }

@@ -163,10 +163,28 @@ impl From<diesel::result::Error> for ServiceError {
                 "引用的记录不存在或仍被使用",
                 "A referenced record is missing or still in use",
             ),
-            D::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
-                ServiceError::Busy
-            }
+            ref busy if crate::db::is_busy(busy) => ServiceError::Busy,
             other => ServiceError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::db::WriteError> for ServiceError {
+    fn from(e: crate::db::WriteError) -> Self {
+        ServiceError::unless_duplicate(e, "与已有记录重复", "This duplicates an existing record")
+    }
+}
+
+impl ServiceError {
+    /// A write's refusal: a duplicate becomes this conflict, anything else the database's error.
+    pub fn unless_duplicate(
+        e: crate::db::WriteError,
+        zh: &'static str,
+        en: &'static str,
+    ) -> ServiceError {
+        match e {
+            crate::db::WriteError::AlreadyExists => ServiceError::conflict(zh, en),
+            crate::db::WriteError::Db(e) => e.into(),
         }
     }
 }

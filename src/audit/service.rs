@@ -31,6 +31,6 @@ pub fn list(
     mut filter: AuditFilter,
     page: PageRequest,
 ) -> ServiceResult<Page<AuditRow>> {
-    filter.visible_units = crate::org::service::administered_units(conn, actor)?;
+    filter.visible_units = crate::org::store::administered_units(conn, actor)?;
     Ok(store::list(conn, &filter, page)?)
 }

@@ -108,8 +108,12 @@ impl ManageConnection for Manager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection is not handed out again when a transaction is still open on it (a use case panicked
+    /// between BEGIN and COMMIT) or its transaction manager saw a failed commit or rollback, or when it comes
+    /// back from a panicking thread: the next request would otherwise inherit the half-done work or SQLite's
+    /// write lock.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -231,6 +235,38 @@ where
     }
 }
 
+/// A write that may run into a unique key: the stores report it as [`WriteError::AlreadyExists`], so that
+/// use cases answer it on their own terms without knowing the database's error types.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// A row with the same unique key exists.
+    #[error("already exists")]
+    AlreadyExists,
+    /// Anything else the database said.
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// The result of such a write.
+pub type WriteResult<T> = Result<T, WriteError>;
+
+/// Reads a write's result, telling a unique-key violation apart.
+pub fn unique<T>(result: diesel::QueryResult<T>) -> WriteResult<T> {
+    result.map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => WriteError::AlreadyExists,
+        other => WriteError::Db(other),
+    })
+}
+
+/// Whether an error means the database was busy (SQLite's lock held by another process past the busy
+/// timeout): the request may be retried.
+pub fn is_busy(e: &diesel::result::Error) -> bool {
+    matches!(e, diesel::result::Error::DatabaseError(_, info) if info.message().contains("database is locked"))
+}
+
 /// The current time as stored: UTC, truncated to microseconds so both backends hold the same value.
 pub fn db_time(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
     use chrono::SubsecRound;
@@ -240,6 +276,49 @@ pub fn db_time(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use diesel::RunQueryDsl;
+
+    #[test]
+    fn a_connection_returned_in_the_middle_of_a_transaction_is_not_handed_out_again() {
+        let path = std::env::temp_dir().join(format!("standby_pool_{}.db", std::process::id()));
+        let url = format!("sqlite://{}", path.display());
+        let pool = connect(&Backend::from_url(&url).unwrap(), 1).unwrap();
+        {
+            let mut conn = pool.get().unwrap();
+            conn.batch_execute("CREATE TABLE t (n INTEGER)").unwrap();
+            #[allow(irrefutable_let_patterns)]
+            let DbConn::Sqlite(sqlite) = &mut *conn
+            else {
+                unreachable!("a sqlite URL")
+            };
+            // A use case that began its write and never finished (it panicked, say).
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE").unwrap();
+            conn.batch_execute("INSERT INTO t VALUES (1)").unwrap();
+        }
+        let mut conn = pool.get().unwrap();
+        let written = write_tx(&mut conn, |c| {
+            c.batch_execute("INSERT INTO t VALUES (2)")?;
+            Ok::<_, diesel::result::Error>(())
+        });
+        assert!(written.is_ok(), "a fresh connection: {written:?}");
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let rows: Vec<N> = diesel::sql_query("SELECT n FROM t")
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.n).collect::<Vec<_>>(),
+            [2],
+            "the unfinished write was rolled back, not committed by the next user"
+        );
+        drop(conn);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 
     #[test]
     fn the_backend_is_chosen_by_scheme_not_by_trial() {

@@ -262,8 +262,12 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
 
 /// The string for `key` in `lang`, or a visible `?` when missing (a gap, not a crash).
 pub fn lookup(key: &str, lang: Lang) -> &'static str {
-    match ENTRIES.iter().find(|(k, _, _)| *k == key) {
-        Some((_, zh, en)) => match lang {
+    static INDEX: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, (&'static str, &'static str)>,
+    > = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| ENTRIES.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+    match index.get(key) {
+        Some((zh, en)) => match lang {
             Lang::Zh => zh,
             Lang::En => en,
         },
@@ -278,34 +282,42 @@ pub fn lookup(key: &str, lang: Lang) -> &'static str {
 mod tests {
     use super::*;
 
-    /// Every `t("…")` key used in a template or in code exists in the table.
-    #[test]
-    fn every_key_used_in_templates_is_translated() {
-        let mut missing = Vec::new();
-        let mut files = vec![];
-        for dir in [
-            "templates",
-            "templates/org",
-            "templates/audit",
-            "templates/inventory",
-            "templates/notify",
-        ] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            for e in std::fs::read_dir(path).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_file() {
-                    files.push(std::fs::read_to_string(p).unwrap());
-                }
+    fn files_under(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files_under(&p, out);
+            } else {
+                out.push((
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap_or_default(),
+                ));
             }
         }
-        for text in files {
+    }
+
+    /// Every `t("…")` key used in any template (every folder, including those areas add later) or in the
+    /// Rust code exists in the table, and no key is there twice.
+    #[test]
+    fn every_key_used_in_templates_and_code_is_translated() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        files_under(&root.join("templates"), &mut files);
+        files_under(&root.join("src"), &mut files);
+        let mut missing = Vec::new();
+        for (name, text) in &files {
             for part in text.split(".t(\"").skip(1) {
-                let key = part.split('"').next().unwrap();
+                let key = part.split('"').next().unwrap_or_default();
                 if !ENTRIES.iter().any(|(k, _, _)| *k == key) {
-                    missing.push(key.to_string());
+                    missing.push(format!("{key} ({name})"));
                 }
             }
         }
         assert!(missing.is_empty(), "untranslated keys: {missing:?}");
+        let mut keys: Vec<&str> = ENTRIES.iter().map(|(k, _, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len(), "a key is defined twice");
     }
 }

@@ -96,3 +96,101 @@ impl Reminders {
         all
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ServiceError;
+    use crate::notify::model::{Mode, CONTACT};
+    use diesel::Connection;
+
+    static ONE: KindSpec = KindSpec {
+        code: "one",
+        zh: "一",
+        en: "One",
+        default_mode: Mode::Digest,
+        unit_choice: true,
+    };
+
+    static KINDS: [&KindSpec; 1] = [&ONE];
+
+    struct Broken;
+    struct Working;
+
+    impl ReminderSource for Broken {
+        fn area(&self) -> &'static str {
+            "broken"
+        }
+        fn kinds(&self) -> &'static [&'static KindSpec] {
+            &[]
+        }
+        fn reasons(&self) -> &'static [&'static Reason] {
+            &[]
+        }
+        fn findings(
+            &self,
+            _: &mut DbConn,
+            _: DateTime<Utc>,
+            _: chrono_tz::Tz,
+        ) -> ServiceResult<Vec<Outgoing>> {
+            Err(ServiceError::Internal("a query failed".into()))
+        }
+    }
+
+    impl ReminderSource for Working {
+        fn area(&self) -> &'static str {
+            "working"
+        }
+        fn kinds(&self) -> &'static [&'static KindSpec] {
+            &KINDS
+        }
+        fn reasons(&self) -> &'static [&'static Reason] {
+            &[]
+        }
+        fn findings(
+            &self,
+            _: &mut DbConn,
+            _: DateTime<Utc>,
+            _: chrono_tz::Tz,
+        ) -> ServiceResult<Vec<Outgoing>> {
+            Ok(vec![Outgoing {
+                kind: &ONE,
+                key: "one:1".into(),
+                unit_id: None,
+                path: "/".into(),
+                people: Vec::new(),
+                to_unit: false,
+                addresses: Vec::new(),
+                content: Box::new(crate::notify::render::TestMail {
+                    unit: String::new(),
+                    by: String::new(),
+                    at: String::new(),
+                }),
+            }])
+        }
+    }
+
+    #[test]
+    fn a_failing_source_is_counted_and_the_others_still_run() {
+        let mut conn = DbConn::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap());
+        let metrics = Metrics::default();
+        let reminders = Reminders::new(vec![Arc::new(Broken), Arc::new(Working)]);
+        let found = reminders.findings(&mut conn, Utc::now(), chrono_tz::Asia::Shanghai, &metrics);
+        assert_eq!(found.len(), 1, "the working source's finding");
+        assert_eq!(metrics.failures("reminder_source", "broken"), 1);
+        assert_eq!(metrics.failures("reminder_source", "working"), 0);
+    }
+
+    #[test]
+    fn kinds_and_reasons_are_found_by_code_across_areas_and_notify() {
+        let reminders = Reminders::new(vec![Arc::new(Working)]);
+        assert_eq!(reminders.kind("one").map(|k| k.en), Some("One"));
+        assert_eq!(reminders.kind("digest").map(|k| k.code), Some("digest"));
+        assert!(reminders.kind("nothing").is_none());
+        assert_eq!(reminders.unit_choices().len(), 1);
+        assert_eq!(
+            reminders.reason("contact").map(|r| r.code),
+            Some(CONTACT.code)
+        );
+    }
+}

@@ -251,11 +251,17 @@ pub struct OnHand {
     pub qty: Quantity,
 }
 
+/// First expiry, first out: the order batches are offered and issued in — earliest expiry first, undated
+/// batches last, then by batch.
+pub fn fefo_order(expiry: Option<NaiveDate>, batch_id: i64) -> (bool, Option<NaiveDate>, i64) {
+    (expiry.is_none(), expiry, batch_id)
+}
+
 /// Suggests batches for `needed`: earliest expiry first (undated last), skipping expired ones.
 /// Returns what can be covered; the sum may fall short of `needed` when stock is short.
 pub fn fefo(mut stock: Vec<OnHand>, needed: Quantity, today: NaiveDate) -> Vec<(i64, Quantity)> {
     stock.retain(|s| s.qty > Quantity::ZERO && s.expiry.is_none_or(|e| e >= today));
-    stock.sort_by_key(|s| (s.expiry.is_none(), s.expiry, s.batch_id));
+    stock.sort_by_key(|s| fefo_order(s.expiry, s.batch_id));
     let mut left = needed;
     let mut out = Vec::new();
     for s in stock {

@@ -147,15 +147,12 @@ pub fn add_batch(
                 ));
             }
         }
-        let batch = store::insert_batch(c, item_id, &input, db_time(now)).map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => ServiceError::conflict(
+        let batch = store::insert_batch(c, item_id, &input, db_time(now)).map_err(|e| {
+            let (zh, en) = (
                 "该物资已有此批号",
                 "This item already has a batch with this number",
-            ),
-            other => other.into(),
+            );
+            ServiceError::unless_duplicate(e, zh, en)
         })?;
         audit::record(
             c,

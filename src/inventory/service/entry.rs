@@ -10,7 +10,7 @@ use crate::db::DbConn;
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
 use crate::inventory::model::{
-    expires_within, is_expired, Direction, MovementKind, Quantity, StockAction,
+    expires_within, fefo_order, is_expired, Direction, MovementKind, Quantity, StockAction,
 };
 use crate::inventory::store::ledger as ledger_store;
 use crate::inventory::store::warehouses::{self as wh_store, Warehouse};
@@ -43,7 +43,10 @@ pub fn options(
     let lang = actor.lang;
     let day = today(now, tz);
     let batches = if kind.direction() != Direction::In {
-        ledger_store::stock(conn, id, None, None)?
+        let mut stock = ledger_store::stock(conn, id, None, None)?;
+        // Across the whole list, not per item: the batch to use first is on top.
+        stock.sort_by_key(|s| fefo_order(s.expiry_date, s.batch_id));
+        stock
             .into_iter()
             .filter(|s| s.qty > 0)
             .map(|s| {

@@ -59,15 +59,12 @@ pub fn create(
             &org_store::unit_tree(c)?,
         )?;
         check_custodians(c, &input.custodians)?;
-        let w = store::insert(c, &input, db_time(now)).map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => ServiceError::conflict(
+        let w = store::insert(c, &input, db_time(now)).map_err(|e| {
+            let (zh, en) = (
                 "已有同名储备库",
                 "A warehouse with this name already exists",
-            ),
-            other => other.into(),
+            );
+            ServiceError::unless_duplicate(e, zh, en)
         })?;
         let view = WarehouseView {
             custodians: input.custodians.clone(),

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{batches, item_categories, items};
-use crate::db::{DbConn, MultiBackend};
+use crate::db::{unique, DbConn, MultiBackend, WriteResult};
 use crate::inventory::model::{BatchInput, ItemInput, Ownership, Quality};
 use crate::org::store::contains;
 use crate::pagination::{Page, PageRequest};
@@ -210,21 +210,23 @@ pub fn insert_batch(
     item_id: i64,
     b: &BatchInput,
     now: NaiveDateTime,
-) -> QueryResult<Batch> {
-    diesel::insert_into(batches::table)
-        .values((
-            batches::item_id.eq(item_id),
-            batches::batch_no.eq(&b.batch_no),
-            batches::maker.eq(&b.maker),
-            batches::production_date.eq(b.production_date),
-            batches::expiry_date.eq(b.expiry_date),
-            batches::ownership.eq(b.ownership),
-            batches::custodian_id.eq(b.custodian_id),
-            batches::quality.eq(Quality::Good),
-            batches::created_at.eq(now),
-        ))
-        .returning(batches::all_columns)
-        .get_result(conn)
+) -> WriteResult<Batch> {
+    unique(
+        diesel::insert_into(batches::table)
+            .values((
+                batches::item_id.eq(item_id),
+                batches::batch_no.eq(&b.batch_no),
+                batches::maker.eq(&b.maker),
+                batches::production_date.eq(b.production_date),
+                batches::expiry_date.eq(b.expiry_date),
+                batches::ownership.eq(b.ownership),
+                batches::custodian_id.eq(b.custodian_id),
+                batches::quality.eq(Quality::Good),
+                batches::created_at.eq(now),
+            ))
+            .returning(batches::all_columns)
+            .get_result(conn),
+    )
 }
 
 /// Changes a batch's custodian or quality state.

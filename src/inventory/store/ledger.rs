@@ -291,8 +291,10 @@ pub fn stock(
         );
     }
     query
+        // Undated batches last on both backends (SQLite sorts NULL first, PostgreSQL last).
         .order((
             items::code.asc(),
+            batches::expiry_date.is_null().asc(),
             batches::expiry_date.asc(),
             batches::id.asc(),
         ))

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{reserve_norms, warehouse_custodians, warehouses};
-use crate::db::DbConn;
+use crate::db::{unique, DbConn, WriteResult};
 use crate::inventory::model::WarehouseInput;
 
 /// A warehouse (储备库/点).
@@ -46,21 +46,23 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Warehouse>> {
 }
 
 /// Adds a warehouse with its custodians.
-pub fn insert(conn: &mut DbConn, w: &WarehouseInput, now: NaiveDateTime) -> QueryResult<Warehouse> {
-    let row: Warehouse = diesel::insert_into(warehouses::table)
-        .values((
-            warehouses::unit_id.eq(w.unit_id),
-            warehouses::name.eq(&w.name),
-            warehouses::address.eq(&w.address),
-            warehouses::stocktake_interval_days.eq(w.stocktake_interval_days),
-            warehouses::chain_seq.eq(0),
-            warehouses::chain_head.eq(""),
-            warehouses::active.eq(true),
-            warehouses::created_at.eq(now),
-            warehouses::updated_at.eq(now),
-        ))
-        .returning(warehouses::all_columns)
-        .get_result(conn)?;
+pub fn insert(conn: &mut DbConn, w: &WarehouseInput, now: NaiveDateTime) -> WriteResult<Warehouse> {
+    let row: Warehouse = unique(
+        diesel::insert_into(warehouses::table)
+            .values((
+                warehouses::unit_id.eq(w.unit_id),
+                warehouses::name.eq(&w.name),
+                warehouses::address.eq(&w.address),
+                warehouses::stocktake_interval_days.eq(w.stocktake_interval_days),
+                warehouses::chain_seq.eq(0),
+                warehouses::chain_head.eq(""),
+                warehouses::active.eq(true),
+                warehouses::created_at.eq(now),
+                warehouses::updated_at.eq(now),
+            ))
+            .returning(warehouses::all_columns)
+            .get_result(conn),
+    )?;
     set_custodians(conn, row.id, &w.custodians)?;
     Ok(row)
 }

@@ -16,8 +16,8 @@ use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::org::model::Actor;
-use crate::org::service::administered_units;
 use crate::org::store as org_store;
+use crate::org::store::administered_units;
 use crate::pagination::{Page, PageRequest};
 
 /// A notice with its addressees.

@@ -52,7 +52,7 @@ pub fn list(
     mut filter: AccountFilter,
     page: PageRequest,
 ) -> ServiceResult<Page<AccountWithRoles>> {
-    filter.units = super::administered_units(conn, actor)?;
+    filter.units = store::administered_units(conn, actor)?;
     let page = store::list_accounts(conn, &filter, page)?;
     let ids: Vec<i64> = page.items.iter().map(|a| a.id).collect();
     let grants = store::grants_of_many(conn, &ids)?;

@@ -22,18 +22,3 @@ pub fn may(
     let tree = crate::org::store::unit_tree(conn)?;
     Ok(crate::org::model::authorize(actor, action, unit, &tree).is_ok())
 }
-
-/// The units an administrator oversees: `None` for a district administrator (everything, including records of
-/// no unit), else every unit within their scopes; refused for someone who administers nothing.
-pub fn administered_units(
-    conn: &mut crate::db::DbConn,
-    actor: &crate::org::model::Actor,
-) -> ServiceResult<Option<Vec<i64>>> {
-    match actor.scopes(&[crate::org::model::Role::Administrator]) {
-        None => Ok(None),
-        Some(scopes) if scopes.is_empty() => Err(ServiceError::Forbidden),
-        Some(scopes) => Ok(Some(
-            crate::org::store::unit_tree(conn)?.units_within(&scopes),
-        )),
-    }
-}

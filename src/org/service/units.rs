@@ -137,14 +137,8 @@ pub fn update(
     })
 }
 
-fn duplicate_name(e: diesel::result::Error) -> ServiceError {
-    match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => ServiceError::conflict("已有同名单位", "A unit with this name already exists"),
-        other => other.into(),
-    }
+fn duplicate_name(e: crate::db::WriteError) -> ServiceError {
+    ServiceError::unless_duplicate(e, "已有同名单位", "A unit with this name already exists")
 }
 
 /// Every unit's id and name, for pickers and for showing parent names.

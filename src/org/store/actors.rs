@@ -7,7 +7,7 @@ use super::{find_account, find_live_token, find_person, grants_of, touch_token, 
 use crate::db::{db_time, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::org::credentials::token_hash;
-use crate::org::model::Actor;
+use crate::org::model::{Actor, Role};
 
 /// The acting account of an active account row.
 pub fn actor_of(conn: &mut DbConn, account: &Account) -> ServiceResult<Actor> {
@@ -50,4 +50,14 @@ pub fn actor_for_token(conn: &mut DbConn, now: DateTime<Utc>, token: &str) -> Se
         let _ = touch_token(conn, token.id, db_time(now));
     }
     actor_of(conn, &account)
+}
+
+/// The units an administrator oversees: `None` for a district administrator (everything, including records of
+/// no unit), else every unit within their scopes; refused for someone who administers nothing.
+pub fn administered_units(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Option<Vec<i64>>> {
+    match actor.scopes(&[Role::Administrator]) {
+        None => Ok(None),
+        Some(scopes) if scopes.is_empty() => Err(ServiceError::Forbidden),
+        Some(scopes) => Ok(Some(super::unit_tree(conn)?.units_within(&scopes))),
+    }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::model::{Role, UnitKind, UnitTree};
 use crate::db::codes::text_columns;
 use crate::db::schema::{people, units};
-use crate::db::{DbConn, MultiBackend};
+use crate::db::{unique, DbConn, MultiBackend, WriteResult};
 use crate::pagination::{Page, PageRequest};
 
 text_columns!(Role, UnitKind);
@@ -151,19 +151,23 @@ pub struct UnitRecord {
 }
 
 /// Inserts a unit.
-pub fn insert_unit(conn: &mut DbConn, rec: &UnitRecord, now: NaiveDateTime) -> QueryResult<Unit> {
-    diesel::insert_into(units::table)
-        .values((rec, units::created_at.eq(now)))
-        .returning(units::all_columns)
-        .get_result(conn)
+pub fn insert_unit(conn: &mut DbConn, rec: &UnitRecord, now: NaiveDateTime) -> WriteResult<Unit> {
+    unique(
+        diesel::insert_into(units::table)
+            .values((rec, units::created_at.eq(now)))
+            .returning(units::all_columns)
+            .get_result(conn),
+    )
 }
 
 /// Overwrites a unit's fields.
-pub fn update_unit(conn: &mut DbConn, id: i64, rec: &UnitRecord) -> QueryResult<Unit> {
-    diesel::update(units::table.find(id))
-        .set(rec)
-        .returning(units::all_columns)
-        .get_result(conn)
+pub fn update_unit(conn: &mut DbConn, id: i64, rec: &UnitRecord) -> WriteResult<Unit> {
+    unique(
+        diesel::update(units::table.find(id))
+            .set(rec)
+            .returning(units::all_columns)
+            .get_result(conn),
+    )
 }
 
 // ---- people ----

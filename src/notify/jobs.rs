@@ -95,6 +95,22 @@ struct Attempt {
     next: Outcome,
 }
 
+/// A task stopped when its handle is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl AbortOnDrop {
+    /// Waits for the task to end.
+    async fn finish(mut self) -> Result<(), tokio::task::JoinError> {
+        (&mut self.0).await
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Sends one claimed notice to its addressees still waiting, and decides what follows.
 async fn attempt(
     mailer: &crate::mail::Mailer,
@@ -198,7 +214,8 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<Del
             break;
         }
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let sender = {
+        // Stopped with this run: a delivery cancelled mid-way (the process is shutting down) sends no more.
+        let sender = AbortOnDrop({
             let mailer = mailer.clone();
             tokio::spawn(async move {
                 let concurrency = mailer.concurrency.max(1);
@@ -218,7 +235,7 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<Del
                     }
                 }
             })
-        };
+        });
         while let Some(first) = rx.recv().await {
             let mut done = vec![first];
             while let Ok(more) = rx.try_recv() {
@@ -256,7 +273,7 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<Del
                 .await
                 .context("recording delivery outcomes")?;
         }
-        sender.await.context("the sending task")?;
+        sender.finish().await.context("the sending task")?;
     }
     Ok(report)
 }

@@ -21,6 +21,7 @@ mod inventory_stocktakes;
 mod layers;
 mod ledger_props;
 mod notify;
+mod notify_faults;
 mod one_rule;
 mod org;
 mod pages;

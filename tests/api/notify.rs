@@ -11,16 +11,16 @@ use crate::smtp::SmtpServer;
 
 /// The reserve of the inventory tests, with addresses: keeper1 (Chinese), keeper2 (English), the unit's
 /// contact address, and an administrator with an address.
-struct Setup {
-    r: Reserve,
-    unit_contact: &'static str,
+pub(crate) struct Setup {
+    pub(crate) r: Reserve,
+    pub(crate) unit_contact: &'static str,
 }
 
-const KEEPER1: &str = "jianggp@jsj.example.cn";
-const KEEPER2: &str = "macm@jsj.example.cn";
-const CONTACT: &str = "yjb@jsj.example.cn";
+pub(crate) const KEEPER1: &str = "jianggp@jsj.example.cn";
+pub(crate) const KEEPER2: &str = "macm@jsj.example.cn";
+pub(crate) const CONTACT: &str = "yjb@jsj.example.cn";
 
-fn person_id(app: &TestApp, admin: &str, name: &str) -> i64 {
+pub(crate) fn person_id(app: &TestApp, admin: &str, name: &str) -> i64 {
     let people = app.get("/api/v1/people?per_page=200", admin).json();
     people["items"]
         .as_array()
@@ -32,7 +32,7 @@ fn person_id(app: &TestApp, admin: &str, name: &str) -> i64 {
         .unwrap()
 }
 
-fn account_id(app: &TestApp, admin: &str, username: &str) -> i64 {
+pub(crate) fn account_id(app: &TestApp, admin: &str, username: &str) -> i64 {
     let accounts = app.get("/api/v1/accounts?per_page=200", admin).json();
     accounts["items"]
         .as_array()
@@ -44,7 +44,7 @@ fn account_id(app: &TestApp, admin: &str, username: &str) -> i64 {
         .unwrap()
 }
 
-fn setup(app: &TestApp) -> Setup {
+pub(crate) fn setup(app: &TestApp) -> Setup {
     let r = reserve(app);
     for (name, email) in [("蒋国平", KEEPER1), ("马春梅", KEEPER2)] {
         let id = person_id(app, &r.admin, name);
@@ -74,17 +74,17 @@ fn setup(app: &TestApp) -> Setup {
     }
 }
 
-fn smtp_app(smtp: &SmtpServer) -> TestApp {
+pub(crate) fn smtp_app(smtp: &SmtpServer) -> TestApp {
     spawn_app_with(&[("STANDBY_SMTP_URL", &smtp.url())])
 }
 
-fn notices(app: &TestApp, admin: &str, query: &str) -> Vec<Value> {
+pub(crate) fn notices(app: &TestApp, admin: &str, query: &str) -> Vec<Value> {
     let r = app.get(&format!("/api/v1/notices?per_page=200&{query}"), admin);
     assert_eq!(r.status, 200, "{}", r.text);
     r.json()["items"].as_array().unwrap().clone()
 }
 
-fn addresses(n: &Value) -> Vec<String> {
+pub(crate) fn addresses(n: &Value) -> Vec<String> {
     let mut a: Vec<String> = n["recipients"]
         .as_array()
         .unwrap()
@@ -95,7 +95,7 @@ fn addresses(n: &Value) -> Vec<String> {
     a
 }
 
-fn emergency_issue(app: &TestApp, s: &Setup) -> i64 {
+pub(crate) fn emergency_issue(app: &TestApp, s: &Setup) -> i64 {
     receive(app, &s.r, s.r.sandbag_batch, "200");
     let m = movement(
         app,
@@ -209,7 +209,7 @@ fn a_refused_issue_tells_nobody() {
     );
 }
 
-fn expiring_batch(app: &TestApp, s: &Setup, expiry: &str) -> i64 {
+pub(crate) fn expiring_batch(app: &TestApp, s: &Setup, expiry: &str) -> i64 {
     let r = app.post(
         &format!("/api/v1/items/{}/batches", s.r.jackets),
         &s.r.keeper,

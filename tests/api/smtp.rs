@@ -30,6 +30,10 @@ struct Shared {
     received: Vec<Received>,
     /// Recipients refused with 550 (a permanent failure).
     refuse: Vec<String>,
+    /// Recipients put off with 451 (try again later).
+    defer: Vec<String>,
+    /// How long the server takes to answer the end of a message (after it has kept it).
+    slow: std::time::Duration,
 }
 
 /// A running (or stopped) test SMTP server.
@@ -125,6 +129,20 @@ impl SmtpServer {
         self.shared.lock().unwrap().refuse.push(address.into());
     }
 
+    /// Puts mail for this address off with a temporary error (451), or stops doing so.
+    pub fn defer(&self, address: &str, on: bool) {
+        let defer = &mut self.shared.lock().unwrap().defer;
+        defer.retain(|a| a != address);
+        if on {
+            defer.push(address.into());
+        }
+    }
+
+    /// Makes the server keep each message and then wait this long before saying it accepted it.
+    pub fn slow(&self, by: std::time::Duration) {
+        self.shared.lock().unwrap().slow = by;
+    }
+
     /// Everything accepted so far.
     pub fn received(&self) -> Vec<Received> {
         self.shared.lock().unwrap().received.clone()
@@ -186,8 +204,14 @@ async fn session(socket: TcpStream, shared: Arc<Mutex<Shared>>) {
             "250 2.1.0 OK\r\n".into()
         } else if upper.starts_with("RCPT TO:") {
             let rcpt = address(&line[8..]);
-            if shared.lock().unwrap().refuse.contains(&rcpt) {
+            let (refused, deferred) = {
+                let s = shared.lock().unwrap();
+                (s.refuse.contains(&rcpt), s.defer.contains(&rcpt))
+            };
+            if refused {
                 "550 5.1.1 No such mailbox\r\n".into()
+            } else if deferred {
+                "451 4.3.0 Try again later\r\n".into()
             } else {
                 to.push(rcpt);
                 "250 2.1.5 OK\r\n".into()
@@ -213,11 +237,16 @@ async fn session(socket: TcpStream, shared: Arc<Mutex<Shared>>) {
                 let l = l.strip_prefix('.').unwrap_or(&l);
                 data.extend_from_slice(l.as_bytes());
             }
-            shared.lock().unwrap().received.push(Received {
-                from: from.clone(),
-                to: std::mem::take(&mut to),
-                data,
-            });
+            let slow = {
+                let mut s = shared.lock().unwrap();
+                s.received.push(Received {
+                    from: from.clone(),
+                    to: std::mem::take(&mut to),
+                    data,
+                });
+                s.slow
+            };
+            tokio::time::sleep(slow).await;
             "250 2.0.0 Queued\r\n".into()
         } else if upper == "RSET" {
             to.clear();

@@ -107,3 +107,23 @@ fn errors_speak_the_callers_language() {
         en.text
     );
 }
+
+#[test]
+fn invisible_characters_are_refused_in_names_and_rare_ideographs_accepted() {
+    let app = spawn_app();
+    let admin = app.admin_token();
+    let office = app.create_unit(&admin, "区安委办", "office", None);
+    let before = app.audit_count(&admin);
+    for name in ["\u{200b}", "\u{202e}evil", "\u{feff}王", "\u{e000}", "\u{ffff}"] {
+        let r = app.post("/api/v1/people", &admin, json!({"name": name, "unit_id": office}));
+        assert_eq!(r.status, 422, "{name:?}: {}", r.text);
+        assert_eq!(r.json()["error"]["field"], "name");
+    }
+    assert_eq!(app.audit_count(&admin), before, "nothing written");
+    for name in ["王𠮷", "𠀋", "𪜀强", "𫠠", "李𰀀"] {
+        let r = app.post("/api/v1/people", &admin, json!({"name": name, "unit_id": office}));
+        assert_eq!(r.status, 201, "{name:?}: {}", r.text);
+        let id = r.json()["id"].as_i64().unwrap();
+        assert_eq!(app.get(&format!("/api/v1/people/{id}"), &admin).json()["name"], name);
+    }
+}

@@ -35,7 +35,31 @@ pub fn optional_text(field: &'static str, raw: &str, max: usize) -> Result<Strin
             "Contains control characters",
         ));
     }
+    if let Some(c) = v.chars().find(|c| !displayable(*c)) {
+        return Err(ServiceError::Invalid {
+            field,
+            message: crate::i18n::Text::new(
+                format!("含有不可见或无法显示的字符 U+{:04X}（零宽字符、方向控制符、私用区或未分配的字符）", c as u32),
+                format!(
+                    "Contains a character that is invisible or cannot be shown, U+{:04X} (zero-width, direction \
+                     control, private-use or unassigned)",
+                    c as u32
+                ),
+            ),
+        });
+    }
     Ok(v.to_string())
+}
+
+/// Whether a character shows as itself: not a format character (zero-width spaces and joiners, byte-order
+/// marks, bidirectional overrides), not private-use, not unassigned or a noncharacter. Every assigned CJK
+/// ideograph passes, extensions B and later included (they appear in real names).
+pub fn displayable(c: char) -> bool {
+    use icu_properties::props::GeneralCategory as Gc;
+    !matches!(
+        icu_properties::CodePointMapData::<Gc>::new().get(c),
+        Gc::Format | Gc::PrivateUse | Gc::Unassigned | Gc::Surrogate
+    )
 }
 
 /// An e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces. Empty is allowed.
@@ -183,6 +207,18 @@ text_enum!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_and_undisplayable_characters_are_refused_and_rare_ideographs_kept() {
+        for hidden in ["\u{200b}", "\u{202e}evil", "\u{feff}王", "\u{e000}", "\u{ffff}", "张\u{200d}三", "\u{2066}x"] {
+            assert!(required_text("name", hidden, 100).is_err(), "{hidden:?}");
+        }
+        // Extension B, C, E and G ideographs, and a name with the middle dot of minority names.
+        for name in ["𠀋", "𪜀", "𫠠", "𰀀", "王𠮷", "阿依古丽·买买提"] {
+            assert_eq!(required_text("name", name, 100).unwrap(), name);
+        }
+        assert_eq!(required_text("name", "  李娜 ", 100).unwrap(), "李娜", "still trimmed");
+    }
 
     #[test]
     fn required_text_is_trimmed_and_bounded() {

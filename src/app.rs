@@ -23,9 +23,8 @@ use crate::jobs::{Job, Jobs};
 use crate::metrics::Metrics;
 use crate::notify::Reminders;
 use crate::state::AppState;
-use crate::web::error::json_error;
 use crate::web::tasks::Tasks;
-use crate::web::{auth::request_lang, openapi, system};
+use crate::web::{openapi, system};
 use crate::{audit, db, inventory, notify, org};
 
 /// What the areas register: reminder sources, home-page tasks, scheduled jobs.
@@ -239,81 +238,6 @@ pub fn openapi_spec() -> utoipa::openapi::OpenApi {
     spec
 }
 
-/// Bad JSON, query strings and paths on the API answer with the JSON error body.
-fn api_extractor_config() -> (web::JsonConfig, web::QueryConfig, web::PathConfig) {
-    let json = web::JsonConfig::default()
-        .limit(1 << 20)
-        .error_handler(|err, req| {
-            let (zh, en) = match &err {
-                actix_web::error::JsonPayloadError::ContentType => (
-                    "请求须为 JSON（Content-Type: application/json）".to_string(),
-                    "The request must be JSON (Content-Type: application/json)".to_string(),
-                ),
-                other => (
-                    format!("请求体不是有效的 JSON：{other}"),
-                    format!("The request body is not valid JSON: {other}"),
-                ),
-            };
-            let msg = if request_lang(req) == crate::i18n::Lang::En {
-                en
-            } else {
-                zh
-            };
-            actix_web::error::InternalError::from_response(
-                err,
-                json_error(
-                    actix_web::http::StatusCode::BAD_REQUEST,
-                    "malformed_body",
-                    msg,
-                    None,
-                ),
-            )
-            .into()
-        });
-    let query = web::QueryConfig::default().error_handler(|err, req| {
-        let msg = match request_lang(req) {
-            crate::i18n::Lang::En => format!("Invalid query parameters: {err}"),
-            crate::i18n::Lang::Zh => format!("查询参数有误：{err}"),
-        };
-        actix_web::error::InternalError::from_response(
-            err,
-            json_error(
-                actix_web::http::StatusCode::BAD_REQUEST,
-                "invalid_query",
-                msg,
-                None,
-            ),
-        )
-        .into()
-    });
-    let path = web::PathConfig::default().error_handler(|err, req| {
-        let msg = match request_lang(req) {
-            crate::i18n::Lang::En => "No such resource".to_string(),
-            crate::i18n::Lang::Zh => "找不到该资源".to_string(),
-        };
-        actix_web::error::InternalError::from_response(
-            err,
-            json_error(
-                actix_web::http::StatusCode::NOT_FOUND,
-                "not_found",
-                msg,
-                None,
-            ),
-        )
-        .into()
-    });
-    (json, query, path)
-}
-
-async fn api_not_found() -> HttpResponse {
-    json_error(
-        actix_web::http::StatusCode::NOT_FOUND,
-        "not_found",
-        "No such API endpoint / 没有这个接口".into(),
-        None,
-    )
-}
-
 /// The cookie key: derived from `STANDBY_SECRET`, or generated once into `<data dir>/secret.key`.
 pub fn cookie_key(config: &Config) -> anyhow::Result<Key> {
     let secret = match &config.secret {
@@ -412,7 +336,6 @@ pub fn server(
     let reminders = web::Data::new(areas.reminders.clone());
     let tasks = web::Data::new(areas.tasks.clone());
     let server = HttpServer::new(move || {
-        let (json, query, path) = api_extractor_config();
         let metrics = data.metrics.clone();
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
             .cookie_name("standby_session".into())
@@ -433,13 +356,15 @@ pub fn server(
             .app_data(spec.clone())
             .service(
                 scope::scope("/api/v1")
-                    .app_data(json)
-                    .app_data(query)
-                    .app_data(path)
+                    .app_data(crate::web::api::query_config())
+                    .app_data(crate::web::api::path_config())
                     .app_data(web::PayloadConfig::new(crate::sheets::MAX_UPLOAD))
+                    .wrap(actix_web::middleware::from_fn(
+                        crate::web::api::refusals_as_json,
+                    ))
                     .configure(api_routes)
                     .route("/openapi.json", web::get().to(openapi::spec_json))
-                    .default_service(web::to(api_not_found)),
+                    .default_service(web::to(crate::web::api::no_such_endpoint)),
             )
             .into_app()
             .service(system::healthz)
@@ -477,7 +402,22 @@ pub fn server(
 
 /// Prometheus text exposition: requests, failures of background work, the pool, and the outbox (how many
 /// notices in each state, and how late the oldest waiting one is).
-async fn prometheus(state: web::Data<AppState>) -> HttpResponse {
+async fn prometheus(state: web::Data<AppState>, req: actix_web::HttpRequest) -> HttpResponse {
+    if let Some(expected) = &state.config.metrics_token {
+        use subtle::ConstantTimeEq;
+        let given = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+            return HttpResponse::Unauthorized()
+                .insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"))
+                .content_type("text/plain; charset=utf-8")
+                .body("metrics need the configured bearer token (STANDBY_METRICS_TOKEN)\n");
+        }
+    }
     let pool = state.pool.state();
     let mut body = state.metrics.render(
         pool.connections,

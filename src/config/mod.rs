@@ -35,6 +35,8 @@ pub struct Config {
     pub pool_size: u32,
     /// Whether cookies carry the `Secure` flag, `STANDBY_SECURE_COOKIES` (default: when the base URL is https).
     pub secure_cookies: bool,
+    /// When set, `/metrics` answers only `Authorization: Bearer <this>`, `STANDBY_METRICS_TOKEN`.
+    pub metrics_token: Option<String>,
     /// How email leaves the service.
     pub mail: MailSettings,
     /// Every `STANDBY_*` variable, for the sections each area and job reads for itself (reminder lead times,
@@ -53,6 +55,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("pool_size", &self.pool_size)
             .field("secure_cookies", &self.secure_cookies)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "…"))
             .field("mail", &self.mail)
             .field("vars", &self.vars)
             .finish_non_exhaustive()
@@ -154,6 +157,16 @@ impl Config {
             }
         };
 
+        let metrics_token = get("STANDBY_METRICS_TOKEN");
+        if metrics_token
+            .as_ref()
+            .is_some_and(|t| t.chars().count() < 16)
+        {
+            return Err(err(
+                "STANDBY_METRICS_TOKEN",
+                "must be at least 16 characters long",
+            ));
+        }
         let mail = mail_settings(&vars, &data_dir)?;
 
         Ok(Config {
@@ -166,6 +179,7 @@ impl Config {
             data_dir,
             pool_size,
             secure_cookies,
+            metrics_token,
             mail,
             vars,
         })
@@ -204,6 +218,11 @@ mod tests {
             ("STANDBY_ADMIN_PASSWORD", "123", "too weak a password"),
             ("STANDBY_POOL_SIZE", "0", "a pool needs a connection"),
             ("STANDBY_SECURE_COOKIES", "maybe", "not a boolean"),
+            (
+                "STANDBY_METRICS_TOKEN",
+                "short",
+                "too short to guard anything",
+            ),
             (
                 "STANDBY_SMTP_URL",
                 "smtp//mail.example.com",

@@ -20,6 +20,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("home.people", "在册人员", "Active people"),
     ("home.roles", "我的角色", "My roles"),
     ("home.no_roles", "暂无角色（只读）", "No roles (read only)"),
+    ("inv.book_hidden", "盲盘进行中：盘点结束前不显示账面数量。", "Blind count in progress: book quantities are not shown until it ends."),
     ("home.tasks", "我的待办", "My tasks"),
     ("home.no_tasks", "目前没有需要您处理的事项。", "Nothing needs you right now."),
     ("field.name", "名称/姓名", "Name"),

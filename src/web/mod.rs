@@ -1,5 +1,6 @@
 //! Shared web plumbing: auth extractors, errors, CSRF, page context, the API reference and system endpoints.
 
+pub mod api;
 pub mod auth;
 pub mod context;
 pub mod csrf;

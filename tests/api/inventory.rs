@@ -143,7 +143,7 @@ pub fn on_hand(app: &TestApp, token: &str, warehouse: i64, batch: i64) -> i64 {
         .unwrap()
         .iter()
         .filter(|r| r["batch_id"] == batch)
-        .map(|r| r["qty"].as_i64().unwrap())
+        .map(|r| r["qty_milli"].as_i64().unwrap())
         .sum()
 }
 

@@ -71,7 +71,7 @@ fn stock(app: &TestApp, token: &str, warehouse: i64) -> HashMap<(i64, i64), i64>
         .map(|r| {
             (
                 (warehouse, r["batch_id"].as_i64().unwrap()),
-                r["qty"].as_i64().unwrap(),
+                r["qty_milli"].as_i64().unwrap(),
             )
         })
         .collect()

@@ -26,6 +26,7 @@ mod one_rule;
 mod org;
 mod pages;
 mod permissions;
+mod security;
 mod smtp;
 mod system;
 mod validation;

@@ -26,7 +26,11 @@ fn one_refused_address_does_not_silence_a_notice_and_a_retry_uses_the_corrected_
     expiring_batch(&app, &s, "2026-12-23");
     assert_eq!(app.scan(), 2);
     let report = app.deliver();
-    assert_eq!((report.sent, report.failed, report.refused), (2, 0, 1), "{report}");
+    assert_eq!(
+        (report.sent, report.failed, report.refused),
+        (2, 0, 1),
+        "{report}"
+    );
     let got: Vec<Vec<String>> = smtp.received().iter().map(|m| m.to.clone()).collect();
     assert!(got.contains(&vec![KEEPER1.to_string()]), "{got:?}");
     assert!(got.contains(&vec![KEEPER2.to_string()]), "{got:?}");
@@ -38,7 +42,10 @@ fn one_refused_address_does_not_silence_a_notice_and_a_retry_uses_the_corrected_
     assert_eq!(recipient(&zh, KEEPER1)["state"], "sent");
     let refused = recipient(&zh, CONTACT);
     assert_eq!(refused["state"], "refused");
-    assert!(refused["error"].as_str().unwrap().contains("550"), "{refused}");
+    assert!(
+        refused["error"].as_str().unwrap().contains("550"),
+        "{refused}"
+    );
 
     // The unit puts its address right; a resend goes there, and only there.
     let fixed = "office@jsj.example.cn";
@@ -50,12 +57,21 @@ fn one_refused_address_does_not_silence_a_notice_and_a_retry_uses_the_corrected_
     );
     assert_eq!(settings.status, 200, "{}", settings.text);
     let id = zh["id"].as_i64().unwrap();
-    let retry = app.api("POST", &format!("/api/v1/notices/{id}/retry"), Some(&s.r.admin), None);
+    let retry = app.api(
+        "POST",
+        &format!("/api/v1/notices/{id}/retry"),
+        Some(&s.r.admin),
+        None,
+    );
     assert_eq!(retry.status, 200, "{}", retry.text);
     let again = retry.json();
     assert_eq!(again["state"], "pending");
     assert_eq!(recipient(&again, fixed)["state"], "pending");
-    assert_eq!(recipient(&again, KEEPER1)["state"], "sent", "already delivered");
+    assert_eq!(
+        recipient(&again, KEEPER1)["state"],
+        "sent",
+        "already delivered"
+    );
     assert_eq!(app.deliver().sent, 1);
     let last = smtp.received().last().unwrap().to.clone();
     assert_eq!(last, [fixed], "only the corrected address");
@@ -87,7 +103,11 @@ fn an_address_put_off_is_tried_again_alone() {
     app.clock.advance(Duration::minutes(2));
     assert_eq!(app.deliver().sent, 1);
     let received = smtp.received();
-    assert_eq!(received.last().unwrap().to, [CONTACT], "the one put off, alone");
+    assert_eq!(
+        received.last().unwrap().to,
+        [CONTACT],
+        "the one put off, alone"
+    );
     assert_eq!(received.len(), 3);
 }
 
@@ -183,9 +203,15 @@ fn a_test_email_body_is_optional_but_must_be_valid_when_present() {
         assert_eq!(r.status, status, "{body:?}: {}", r.text);
         assert!(r.json()["error"]["message"].is_string());
     }
-    assert_eq!(app.get("/api/v1/notices", &admin).json()["total"], notices_before);
+    assert_eq!(
+        app.get("/api/v1/notices", &admin).json()["total"],
+        notices_before
+    );
     assert_eq!(app.audit_count(&admin), audit_before, "nothing written");
     let none = app.api("POST", &path, Some(&admin), None);
     assert_eq!(none.status, 202, "no body: the unit's own addresses");
-    assert_eq!(none.json()["recipients"][0]["address"], "office@yjj.example.cn");
+    assert_eq!(
+        none.json()["recipients"][0]["address"],
+        "office@yjj.example.cn"
+    );
 }

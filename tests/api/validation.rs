@@ -114,16 +114,67 @@ fn invisible_characters_are_refused_in_names_and_rare_ideographs_accepted() {
     let admin = app.admin_token();
     let office = app.create_unit(&admin, "区安委办", "office", None);
     let before = app.audit_count(&admin);
-    for name in ["\u{200b}", "\u{202e}evil", "\u{feff}王", "\u{e000}", "\u{ffff}"] {
-        let r = app.post("/api/v1/people", &admin, json!({"name": name, "unit_id": office}));
+    for name in [
+        "\u{200b}",
+        "\u{202e}evil",
+        "\u{feff}王",
+        "\u{e000}",
+        "\u{ffff}",
+    ] {
+        let r = app.post(
+            "/api/v1/people",
+            &admin,
+            json!({"name": name, "unit_id": office}),
+        );
         assert_eq!(r.status, 422, "{name:?}: {}", r.text);
         assert_eq!(r.json()["error"]["field"], "name");
     }
     assert_eq!(app.audit_count(&admin), before, "nothing written");
     for name in ["王𠮷", "𠀋", "𪜀强", "𫠠", "李𰀀"] {
-        let r = app.post("/api/v1/people", &admin, json!({"name": name, "unit_id": office}));
+        let r = app.post(
+            "/api/v1/people",
+            &admin,
+            json!({"name": name, "unit_id": office}),
+        );
         assert_eq!(r.status, 201, "{name:?}: {}", r.text);
         let id = r.json()["id"].as_i64().unwrap();
-        assert_eq!(app.get(&format!("/api/v1/people/{id}"), &admin).json()["name"], name);
+        assert_eq!(
+            app.get(&format!("/api/v1/people/{id}"), &admin).json()["name"],
+            name
+        );
     }
+}
+
+#[test]
+fn every_api_refusal_is_the_json_error_body_wrong_methods_and_oversized_bodies_included() {
+    let app = spawn_app();
+    let admin = app.admin_token();
+    let unit = app.create_unit(&admin, "区安委办", "office", None);
+    let wrong = app.api(
+        "DELETE",
+        &format!("/api/v1/units/{unit}"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(wrong.status, 405, "{}", wrong.text);
+    assert_eq!(wrong.code(), "method_not_allowed");
+    assert_eq!(wrong.header("allow"), Some("GET, PATCH"));
+    let nowhere = app.api("GET", "/api/v1/nothing-here", Some(&admin), None);
+    assert_eq!(
+        (nowhere.status, nowhere.code()),
+        (404, "not_found".to_string())
+    );
+    let huge = "x".repeat(10 * 1024 * 1024 + 1);
+    let r = app.api_raw("POST", "/api/v1/imports", &admin, "text/csv", &huge);
+    assert_eq!(r.status, 413);
+    assert_eq!(r.code(), "payload_too_large", "{}", r.text);
+    let big_json = format!("{{\"name\": \"{}\"}}", "x".repeat(2 << 20));
+    let r = app.api_raw(
+        "POST",
+        "/api/v1/units",
+        &admin,
+        "application/json",
+        &big_json,
+    );
+    assert_eq!((r.status, r.code()), (413, "payload_too_large".to_string()));
 }

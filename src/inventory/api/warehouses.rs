@@ -2,10 +2,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::inventory::model::{Quantity, WarehouseInput};
+use crate::inventory::model::{Ownership, Quality, Quantity, WarehouseInput};
 use crate::inventory::service::dashboard::{self, WarehouseStatus};
 use crate::inventory::service::stock::{self as stock_service, Suggestion};
 use crate::inventory::service::verify::{self, VerifyReport};
@@ -116,17 +116,73 @@ pub struct StockQuery {
     pub q: Option<String>,
 }
 
-/// The stock of a warehouse by item and batch (quantities in milli-units).
-#[utoipa::path(tag = "warehouses", params(StockQuery), security(("bearer" = [])), responses((status = 200, body = Vec<StockRow>)))]
+/// A balance by item and batch.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StockOut {
+    pub warehouse_id: i64,
+    pub batch_id: i64,
+    pub item_id: i64,
+    /// The book quantity as an exact decimal (`"12.5"`); null while the caller counts this warehouse blind.
+    pub qty: Option<String>,
+    /// The same in thousandths (`12500`); null while the caller counts this warehouse blind.
+    pub qty_milli: Option<i64>,
+    pub item_code: String,
+    pub item_name: String,
+    pub spec: String,
+    pub uom: String,
+    /// Price per unit in fen.
+    pub unit_price_fen: Option<i64>,
+    pub batch_no: String,
+    pub expiry_date: Option<chrono::NaiveDate>,
+    pub ownership: Ownership,
+    pub custodian_id: Option<i64>,
+    pub quality: Quality,
+    /// Where in the warehouse the batch lies; empty when not recorded.
+    pub bin: String,
+}
+
+impl StockOut {
+    fn of(s: StockRow, hidden: bool) -> StockOut {
+        StockOut {
+            warehouse_id: s.warehouse_id,
+            batch_id: s.batch_id,
+            item_id: s.item_id,
+            qty: (!hidden).then(|| Quantity::from_milli(s.qty).to_string()),
+            qty_milli: (!hidden).then_some(s.qty),
+            item_code: s.item_code,
+            item_name: s.item_name,
+            spec: s.spec,
+            uom: s.uom,
+            unit_price_fen: s.unit_price_fen,
+            batch_no: s.batch_no,
+            expiry_date: s.expiry_date,
+            ownership: s.ownership,
+            custodian_id: s.custodian_id,
+            quality: s.quality,
+            bin: s.bin,
+        }
+    }
+}
+
+/// The stock of a warehouse by item and batch, earliest expiry first.
+#[utoipa::path(tag = "warehouses", params(StockQuery), security(("bearer" = [])), responses((status = 200, body = Vec<StockOut>)))]
 #[get("/warehouses/{id}/stock")]
 pub async fn stock(
     api: Api,
     id: web::Path<i64>,
     q: web::Query<StockQuery>,
-) -> Reply<Vec<StockRow>> {
+) -> Reply<Vec<StockOut>> {
     let (id, item, text) = (id.into_inner(), q.item_id, non_blank(&q.q));
-    api.json(move |c| stock_service::stock(c.conn, c.actor, id, item, text.as_deref()))
-        .await
+    api.json(move |c| {
+        let stock = stock_service::stock(c.conn, c.actor, id, item, text.as_deref())?;
+        let hidden = stock.book_hidden;
+        Ok(stock
+            .rows
+            .into_iter()
+            .map(|s| StockOut::of(s, hidden))
+            .collect())
+    })
+    .await
 }
 
 /// What to suggest.

@@ -100,6 +100,13 @@ pub fn check_counting(state: StocktakeState) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// During a blind count the book stays hidden from the people counting: everyone who may not approve the
+/// count. It shows nowhere for them: not on the count sheet, the stock list, exports, suggestions, the
+/// dashboard or reminders.
+pub fn book_hidden(blind_count_open: bool, may_approve: bool) -> bool {
+    blind_count_open && !may_approve
+}
+
 /// The approval is the second signature: it must come from someone other than who opened the count.
 pub fn check_approver(opened_by: i64, approver: i64) -> Result<(), ServiceError> {
     if opened_by == approver {

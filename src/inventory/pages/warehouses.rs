@@ -68,7 +68,7 @@ async fn dashboard_page(page: Page) -> Result<HttpResponse, PageError> {
             let warehouses = statuses
                 .into_iter()
                 .map(|s| StatusView {
-                    value: yuan(s.value_fen),
+                    value: s.value_fen.map(yuan).unwrap_or_else(|| "—".into()),
                     next_stocktake: s
                         .next_stocktake
                         .and_utc()
@@ -111,6 +111,7 @@ struct WarehousePage {
     address: String,
     custodians: Vec<String>,
     open_stocktake: Option<i64>,
+    book_hidden: bool,
     can_move: bool,
     q: String,
     stock: Vec<StockLine>,
@@ -157,12 +158,18 @@ async fn warehouse_page(
         },
         |ctx, (view, rows, recent, open, can_move, persons, day)| {
             let lang = ctx.lang;
+            let hidden = rows.book_hidden;
             let stock = rows
+                .rows
                 .into_iter()
                 .map(|s| StockLine {
                     expired: is_expired(s.expiry_date, day),
                     expiry: s.expiry_date.map(|d| d.to_string()).unwrap_or_default(),
-                    qty: Quantity::from_milli(s.qty).to_string(),
+                    qty: if hidden {
+                        "—".into()
+                    } else {
+                        Quantity::from_milli(s.qty).to_string()
+                    },
                     ownership: s.ownership.label(lang),
                     quality: s.quality.label(lang),
                     bin: s.bin,
@@ -185,6 +192,7 @@ async fn warehouse_page(
                 address: view.warehouse.address,
                 custodians,
                 open_stocktake: open,
+                book_hidden: hidden,
                 can_move,
                 q: text,
                 stock,

@@ -9,6 +9,7 @@ use crate::clock::today;
 use crate::db::DbConn;
 use crate::error::ServiceResult;
 use crate::inventory::model::{expires_within, Quantity};
+use crate::inventory::service::blind_count_open;
 use crate::inventory::store::{ledger as ledger_store, warehouses as wh_store};
 use crate::notify::model::lead_reached;
 use crate::notify::service::Outgoing;
@@ -24,6 +25,7 @@ pub(super) fn findings(
     let day = today(now, tz);
     let widest = leads.first().copied().unwrap_or(0);
     let stock = ledger_store::stock(conn, w.id, None, None)?;
+    let hide = blind_count_open(conn, w.id)?;
     let mut custodians = None;
     let mut out = Vec::new();
     for s in stock
@@ -59,7 +61,7 @@ pub(super) fn findings(
                 warehouse: w.name.clone(),
                 expiry,
                 days_left: (expiry - day).num_days(),
-                qty: Quantity::from_milli(s.qty).to_string(),
+                qty: (!hide).then(|| Quantity::from_milli(s.qty).to_string()),
                 uom: s.uom.clone(),
             }),
         });

@@ -13,7 +13,8 @@ pub struct BatchExpiry {
     pub warehouse: String,
     pub expiry: NaiveDate,
     pub days_left: i64,
-    pub qty: String,
+    /// None while a blind count is open in the warehouse: the custodians who hear it are counting.
+    pub qty: Option<String>,
     pub uom: String,
 }
 email_content!(

@@ -52,8 +52,12 @@ pub struct WarehouseStatus {
     pub expired: usize,
     pub expiring_30: usize,
     pub expiring_90: usize,
-    pub value_fen: i64,
+    /// The book's value; none while the caller counts the warehouse blind.
+    pub value_fen: Option<i64>,
+    /// Items against their norms; empty while the caller counts the warehouse blind.
     pub norms: Vec<NormStatus>,
+    /// A blind count is open and the caller counts: figures from the book are left out.
+    pub book_hidden: bool,
     /// Share of normed items that meet their norm, in percent (none when no norm is set).
     pub compliance_percent: Option<i64>,
 }
@@ -68,6 +72,7 @@ pub fn overview(
     let day = today(now, tz);
     let mut out = Vec::new();
     for w in super::visible_warehouses(conn, actor)? {
+        let book_hidden = super::book_hidden_for(conn, actor, &w)?;
         let stock = ledger_store::stock(conn, w.id, None, None)?;
         let custodian_ids = wh_store::custodians(conn, w.id)?;
         let mut custodians = Vec::new();
@@ -116,7 +121,12 @@ pub fn overview(
                 .count()
         };
         let mut norms = Vec::new();
-        for (item_id, required) in wh_store::norms(conn, w.id)? {
+        let normed = if book_hidden {
+            Vec::new()
+        } else {
+            wh_store::norms(conn, w.id)?
+        };
+        for (item_id, required) in normed {
             let lots = stock
                 .iter()
                 .filter(|s| s.item_id == item_id)
@@ -154,12 +164,15 @@ pub fn overview(
                 .count(),
             expiring_30: expiring(30),
             expiring_90: expiring(90),
-            value_fen: stock
-                .iter()
-                .map(|s| Quantity::from_milli(s.qty).value_fen(s.unit_price_fen.unwrap_or(0)))
-                .sum(),
+            value_fen: (!book_hidden).then(|| {
+                stock
+                    .iter()
+                    .map(|s| Quantity::from_milli(s.qty).value_fen(s.unit_price_fen.unwrap_or(0)))
+                    .sum()
+            }),
             norms,
             compliance_percent,
+            book_hidden,
         });
     }
     Ok(out)

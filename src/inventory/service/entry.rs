@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{catalogue, may, visible_warehouses, warehouse_for};
+use super::{book_hidden_for, catalogue, warehouse_for};
 use crate::clock::today;
 use crate::db::DbConn;
 use crate::error::ServiceResult;
@@ -40,6 +40,7 @@ pub fn options(
     tz: chrono_tz::Tz,
 ) -> ServiceResult<EntryOptions> {
     let warehouse = warehouse_for(conn, actor, id, StockAction::Move)?;
+    let hidden = book_hidden_for(conn, actor, &warehouse)?;
     let lang = actor.lang;
     let day = today(now, tz);
     let batches = if kind.direction() != Direction::In {
@@ -58,10 +59,13 @@ pub fn options(
                     _ => String::new(),
                 };
                 let expiry = s.expiry_date.map(|e| format!(" →{e}")).unwrap_or_default();
-                let qty = Quantity::from_milli(s.qty);
+                let qty = match hidden {
+                    true => String::new(),
+                    false => format!(" · {} {}", Quantity::from_milli(s.qty), s.uom),
+                };
                 let label = format!(
-                    "{} {} · {}{expiry}{mark} · {qty} {}",
-                    s.item_code, s.item_name, s.batch_no, s.uom
+                    "{} {} · {}{expiry}{mark}{qty}",
+                    s.item_code, s.item_name, s.batch_no
                 );
                 (s.batch_id, label)
             })
@@ -99,16 +103,5 @@ fn marker(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
         Lang::Zh => format!("【{zh}】"),
         Lang::En => format!(" [{en}]"),
-    }
-}
-
-/// Whether the actor may record movements in warehouse `id` now (to offer the forms).
-pub fn may_record(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<bool> {
-    match visible_warehouses(conn, actor)?
-        .into_iter()
-        .find(|w| w.id == id)
-    {
-        Some(w) => may(conn, actor, &w, StockAction::Move),
-        None => Ok(false),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{stocktakes, warehouse_for};
+use super::{check_book_visible, stocktakes, warehouse_for};
 use crate::db::DbConn;
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
@@ -34,6 +34,7 @@ pub fn stock_table(
     lang: Lang,
 ) -> ServiceResult<Table> {
     let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
+    check_book_visible(conn, actor, &w)?;
     let rows = ledger_store::stock(conn, warehouse_id, None, None)?;
     Ok(Table {
         sheet: lang.t("inv.qty").to_string(),
@@ -97,7 +98,8 @@ pub fn ledger_table(
     lang: Lang,
     tz: chrono_tz::Tz,
 ) -> ServiceResult<Table> {
-    warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
+    let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
+    check_book_visible(conn, actor, &w)?;
     let all = crate::inventory::store::chain::movements_with_lines(conn, warehouse_id)?;
     let ids: Vec<i64> = all
         .iter()

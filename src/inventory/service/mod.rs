@@ -14,7 +14,7 @@ pub mod warehouses;
 
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
-use crate::inventory::model::{authorize_stock, StockAction};
+use crate::inventory::model::{authorize_stock, book_hidden, StockAction};
 use crate::inventory::store::warehouses::{self as wh_store, Warehouse};
 use crate::org::model::Actor;
 use crate::org::store as org_store;
@@ -39,6 +39,34 @@ pub fn visible_warehouses(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec
         .into_iter()
         .filter(|w| authorize_stock(actor, StockAction::View, w.unit_id, &tree).is_ok())
         .collect())
+}
+
+/// Whether the book of warehouse `w` is hidden from the actor now (a blind count is open and the actor is
+/// not one who may approve it).
+pub fn book_hidden_for(conn: &mut DbConn, actor: &Actor, w: &Warehouse) -> ServiceResult<bool> {
+    Ok(book_hidden(
+        blind_count_open(conn, w.id)?,
+        may(conn, actor, w, StockAction::Approve)?,
+    ))
+}
+
+/// Whether a blind count is open in the warehouse.
+pub fn blind_count_open(conn: &mut DbConn, warehouse_id: i64) -> ServiceResult<bool> {
+    Ok(crate::inventory::store::stocktakes::open_of(conn, warehouse_id)?.is_some_and(|s| s.blind))
+}
+
+/// Refuses to show a warehouse's book to the people counting it blind.
+pub fn check_book_visible(conn: &mut DbConn, actor: &Actor, w: &Warehouse) -> ServiceResult<()> {
+    if book_hidden_for(conn, actor, w)? {
+        return Err(ServiceError::conflict(
+            format!("“{}”正在盲盘，盘点结束前不显示账面数量", w.name),
+            format!(
+                "“{}” is being counted blind; the book is not shown until the count ends",
+                w.name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether the actor may act on the warehouse in this way now (pages ask this to show only what the account

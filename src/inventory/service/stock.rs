@@ -1,16 +1,25 @@
 //! Reading a warehouse's stock: the balances by item and batch, and first-expiry-first-out suggestions for
-//! an issue. Each read checks the caller may see the warehouse first.
+//! an issue. Each read checks the caller may see the warehouse first, and hides the book from the people
+//! counting it blind.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::warehouse_for;
+use super::{book_hidden_for, check_book_visible, warehouse_for};
 use crate::clock::today;
 use crate::db::DbConn;
 use crate::error::ServiceResult;
 use crate::inventory::model::{fefo, OnHand, Quality, Quantity, StockAction};
 use crate::inventory::store::ledger::{self as ledger_store, StockRow};
 use crate::org::model::Actor;
+
+/// A warehouse's stock as the caller may see it.
+#[derive(Debug, Clone)]
+pub struct Stock {
+    pub rows: Vec<StockRow>,
+    /// A blind count is open and the caller counts: the quantities are not to be shown.
+    pub book_hidden: bool,
+}
 
 /// The stock of a warehouse the actor may see, by item and batch (earliest expiry first).
 pub fn stock(
@@ -19,9 +28,12 @@ pub fn stock(
     warehouse_id: i64,
     item_id: Option<i64>,
     text: Option<&str>,
-) -> ServiceResult<Vec<StockRow>> {
-    warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
-    Ok(ledger_store::stock(conn, warehouse_id, item_id, text)?)
+) -> ServiceResult<Stock> {
+    let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
+    Ok(Stock {
+        book_hidden: book_hidden_for(conn, actor, &w)?,
+        rows: ledger_store::stock(conn, warehouse_id, item_id, text)?,
+    })
 }
 
 /// A batch and quantity suggested for an issue.
@@ -33,6 +45,7 @@ pub struct Suggestion {
 }
 
 /// Which batches to issue `needed` of an item from: first expiry first out, usable stock in good state only.
+/// Refused while the caller counts the warehouse blind (the suggestion would show the book).
 pub fn suggest(
     conn: &mut DbConn,
     actor: &Actor,
@@ -42,7 +55,9 @@ pub fn suggest(
     now: DateTime<Utc>,
     tz: chrono_tz::Tz,
 ) -> ServiceResult<Vec<Suggestion>> {
-    let on_hand = stock(conn, actor, warehouse_id, Some(item_id), None)?
+    let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
+    check_book_visible(conn, actor, &w)?;
+    let on_hand = ledger_store::stock(conn, warehouse_id, Some(item_id), None)?
         .into_iter()
         .filter(|r| r.quality == Quality::Good)
         .map(|r| OnHand {

@@ -10,8 +10,8 @@ use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    check_approvable, check_approver, check_counting, CountLine, Line, MovementKind, MovementState,
-    Quantity, StockAction, StocktakeState, VarianceReason,
+    book_hidden, check_approvable, check_approver, check_counting, CountLine, Line, MovementKind,
+    MovementState, Quantity, StockAction, StocktakeState, VarianceReason,
 };
 use crate::inventory::store::ledger::NewMovement;
 use crate::inventory::store::stocktakes::{self as store, Stocktake, StocktakeLine};
@@ -78,9 +78,10 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Stocktake
     let st =
         store::find(conn, id)?.ok_or_else(|| ServiceError::not_found("该盘点", "Stocktake"))?;
     warehouse_for(conn, actor, st.warehouse_id, StockAction::View)?;
-    let may_see_book = !st.blind
-        || st.state != StocktakeState::Counting
-        || warehouse_for(conn, actor, st.warehouse_id, StockAction::Approve).is_ok();
+    let may_see_book = !book_hidden(
+        st.blind && st.state == StocktakeState::Counting,
+        warehouse_for(conn, actor, st.warehouse_id, StockAction::Approve).is_ok(),
+    );
     let lines = count_lines(conn, &st)?
         .into_iter()
         .map(|(l, rule)| LineView {

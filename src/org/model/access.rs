@@ -267,6 +267,13 @@ pub fn check_unit_deactivation(active_children: i64) -> Result<(), ServiceError>
     Ok(())
 }
 
+/// Whether an administrator's change ends the account's API tokens: a deactivation (so that reactivating
+/// does not revive tokens issued before it) or a password reset (what is done to a compromised account).
+/// A person changing their own password keeps their tokens.
+pub fn ends_tokens(was_active: bool, active: bool, password_reset: bool) -> bool {
+    (was_active && !active) || password_reset
+}
+
 /// Changes to an account that would lock the district out are refused.
 pub fn check_account_change(
     actor: &Actor,
@@ -318,6 +325,17 @@ mod tests {
                 .collect(),
             lang: Lang::Zh,
         }
+    }
+
+    #[test]
+    fn a_reset_or_a_deactivation_ends_the_tokens_and_a_reactivation_revives_none() {
+        assert!(ends_tokens(true, false, false), "deactivated");
+        assert!(ends_tokens(true, true, true), "password reset");
+        assert!(
+            !ends_tokens(false, true, false),
+            "reactivated: nothing comes back"
+        );
+        assert!(!ends_tokens(true, true, false), "an ordinary edit");
     }
 
     #[test]

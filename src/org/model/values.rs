@@ -210,14 +210,26 @@ mod tests {
 
     #[test]
     fn invisible_and_undisplayable_characters_are_refused_and_rare_ideographs_kept() {
-        for hidden in ["\u{200b}", "\u{202e}evil", "\u{feff}王", "\u{e000}", "\u{ffff}", "张\u{200d}三", "\u{2066}x"] {
+        for hidden in [
+            "\u{200b}",
+            "\u{202e}evil",
+            "\u{feff}王",
+            "\u{e000}",
+            "\u{ffff}",
+            "张\u{200d}三",
+            "\u{2066}x",
+        ] {
             assert!(required_text("name", hidden, 100).is_err(), "{hidden:?}");
         }
         // Extension B, C, E and G ideographs, and a name with the middle dot of minority names.
         for name in ["𠀋", "𪜀", "𫠠", "𰀀", "王𠮷", "阿依古丽·买买提"] {
             assert_eq!(required_text("name", name, 100).unwrap(), name);
         }
-        assert_eq!(required_text("name", "  李娜 ", 100).unwrap(), "李娜", "still trimmed");
+        assert_eq!(
+            required_text("name", "  李娜 ", 100).unwrap(),
+            "李娜",
+            "still trimmed"
+        );
     }
 
     #[test]

@@ -9,8 +9,8 @@ use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::org::credentials::hash_password;
 use crate::org::model::{
-    authorize, authorize_grants, check_account_change, AccountPatch, Actor, Grant, NewAccount,
-    OrgAction, Password, Role, UnitTree,
+    authorize, authorize_grants, check_account_change, ends_tokens, AccountPatch, Actor, Grant,
+    NewAccount, OrgAction, Password, Role, UnitTree,
 };
 use crate::org::store::{self, Account, AccountFilter, AccountRecord};
 use crate::pagination::{Page, PageRequest};
@@ -210,6 +210,9 @@ pub fn update(
         }
         if let Some(hash) = &new_hash {
             store::set_password(c, id, hash, db_time(now))?;
+        }
+        if ends_tokens(before.active, active, new_hash.is_some()) {
+            store::revoke_tokens_of(c, id, db_time(now))?;
         }
         let view = with_roles(
             found(store::find_account(c, id)?, "该账号", "Account")?,

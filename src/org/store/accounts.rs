@@ -397,6 +397,21 @@ pub fn revoke_token(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResu
     .map(|n| n == 1)
 }
 
+/// Revokes every live token of an account; returns how many.
+pub fn revoke_tokens_of(
+    conn: &mut DbConn,
+    account_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        api_tokens::table
+            .filter(api_tokens::account_id.eq(account_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now))
+    .execute(conn)
+}
+
 // ---- sign-in failures ----
 
 /// Records a failed sign-in.

@@ -36,6 +36,11 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Copy the running SQLite database to a new file, consistently (PostgreSQL: use pg_dump, see the README).
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        path: std::path::PathBuf,
+    },
     /// Run one scheduled job now, whatever its schedule: scan, deliver, digest, verify or prune.
     Job {
         /// The job.
@@ -115,6 +120,7 @@ fn main() -> ExitCode {
                 command: LedgerCommand::Verify,
             } => verify_ledger(config).await,
             Command::Job { name, at } => job(config, &areas, &name, at).await,
+            Command::Backup { path } => backup(config, path).await,
         }
     });
     match result {
@@ -140,6 +146,23 @@ async fn job(
     let report = standby::jobs::run(&state, job, at.unwrap_or_else(|| state.now())).await?;
     eprintln!("{}: {report}", job.name);
     Ok(())
+}
+
+async fn backup(config: Config, path: std::path::PathBuf) -> anyhow::Result<()> {
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let pool = standby::db::connect(&config.database, 1).context("STANDBY_DATABASE_URL")?;
+        let started = std::time::Instant::now();
+        standby::db::backup(&mut *pool.get()?, &path)?;
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        eprintln!(
+            "backed up to {} ({:.1} MB) in {:.2}s",
+            path.display(),
+            size as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+        Ok(())
+    })
+    .await?
 }
 
 async fn migrate(config: Config) -> anyhow::Result<()> {

@@ -267,6 +267,32 @@ pub fn is_busy(e: &diesel::result::Error) -> bool {
     matches!(e, diesel::result::Error::DatabaseError(_, info) if info.message().contains("database is locked"))
 }
 
+/// Copies a running SQLite database to `target` as one consistent snapshot (`VACUUM INTO`: writers go on
+/// meanwhile; the copy holds what was committed when it began, indexes included). PostgreSQL is backed up with
+/// its own tools (`pg_dump`, see the README); asking here says so. The target must not exist yet.
+pub fn backup(conn: &mut DbConn, target: &std::path::Path) -> anyhow::Result<()> {
+    match conn {
+        DbConn::Sqlite(_) => {
+            if target.exists() {
+                anyhow::bail!("{} already exists; choose a new file", target.display());
+            }
+            if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let path = target
+                .to_str()
+                .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
+            conn.batch_execute(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))?;
+            Ok(())
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => anyhow::bail!(
+            "PostgreSQL is backed up with pg_dump (pg_dump -Fc -f standby.dump \"$STANDBY_DATABASE_URL\"); \
+             see the README"
+        ),
+    }
+}
+
 /// The current time as stored: UTC, truncated to microseconds so both backends hold the same value.
 pub fn db_time(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
     use chrono::SubsecRound;

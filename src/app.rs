@@ -226,8 +226,8 @@ fn page_routes(cfg: &mut web::ServiceConfig) {
     notify::pages::routes(cfg);
 }
 
-/// The OpenAPI document for the API routes.
-pub fn openapi_spec() -> utoipa::openapi::OpenApi {
+/// The OpenAPI document for the API routes, with the notice kinds the areas register.
+pub fn openapi_spec(areas: &Areas) -> utoipa::openapi::OpenApi {
     let mut spec = App::new()
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
@@ -235,6 +235,8 @@ pub fn openapi_spec() -> utoipa::openapi::OpenApi {
         .split_for_parts()
         .1;
     openapi::complete(&mut spec);
+    let kinds: Vec<&str> = areas.reminders.unit_choices().iter().map(|k| k.code).collect();
+    openapi::enumerate(&mut spec, "KindMode", "kind", &kinds);
     spec
 }
 
@@ -330,7 +332,7 @@ pub fn server(
     key: Key,
     listener: TcpListener,
 ) -> std::io::Result<Server> {
-    let spec = web::Data::new(openapi_spec());
+    let spec = web::Data::new(openapi_spec(areas));
     let secure = state.config.secure_cookies;
     let data = web::Data::new(state);
     let reminders = web::Data::new(areas.reminders.clone());

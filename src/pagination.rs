@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::error::ServiceError;
+
 /// Which page of a list to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
@@ -21,6 +23,26 @@ impl PageRequest {
             page: page.unwrap_or(1).max(1),
             per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
         }
+    }
+
+    /// What an API client asked for: out of range is refused (page from 1, 1–200 rows per page), since the
+    /// document states the range; missing values give page 1 of 50.
+    pub fn asked(page: Option<i64>, per_page: Option<i64>) -> Result<Self, ServiceError> {
+        if page.is_some_and(|p| p < 1) {
+            return Err(ServiceError::invalid(
+                "page",
+                "页码从 1 开始",
+                "Pages are numbered from 1",
+            ));
+        }
+        if per_page.is_some_and(|n| !(1..=Self::MAX_PER_PAGE).contains(&n)) {
+            return Err(ServiceError::invalid(
+                "per_page",
+                "每页条数须在 1–200 之间",
+                "per_page must be 1–200",
+            ));
+        }
+        Ok(Self::new(page, per_page))
     }
 
     /// Rows to skip.
@@ -83,6 +105,16 @@ mod tests {
             }
         );
         assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
+        assert!(PageRequest::asked(Some(0), None).is_err());
+        assert!(PageRequest::asked(None, Some(201)).is_err());
+        assert!(PageRequest::asked(None, Some(0)).is_err());
+        assert_eq!(
+            PageRequest::asked(Some(2), Some(200)).unwrap(),
+            PageRequest {
+                page: 2,
+                per_page: 200
+            }
+        );
         assert_eq!(
             Page::<()>::new(vec![], 41, PageRequest::new(None, Some(20))).pages(),
             3

@@ -93,8 +93,8 @@ impl AuditQuery {
 pub async fn list(api: Api, q: web::Query<AuditQuery>) -> Reply<Page<AuditOut>> {
     let (filter, page) = (
         q.filter(api.state().config.timezone),
-        PageRequest::new(q.page, q.per_page),
+        PageRequest::asked(q.page, q.per_page),
     );
-    api.json(move |c| Ok(service::list(c.conn, c.actor, filter, page)?.map(AuditOut::from)))
+    api.json(move |c| Ok(service::list(c.conn, c.actor, filter, page?)?.map(AuditOut::from)))
         .await
 }

@@ -50,8 +50,8 @@ impl NoticeQuery {
 #[utoipa::path(tag = "notices", params(NoticeQuery), security(("bearer" = [])), responses((status = 200, body = Page<NoticeView>)))]
 #[get("/notices")]
 pub async fn list(api: Api, q: web::Query<NoticeQuery>) -> Reply<Page<NoticeView>> {
-    let (filter, page) = (q.filter(), PageRequest::new(q.page, q.per_page));
-    api.json(move |c| service::list(c.conn, c.actor, filter, page))
+    let (filter, page) = (q.filter(), PageRequest::asked(q.page, q.per_page));
+    api.json(move |c| service::list(c.conn, c.actor, filter, page?))
         .await
 }
 
@@ -95,8 +95,8 @@ pub struct MineQuery {
 #[utoipa::path(tag = "notices", params(MineQuery), security(("bearer" = [])), responses((status = 200, body = Page<NoticeView>)))]
 #[get("/me/notices")]
 pub async fn mine(api: Api, q: web::Query<MineQuery>) -> Reply<Page<NoticeView>> {
-    let page = PageRequest::new(q.page, q.per_page);
-    api.json(move |c| service::mine(c.conn, c.actor, page))
+    let page = PageRequest::asked(q.page, q.per_page);
+    api.json(move |c| service::mine(c.conn, c.actor, page?))
         .await
 }
 

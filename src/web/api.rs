@@ -1,6 +1,7 @@
 //! The API scope's own plumbing: every refusal answers with the JSON error body (including those actix
-//! makes itself: an oversized body, an unreadable path or query), and a known path asked with the wrong
-//! method answers 405 with `Allow`, not 404.
+//! makes itself: an oversized body, an unreadable path or query), a known path asked with the wrong
+//! method answers 405 with `Allow`, not 404, and a call without a credential to an operation that needs
+//! one answers 401 before its body is read.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -63,6 +64,15 @@ pub async fn refusals_as_json(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     // Read before routing: the request must not be cloned while the router still holds it.
     let lang = request_lang(req.request());
+    if !req.headers().contains_key(header::AUTHORIZATION) && needs_token(&req) {
+        // Before the body is read: a caller without a credential learns that first, whatever it sent.
+        let refusal = super::error::ApiError {
+            error: crate::error::ServiceError::Unauthenticated,
+            lang,
+        };
+        let res = actix_web::ResponseError::error_response(&refusal);
+        return Ok(req.into_response(res).map_into_right_body());
+    }
     let res = match next.call(req).await {
         Ok(res) => res,
         Err(e) => {
@@ -83,6 +93,28 @@ pub async fn refusals_as_json(
     let status = res.status();
     let (http, _) = res.into_parts();
     Ok(ServiceResponse::new(http, refusal(status, lang)).map_into_right_body())
+}
+
+/// Whether the documented operation for this request asks for a bearer token.
+fn needs_token(req: &ServiceRequest) -> bool {
+    let Some(spec) = req.app_data::<web::Data<Spec>>() else {
+        return false;
+    };
+    let method = req.method().as_str();
+    spec.paths.paths.iter().any(|(template, item)| {
+        let op = match method {
+            "GET" => &item.get,
+            "POST" => &item.post,
+            "PUT" => &item.put,
+            "PATCH" => &item.patch,
+            "DELETE" => &item.delete,
+            _ => return false,
+        };
+        matches(template, req.path())
+            && op
+                .as_ref()
+                .is_some_and(|op| op.security.as_ref().is_some_and(|s| !s.is_empty()))
+    })
 }
 
 /// Whether a documented path template (`/api/v1/units/{id}`) matches a request path.

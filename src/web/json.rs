@@ -1,6 +1,6 @@
 //! JSON request bodies for the API. Parsed strictly (each input type refuses fields it does not know), with a
 //! whole number written as a float (`3.0`) read as the integer it is, as JSON Schema counts it. An optional
-//! body is absent only when the request has none at all: a body that is present must be valid.
+//! body is absent when the request has none or sends `null`: any other body must be valid.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -47,7 +47,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
         )
     })?;
     whole_numbers(&mut value);
-    serde_json::from_value(value).map_err(|e| {
+    T::deserialize(super::strict::Strict(value)).map_err(|e| {
         malformed(
             format!("请求体的内容不符合要求：{e}"),
             format!("The request body does not have the expected shape: {e}"),
@@ -129,7 +129,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// A JSON body that may be left out entirely; when present it must be valid.
+/// A JSON body that may be left out (no body, or `null`); when present it must be valid.
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub Option<T>);
 
@@ -146,7 +146,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
             if bytes.is_empty() {
                 return Ok(OptionalJson(None));
             }
-            checked(&req, &bytes, lang).map(|v| OptionalJson(Some(v)))
+            checked::<Option<T>>(&req, &bytes, lang).map(OptionalJson)
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod json;
 pub mod openapi;
 pub mod run;
+mod strict;
 pub mod system;
 pub mod tasks;
 

@@ -82,6 +82,11 @@ pub fn complete(spec: &mut Spec) {
             &mut item.delete,
         ];
         for op in ops.into_iter().flatten() {
+            // Handlers in different areas share names (`list`, `get`): the tag makes each id unique.
+            if let (Some(tag), Some(id)) = (op.tags.as_ref().and_then(|t| t.first()), &op.operation_id)
+            {
+                op.operation_id = Some(format!("{tag}_{id}"));
+            }
             let mut refusals: Vec<(&str, &str)> = REFUSALS.to_vec();
             if path.ends_with("/auth/tokens") {
                 refusals.push((
@@ -101,6 +106,22 @@ pub fn complete(spec: &mut Spec) {
                     });
             }
         }
+    }
+}
+
+/// States the values a string property may take when they are known only once the areas are composed
+/// (the notice kinds a unit chooses how to hear).
+pub fn enumerate(spec: &mut Spec, schema: &str, property: &str, values: &[&str]) {
+    use utoipa::openapi::schema::Schema;
+    let Some(RefOr::T(Schema::Object(object))) = spec
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut(schema))
+    else {
+        return;
+    };
+    if let Some(RefOr::T(Schema::Object(p))) = object.properties.get_mut(property) {
+        p.enum_values = Some(values.iter().map(|v| (*v).into()).collect());
     }
 }
 

@@ -110,6 +110,87 @@ fn the_openapi_document_describes_every_endpoint() {
     );
 }
 
+/// Every `$ref` in `v`.
+fn refs<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                out.push(r);
+            }
+            m.values().for_each(|v| refs(v, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_openapi_document_defines_what_it_refers_to_and_states_the_rules() {
+    let app = spawn_app();
+    let spec = app.api("GET", "/api/v1/openapi.json", None, None).json();
+    let mut found = Vec::new();
+    refs(&spec, &mut found);
+    assert!(found.len() > 50);
+    for r in found {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(
+            spec["components"]["schemas"][name].is_object(),
+            "{r} is referred to but not defined"
+        );
+    }
+    let mut ids: Vec<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|op| op["operationId"].as_str().expect("every operation has an id"))
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operation ids are unique");
+    let schemas = &spec["components"]["schemas"];
+    // The notice kinds a unit may set are the ones the areas register.
+    let kinds = schemas["KindMode"]["properties"]["kind"]["enum"]
+        .as_array()
+        .expect("the kinds are listed");
+    assert!(kinds.contains(&"batch_expiry".into()) && kinds.contains(&"countersign_owed".into()));
+    assert!(
+        !kinds.contains(&"test".into()) && !kinds.contains(&"digest".into()),
+        "a test email and the digest itself are not choices"
+    );
+    // Quantities: the pattern the server parses by.
+    let positive = schemas["LineIn"]["properties"]["qty"]["pattern"].as_str().unwrap();
+    assert!(positive.contains("[0-9]{1,12}") && positive.contains("(?!0+"));
+    assert_eq!(
+        schemas["CountIn"]["properties"]["qty"]["pattern"],
+        schemas["NormIn"]["properties"]["required"]["pattern"]
+    );
+    // Creating needs what changing does not.
+    assert_eq!(schemas["PersonIn"]["required"], serde_json::json!(["unit_id", "name"]));
+    assert!(schemas["PersonPatchIn"]["required"].is_null());
+    for (schema, field) in [("AccountIn", "password"), ("PasswordIn", "new_password")] {
+        assert_eq!(schemas[schema]["properties"][field]["minLength"], 8);
+    }
+}
+
+#[test]
+fn a_call_without_a_credential_hears_401_before_its_body_is_judged() {
+    let app = spawn_app();
+    let r = app.api(
+        "POST",
+        "/api/v1/movements/1/reverse",
+        None,
+        Some(serde_json::json!({"note": "wrong field"})),
+    );
+    assert_eq!((r.status, r.code().as_str()), (401, "unauthenticated"));
+    let r = app.api("POST", "/api/v1/units", None, Some(serde_json::json!(7)));
+    assert_eq!(r.status, 401);
+    // Signing in needs no token, so its body is judged.
+    let r = app.api("POST", "/api/v1/auth/tokens", None, Some(serde_json::json!({"x": 1})));
+    assert_eq!(r.status, 400);
+}
+
 #[test]
 fn an_unknown_api_path_answers_with_the_json_error_body() {
     let app = spawn_app();

@@ -20,7 +20,7 @@ fn bad_bodies_are_refused_with_the_right_status_and_change_nothing() {
         ("a number where text belongs", "POST", "/api/v1/units".into(), "application/json", json!({"name": 5, "kind": "office"}).to_string(), 400, "malformed_body", None),
         ("an unknown field (a typo must not be ignored)", "POST", "/api/v1/units".into(), "application/json", json!({"name": "x", "kind": "office", "phnoe": "1"}).to_string(), 400, "malformed_body", None),
         ("a blank name", "POST", "/api/v1/units".into(), "application/json", json!({"name": "   ", "kind": "office"}).to_string(), 422, "invalid_value", Some("name")),
-        ("no name at all", "POST", "/api/v1/units".into(), "application/json", json!({"kind": "office"}).to_string(), 422, "invalid_value", Some("name")),
+        ("no name at all (a required field)", "POST", "/api/v1/units".into(), "application/json", json!({"kind": "office"}).to_string(), 400, "malformed_body", None),
         ("an unknown kind", "POST", "/api/v1/units".into(), "application/json", json!({"name": "x", "kind": "spaceship"}).to_string(), 422, "invalid_value", Some("kind")),
         ("a name over 100 characters", "POST", "/api/v1/units".into(), "application/json", json!({"name": "长".repeat(101), "kind": "office"}).to_string(), 422, "invalid_value", Some("name")),
         ("a malformed contact address", "POST", "/api/v1/units".into(), "application/json", json!({"name": "x", "kind": "office", "contact_emails": ["not-an-address"]}).to_string(), 422, "invalid_value", Some("contact_emails")),
@@ -33,6 +33,7 @@ fn bad_bodies_are_refused_with_the_right_status_and_change_nothing() {
         ("an unknown role", "POST", "/api/v1/accounts".into(), "application/json", json!({"username": "chenjing", "password": "long enough pw", "roles": [{"role": "root", "unit_id": null}]}).to_string(), 422, "invalid_value", Some("role")),
         ("a role in a unit that does not exist", "POST", "/api/v1/accounts".into(), "application/json", json!({"username": "chenjing", "password": "long enough pw", "roles": [{"role": "viewer", "unit_id": 9999}]}).to_string(), 422, "invalid_value", Some("unit_id")),
         ("an unknown language", "PATCH", "/api/v1/accounts/1".into(), "application/json", json!({"language": "fr"}).to_string(), 422, "invalid_value", Some("language")),
+        ("fields by position instead of by name", "PATCH", format!("/api/v1/people/{person}"), "application/json", json!([null, "x"]).to_string(), 400, "malformed_body", None),
         ("a unit that does not exist", "PATCH", "/api/v1/units/9999".into(), "application/json", json!({"phone": "123"}).to_string(), 404, "not_found", None),
         ("an id that is not a number", "PATCH", "/api/v1/units/abc".into(), "application/json", json!({"phone": "123"}).to_string(), 404, "not_found", None),
     ];
@@ -72,6 +73,15 @@ fn bad_query_parameters_get_400() {
     assert_eq!((r.status, r.code().as_str()), (400, "invalid_query"));
     let r = app.get("/api/v1/audit?from=yesterday", &admin);
     assert_eq!(r.status, 400);
+    // What the document states as a range or a choice is refused, not quietly bent into one.
+    let r = app.get("/api/v1/people?active=maybe", &admin);
+    assert_eq!((r.status, r.code().as_str()), (400, "invalid_query"));
+    for (query, field) in [("per_page=0", "per_page"), ("per_page=201", "per_page"), ("page=0", "page")] {
+        let r = app.get(&format!("/api/v1/units?{query}"), &admin);
+        assert_eq!(r.status, 422, "{query}");
+        assert_eq!(r.json()["error"]["field"], field);
+    }
+    assert_eq!(app.get("/api/v1/units?per_page=200", &admin).status, 200);
 }
 
 #[test]

@@ -19,8 +19,8 @@ use crate::web::{double_option, non_blank, Api};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryIn {
-    /// 3, 5 or 7 digits (GB/T 38565 `D MM SS XX`).
-    #[schema(pattern = "^[1-9][0-9]{2}([0-9]{2}){0,2}$")]
+    /// 3, 5 or 7 digits (GB/T 38565 `D MM SS XX`): level 1 is 1–3, each further level 01–99.
+    #[schema(pattern = r"^\s*[1-3](0[1-9]|[1-9][0-9]){1,3}\s*$")]
     pub code: String,
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
@@ -61,22 +61,26 @@ pub struct ItemQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemIn {
-    #[schema(min_length = 1, max_length = 40)]
+    /// Letters, digits and `- _ .`, at most 32.
+    #[schema(pattern = r"^\s*[A-Za-z0-9._-]{1,32}\s*$")]
     pub code: String,
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub spec: String,
     /// Unit of measure (件, 个, 吨, 升 …).
-    #[schema(min_length = 1, max_length = 20)]
+    #[schema(min_length = 1, max_length = 16)]
     pub uom: String,
-    #[schema(min_length = 1)]
+    /// The category: 1, 3, 5 or 7 digits (GB/T 38565).
+    #[schema(pattern = r"^\s*[1-3](0[1-9]|[1-9][0-9]){0,3}\s*$")]
     pub category_code: String,
+    #[schema(minimum = 1, maximum = 36500)]
     pub shelf_life_days: Option<i32>,
     #[serde(default)]
     pub track_expiry: bool,
     /// Price per unit in yuan, e.g. "12.50".
-    #[schema(pattern = "^[0-9]+(\\.[0-9]{1,2})?$")]
+    #[schema(pattern = r"^\s*[0-9]{1,12}(\.[0-9]{1,2})?\s*$")]
     pub unit_price: Option<String>,
     /// Kept per batch (default true); false gives the item one standing batch.
     pub track_batches: Option<bool>,
@@ -94,8 +98,8 @@ pub async fn items(api: Api, q: web::Query<ItemQuery>) -> Reply<Page<Item>> {
         category: non_blank(&q.category),
         active: Some(true),
     };
-    let page = PageRequest::new(q.page, q.per_page);
-    api.json(move |c| service::items(c.conn, &filter, page))
+    let page = PageRequest::asked(q.page, q.per_page);
+    api.json(move |c| service::items(c.conn, &filter, page?))
         .await
 }
 

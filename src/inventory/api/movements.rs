@@ -21,8 +21,8 @@ use crate::web::Api;
 #[serde(deny_unknown_fields)]
 pub struct LineIn {
     pub batch_id: i64,
-    /// Positive decimal with at most three decimals, e.g. "12.5".
-    #[schema(pattern = "^[0-9]+(\\.[0-9]{1,3})?$")]
+    /// A positive decimal of at most 12 digits and 3 decimals, e.g. "12.5".
+    #[schema(pattern = r"^(?!0+(\.0+)?$)[0-9]{1,12}(\.[0-9]{1,3})?$")]
     pub qty: String,
     /// For a rotation: true for the old batch going out, false for the new batch coming in.
     pub out: Option<bool>,
@@ -92,7 +92,7 @@ pub struct MovementQuery {
 /// The reason for sending a voucher back or reversing it.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReasonIn {
+pub struct CorrectionIn {
     #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
@@ -107,8 +107,8 @@ pub async fn list(api: Api, q: web::Query<MovementQuery>) -> Reply<Page<Movement
         kind: q.kind,
         owed: q.owed,
     };
-    let (page, wid) = (PageRequest::new(q.page, q.per_page), q.warehouse_id);
-    api.json(move |c| service::list(c.conn, c.actor, wid, filter, page))
+    let (page, wid) = (PageRequest::asked(q.page, q.per_page), q.warehouse_id);
+    api.json(move |c| service::list(c.conn, c.actor, wid, filter, page?))
         .await
 }
 
@@ -150,12 +150,12 @@ pub async fn reject(api: Api, id: web::Path<i64>) -> Reply<Voucher> {
 }
 
 /// Record the reversal of a posted movement (it needs a countersignature too).
-#[utoipa::path(tag = "movements", request_body = ReasonIn, security(("bearer" = [])), responses((status = 201, body = Voucher)))]
+#[utoipa::path(tag = "movements", request_body = CorrectionIn, security(("bearer" = [])), responses((status = 201, body = Voucher)))]
 #[post("/movements/{id}/reverse")]
 pub async fn reverse(
     api: Api,
     id: web::Path<i64>,
-    body: Json<ReasonIn>,
+    body: Json<CorrectionIn>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, reason) = (id.into_inner(), body.0.reason);
     api.reply(StatusCode::CREATED, move |c| {

@@ -15,8 +15,10 @@ use crate::web::{attachment, Api};
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ExportQuery {
     /// `stock` (balances, the default) or `ledger` (every voucher line).
+    #[param(inline)]
     pub what: Option<Contents>,
     /// `csv` (UTF-8 with BOM, the default) or `xlsx`.
+    #[param(inline)]
     pub format: Option<Format>,
 }
 

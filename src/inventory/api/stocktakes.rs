@@ -35,8 +35,8 @@ pub struct FoundIn {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CountIn {
-    /// Non-negative decimal, e.g. "12" or "0.5".
-    #[schema(pattern = "^[0-9]+(\\.[0-9]{1,3})?$")]
+    /// A non-negative decimal of at most 12 digits and 3 decimals, e.g. "12" or "0.5".
+    #[schema(pattern = r"^[0-9]{1,12}(\.[0-9]{1,3})?$")]
     pub qty: String,
 }
 

@@ -45,7 +45,8 @@ pub struct CustodiansIn {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NormIn {
-    #[schema(pattern = "^[0-9]+(\\.[0-9]{1,3})?$")]
+    /// A non-negative decimal of at most 12 digits and 3 decimals.
+    #[schema(pattern = r"^[0-9]{1,12}(\.[0-9]{1,3})?$")]
     pub required: String,
 }
 
@@ -189,8 +190,8 @@ pub async fn stock(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct FefoQuery {
     pub item_id: i64,
-    /// The quantity to issue, a positive decimal.
-    #[param(pattern = "^[0-9]+(\\.[0-9]{1,3})?$")]
+    /// The quantity to issue: a positive decimal of at most 12 digits and 3 decimals.
+    #[param(pattern = r"^(?!0+(\.0+)?$)[0-9]{1,12}(\.[0-9]{1,3})?$")]
     pub qty: String,
 }
 

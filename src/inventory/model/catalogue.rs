@@ -167,7 +167,11 @@ pub fn parse_price(raw: &str) -> Result<i64, ServiceError> {
         )
     };
     let v = raw.trim();
-    let (whole, frac) = v.split_once('.').unwrap_or((v, ""));
+    let (whole, frac) = match v.split_once('.') {
+        Some((_, "")) => return Err(bad()),
+        Some(parts) => parts,
+        None => (v, ""),
+    };
     if whole.is_empty()
         || frac.len() > 2
         || !whole

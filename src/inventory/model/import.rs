@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::catalogue::{BatchInput, ItemInput, Ownership};
-use super::quantity::Quantity;
+use super::quantity::{as_typed, Quantity};
 use crate::error::ServiceError;
 use crate::i18n::Text;
 
@@ -245,7 +245,7 @@ pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>
         let (warehouse, qty) = (cell("warehouse"), cell("qty"));
         let opening = match (warehouse.is_empty(), qty.is_empty()) {
             (true, true) => None,
-            (false, false) if batch.is_some() => match Quantity::parse_positive("qty", &qty) {
+            (false, false) if batch.is_some() => match Quantity::parse_positive("qty", &as_typed(&qty)) {
                 Ok(q) => Some((warehouse, q)),
                 Err(e) => {
                     fail("qty", e);

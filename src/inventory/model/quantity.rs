@@ -29,7 +29,13 @@ impl Quantity {
         self.0
     }
 
-    /// Parses `12`, `12.5`, `0.125` (at most three decimals; no sign, no exponent) into a positive quantity.
+    /// The form a quantity is written in, as the API states it: 1–12 digits, then optionally a point and
+    /// 1–3 decimals. No sign, no exponent, no separators; what people type goes through [`as_typed`] first.
+    pub const PATTERN: &'static str = r"^[0-9]{1,12}(\.[0-9]{1,3})?$";
+    /// The same, above zero.
+    pub const POSITIVE: &'static str = r"^(?!0+(\.0+)?$)[0-9]{1,12}(\.[0-9]{1,3})?$";
+
+    /// Parses a positive quantity in the exact form ([`Quantity::POSITIVE`]).
     pub fn parse_positive(field: &'static str, raw: &str) -> Result<Self, ServiceError> {
         let q = Self::parse(field, raw)?;
         if q.0 <= 0 {
@@ -42,7 +48,7 @@ impl Quantity {
         Ok(q)
     }
 
-    /// Parses a non-negative decimal with at most three decimals.
+    /// Parses a non-negative quantity in the exact form ([`Quantity::PATTERN`]).
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, ServiceError> {
         let bad = || {
             ServiceError::invalid(
@@ -51,35 +57,29 @@ impl Quantity {
                 "A quantity is a non-negative number with at most three decimals, e.g. 12 or 0.5",
             )
         };
-        let v = raw.trim().replace([',', '，'], "");
-        let (whole, frac) = v.split_once('.').unwrap_or((&v, ""));
-        if whole.is_empty() && frac.is_empty() {
-            return Err(bad());
-        }
-        if !whole.chars().all(|c| c.is_ascii_digit())
-            || !frac.chars().all(|c| c.is_ascii_digit())
-            || frac.len() > 3
-        {
-            return Err(bad());
-        }
-        let whole: i64 = if whole.is_empty() {
-            0
-        } else {
-            whole.parse().map_err(|_| bad())?
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let (whole, frac) = match raw.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (raw, "0"),
         };
-        let frac: i64 = format!("{frac:0<3}").parse().map_err(|_| bad())?;
-        let milli = whole
-            .checked_mul(Self::SCALE)
-            .and_then(|w| w.checked_add(frac))
-            .ok_or_else(bad)?;
-        if milli > Self::MAX.0 {
+        if !digits(whole) || !digits(frac) || frac.len() > 3 {
             return Err(bad());
         }
-        Ok(Quantity(milli))
+        if whole.len() > 12 {
+            return Err(ServiceError::invalid(
+                field,
+                "数量过大：整数部分最多 12 位（不到一万亿）",
+                "The quantity is too large: at most 12 digits before the point (under a trillion)",
+            ));
+        }
+        let whole: i64 = whole.parse().map_err(|_| bad())?;
+        let frac: i64 = format!("{frac:0<3}").parse().map_err(|_| bad())?;
+        Ok(Quantity(whole * Self::SCALE + frac))
     }
 
-    /// Largest quantity accepted in one line (a trillion units): far beyond any reserve, far from overflow.
-    pub const MAX: Quantity = Quantity(1_000_000_000_000_000);
+    /// Largest quantity a line can hold (twelve nines and three decimals): far beyond any reserve, far from
+    /// overflow.
+    pub const MAX: Quantity = Quantity(999_999_999_999_999);
 
     /// Sum, or `None` on overflow.
     pub fn checked_add(self, other: Quantity) -> Option<Quantity> {
@@ -135,6 +135,28 @@ impl serde::Serialize for Quantity {
     }
 }
 
+/// What a person typed, in the exact form: blanks and thousands separators dropped, full-width digits and
+/// points (from a Chinese input method) made ASCII, `.5` read as `0.5` and `12.` as `12`.
+pub fn as_typed(raw: &str) -> String {
+    let mut out: String = raw
+        .chars()
+        .filter_map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            '．' | '。' => Some('.'),
+            ',' | '，' => None,
+            c if c.is_whitespace() => None,
+            c => Some(c),
+        })
+        .collect();
+    if out.starts_with('.') {
+        out.insert(0, '0');
+    }
+    if out.ends_with('.') {
+        out.pop();
+    }
+    out
+}
+
 /// Formats fen as yuan with two decimals (`1234.50`).
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
@@ -152,27 +174,44 @@ mod tests {
         assert_eq!(Quantity::parse("q", "12").unwrap().milli(), 12_000);
         assert_eq!(Quantity::parse("q", "12.5").unwrap().milli(), 12_500);
         assert_eq!(Quantity::parse("q", "0.125").unwrap().milli(), 125);
-        assert_eq!(Quantity::parse("q", ".5").unwrap().milli(), 500);
-        assert_eq!(Quantity::parse("q", "1,200").unwrap().milli(), 1_200_000);
-        for bad in ["", "-1", "1.2345", "1e3", "abc", "1.2.3", "."] {
+        assert_eq!(
+            Quantity::parse("q", "999999999999.999").unwrap(),
+            Quantity::MAX
+        );
+        for bad in [
+            "", "-1", "1.2345", "1e3", "abc", "1.2.3", ".", ".5", "12.", " 1", "1,200",
+        ] {
             assert!(Quantity::parse("q", bad).is_err(), "{bad}");
         }
         assert!(Quantity::parse_positive("q", "0").is_err());
+        assert!(Quantity::parse_positive("q", "0.000").is_err());
     }
 
     #[test]
-    fn quantities_print_without_trailing_zeros() {
-        assert_eq!(Quantity::from_milli(12_500).to_string(), "12.5");
-        assert_eq!(Quantity::from_milli(12_000).to_string(), "12");
-        assert_eq!(Quantity::from_milli(-125).to_string(), "-0.125");
-        assert_eq!(Quantity::from_milli(5).to_string(), "0.005");
+    fn an_absurd_quantity_is_refused_as_too_large_not_as_malformed() {
+        let err = Quantity::parse("qty", "1000000000000000000000000000000").unwrap_err();
+        assert!(err.to_string().contains("12"), "{err}");
+        assert!(Quantity::parse("qty", "1000000000000").is_err());
     }
 
     #[test]
-    fn value_is_computed_in_fen_without_floats() {
-        assert_eq!(Quantity::from_milli(2_500).value_fen(1_999), 4_998); // 2.5 × 19.99 = 49.975 → 49.98
-        assert_eq!(yuan(4_998), "49.98");
-        assert_eq!(yuan(-5), "-0.05");
+    fn what_people_type_is_read_as_they_mean_it() {
+        for (typed, milli) in [
+            ("1,200", 1_200_000),
+            (" 12 ", 12_000),
+            ("１２．５", 12_500),
+            (".5", 500),
+            ("12.", 12_000),
+            ("1 000", 1_000_000),
+            ("3，000", 3_000_000),
+        ] {
+            assert_eq!(
+                Quantity::parse("q", &as_typed(typed)).unwrap().milli(),
+                milli,
+                "{typed}"
+            );
+        }
+        assert!(Quantity::parse("q", &as_typed("-1")).is_err());
     }
 
     proptest! {

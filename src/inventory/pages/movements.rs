@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::{movement_rows, MovementRow};
 use crate::error::ServiceError;
 use crate::i18n::Text;
-use crate::inventory::model::{Direction, LineRequest, MovementKind, MovementState, Quantity};
+use crate::inventory::model::{as_typed, Direction, LineRequest, MovementKind, MovementState, Quantity};
 use crate::inventory::service::entry;
 use crate::inventory::service::ledger::{self, MovementRequest};
 use crate::inventory::store::ledger::MovementFilter;
@@ -107,7 +107,7 @@ impl Draft {
             })?;
             lines.push(LineRequest {
                 batch_id,
-                qty: Quantity::parse_positive("qty", &l.qty)?,
+                qty: Quantity::parse_positive("qty", &as_typed(&l.qty))?,
                 out: match l.out.as_str() {
                     "true" => Some(true),
                     "false" => Some(false),

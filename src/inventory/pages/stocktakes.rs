@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::labels;
 use crate::error::ServiceResult;
 use crate::i18n::{Lang, Text};
-use crate::inventory::model::{yuan, Quantity, StocktakeState, VarianceReason};
+use crate::inventory::model::{as_typed, yuan, Quantity, StocktakeState, VarianceReason};
 use crate::inventory::service::catalogue;
 use crate::inventory::service::stocktakes as service;
 use crate::inventory::store::stocktakes::Stocktake;
@@ -259,7 +259,7 @@ async fn count(
                 c.actor,
                 c.now,
                 line,
-                Quantity::parse("qty", &form.qty)?,
+                Quantity::parse("qty", &as_typed(&form.qty))?,
             )
         },
     )

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{active_filter, Reply};
+use super::{active_filter, Activity, Reply};
 use crate::i18n::Lang;
 use crate::org::model::{parse_grants, parse_lang, AccountPatch, GrantInput, NewAccount, Role};
 use crate::org::service::accounts::{self, AccountWithRoles};
@@ -76,8 +76,8 @@ pub struct AccountQuery {
     /// Username contains.
     pub q: Option<String>,
     /// `true` (default), `false` or `all`.
-    #[param(pattern = "^(true|false|all)$")]
-    pub active: Option<String>,
+    #[param(inline)]
+    pub active: Option<Activity>,
     #[param(minimum = 1)]
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 200)]
@@ -88,10 +88,10 @@ pub struct AccountQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountIn {
-    /// 3–32 lower-case letters, digits, `.`, `_` or `-`.
-    #[schema(min_length = 3, max_length = 32)]
+    /// 3–32 letters, digits, `.`, `_` or `-`, starting with a letter or digit (stored in lower case).
+    #[schema(pattern = r"^\s*[A-Za-z0-9][A-Za-z0-9._-]{2,31}\s*$")]
     pub username: String,
-    #[schema(min_length = 10)]
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
     pub person_id: Option<i64>,
     #[schema(value_type = Option<Lang>)]
@@ -111,7 +111,8 @@ pub struct AccountPatchIn {
     pub language: Option<String>,
     pub roles: Option<Vec<RoleIn>>,
     pub active: Option<bool>,
-    /// A new password; ends the account's sessions.
+    /// A new password; ends the account's sessions and API tokens.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: Option<String>,
 }
 
@@ -131,11 +132,11 @@ fn grant_inputs(roles: &[RoleIn]) -> Vec<GrantInput<'_>> {
 pub async fn list(api: Api, q: web::Query<AccountQuery>) -> Reply<Page<AccountOut>> {
     let filter = AccountFilter {
         q: non_blank(&q.q),
-        active: active_filter(q.active.as_deref()),
+        active: active_filter(q.active),
         units: None,
     };
-    let page = PageRequest::new(q.page, q.per_page);
-    api.json(move |c| Ok(accounts::list(c.conn, c.actor, filter, page)?.map(AccountOut::from)))
+    let page = PageRequest::asked(q.page, q.per_page);
+    api.json(move |c| Ok(accounts::list(c.conn, c.actor, filter, page?)?.map(AccountOut::from)))
         .await
 }
 
@@ -208,7 +209,7 @@ pub async fn update(api: Api, id: web::Path<i64>, body: Json<AccountPatchIn>) ->
 #[serde(deny_unknown_fields)]
 pub struct PasswordIn {
     pub current_password: String,
-    #[schema(min_length = 10)]
+    #[schema(min_length = 8, max_length = 128)]
     pub new_password: String,
 }
 

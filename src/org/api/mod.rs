@@ -18,7 +18,23 @@ pub struct PageQuery {
     pub per_page: Option<i64>,
 }
 
-pub(crate) use crate::web::forms::active_filter;
+/// Which records a list shows: the active ones (the default), the inactive ones, or all.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Activity {
+    True,
+    False,
+    All,
+}
+
+/// The filter an `active` parameter means (`None`: all).
+pub fn active_filter(v: Option<Activity>) -> Option<bool> {
+    match v.unwrap_or(Activity::True) {
+        Activity::True => Some(true),
+        Activity::False => Some(false),
+        Activity::All => None,
+    }
+}
 
 /// A JSON answer or the API's error.
 pub type Reply<T> = Result<actix_web::web::Json<T>, crate::web::error::ApiError>;

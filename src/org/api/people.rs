@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{active_filter, Reply};
+use super::{active_filter, Activity, Reply};
 use crate::org::model::PersonPatch;
 use crate::org::service::people;
 use crate::org::store::{Person, PersonFilter};
@@ -55,28 +55,58 @@ pub struct PersonQuery {
     pub q: Option<String>,
     pub unit_id: Option<i64>,
     /// `true` (default), `false` or `all`.
-    #[param(pattern = "^(true|false|all)$")]
-    pub active: Option<String>,
+    #[param(inline)]
+    pub active: Option<Activity>,
     #[param(minimum = 1)]
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 
-/// A new person, or changes to one.
+/// A new person.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonIn {
-    pub unit_id: Option<i64>,
+    pub unit_id: i64,
     #[schema(min_length = 1, max_length = 100)]
-    pub name: Option<String>,
+    pub name: String,
     pub post: Option<String>,
+    /// Digits with `+ - ( )`, spaces or 转 (extension), at least 3 digits; empty clears it.
+    #[schema(pattern = r"^\s*([0-9+() 转-]{3,32})?\s*$")]
     pub phone: Option<String>,
     pub email: Option<String>,
     pub active: Option<bool>,
 }
 
-impl PersonIn {
+impl From<PersonIn> for PersonPatchIn {
+    fn from(p: PersonIn) -> Self {
+        PersonPatchIn {
+            unit_id: Some(p.unit_id),
+            name: Some(p.name),
+            post: p.post,
+            phone: p.phone,
+            email: p.email,
+            active: p.active,
+        }
+    }
+}
+
+/// Changes to a person (absent fields stay as they are).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonPatchIn {
+    pub unit_id: Option<i64>,
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    pub post: Option<String>,
+    /// Digits with `+ - ( )`, spaces or 转 (extension), at least 3 digits; empty clears it.
+    #[schema(pattern = r"^\s*([0-9+() 转-]{3,32})?\s*$")]
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub active: Option<bool>,
+}
+
+impl PersonPatchIn {
     fn parse(&self) -> Result<PersonPatch, crate::error::ServiceError> {
         PersonPatch::parse(
             self.unit_id,
@@ -96,10 +126,10 @@ pub async fn list(api: Api, q: web::Query<PersonQuery>) -> Reply<Page<PersonOut>
     let filter = PersonFilter {
         q: non_blank(&q.q),
         unit_id: q.unit_id,
-        active: active_filter(q.active.as_deref()),
+        active: active_filter(q.active),
     };
-    let page = PageRequest::new(q.page, q.per_page);
-    api.json(move |c| Ok(people::list(c.conn, c.actor, &filter, page)?.map(PersonOut::from)))
+    let page = PageRequest::asked(q.page, q.per_page);
+    api.json(move |c| Ok(people::list(c.conn, c.actor, &filter, page?)?.map(PersonOut::from)))
         .await
 }
 
@@ -117,15 +147,15 @@ pub async fn get(api: Api, id: web::Path<i64>) -> Reply<PersonOut> {
 #[post("/people")]
 pub async fn create(api: Api, body: Json<PersonIn>) -> Result<HttpResponse, ApiError> {
     api.reply(StatusCode::CREATED, move |c| {
-        people::create(c.conn, c.actor, c.now, body.0.parse()?).map(PersonOut::from)
+        people::create(c.conn, c.actor, c.now, PersonPatchIn::from(body.0).parse()?).map(PersonOut::from)
     })
     .await
 }
 
 /// Edit, move, deactivate or reactivate a person.
-#[utoipa::path(tag = "people", request_body = PersonIn, security(("bearer" = [])), responses((status = 200, body = PersonOut)))]
+#[utoipa::path(tag = "people", request_body = PersonPatchIn, security(("bearer" = [])), responses((status = 200, body = PersonOut)))]
 #[patch("/people/{id}")]
-pub async fn update(api: Api, id: web::Path<i64>, body: Json<PersonIn>) -> Reply<PersonOut> {
+pub async fn update(api: Api, id: web::Path<i64>, body: Json<PersonPatchIn>) -> Reply<PersonOut> {
     let id = id.into_inner();
     api.json(move |c| {
         people::update(c.conn, c.actor, c.now, id, body.0.parse()?).map(PersonOut::from)

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{active_filter, Reply};
+use super::{active_filter, Activity, Reply};
 use crate::org::model::{UnitKind, UnitPatch};
 use crate::org::service::units;
 use crate::org::store::{Unit, UnitFilter};
@@ -59,18 +59,49 @@ pub struct UnitQuery {
     /// Direct children of this unit.
     pub parent_id: Option<i64>,
     /// `true` (default), `false` or `all`.
-    #[param(pattern = "^(true|false|all)$")]
-    pub active: Option<String>,
+    #[param(inline)]
+    pub active: Option<Activity>,
     #[param(minimum = 1)]
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 
-/// A new unit, or changes to one (absent fields stay as they are).
+/// A new unit.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitIn {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    #[schema(value_type = UnitKind)]
+    pub kind: String,
+    /// The parent unit; absent or `null` for a top-level unit.
+    pub parent_id: Option<i64>,
+    /// The unit's contact addresses.
+    pub contact_emails: Option<Vec<String>>,
+    /// Digits with `+ - ( )`, spaces or 转 (extension), at least 3 digits; empty clears it.
+    #[schema(pattern = r"^\s*([0-9+() 转-]{3,32})?\s*$")]
+    pub phone: Option<String>,
+    pub active: Option<bool>,
+}
+
+impl From<UnitIn> for UnitPatchIn {
+    fn from(u: UnitIn) -> Self {
+        UnitPatchIn {
+            name: Some(u.name),
+            kind: Some(u.kind),
+            parent_id: Some(u.parent_id),
+            contact_emails: u.contact_emails,
+            phone: u.phone,
+            active: u.active,
+        }
+    }
+}
+
+/// Changes to a unit (absent fields stay as they are).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitPatchIn {
     #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     #[schema(value_type = Option<UnitKind>)]
@@ -79,13 +110,15 @@ pub struct UnitIn {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub parent_id: Option<Option<i64>>,
-    /// Addresses as a list (or one string separated by commas).
+    /// The unit's contact addresses (replacing the ones it has).
     pub contact_emails: Option<Vec<String>>,
+    /// Digits with `+ - ( )`, spaces or 转 (extension), at least 3 digits; empty clears it.
+    #[schema(pattern = r"^\s*([0-9+() 转-]{3,32})?\s*$")]
     pub phone: Option<String>,
     pub active: Option<bool>,
 }
 
-impl UnitIn {
+impl UnitPatchIn {
     fn parse(&self) -> Result<UnitPatch, crate::error::ServiceError> {
         let emails = self.contact_emails.as_ref().map(|v| v.join(","));
         UnitPatch::parse(
@@ -107,10 +140,10 @@ pub async fn list(api: Api, q: web::Query<UnitQuery>) -> Reply<Page<UnitOut>> {
         q: non_blank(&q.q),
         kind: q.kind,
         parent_id: q.parent_id,
-        active: active_filter(q.active.as_deref()),
+        active: active_filter(q.active),
     };
-    let page = PageRequest::new(q.page, q.per_page);
-    api.json(move |c| Ok(units::list(c.conn, &filter, page)?.map(UnitOut::from)))
+    let page = PageRequest::asked(q.page, q.per_page);
+    api.json(move |c| Ok(units::list(c.conn, &filter, page?)?.map(UnitOut::from)))
         .await
 }
 
@@ -128,15 +161,15 @@ pub async fn get(api: Api, id: web::Path<i64>) -> Reply<UnitOut> {
 #[post("/units")]
 pub async fn create(api: Api, body: Json<UnitIn>) -> Result<HttpResponse, ApiError> {
     api.reply(StatusCode::CREATED, move |c| {
-        units::create(c.conn, c.actor, c.now, body.0.parse()?).map(UnitOut::from)
+        units::create(c.conn, c.actor, c.now, UnitPatchIn::from(body.0).parse()?).map(UnitOut::from)
     })
     .await
 }
 
 /// Edit, move, deactivate (`"active": false`) or reactivate a unit.
-#[utoipa::path(tag = "units", request_body = UnitIn, security(("bearer" = [])), responses((status = 200, body = UnitOut)))]
+#[utoipa::path(tag = "units", request_body = UnitPatchIn, security(("bearer" = [])), responses((status = 200, body = UnitOut)))]
 #[patch("/units/{id}")]
-pub async fn update(api: Api, id: web::Path<i64>, body: Json<UnitIn>) -> Reply<UnitOut> {
+pub async fn update(api: Api, id: web::Path<i64>, body: Json<UnitPatchIn>) -> Reply<UnitOut> {
     let id = id.into_inner();
     api.json(move |c| units::update(c.conn, c.actor, c.now, id, body.0.parse()?).map(UnitOut::from))
         .await

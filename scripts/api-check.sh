@@ -18,7 +18,12 @@ version=4.32.5
 
 venv=target/api-check-venv
 if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$version"; then
-    python3 -m venv "$venv"
+    if ! python3 -m venv "$venv" 2>/dev/null; then
+        echo "installing python3-venv"
+        as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+        as_root apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv "$venv"
+    fi
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
 fi
 [ -x "$bin" ] || cargo build --release --quiet --bin standby
@@ -36,12 +41,19 @@ export STANDBY_BASE_URL="$base" STANDBY_JOB_SCAN=off STANDBY_JOB_DELIVER=off STA
 "$bin" demo >/dev/null
 "$bin" serve >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 100); do
+    python3 -c "import urllib.request as u; u.urlopen('$base/readyz', timeout=1)" 2>/dev/null && break
+    sleep 0.1
+done
 
 token() {
-    curl -fs -X POST "$base/api/v1/auth/tokens" -H 'content-type: application/json' \
-        -d "{\"username\":\"admin\",\"password\":\"$STANDBY_ADMIN_PASSWORD\",\"name\":\"api-check $1\"}" |
-        python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
+    python3 - "$base" "$STANDBY_ADMIN_PASSWORD" "$1" <<'PY'
+import json, sys, urllib.request
+base, password, name = sys.argv[1:]
+body = json.dumps({"username": "admin", "password": password, "name": f"api-check {name}"}).encode()
+req = urllib.request.Request(f"{base}/api/v1/auth/tokens", body, {"content-type": "application/json"})
+print(json.load(urllib.request.urlopen(req))["token"])
+PY
 }
 
 st() {

@@ -235,7 +235,12 @@ pub fn openapi_spec(areas: &Areas) -> utoipa::openapi::OpenApi {
         .split_for_parts()
         .1;
     openapi::complete(&mut spec);
-    let kinds: Vec<&str> = areas.reminders.unit_choices().iter().map(|k| k.code).collect();
+    let kinds: Vec<&str> = areas
+        .reminders
+        .unit_choices()
+        .iter()
+        .map(|k| k.code)
+        .collect();
     openapi::enumerate(&mut spec, "KindMode", "kind", &kinds);
     spec
 }

@@ -83,7 +83,8 @@ pub fn complete(spec: &mut Spec) {
         ];
         for op in ops.into_iter().flatten() {
             // Handlers in different areas share names (`list`, `get`): the tag makes each id unique.
-            if let (Some(tag), Some(id)) = (op.tags.as_ref().and_then(|t| t.first()), &op.operation_id)
+            if let (Some(tag), Some(id)) =
+                (op.tags.as_ref().and_then(|t| t.first()), &op.operation_id)
             {
                 op.operation_id = Some(format!("{tag}_{id}"));
             }

@@ -2,7 +2,9 @@
 //! structs also take an array, by position (`[null, null]` as a batch change); here a struct takes only an
 //! object, at any depth. Everything else reads as serde_json reads it.
 
-use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::{Error, Value};
 
 /// A JSON value read strictly.
@@ -88,7 +90,10 @@ impl<'de> SeqAccess<'de> for Items {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
-        self.0.next().map(|v| seed.deserialize(Strict(v))).transpose()
+        self.0
+            .next()
+            .map(|v| seed.deserialize(Strict(v)))
+            .transpose()
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -104,7 +109,10 @@ struct Entries {
 impl<'de> MapAccess<'de> for Entries {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         let Some((key, value)) = self.entries.next() else {
             return Ok(None);
         };
@@ -148,7 +156,8 @@ mod tests {
 
     #[test]
     fn structs_take_objects_only_at_every_depth() {
-        let ok = serde_json::json!({"note": null, "lines": [{"batch_id": 1, "qty": "2"}], "tags": [3]});
+        let ok =
+            serde_json::json!({"note": null, "lines": [{"batch_id": 1, "qty": "2"}], "tags": [3]});
         assert_eq!(
             read(ok).unwrap(),
             Body {
@@ -160,12 +169,18 @@ mod tests {
                 tags: Some(vec![3]),
             }
         );
-        assert!(read(serde_json::json!([null, [], null])).is_err(), "a body by position");
+        assert!(
+            read(serde_json::json!([null, [], null])).is_err(),
+            "a body by position"
+        );
         assert!(
             read(serde_json::json!({"lines": [[1, "2"]]})).is_err(),
             "a line by position"
         );
-        assert!(read(serde_json::json!({"lines": [], "x": 1})).is_err(), "unknown field");
+        assert!(
+            read(serde_json::json!({"lines": [], "x": 1})).is_err(),
+            "unknown field"
+        );
         assert!(read(serde_json::json!({"lines": [], "tags": ["a"]})).is_err());
     }
 }

@@ -19,6 +19,8 @@ pub struct Reserve {
     pub jackets: i64,
     pub sandbag_batch: i64,
     pub jacket_batch: i64,
+    /// A custodian of the warehouse (the first keeper's person).
+    pub custodian: i64,
 }
 
 pub fn reserve(app: &TestApp) -> Reserve {
@@ -92,6 +94,7 @@ pub fn reserve(app: &TestApp) -> Reserve {
         jackets,
         sandbag_batch,
         jacket_batch,
+        custodian: p1,
     }
 }
 

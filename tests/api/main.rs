@@ -8,6 +8,7 @@
     clippy::type_complexity
 )]
 
+mod access;
 mod audit;
 mod auth;
 mod cli;

@@ -143,7 +143,11 @@ fn the_openapi_document_defines_what_it_refers_to_and_states_the_rules() {
         .unwrap()
         .values()
         .flat_map(|item| item.as_object().unwrap().values())
-        .map(|op| op["operationId"].as_str().expect("every operation has an id"))
+        .map(|op| {
+            op["operationId"]
+                .as_str()
+                .expect("every operation has an id")
+        })
         .collect();
     let count = ids.len();
     ids.sort_unstable();
@@ -160,14 +164,19 @@ fn the_openapi_document_defines_what_it_refers_to_and_states_the_rules() {
         "a test email and the digest itself are not choices"
     );
     // Quantities: the pattern the server parses by.
-    let positive = schemas["LineIn"]["properties"]["qty"]["pattern"].as_str().unwrap();
+    let positive = schemas["LineIn"]["properties"]["qty"]["pattern"]
+        .as_str()
+        .unwrap();
     assert!(positive.contains("[0-9]{1,12}") && positive.contains("(?!0+"));
     assert_eq!(
         schemas["CountIn"]["properties"]["qty"]["pattern"],
         schemas["NormIn"]["properties"]["required"]["pattern"]
     );
     // Creating needs what changing does not.
-    assert_eq!(schemas["PersonIn"]["required"], serde_json::json!(["unit_id", "name"]));
+    assert_eq!(
+        schemas["PersonIn"]["required"],
+        serde_json::json!(["unit_id", "name"])
+    );
     assert!(schemas["PersonPatchIn"]["required"].is_null());
     for (schema, field) in [("AccountIn", "password"), ("PasswordIn", "new_password")] {
         assert_eq!(schemas[schema]["properties"][field]["minLength"], 8);
@@ -187,7 +196,12 @@ fn a_call_without_a_credential_hears_401_before_its_body_is_judged() {
     let r = app.api("POST", "/api/v1/units", None, Some(serde_json::json!(7)));
     assert_eq!(r.status, 401);
     // Signing in needs no token, so its body is judged.
-    let r = app.api("POST", "/api/v1/auth/tokens", None, Some(serde_json::json!({"x": 1})));
+    let r = app.api(
+        "POST",
+        "/api/v1/auth/tokens",
+        None,
+        Some(serde_json::json!({"x": 1})),
+    );
     assert_eq!(r.status, 400);
 }
 

@@ -76,7 +76,11 @@ fn bad_query_parameters_get_400() {
     // What the document states as a range or a choice is refused, not quietly bent into one.
     let r = app.get("/api/v1/people?active=maybe", &admin);
     assert_eq!((r.status, r.code().as_str()), (400, "invalid_query"));
-    for (query, field) in [("per_page=0", "per_page"), ("per_page=201", "per_page"), ("page=0", "page")] {
+    for (query, field) in [
+        ("per_page=0", "per_page"),
+        ("per_page=201", "per_page"),
+        ("page=0", "page"),
+    ] {
         let r = app.get(&format!("/api/v1/units?{query}"), &admin);
         assert_eq!(r.status, 422, "{query}");
         assert_eq!(r.json()["error"]["field"], field);

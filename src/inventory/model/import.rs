@@ -245,13 +245,15 @@ pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>
         let (warehouse, qty) = (cell("warehouse"), cell("qty"));
         let opening = match (warehouse.is_empty(), qty.is_empty()) {
             (true, true) => None,
-            (false, false) if batch.is_some() => match Quantity::parse_positive("qty", &as_typed(&qty)) {
-                Ok(q) => Some((warehouse, q)),
-                Err(e) => {
-                    fail("qty", e);
-                    continue;
+            (false, false) if batch.is_some() => {
+                match Quantity::parse_positive("qty", &as_typed(&qty)) {
+                    Ok(q) => Some((warehouse, q)),
+                    Err(e) => {
+                        fail("qty", e);
+                        continue;
+                    }
                 }
-            },
+            }
             (false, false) => {
                 fail(
                     "batch_no",

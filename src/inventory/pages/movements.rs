@@ -9,7 +9,9 @@ use serde::Deserialize;
 use super::{movement_rows, MovementRow};
 use crate::error::ServiceError;
 use crate::i18n::Text;
-use crate::inventory::model::{as_typed, Direction, LineRequest, MovementKind, MovementState, Quantity};
+use crate::inventory::model::{
+    as_typed, Direction, LineRequest, MovementKind, MovementState, Quantity,
+};
 use crate::inventory::service::entry;
 use crate::inventory::service::ledger::{self, MovementRequest};
 use crate::inventory::store::ledger::MovementFilter;

@@ -147,7 +147,8 @@ pub async fn get(api: Api, id: web::Path<i64>) -> Reply<PersonOut> {
 #[post("/people")]
 pub async fn create(api: Api, body: Json<PersonIn>) -> Result<HttpResponse, ApiError> {
     api.reply(StatusCode::CREATED, move |c| {
-        people::create(c.conn, c.actor, c.now, PersonPatchIn::from(body.0).parse()?).map(PersonOut::from)
+        people::create(c.conn, c.actor, c.now, PersonPatchIn::from(body.0).parse()?)
+            .map(PersonOut::from)
     })
     .await
 }

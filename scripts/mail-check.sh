@@ -101,7 +101,16 @@ $bin job deliver
 "$py" "$work/check.py" plain "$work/plain" "$db"
 
 # The same notices again over TLS: put them back in the queue between the passes.
-requeue() { python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE notices SET state = 'pending', attempts = 0, next_attempt_at = due_at\"); c.commit()" "$db"; }
+# Delivery is recorded per recipient, so each recipient goes back to waiting too.
+requeue() {
+    python3 - "$db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE notices SET state = 'pending', attempts = 0, next_attempt_at = due_at")
+c.execute("UPDATE notice_recipients SET state = 'pending', sent_at = NULL, error = NULL")
+c.commit()
+PY
+}
 export STANDBY_SMTP_CA_FILE="$work/ca.pem"
 
 # 2. STARTTLS, required by the server before MAIL.

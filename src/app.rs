@@ -111,19 +111,22 @@ pub struct PruneReport {
     pub failures: usize,
     /// Job slots older than a week.
     pub slots: usize,
+    /// Answers to one-time keys (forms, `Idempotency-Key`) older than a day.
+    pub answers: usize,
 }
 
 impl std::fmt::Display for PruneReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} sign-in failure(s), {} job slot(s) forgotten",
-            self.failures, self.slots
+            "{} sign-in failure(s), {} job slot(s), {} request answer(s) forgotten",
+            self.failures, self.slots, self.answers
         )
     }
 }
 
-/// Housekeeping: stale sign-in failures and job slots older than a week. The audit trail is never pruned.
+/// Housekeeping: stale sign-in failures, job slots older than a week, answers to one-time keys older than a
+/// day. The audit trail is never pruned.
 pub async fn prune(
     state: &AppState,
     now: chrono::DateTime<chrono::Utc>,
@@ -134,6 +137,7 @@ pub async fn prune(
             Ok(PruneReport {
                 failures: org::service::auth::prune_failures(c, now, &throttle)?,
                 slots: crate::jobs::prune_slots(c, now)?,
+                answers: db::once::prune(c, db::db_time(now - chrono::Duration::days(1)))?,
             })
         })
         .await?)

@@ -3,6 +3,7 @@
 //! Nothing above a `store.rs` needs to know which backend runs; backend differences live here.
 
 pub mod codes;
+pub mod once;
 pub mod schema;
 
 use std::time::Duration;
@@ -205,11 +206,17 @@ static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so the busy timeout applies instead of a
 /// failed lock upgrade), an ordinary transaction on PostgreSQL. Commits on `Ok`, rolls back on `Err`.
+/// Inside another write transaction (a request done once wraps its use case) it is a savepoint.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let depth = <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth();
+    if matches!(depth, Ok(Some(_))) {
+        return conn.transaction(f);
+    }
     match conn {
         DbConn::Sqlite(sqlite) => {
             // Writers queue here rather than in SQLite's busy handler, which sleeps in growing steps and

@@ -119,6 +119,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        divisible -> Bool,
     }
 }
 
@@ -189,6 +190,10 @@ diesel::table! {
         reverses_id -> Nullable<BigInt>,
         counterpart_warehouse_id -> Nullable<BigInt>,
         stocktake_id -> Nullable<BigInt>,
+        supplier -> Text,
+        document_no -> Text,
+        received_on -> Nullable<Date>,
+        rejected_reason -> Text,
     }
 }
 
@@ -209,6 +214,7 @@ diesel::table! {
         item_id -> BigInt,
         qty -> BigInt,
         bin -> Text,
+        custodian_id -> Nullable<BigInt>,
     }
 }
 
@@ -256,6 +262,7 @@ diesel::table! {
         qty -> BigInt,
         counted_at -> Timestamp,
         superseded -> Bool,
+        book_qty -> BigInt,
     }
 }
 
@@ -314,6 +321,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_keys (account_id, key) {
+        account_id -> BigInt,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(notice_recipients -> notices (notice_id));
 diesel::joinable!(items -> item_categories (category_code));
 diesel::joinable!(warehouses -> units (unit_id));
@@ -349,4 +375,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notice_recipients,
     unit_notice_settings,
     job_runs,
+    settings,
+    request_keys,
 );

@@ -13,6 +13,7 @@ use crate::inventory::model::{
     BatchInput, ItemInput, LineRequest, MovementKind, Ownership, Quantity, WarehouseInput,
 };
 use crate::inventory::service::{catalogue, ledger, stocktakes, warehouses};
+use crate::inventory::store::ledger::Receipt;
 use crate::org::service::auth::actor_by_username;
 use crate::org::store::{self as org_store, PersonFilter};
 use crate::pagination::PageRequest;
@@ -391,6 +392,11 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
             line(12, "1200.5")?,
             line(13, "85.25")?,
         ],
+        receipt: Receipt {
+            supplier: "苏州市吴中区防汛物资供应站".into(),
+            document_no: "SH-2026-0412".into(),
+            received_on: Some(today(now, tz)),
+        },
     };
     let r = ledger::record(conn, &keeper, now, cfg, receipt)?;
     ledger::countersign(conn, &keeper2, now, tz, r.movement.id)?;
@@ -402,6 +408,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         emergency: true,
         counterpart_warehouse_id: None,
         lines: vec![line(0, "300")?],
+        receipt: Receipt::default(),
     };
     ledger::record(conn, &keeper, now, cfg, emergency)?;
 
@@ -412,6 +419,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         emergency: false,
         counterpart_warehouse_id: Some(street.id),
         lines: vec![line(9, "60")?, line(8, "10")?, line(11, "30")?],
+        receipt: Receipt::default(),
     };
     let t = ledger::record(conn, &keeper, now, cfg, transfer)?;
     ledger::countersign(conn, &head, now, tz, t.movement.id)?;
@@ -423,6 +431,11 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         emergency: false,
         counterpart_warehouse_id: None,
         lines: vec![line(7, "50")?],
+        receipt: Receipt {
+            supplier: "苏州东太湖燃气有限公司".into(),
+            document_no: String::new(),
+            received_on: None,
+        },
     };
     ledger::record(conn, &keeper, now, cfg, donation)?;
 

@@ -2,7 +2,7 @@
 //! administrators, each account's own notices, and each unit's choices.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, put, web, HttpResponse};
+use actix_web::{get, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -11,11 +11,10 @@ use super::service::{self, KindMode, NoticeView, SettingsInput, UnitNoticeSettin
 use super::source::Reminders;
 use super::store::NoticeFilter;
 use crate::pagination::{Page, PageRequest};
-use crate::web::error::ApiError;
 use crate::web::json::{Json, OptionalJson};
 use crate::web::{non_blank, Api};
 
-type Reply<T> = Result<web::Json<T>, ApiError>;
+use crate::web::Reply;
 
 /// Outbox filters.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -176,7 +175,7 @@ pub async fn test_email(
     api: Api,
     id: web::Path<i64>,
     body: OptionalJson<TestIn>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply<NoticeView> {
     let (id, to) = (id.into_inner(), body.0.and_then(|b| b.to));
     api.reply(StatusCode::ACCEPTED, move |c| {
         let to = to

@@ -62,9 +62,17 @@ pub struct Ctx {
     pub is_admin: bool,
     /// The current path (for the language switch to return to).
     pub path: String,
+    /// The page is shown for printing (`?print=1`): no header, no buttons.
+    pub print: bool,
 }
 
 impl Ctx {
+    /// The hidden fields of a form: the CSRF token and a one-time token, so that submitting the form twice
+    /// does the work once.
+    pub fn hidden(&self) -> String {
+        csrf::hidden_fields(&self.csrf)
+    }
+
     /// Builds the context and consumes pending flash messages.
     pub fn new(req: &HttpRequest, session: &Session, actor: Option<&Actor>) -> Ctx {
         let lang = page_lang(req, session, actor);
@@ -85,6 +93,7 @@ impl Ctx {
             flashes,
             is_admin: actor.is_some_and(|a| a.holds_any(OrgAction::ManageAccounts.roles())),
             path: req.uri().to_string(),
+            print: req.query_string().split('&').any(|p| p == "print=1"),
         }
     }
 

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_session::{Session, SessionExt};
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
@@ -16,6 +16,20 @@ use crate::org::credentials::random_token;
 const KEY: &str = "csrf";
 /// The form field that carries the token.
 pub const FIELD: &str = "csrf_token";
+/// The form field that carries a form's one-time token (a new one each time the form is shown).
+pub const ONCE_FIELD: &str = "form_token";
+
+/// A submitted form's one-time token, kept with the request for the page runner.
+#[derive(Debug, Clone)]
+pub struct FormToken(pub String);
+
+/// The hidden fields every form carries: the session's CSRF token and a fresh one-time token.
+pub fn hidden_fields(csrf: &str) -> String {
+    let once = random_token(16).unwrap_or_default();
+    format!(
+        r#"<input type="hidden" name="{FIELD}" value="{csrf}"><input type="hidden" name="{ONCE_FIELD}" value="{once}">"#
+    )
+}
 
 /// The session's token, created on first use.
 pub fn token(session: &Session) -> String {
@@ -54,6 +68,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let lang = request_lang(req);
         let session = req.get_session();
         let body = web::Bytes::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
             let fail = |error| PageError {
                 error,
@@ -82,6 +97,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 .unwrap_or("");
             if !verify(&session, submitted) {
                 return Err(fail(ServiceError::CsrfRejected));
+            }
+            let once = pairs
+                .iter()
+                .find(|(k, _)| k == ONCE_FIELD)
+                .map(|(_, v)| v.trim())
+                .filter(|v| (1..=64).contains(&v.len()));
+            if let Some(token) = once {
+                req.extensions_mut().insert(FormToken(token.to_string()));
             }
             serde_urlencoded::from_bytes(&bytes)
                 .map(CsrfForm)

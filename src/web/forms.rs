@@ -15,6 +15,35 @@ pub fn optional_id(field: &'static str, v: &str) -> Result<Option<i64>, ServiceE
     })
 }
 
+/// An optional date from a form field (`""` = none), written year-month-day.
+pub fn optional_date(
+    field: &'static str,
+    v: &str,
+) -> Result<Option<chrono::NaiveDate>, ServiceError> {
+    match v.trim() {
+        "" => Ok(None),
+        v => v.parse().map(Some).map_err(|_| {
+            ServiceError::invalid(
+                field,
+                "日期格式应为 年-月-日，例如 2026-11-30",
+                "A date is year-month-day, e.g. 2026-11-30",
+            )
+        }),
+    }
+}
+
+/// A form that changes something hard to undo (opening or cancelling a count) carries a ticked `confirm`
+/// box (value `yes`); without it nothing happens and `why` says so.
+pub fn confirmed(confirm: Option<&str>, why: Text) -> Result<(), ServiceError> {
+    match confirm {
+        Some("yes") => Ok(()),
+        _ => Err(ServiceError::Invalid {
+            field: "confirm",
+            message: why,
+        }),
+    }
+}
+
 /// Reads an `active` filter from a page query: `true` (the default), `false` or `all`.
 pub fn active_param(v: &Option<String>) -> String {
     match v.as_deref() {

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -14,6 +14,19 @@ use super::auth::request_lang;
 use super::error::ApiError;
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Text};
+
+/// The SHA-256 of a request's JSON body: what an idempotent call was, beside its method and path.
+#[derive(Debug, Clone)]
+pub struct BodyDigest(pub String);
+
+fn remember_digest(req: &HttpRequest, bytes: &[u8]) {
+    use sha2::{Digest, Sha256};
+    let hex = Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    req.extensions_mut().insert(BodyDigest(hex));
+}
 
 /// Largest JSON body accepted.
 pub const LIMIT: usize = 1 << 20;
@@ -124,6 +137,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         Box::pin(async move {
             let lang = request_lang(&req);
             let bytes = body(req.clone(), bytes).await?;
+            remember_digest(&req, &bytes);
             checked(&req, &bytes, lang).map(Json)
         })
     }
@@ -143,6 +157,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
         Box::pin(async move {
             let lang = request_lang(&req);
             let bytes = body(req.clone(), bytes).await?;
+            remember_digest(&req, &bytes);
             if bytes.is_empty() {
                 return Ok(OptionalJson(None));
             }

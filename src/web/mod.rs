@@ -13,7 +13,7 @@ mod strict;
 pub mod system;
 pub mod tasks;
 
-pub use run::{render, see_other, Api, Call, Page, Refusal};
+pub use run::{render, see_other, Answered, Api, Call, Page, Refusal, Reply};
 
 use crate::error::ServiceResult;
 

@@ -148,7 +148,7 @@ fn every_role_reaches_exactly_the_reserves_and_notices_of_its_scope() {
                 "send a voucher back",
                 "POST",
                 format!("/api/v1/movements/{to_reject}/reject"),
-                None,
+                Some(json!({"reason": "批次选错"})),
                 MOVE,
             ),
             (

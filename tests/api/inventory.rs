@@ -19,6 +19,8 @@ pub struct Reserve {
     pub jackets: i64,
     pub sandbag_batch: i64,
     pub jacket_batch: i64,
+    /// Diesel, kept in litres: a divisible unit (sandbags and jackets are whole pieces).
+    pub diesel_batch: i64,
     /// A custodian of the warehouse (the first keeper's person).
     pub custodian: i64,
 }
@@ -76,6 +78,8 @@ pub fn reserve(app: &TestApp) -> Reserve {
         "SB2026-01",
         json!({"ownership": "government", "custodian_id": p1}),
     );
+    let diesel = item("CY-0", "柴油", "升", "3", None);
+    let diesel_batch = batch(diesel, "CY2026-01", json!({"ownership": "government"}));
     let jacket_batch = batch(
         jackets,
         "LJ2026-01",
@@ -94,6 +98,7 @@ pub fn reserve(app: &TestApp) -> Reserve {
         jackets,
         sandbag_batch,
         jacket_batch,
+        diesel_batch,
         custodian: p1,
     }
 }
@@ -221,7 +226,7 @@ fn a_receipt_waits_for_a_second_signature_before_it_counts() {
         &r.keeper,
         r.warehouse,
         "donation",
-        json!([{"batch_id": r.sandbag_batch, "qty": "0.5"}]),
+        json!([{"batch_id": r.sandbag_batch, "qty": "5"}]),
         json!({}),
     );
     assert_eq!(
@@ -236,12 +241,13 @@ fn an_issue_never_takes_more_than_the_book_holds() {
     let app = spawn_app();
     let r = reserve(&app);
     receive(&app, &r, r.sandbag_batch, "100");
+    receive(&app, &r, r.diesel_batch, "100");
     let too_much = movement(
         &app,
         &r.keeper,
         r.warehouse,
         "use",
-        json!([{"batch_id": r.sandbag_batch, "qty": "100.001"}]),
+        json!([{"batch_id": r.diesel_batch, "qty": "100.001"}]),
         json!({}),
     );
     assert_eq!(too_much.status, 409, "{}", too_much.text);
@@ -303,11 +309,19 @@ fn an_issue_never_takes_more_than_the_book_holds() {
             "POST",
             &format!("/api/v1/movements/{b}/reject"),
             Some(&r.keeper2),
-            None
+            Some(json!({"reason": "库存不足，改日再领"}))
         )
-        .json()["state"],
-        "rejected"
+        .json()["rejected_reason"],
+        "库存不足，改日再领",
+        "the reason is kept on the voucher for whoever recorded it"
     );
+    let no_reason = app.api(
+        "POST",
+        &format!("/api/v1/movements/{a}/reject"),
+        Some(&r.keeper2),
+        Some(json!({"reason": "  "})),
+    );
+    assert_eq!(no_reason.status, 422, "a rejection says why");
 }
 
 #[test]

@@ -66,7 +66,12 @@ fn a_keeper_receives_on_the_form_and_a_colleague_countersigns_on_the_voucher() {
     ));
     let bad = keeper.post(
         &format!("/reserves/warehouses/{}/movements", r.warehouse),
-        &[("kind", "use"), ("batch_1", &batch), ("qty_1", "9999")],
+        &[
+            ("kind", "use"),
+            ("reason", "领用"),
+            ("batch_1", &batch),
+            ("qty_1", "9999"),
+        ],
     );
     assert_eq!(bad.status, 409);
     assert!(bad.text.contains("库存不足"));
@@ -110,7 +115,7 @@ fn a_count_is_entered_on_the_sheet_and_approved() {
     keeper.get(&format!("/reserves/warehouses/{}", r.warehouse));
     let opened = keeper.post(
         &format!("/reserves/warehouses/{}/stocktakes", r.warehouse),
-        &[("blind", "true")],
+        &[("blind", "true"), ("confirm", "yes")],
     );
     assert_eq!(opened.status, 303, "{}", opened.text);
     let sheet_url = opened.header("location").unwrap().to_string();

@@ -227,8 +227,26 @@ fn bad_movement_input_is_refused_and_writes_nothing() {
             json!({"warehouse_id": r.warehouse, "kind": "rotation", "lines": [{"batch_id": r.sandbag_batch, "qty": "1"}]}),
             422,
         ),
+        (
+            "no reason (事由)",
+            json!({"warehouse_id": r.warehouse, "kind": "purchase", "reason": "  ", "lines": [{"batch_id": r.sandbag_batch, "qty": "1"}]}),
+            422,
+        ),
+        (
+            "half a sandbag (counted in whole pieces)",
+            json!({"warehouse_id": r.warehouse, "kind": "purchase", "lines": [{"batch_id": r.sandbag_batch, "qty": "1.5"}]}),
+            422,
+        ),
+        (
+            "an absurd quantity",
+            json!({"warehouse_id": r.warehouse, "kind": "purchase", "lines": [{"batch_id": r.diesel_batch, "qty": "1000000000000000000000000000000"}]}),
+            422,
+        ),
     ];
-    for (why, body, status) in cases {
+    for (why, mut body, status) in cases {
+        if body.get("reason").is_none() {
+            body["reason"] = json!("测试：每个不合规之处单独检验");
+        }
         let resp = app.post("/api/v1/movements", &r.keeper, body);
         assert_eq!(resp.status, status, "{why}: {}", resp.text);
     }

@@ -182,7 +182,7 @@ fn one_bad_row_means_nothing_is_written_and_every_error_is_named() {
 fn balances_ledger_and_stocktake_export_as_csv_and_xlsx_and_read_back() {
     let app = spawn_app();
     let r = reserve(&app);
-    receive(&app, &r, r.sandbag_batch, "120.5");
+    receive(&app, &r, r.diesel_batch, "120.5");
     let (status, ct, csv) = get_bytes(
         &app,
         &r.keeper,
@@ -192,7 +192,7 @@ fn balances_ledger_and_stocktake_export_as_csv_and_xlsx_and_read_back() {
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
     let text = String::from_utf8(csv).unwrap();
     assert!(
-        text.contains("防汛沙袋") && text.contains("120.5") && text.contains("1506.25"),
+        text.contains("柴油") && text.contains("120.5") && text.contains("1506.25"),
         "{text}"
     );
 

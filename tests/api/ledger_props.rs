@@ -154,7 +154,7 @@ fn balances_always_equal_the_ledger_and_the_chain_holds() {
                     }
                     Op::Reject { pick } if !pending.is_empty() => {
                         let t = pending.remove(pick % pending.len());
-                        let resp = app.api("POST", &format!("/api/v1/movements/{}/reject", t.id), Some(&r.keeper2), None);
+                        let resp = app.api("POST", &format!("/api/v1/movements/{}/reject", t.id), Some(&r.keeper2), Some(serde_json::json!({"reason": "退回"})));
                         prop_assert_eq!(resp.status, 200, "{}", resp.text);
                     }
                     Op::Reverse { pick } if !posted.is_empty() => {

@@ -1,7 +1,7 @@
 //! `/api/v1/categories`, `/api/v1/items`, `/api/v1/batches`.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +11,6 @@ use crate::inventory::service::catalogue as service;
 use crate::inventory::store::catalogue::{Batch, Category, Item, ItemFilter};
 use crate::org::api::Reply;
 use crate::pagination::{Page, PageRequest};
-use crate::web::error::ApiError;
 use crate::web::json::Json;
 use crate::web::{double_option, non_blank, Api};
 
@@ -36,7 +35,7 @@ pub async fn categories(api: Api) -> Reply<Vec<Category>> {
 /// Add a lower-level category.
 #[utoipa::path(tag = "catalogue", request_body = CategoryIn, security(("bearer" = [])), responses((status = 201, body = Category)))]
 #[post("/categories")]
-pub async fn add_category(api: Api, body: Json<CategoryIn>) -> Result<HttpResponse, ApiError> {
+pub async fn add_category(api: Api, body: Json<CategoryIn>) -> Reply<Category> {
     let b = body.0;
     api.reply(StatusCode::CREATED, move |c| {
         service::add_category(c.conn, c.actor, c.now, &b.code, &b.name)
@@ -87,6 +86,9 @@ pub struct ItemIn {
     /// Each batch is one serial-numbered unit (default false).
     #[serde(default)]
     pub track_serial: bool,
+    /// Whether quantities may have decimals (litres, tonnes). When absent it follows the unit of measure:
+    /// whole pieces (台, 个, 件, 条 …) take whole numbers only.
+    pub divisible: Option<bool>,
 }
 
 /// List items.
@@ -114,7 +116,7 @@ pub async fn item(api: Api, id: web::Path<i64>) -> Reply<Item> {
 /// Add an item to the catalogue (administrators, the office, warehouse keepers).
 #[utoipa::path(tag = "catalogue", request_body = ItemIn, security(("bearer" = [])), responses((status = 201, body = Item)))]
 #[post("/items")]
-pub async fn add_item(api: Api, body: Json<ItemIn>) -> Result<HttpResponse, ApiError> {
+pub async fn add_item(api: Api, body: Json<ItemIn>) -> Reply<Item> {
     let b = body.0;
     api.reply(StatusCode::CREATED, move |c| {
         let input = ItemInput::parse(
@@ -127,7 +129,8 @@ pub async fn add_item(api: Api, body: Json<ItemIn>) -> Result<HttpResponse, ApiE
             b.track_expiry,
             b.unit_price.as_deref(),
         )?
-        .tracking(b.track_batches.unwrap_or(true), b.track_serial)?;
+        .tracking(b.track_batches.unwrap_or(true), b.track_serial)?
+        .divisible(b.divisible)?;
         service::add_item(c.conn, c.actor, c.now, input)
     })
     .await
@@ -172,11 +175,7 @@ pub async fn batches(api: Api, id: web::Path<i64>) -> Reply<Vec<Batch>> {
 /// Register a batch of an item.
 #[utoipa::path(tag = "catalogue", request_body = BatchIn, security(("bearer" = [])), responses((status = 201, body = Batch)))]
 #[post("/items/{id}/batches")]
-pub async fn add_batch(
-    api: Api,
-    id: web::Path<i64>,
-    body: Json<BatchIn>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn add_batch(api: Api, id: web::Path<i64>, body: Json<BatchIn>) -> Reply<Batch> {
     let (id, b) = (id.into_inner(), body.0);
     api.reply(StatusCode::CREATED, move |c| {
         let input = BatchInput::parse(

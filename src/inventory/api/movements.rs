@@ -1,7 +1,7 @@
 //! `/api/v1/movements`: record, countersign, reject, reverse, list, view.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -9,10 +9,9 @@ use crate::error::ServiceError;
 use crate::inventory::model::{LineRequest, MovementKind, MovementState, Quantity};
 use crate::inventory::service::corrections;
 use crate::inventory::service::ledger::{self as service, MovementRequest, Voucher};
-use crate::inventory::store::ledger::{Movement, MovementFilter};
+use crate::inventory::store::ledger::{Movement, MovementFilter, Receipt};
 use crate::org::api::Reply;
 use crate::pagination::{Page, PageRequest};
-use crate::web::error::ApiError;
 use crate::web::json::Json;
 use crate::web::Api;
 
@@ -37,9 +36,9 @@ pub struct MovementIn {
     /// (the others are made by transfers, stocktakes and reversals).
     #[schema(value_type = MovementKind)]
     pub kind: String,
-    /// Why (事由), shown to the second signer.
+    /// Why (事由), shown to the second signer: required.
     #[serde(default)]
-    #[schema(max_length = 500)]
+    #[schema(required = true, min_length = 1, max_length = 500)]
     pub reason: String,
     /// Post at once and owe the countersignature (use, transfer_out, loan only).
     #[serde(default)]
@@ -48,6 +47,16 @@ pub struct MovementIn {
     pub counterpart_warehouse_id: Option<i64>,
     #[schema(min_items = 1)]
     pub lines: Vec<LineIn>,
+    /// For a receipt: who delivered the goods (供货单位).
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    pub supplier: String,
+    /// For a receipt: the delivery note or invoice number.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub document_no: String,
+    /// For a receipt: the day the goods arrived.
+    pub received_on: Option<chrono::NaiveDate>,
 }
 
 impl MovementIn {
@@ -70,6 +79,11 @@ impl MovementIn {
             emergency: self.emergency,
             counterpart_warehouse_id: self.counterpart_warehouse_id,
             lines,
+            receipt: Receipt {
+                supplier: self.supplier,
+                document_no: self.document_no,
+                received_on: self.received_on,
+            },
         })
     }
 }
@@ -123,7 +137,7 @@ pub async fn get(api: Api, id: web::Path<i64>) -> Reply<Voucher> {
 /// Record a movement: it waits for a second signature, unless it is an emergency issue (posted at once).
 #[utoipa::path(tag = "movements", request_body = MovementIn, security(("bearer" = [])), responses((status = 201, body = Voucher)))]
 #[post("/movements")]
-pub async fn create(api: Api, body: Json<MovementIn>) -> Result<HttpResponse, ApiError> {
+pub async fn create(api: Api, body: Json<MovementIn>) -> Reply<Voucher> {
     let body = body.0;
     api.reply(StatusCode::CREATED, move |c| {
         service::record(c.conn, c.actor, c.now, c.config, body.parse()?)
@@ -140,23 +154,19 @@ pub async fn countersign(api: Api, id: web::Path<i64>) -> Reply<Voucher> {
         .await
 }
 
-/// Send a waiting movement back.
-#[utoipa::path(tag = "movements", security(("bearer" = [])), responses((status = 200, body = Voucher)))]
+/// Send a waiting movement back, saying why (shown to whoever recorded it).
+#[utoipa::path(tag = "movements", request_body = CorrectionIn, security(("bearer" = [])), responses((status = 200, body = Voucher)))]
 #[post("/movements/{id}/reject")]
-pub async fn reject(api: Api, id: web::Path<i64>) -> Reply<Voucher> {
-    let id = id.into_inner();
-    api.json(move |c| corrections::reject(c.conn, c.actor, c.now, id))
+pub async fn reject(api: Api, id: web::Path<i64>, body: Json<CorrectionIn>) -> Reply<Voucher> {
+    let (id, reason) = (id.into_inner(), body.0.reason);
+    api.json(move |c| corrections::reject(c.conn, c.actor, c.now, id, &reason))
         .await
 }
 
 /// Record the reversal of a posted movement (it needs a countersignature too).
 #[utoipa::path(tag = "movements", request_body = CorrectionIn, security(("bearer" = [])), responses((status = 201, body = Voucher)))]
 #[post("/movements/{id}/reverse")]
-pub async fn reverse(
-    api: Api,
-    id: web::Path<i64>,
-    body: Json<CorrectionIn>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn reverse(api: Api, id: web::Path<i64>, body: Json<CorrectionIn>) -> Reply<Voucher> {
     let (id, reason) = (id.into_inner(), body.0.reason);
     api.reply(StatusCode::CREATED, move |c| {
         corrections::reverse(c.conn, c.actor, c.now, c.tz, id, &reason)

@@ -9,7 +9,7 @@ use crate::inventory::service::export;
 use crate::inventory::service::import::{self, ImportSummary};
 use crate::sheets::render;
 use crate::web::error::ApiError;
-use crate::web::{attachment, Api};
+use crate::web::{attachment, Api, Reply};
 
 /// What to export and how.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -105,7 +105,7 @@ pub async fn stocktake_export(
 #[utoipa::path(tag = "catalogue", request_body(content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), security(("bearer" = [])),
     responses((status = 201, body = ImportSummary)))]
 #[post("/imports")]
-pub async fn import_file(api: Api, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn import_file(api: Api, body: web::Bytes) -> Reply<ImportSummary> {
     api.reply(StatusCode::CREATED, move |c| {
         import::import_file(c.conn, c.actor, c.now, c.tz, &body)
     })

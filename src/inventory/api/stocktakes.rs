@@ -58,7 +58,7 @@ pub async fn open(
     api: Api,
     id: web::Path<i64>,
     body: OptionalJson<OpenIn>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply<StocktakeView> {
     let (id, b) = (id.into_inner(), body.0.unwrap_or_default());
     api.reply(StatusCode::CREATED, move |c| {
         service::open(c.conn, c.actor, c.now, id, b.blind, &b.note)
@@ -85,11 +85,7 @@ pub async fn get(api: Api, id: web::Path<i64>) -> Reply<StocktakeView> {
 /// Add a line for goods found that are not on the book.
 #[utoipa::path(tag = "stocktakes", request_body = FoundIn, security(("bearer" = [])), responses((status = 201, body = StocktakeLine)))]
 #[post("/stocktakes/{id}/lines")]
-pub async fn add_found(
-    api: Api,
-    id: web::Path<i64>,
-    body: Json<FoundIn>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn add_found(api: Api, id: web::Path<i64>, body: Json<FoundIn>) -> Reply<StocktakeLine> {
     let (id, batch) = (id.into_inner(), body.0.batch_id);
     api.reply(StatusCode::CREATED, move |c| {
         service::add_found(c.conn, c.actor, c.now, id, batch)

@@ -61,7 +61,7 @@ pub async fn list(api: Api) -> Reply<Vec<WarehouseStatus>> {
 /// Create a warehouse (administrators, office staff and unit heads covering its unit).
 #[utoipa::path(tag = "warehouses", request_body = WarehouseIn, security(("bearer" = [])), responses((status = 201, body = WarehouseView)))]
 #[post("/warehouses")]
-pub async fn create(api: Api, body: Json<WarehouseIn>) -> Result<HttpResponse, ApiError> {
+pub async fn create(api: Api, body: Json<WarehouseIn>) -> Reply<WarehouseView> {
     let b = body.0;
     api.reply(StatusCode::CREATED, move |c| {
         let interval = b.stocktake_interval_days.unwrap_or(90);

@@ -84,6 +84,20 @@ pub struct ItemInput {
     /// Each batch is one serial-numbered unit (pumps, boats, generators).
     pub track_serial: bool,
     pub unit_price_fen: Option<i64>,
+    /// Its unit may be split (see [`divisible_by_default`]).
+    pub divisible: bool,
+}
+
+/// Units of measure that count whole pieces: an item in one of them takes whole quantities unless it says
+/// otherwise (the same list set existing items when the rule arrived).
+pub const WHOLE_UNITS: &[&str] = &[
+    "台", "个", "件", "条", "顶", "艘", "只", "套", "把", "双", "块", "部", "辆", "张", "箱", "包",
+    "盏", "根", "副", "具", "桶", "袋", "瓶", "盒", "卷", "支", "片", "面",
+];
+
+/// Whether an item in `uom` may take fractions when nobody says: not for pieces, nor serial numbers.
+pub fn divisible_by_default(uom: &str, serial: bool) -> bool {
+    !serial && !WHOLE_UNITS.contains(&uom.trim())
 }
 
 impl ItemInput {
@@ -128,7 +142,25 @@ impl ItemInput {
             track_batches: true,
             track_serial: false,
             unit_price_fen: unit_price.map(parse_price).transpose()?,
+            divisible: divisible_by_default(uom, false),
         })
+    }
+
+    /// Says whether the unit may be split, when someone says (otherwise it follows the unit of measure); a
+    /// serial-numbered item never is.
+    pub fn divisible(mut self, said: Option<bool>) -> Result<Self, ServiceError> {
+        match said {
+            Some(true) if self.track_serial => Err(ServiceError::invalid(
+                "divisible",
+                "按序列号管理的物资只能按整件计",
+                "A serial-numbered item is counted in whole units",
+            )),
+            Some(d) => {
+                self.divisible = d;
+                Ok(self)
+            }
+            None => Ok(self),
+        }
     }
 
     /// Sets how stock of the item is tracked: serial numbers are batches of one unit each, so serial
@@ -150,6 +182,9 @@ impl ItemInput {
         }
         self.track_batches = batches;
         self.track_serial = serial;
+        if serial {
+            self.divisible = false;
+        }
         Ok(self)
     }
 }
@@ -349,7 +384,18 @@ mod tests {
         assert!(item(None).tracking(false, true).is_err());
         assert!(item(Some(365)).tracking(false, false).is_err());
         let pump = item(None).tracking(true, true).unwrap();
+        assert!(!pump.divisible, "a serial number is one whole unit");
+        assert!(pump.clone().divisible(Some(true)).is_err());
         assert!(pump.track_serial && pump.track_batches);
+    }
+
+    #[test]
+    fn pieces_are_whole_and_measures_divisible_unless_said() {
+        let item = |uom| ItemInput::parse("X1", "物资", "", uom, "2", None, false, None).unwrap();
+        assert!(!item("台").divisible && !item(" 个 ").divisible);
+        assert!(item("升").divisible && item("吨").divisible);
+        assert!(item("台").divisible(Some(true)).unwrap().divisible);
+        assert!(!item("米").divisible(Some(false)).unwrap().divisible);
     }
 
     #[test]

@@ -220,6 +220,25 @@ pub fn check_issuable(
     Ok(())
 }
 
+/// An item kept in whole pieces (台, 个 …) moves and is counted in whole numbers.
+pub fn check_whole(
+    divisible: bool,
+    qty: Quantity,
+    item: &str,
+    uom: &str,
+) -> Result<(), ServiceError> {
+    if !divisible && qty.milli() % Quantity::SCALE != 0 {
+        return Err(ServiceError::Invalid {
+            field: "qty",
+            message: crate::i18n::Text::new(
+                format!("「{item}」按整{uom}计，数量不能有小数（{qty}）"),
+                format!("{item} is kept in whole {uom}: no fractions ({qty})"),
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// A serial-numbered item moves one unit per line.
 pub fn check_serial_line(qty: Quantity) -> Result<(), ServiceError> {
     if qty != Quantity::units(1) && qty != -Quantity::units(1) {
@@ -243,101 +262,6 @@ pub fn check_serial_receipt(held_anywhere: Quantity) -> Result<(), ServiceError>
     Ok(())
 }
 
-/// A batch on hand, for first-expiry-first-out suggestions.
-#[derive(Debug, Clone, Copy)]
-pub struct OnHand {
-    pub batch_id: i64,
-    pub expiry: Option<NaiveDate>,
-    pub qty: Quantity,
-}
-
-/// First expiry, first out: the order batches are offered and issued in — earliest expiry first, undated
-/// batches last, then by batch.
-pub fn fefo_order(expiry: Option<NaiveDate>, batch_id: i64) -> (bool, Option<NaiveDate>, i64) {
-    (expiry.is_none(), expiry, batch_id)
-}
-
-/// Suggests batches for `needed`: earliest expiry first (undated last), skipping expired ones.
-/// Returns what can be covered; the sum may fall short of `needed` when stock is short.
-pub fn fefo(mut stock: Vec<OnHand>, needed: Quantity, today: NaiveDate) -> Vec<(i64, Quantity)> {
-    stock.retain(|s| s.qty > Quantity::ZERO && s.expiry.is_none_or(|e| e >= today));
-    stock.sort_by_key(|s| fefo_order(s.expiry, s.batch_id));
-    let mut left = needed;
-    let mut out = Vec::new();
-    for s in stock {
-        if left <= Quantity::ZERO {
-            break;
-        }
-        let take = if s.qty < left { s.qty } else { left };
-        out.push((s.batch_id, take));
-        left = left.checked_sub(take).unwrap_or(Quantity::ZERO);
-    }
-    out
-}
-
-/// The facts a countersignature is checked against.
-#[derive(Debug, Clone, Copy)]
-pub struct SignFacts {
-    pub state: MovementState,
-    pub emergency: bool,
-    pub countersigned: bool,
-    pub created_by: i64,
-}
-
-/// A second signature must come from another person, once, on a movement that still needs it.
-pub fn check_countersign(f: &SignFacts, signer: i64) -> Result<(), ServiceError> {
-    if signer == f.created_by {
-        return Err(ServiceError::conflict(
-            "复核须由另一位人员签字（双签字）",
-            "A second person must countersign (two signatures)",
-        ));
-    }
-    match (f.state, f.emergency, f.countersigned) {
-        (MovementState::Pending, _, _) => Ok(()),
-        (MovementState::Posted, true, false) => Ok(()),
-        (MovementState::Rejected, _, _) => Err(ServiceError::conflict(
-            "该凭证已退回",
-            "This voucher was rejected",
-        )),
-        _ => Err(ServiceError::conflict(
-            "该凭证已复核签字",
-            "This voucher is already countersigned",
-        )),
-    }
-}
-
-/// Whether a voucher may be reversed: a posted one, not a reversal or a transfer (a transfer is corrected by a
-/// transfer back), and only once. Stocktake gains and losses and opening balances may be reversed.
-pub fn check_reversible(
-    kind: MovementKind,
-    state: MovementState,
-    already_reversed: bool,
-) -> Result<(), ServiceError> {
-    if state != MovementState::Posted {
-        return Err(ServiceError::conflict(
-            "只能冲销已过账的凭证",
-            "Only a posted voucher can be reversed",
-        ));
-    }
-    if matches!(
-        kind,
-        MovementKind::Reversal | MovementKind::TransferIn | MovementKind::TransferOut
-    ) || kind.direction() == Direction::Mirror
-    {
-        return Err(ServiceError::conflict(
-            "冲销凭证和调拨凭证不能冲销，调拨请以反向调拨更正",
-            "Reversals and transfers cannot be reversed; correct a transfer with a transfer back",
-        ));
-    }
-    if already_reversed {
-        return Err(ServiceError::conflict(
-            "该凭证已有冲销凭证",
-            "This voucher already has a reversal",
-        ));
-    }
-    Ok(())
-}
-
 /// A voucher number: `RK-2026-000123`.
 pub fn voucher_no(prefix: &str, year: i32, n: i64) -> String {
     format!("{prefix}-{year}-{n:06}")
@@ -348,20 +272,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn posted_vouchers_reverse_once_and_transfers_never() {
-        use MovementKind::*;
-        let posted = MovementState::Posted;
-        for kind in [Purchase, Use, CountLoss, CountGain, Opening, WriteOff] {
-            assert!(check_reversible(kind, posted, false).is_ok(), "{kind:?}");
-            assert!(
-                check_reversible(kind, posted, true).is_err(),
-                "{kind:?} twice"
-            );
-        }
-        for kind in [TransferOut, TransferIn, Reversal] {
-            assert!(check_reversible(kind, posted, false).is_err(), "{kind:?}");
-        }
-        assert!(check_reversible(Use, MovementState::Pending, false).is_err());
+    fn whole_pieces_take_whole_numbers() {
+        let half = Quantity::from_milli(500);
+        assert!(check_whole(false, half, "柴油发电机组", "台").is_err());
+        assert!(check_whole(true, half, "柴油", "升").is_ok());
+        assert!(check_whole(false, Quantity::units(2), "柴油发电机组", "台").is_ok());
+        assert!(check_whole(false, -Quantity::units(2), "柴油发电机组", "台").is_ok());
     }
 
     fn d(s: &str) -> NaiveDate {
@@ -441,83 +357,5 @@ mod tests {
             "usable on its last day"
         );
         assert!(check_issuable(MovementKind::Use, None, Quality::Damaged, today).is_err());
-    }
-
-    #[test]
-    fn fefo_suggests_the_earliest_expiry_first_and_skips_expired_stock() {
-        let today = d("2026-11-28");
-        let stock = vec![
-            OnHand {
-                batch_id: 1,
-                expiry: None,
-                qty: Quantity::units(10),
-            },
-            OnHand {
-                batch_id: 2,
-                expiry: Some(d("2027-06-01")),
-                qty: Quantity::units(3),
-            },
-            OnHand {
-                batch_id: 3,
-                expiry: Some(d("2026-12-31")),
-                qty: Quantity::units(4),
-            },
-            OnHand {
-                batch_id: 4,
-                expiry: Some(d("2026-01-01")),
-                qty: Quantity::units(50),
-            },
-        ];
-        assert_eq!(
-            fefo(stock.clone(), Quantity::units(9), today),
-            vec![
-                (3, Quantity::units(4)),
-                (2, Quantity::units(3)),
-                (1, Quantity::units(2))
-            ]
-        );
-        let all: i64 = fefo(stock, Quantity::units(100), today)
-            .iter()
-            .map(|(_, q)| q.milli())
-            .sum();
-        assert_eq!(all, 17_000, "expired batch 4 is never suggested");
-    }
-
-    #[test]
-    fn a_countersignature_needs_a_second_person_and_happens_once() {
-        let pending = SignFacts {
-            state: MovementState::Pending,
-            emergency: false,
-            countersigned: false,
-            created_by: 1,
-        };
-        assert!(check_countersign(&pending, 1).is_err());
-        assert!(check_countersign(&pending, 2).is_ok());
-        let emergency = SignFacts {
-            state: MovementState::Posted,
-            emergency: true,
-            countersigned: false,
-            ..pending
-        };
-        assert!(
-            check_countersign(&emergency, 2).is_ok(),
-            "signed afterwards"
-        );
-        assert!(check_countersign(
-            &SignFacts {
-                countersigned: true,
-                ..emergency
-            },
-            2
-        )
-        .is_err());
-        assert!(check_countersign(
-            &SignFacts {
-                state: MovementState::Posted,
-                ..pending
-            },
-            2
-        )
-        .is_err());
     }
 }

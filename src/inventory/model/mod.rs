@@ -3,17 +3,21 @@
 mod access;
 mod catalogue;
 mod chain;
+mod fefo;
 mod import;
 mod ledger;
 mod matching;
 mod quantity;
+mod signing;
 mod stocktake;
 
 pub use access::*;
 pub use catalogue::*;
 pub use chain::*;
+pub use fefo::*;
 pub use import::*;
 pub use ledger::*;
 pub use matching::*;
 pub use quantity::*;
+pub use signing::*;
 pub use stocktake::*;

@@ -89,6 +89,36 @@ pub fn check_approvable(state: StocktakeState, lines: &[CountLine]) -> Result<()
     Ok(())
 }
 
+/// A count under way in a warehouse, as a refusal names it.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenCount<'a> {
+    pub id: i64,
+    pub warehouse: &'a str,
+}
+
+/// While a warehouse is counted, only an emergency moves its stock (an emergency issue, loan or transfer,
+/// and that transfer's arrival): in a flood the material must leave. Ordinary receipts, issues, signatures
+/// that would post, and corrections wait until the count is approved or cancelled.
+pub fn check_moves_during_count(
+    emergency: bool,
+    open: Option<OpenCount>,
+) -> Result<(), ServiceError> {
+    match open {
+        Some(c) if !emergency => Err(ServiceError::conflict(
+            format!(
+                "「{}」正在盘点（盘点 #{}），盘点审批或取消前只能办理紧急出库",
+                c.warehouse, c.id
+            ),
+            format!(
+                "{} is being counted (stocktake #{}): until the count is approved or cancelled only \
+                 emergency issues move its stock",
+                c.warehouse, c.id
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Counting is possible only while the stocktake is open.
 pub fn check_counting(state: StocktakeState) -> Result<(), ServiceError> {
     if state != StocktakeState::Counting {
@@ -163,6 +193,22 @@ pub fn stocktake_reminder(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn during_a_count_only_an_emergency_moves_stock_and_the_refusal_names_the_count() {
+        let open = Some(OpenCount {
+            id: 7,
+            warehouse: "滨湖街道储备点",
+        });
+        assert!(check_moves_during_count(true, open).is_ok());
+        assert!(check_moves_during_count(false, None).is_ok());
+        let refused = check_moves_during_count(false, open).unwrap_err();
+        let text = refused.message(crate::i18n::Lang::Zh);
+        assert!(
+            text.contains("滨湖街道储备点") && text.contains("#7"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn a_stocktake_is_reminded_within_the_window_and_warned_once_overdue() {

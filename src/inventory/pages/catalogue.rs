@@ -16,7 +16,7 @@ use crate::pagination::PageRequest;
 use crate::web::context::{Ctx, Pager};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::forms::optional_id;
+use crate::web::forms::{optional_date, optional_id};
 use crate::web::{render, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
@@ -259,23 +259,11 @@ struct BatchForm {
 
 impl BatchForm {
     fn parse(&self) -> Result<BatchInput, ServiceError> {
-        let date = |field: &'static str, v: &str| -> Result<Option<NaiveDate>, ServiceError> {
-            match v.trim() {
-                "" => Ok(None),
-                v => v.parse().map(Some).map_err(|_| {
-                    ServiceError::invalid(
-                        field,
-                        "日期格式应为 年-月-日",
-                        "A date is year-month-day",
-                    )
-                }),
-            }
-        };
         BatchInput::parse(
             &self.batch_no,
             &self.maker,
-            date("production_date", &self.production_date)?,
-            date("expiry_date", &self.expiry_date)?,
+            optional_date("production_date", &self.production_date)?,
+            optional_date("expiry_date", &self.expiry_date)?,
             Ownership::parse(&self.ownership)?,
             optional_id("custodian_id", &self.custodian_id)?,
         )
@@ -292,7 +280,7 @@ async fn add_batch(
     let saved = page
         .submit(
             move |c| service::add_batch(c.conn, c.actor, c.now, id, input?),
-            |b| {
+            move |b| {
                 let text = Text::new(
                     format!("已登记批次 {}", b.batch_no),
                     format!("Batch {} registered", b.batch_no),

@@ -10,16 +10,16 @@ use super::{movement_rows, MovementRow};
 use crate::error::ServiceError;
 use crate::i18n::Text;
 use crate::inventory::model::{
-    as_typed, Direction, LineRequest, MovementKind, MovementState, Quantity,
+    as_typed, BatchInput, Direction, LineRequest, MovementKind, MovementState, Ownership, Quantity,
 };
 use crate::inventory::service::entry;
-use crate::inventory::service::ledger::{self, MovementRequest};
-use crate::inventory::store::ledger::MovementFilter;
+use crate::inventory::service::ledger::{self, MovementRequest, NewBatch};
+use crate::inventory::store::ledger::{MovementFilter, Receipt};
 use crate::pagination::{Page as Listing, PageRequest};
 use crate::web::context::{Ctx, Pager};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::forms::optional_id;
+use crate::web::forms::{optional_date, optional_id};
 use crate::web::{render, Page, Refusal};
 
 /// Lines a form offers (a keeper with more lines records a second voucher).
@@ -49,6 +49,61 @@ struct Draft {
     emergency: bool,
     counterpart: String,
     lines: Vec<DraftLine>,
+    /// A receipt's delivery: supplier, delivery note, day received.
+    supplier: String,
+    document_no: String,
+    received_on: String,
+    /// A batch received for the first time, created with the receipt.
+    new_batch: NewBatchDraft,
+}
+
+/// A new batch typed on the receiving form.
+#[derive(Debug, Clone, Default)]
+struct NewBatchDraft {
+    item: String,
+    batch_no: String,
+    maker: String,
+    produced: String,
+    expiry: String,
+    ownership: String,
+    qty: String,
+}
+
+impl NewBatchDraft {
+    fn is_empty(&self) -> bool {
+        self.item.is_empty() && self.batch_no.is_empty() && self.qty.is_empty()
+    }
+
+    /// The batch and quantity to receive, or what is wrong with them.
+    fn parse(&self) -> Result<Option<NewBatch>, ServiceError> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let item_id = optional_id("item_id", &self.item)?.ok_or_else(|| {
+            ServiceError::invalid(
+                "item_id",
+                "请选择新批次的物资",
+                "Choose the item of the new batch",
+            )
+        })?;
+        let batch = BatchInput::parse(
+            &self.batch_no,
+            &self.maker,
+            optional_date("production_date", &self.produced)?,
+            optional_date("expiry_date", &self.expiry)?,
+            Ownership::parse(if self.ownership.is_empty() {
+                "government"
+            } else {
+                &self.ownership
+            })?,
+            None,
+        )?;
+        Ok(Some(NewBatch {
+            item_id,
+            batch,
+            qty: Quantity::parse_positive("qty", &as_typed(&self.qty))?,
+        }))
+    }
 }
 
 impl Draft {
@@ -64,6 +119,10 @@ impl Draft {
                     ..Default::default()
                 })
                 .collect(),
+            supplier: String::new(),
+            document_no: String::new(),
+            received_on: String::new(),
+            new_batch: NewBatchDraft::default(),
         }
     }
 
@@ -89,11 +148,27 @@ impl Draft {
                     out: get(&format!("out_{n}")),
                 })
                 .collect(),
+            supplier: get("supplier"),
+            document_no: get("document_no"),
+            received_on: get("received_on"),
+            new_batch: NewBatchDraft {
+                item: get("new_item_id"),
+                batch_no: get("new_batch_no"),
+                maker: get("new_maker"),
+                produced: get("new_production_date"),
+                expiry: get("new_expiry_date"),
+                ownership: get("new_ownership"),
+                qty: get("new_qty"),
+            },
         }
     }
 
-    /// The request the draft makes, or the first thing wrong with it.
-    fn request(&self, warehouse_id: i64) -> Result<MovementRequest, ServiceError> {
+    /// The request the draft makes (with the new batch to create first, if one was typed), or the first thing
+    /// wrong with it.
+    fn request(
+        &self,
+        warehouse_id: i64,
+    ) -> Result<(MovementRequest, Option<NewBatch>), ServiceError> {
         let mut lines = Vec::new();
         for l in self
             .lines
@@ -117,14 +192,24 @@ impl Draft {
                 },
             });
         }
-        Ok(MovementRequest {
+        let new_batch = match self.kind.direction() {
+            Direction::In => self.new_batch.parse()?,
+            _ => None,
+        };
+        let request = MovementRequest {
             warehouse_id,
             kind: self.kind,
             reason: self.reason.clone(),
             emergency: self.emergency,
             counterpart_warehouse_id: optional_id("counterpart_warehouse_id", &self.counterpart)?,
             lines,
-        })
+            receipt: Receipt {
+                supplier: self.supplier.clone(),
+                document_no: self.document_no.clone(),
+                received_on: optional_date("received_on", &self.received_on)?,
+            },
+        };
+        Ok((request, new_batch))
     }
 }
 
@@ -207,7 +292,10 @@ async fn create(
     let request = draft.request(id);
     let saved = page
         .submit(
-            move |c| ledger::record(c.conn, c.actor, c.now, c.config, request?),
+            move |c| {
+                let (request, new_batch) = request?;
+                ledger::receive(c.conn, c.actor, c.now, c.config, request, new_batch)
+            },
             |v| {
                 let no = &v.movement.voucher_no;
                 let text = Text::new(format!("已登记凭证 {no}"), format!("Voucher {no} recorded"));

@@ -15,6 +15,7 @@ use crate::inventory::store::stocktakes::Stocktake;
 use crate::web::context::{local_time, Ctx};
 use crate::web::csrf::{CsrfForm, Empty};
 use crate::web::error::PageError;
+use crate::web::forms::confirmed;
 use crate::web::{render, Call, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
@@ -37,7 +38,10 @@ struct SheetLine {
     pub counted: String,
     pub variance: String,
     pub value: String,
-    pub counts: usize,
+    /// Who counted how much (`蒋国平 58 · 马春梅 12`).
+    pub counters: String,
+    /// Vouchers that moved the batch since the count opened: (movement id, voucher no, signed quantity).
+    pub moved: Vec<(i64, String, String)>,
     pub recount: bool,
     pub reason: String,
     pub reason_code: String,
@@ -108,7 +112,17 @@ async fn load_sheet(page: &Page, id: i64, part: &SheetQuery) -> Result<(Ctx, Loa
                 counted: shown(l.counted),
                 variance: shown(l.variance),
                 value,
-                counts: l.counts,
+                counters: l
+                    .counts
+                    .iter()
+                    .map(|c| format!("{} {}", c.name, c.qty))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                moved: l
+                    .moved
+                    .iter()
+                    .map(|m| (m.movement_id, m.voucher_no.clone(), m.qty.to_string()))
+                    .collect(),
                 recount: l.recount_requested,
                 reason: l
                     .reason
@@ -134,6 +148,7 @@ struct SheetPage {
     reasons: Vec<(&'static str, &'static str)>,
     can_count: bool,
     can_approve: bool,
+    can_cancel: bool,
     bins: Vec<String>,
     bin: String,
     category: String,
@@ -171,6 +186,7 @@ async fn show(
             .collect(),
         can_count: sheet.may_count,
         can_approve: sheet.may_approve,
+        can_cancel: sheet.may_cancel,
         bins,
         bin: part.bin().to_string(),
         category: part.category().to_string(),
@@ -229,7 +245,8 @@ async fn act<F>(
 where
     F: FnOnce(&mut Call<'_>) -> ServiceResult<i64> + Send + 'static,
 {
-    page.act(&back, f, |id| {
+    let anchor = anchor.to_string();
+    page.act(&back, f, move |id| {
         (done, format!("/reserves/stocktakes/{id}{anchor}"))
     })
     .await
@@ -349,11 +366,16 @@ async fn approve(
     .await
 }
 
+#[derive(Deserialize)]
+struct CancelForm {
+    confirm: Option<String>,
+}
+
 #[post("/reserves/stocktakes/{id}/cancel")]
 async fn cancel(
     page: Page,
     id: web::Path<i64>,
-    _: CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<CancelForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let done = Text::new("盘点已取消", "Stocktake cancelled");
@@ -362,7 +384,16 @@ async fn cancel(
         format!("/reserves/stocktakes/{id}"),
         done,
         "",
-        move |c| Ok(service::cancel(c.conn, c.actor, c.now, id)?.stocktake.id),
+        move |c| {
+            confirmed(
+                form.confirm.as_deref(),
+                Text::new(
+                    "请勾选确认后再取消盘点（已录入的盘点数将作废）",
+                    "Tick the confirmation to cancel the count (the counts entered are discarded)",
+                ),
+            )?;
+            Ok(service::cancel(c.conn, c.actor, c.now, id)?.stocktake.id)
+        },
     )
     .await
 }

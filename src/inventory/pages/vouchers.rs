@@ -111,30 +111,31 @@ async fn countersign(
     .await
 }
 
+/// Why a voucher is sent back or reversed.
+#[derive(Deserialize)]
+struct ReasonForm {
+    reason: String,
+}
+
 #[post("/reserves/movements/{id}/reject")]
 async fn reject(
     page: Page,
     id: web::Path<i64>,
-    _: CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let done = Text::new("已退回", "Rejected");
     act(&page, id, done, move |c| {
-        corrections::reject(c.conn, c.actor, c.now, id)
+        corrections::reject(c.conn, c.actor, c.now, id, &form.reason)
     })
     .await
-}
-
-#[derive(Deserialize)]
-struct ReverseForm {
-    reason: String,
 }
 
 #[post("/reserves/movements/{id}/reverse")]
 async fn reverse(
     page: Page,
     id: web::Path<i64>,
-    CsrfForm(form): CsrfForm<ReverseForm>,
+    CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let done = Text::new(

@@ -18,6 +18,7 @@ use crate::pagination::PageRequest;
 use crate::web::context::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
+use crate::web::forms::confirmed;
 use crate::web::Page;
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
@@ -207,6 +208,7 @@ async fn warehouse_page(
 struct OpenForm {
     #[serde(default)]
     blind: bool,
+    confirm: Option<String>,
 }
 
 #[post("/reserves/warehouses/{id}/stocktakes")]
@@ -219,11 +221,17 @@ async fn open_stocktake(
     let here = format!("/reserves/warehouses/{id}");
     page.act(
         &here,
-        move |c| stocktakes::open(c.conn, c.actor, c.now, id, form.blind, ""),
+        move |c| {
+            confirmed(form.confirm.as_deref(), Text::new(
+                "请勾选确认后再开始盘点（盘点期间只能办理紧急出库）",
+                "Tick the confirmation to open the count (until it ends only emergency issues move stock)",
+            ))?;
+            stocktakes::open(c.conn, c.actor, c.now, id, form.blind, "")
+        },
         |st| {
             let text = Text::new(
-                "盘点已开始，账面数已冻结",
-                "Stocktake opened; the book is frozen",
+                "盘点已开始：账面数已记下，盘点期间只能办理紧急出库",
+                "Stocktake opened: the book is taken; until it ends only emergency issues move stock",
             );
             (text, format!("/reserves/stocktakes/{}", st.stocktake.id))
         },

@@ -3,28 +3,35 @@
 
 use chrono::{DateTime, Utc};
 
-use super::ledger::{get, insert, load, no_open_stocktake, Voucher};
+use super::ledger::{get, load, Voucher};
+use super::posting::{check_count_allows, insert};
 use super::warehouse_for;
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
-use crate::inventory::model::{check_reversible, Line, MovementKind, MovementState, StockAction};
-use crate::inventory::store::ledger::{self as store, NewMovement};
-use crate::org::model::{optional_text, Actor};
+use crate::inventory::model::{
+    check_reversible, reason as movement_reason, rejection_reason, Line, MovementKind,
+    MovementState, StockAction,
+};
+use crate::inventory::store::ledger::{self as store, NewMovement, Receipt};
+use crate::org::model::Actor;
 
-/// Sends a pending movement back (the second person refuses to sign, or the recorder withdraws it).
+/// Sends a pending movement back (the second person refuses to sign, or the recorder withdraws it), saying
+/// why: the reason is kept on the voucher for whoever must correct it.
 pub fn reject(
     conn: &mut DbConn,
     actor: &Actor,
     now: DateTime<Utc>,
     id: i64,
+    reason: &str,
 ) -> ServiceResult<Voucher> {
+    let reason = rejection_reason(reason)?;
     write_tx(conn, |c| {
         let v = get(c, actor, id)?;
         if v.movement.created_by != actor.account_id {
             warehouse_for(c, actor, v.movement.warehouse_id, StockAction::Countersign)?;
         }
-        if store::mark_rejected(c, id)? != 1 {
+        if store::mark_rejected(c, id, &reason)? != 1 {
             return Err(ServiceError::conflict(
                 "只有待复核的凭证可以退回",
                 "Only a voucher awaiting countersignature can be rejected",
@@ -58,20 +65,13 @@ pub fn reverse(
     id: i64,
     reason: &str,
 ) -> ServiceResult<Voucher> {
-    let reason = optional_text("reason", reason, 500)?;
-    if reason.is_empty() {
-        return Err(ServiceError::invalid(
-            "reason",
-            "冲销须说明原因",
-            "A reversal needs a reason",
-        ));
-    }
+    let reason = movement_reason(reason)?;
     write_tx(conn, |c| {
         let original = get(c, actor, id)?;
         let m = &original.movement;
         warehouse_for(c, actor, m.warehouse_id, StockAction::Move)?;
         check_reversible(m.kind, m.state, store::reversal_of(c, id)?.is_some())?;
-        no_open_stocktake(c, m.warehouse_id)?;
+        check_count_allows(c, m.warehouse_id, false)?;
         let lines: Vec<Line> = original
             .lines
             .iter()
@@ -90,6 +90,7 @@ pub fn reverse(
             reverses_id: Some(id),
             counterpart_warehouse_id: None,
             stocktake_id: None,
+            receipt: Receipt::default(),
         };
         let r = insert(c, m.unit_id, new, &lines, now, tz)?;
         let voucher = load(c, r.id)?;

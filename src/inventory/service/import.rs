@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::ledger::insert;
+use super::posting::insert;
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
@@ -16,7 +16,7 @@ use crate::inventory::model::{
     authorize_catalogue, authorize_stock, parse_sheet, Line, MovementKind, MovementState, Quantity,
     StockAction, MAX_LINES,
 };
-use crate::inventory::store::ledger::NewMovement;
+use crate::inventory::store::ledger::{NewMovement, Receipt};
 use crate::inventory::store::{
     catalogue as cat_store, stocktakes as st_store, warehouses as wh_store,
 };
@@ -200,6 +200,7 @@ pub fn import(
                     reverses_id: None,
                     counterpart_warehouse_id: None,
                     stocktake_id: None,
+                    receipt: Receipt::default(),
                 };
                 let m = insert(c, w.unit_id, new, chunk, now, tz)?;
                 audit::record(

@@ -1,10 +1,10 @@
 //! The ledger's use cases. A movement waits for a second signature before it posts; an emergency issue
-//! posts at once and owes its signature. Posting updates balances (conditionally, never below zero) and
-//! links the movement into its warehouse's hash chain, all in one transaction.
+//! posts at once and owes its signature (see `posting` for what posting does), all in one transaction.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::posting::{check_count_allows, insert, insufficient, post};
 use super::warehouse_for;
 use crate::audit::{model::Change, service as audit};
 use crate::clock::today;
@@ -12,15 +12,15 @@ use crate::config::Config;
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    authorize_stock, chain_hash, check_countersign, check_issuable, check_lines, check_reversible,
-    check_serial_line, check_serial_receipt, signed, voucher_no, ChainEntry, Line, LineRequest,
-    MovementKind, MovementState, SignFacts, StockAction,
+    authorize_stock, check_countersign, check_issuable, check_lines, check_reversible,
+    check_serial_line, check_whole, reason, signed, BatchInput, Line, LineRequest, MovementKind,
+    MovementState, Quantity, SignFacts, StockAction,
 };
 use crate::inventory::reminders::{countersign_owed, waiting_keys};
-use crate::inventory::store::ledger::{self as store, Movement, MovementFilter, NewMovement};
-use crate::inventory::store::{
-    catalogue as cat_store, stocktakes as st_store, warehouses as wh_store,
+use crate::inventory::store::ledger::{
+    self as store, Movement, MovementFilter, NewMovement, Receipt,
 };
+use crate::inventory::store::{catalogue as cat_store, warehouses as wh_store};
 use crate::org::model::{optional_text, Actor, UnitTree};
 use crate::org::store as org_store;
 use crate::pagination::{Page, PageRequest};
@@ -42,126 +42,40 @@ pub struct MovementRequest {
     pub emergency: bool,
     pub counterpart_warehouse_id: Option<i64>,
     pub lines: Vec<LineRequest>,
+    /// For a receipt: who delivered, the delivery note, the day received.
+    pub receipt: Receipt,
 }
 
-fn insufficient(conn: &mut DbConn, warehouse_id: i64, line: &Line) -> ServiceError {
-    let have = store::balance(conn, warehouse_id, line.batch_id).unwrap_or_default();
-    let batch = cat_store::find_batch(conn, line.batch_id)
-        .ok()
-        .flatten()
-        .map(|b| b.batch_no)
-        .unwrap_or_default();
-    ServiceError::conflict(
-        format!("库存不足：批次 {batch} 现有 {have}，需要 {}", -line.qty),
-        format!(
-            "Not enough stock: batch {batch} has {have}, {} needed",
-            -line.qty
-        ),
-    )
+/// A batch received for the first time, typed on the receiving form.
+#[derive(Debug, Clone)]
+pub struct NewBatch {
+    pub item_id: i64,
+    pub batch: BatchInput,
+    pub qty: Quantity,
 }
 
-pub(crate) fn no_open_stocktake(conn: &mut DbConn, warehouse_id: i64) -> ServiceResult<()> {
-    if st_store::open_of(conn, warehouse_id)?.is_some() {
-        return Err(ServiceError::conflict(
-            "该储备库正在盘点，盘点结束前不能出入库",
-            "This warehouse is being counted; movements wait until the stocktake is finished",
-        ));
-    }
-    Ok(())
-}
-
-/// Posts a movement: balances (decrements conditional), chain link, state. Creates the matching
-/// transfer-in when a transfer-out posts.
-pub(crate) fn post(
+/// Records a movement together with a batch new to the catalogue (a delivery received on one page): the
+/// batch and the voucher are both written, or neither.
+pub fn receive(
     conn: &mut DbConn,
-    m: &Movement,
-    lines: &[Line],
+    actor: &Actor,
     now: DateTime<Utc>,
-    signer: Option<i64>,
-    tz: chrono_tz::Tz,
-) -> ServiceResult<()> {
-    for l in lines {
-        if l.qty.is_negative() {
-            if !store::decrease(conn, m.warehouse_id, l.batch_id, -l.qty)? {
-                return Err(insufficient(conn, m.warehouse_id, l));
-            }
-        } else {
-            if cat_store::find_item(conn, l.item_id)?.is_some_and(|i| i.track_serial) {
-                check_serial_receipt(store::total_balance(conn, l.batch_id)?)?;
-            }
-            store::increase(conn, m.warehouse_id, l)?;
-        }
-    }
-    let at = db_time(now);
-    let (seq, prev) = wh_store::advance_chain(conn, m.warehouse_id)?;
-    let entry = ChainEntry {
-        warehouse_id: m.warehouse_id,
-        seq,
-        kind: m.kind.code(),
-        voucher_no: &m.voucher_no,
-        posted_at: at,
-        lines,
+    cfg: &Config,
+    mut req: MovementRequest,
+    new: Option<NewBatch>,
+) -> ServiceResult<Voucher> {
+    let Some(new) = new else {
+        return record(conn, actor, now, cfg, req);
     };
-    let hash = chain_hash(&prev, &entry);
-    wh_store::set_chain_head(conn, m.warehouse_id, &hash)?;
-    if store::mark_posted(conn, m.id, seq, &prev, &hash, at, signer)? != 1 {
-        return Err(ServiceError::conflict(
-            "该凭证已过账",
-            "This voucher is already posted",
-        ));
-    }
-    if m.kind == MovementKind::TransferOut {
-        let dest_id = m
-            .counterpart_warehouse_id
-            .ok_or_else(|| ServiceError::Internal("transfer without destination".into()))?;
-        let dest = wh_store::find(conn, dest_id)?
-            .ok_or_else(|| ServiceError::not_found("调入储备库", "Destination warehouse"))?;
-        no_open_stocktake(conn, dest_id)?;
-        let incoming: Vec<Line> = lines.iter().map(|l| Line { qty: -l.qty, ..*l }).collect();
-        let n = store::next_voucher(
-            conn,
-            dest.unit_id,
-            MovementKind::TransferIn.voucher_prefix(),
-            now.with_timezone(&tz).year(),
-        )?;
-        let new = NewMovement {
-            warehouse_id: dest_id,
-            unit_id: dest.unit_id,
-            kind: MovementKind::TransferIn,
-            voucher_no: voucher_no(
-                MovementKind::TransferIn.voucher_prefix(),
-                now.with_timezone(&tz).year(),
-                n,
-            ),
-            reason: format!("{}（{}）", m.reason, m.voucher_no),
-            state: MovementState::Pending,
-            emergency: false,
-            created_by: m.created_by,
-            created_at: at,
-            reverses_id: None,
-            counterpart_warehouse_id: Some(m.warehouse_id),
-            stocktake_id: None,
-        };
-        let inbound = store::insert_movement(conn, &new, &incoming)?;
-        post(conn, &inbound, &incoming, now, signer, tz)?;
-    }
-    Ok(())
-}
-
-/// Inserts a movement with a fresh voucher number of its unit and year.
-pub(crate) fn insert(
-    conn: &mut DbConn,
-    unit_id: i64,
-    mut new: NewMovement,
-    lines: &[Line],
-    now: DateTime<Utc>,
-    tz: chrono_tz::Tz,
-) -> ServiceResult<Movement> {
-    let kind = new.kind;
-    let year = now.with_timezone(&tz).year();
-    let n = store::next_voucher(conn, unit_id, kind.voucher_prefix(), year)?;
-    new.voucher_no = voucher_no(kind.voucher_prefix(), year, n);
-    Ok(store::insert_movement(conn, &new, lines)?)
+    write_tx(conn, |c| {
+        let batch = super::catalogue::add_batch(c, actor, now, new.item_id, new.batch)?;
+        req.lines.push(LineRequest {
+            batch_id: batch.id,
+            qty: new.qty,
+            out: None,
+        });
+        record(c, actor, now, cfg, req)
+    })
 }
 
 /// Records a movement; it waits for a countersignature unless it is an emergency issue, which posts now.
@@ -188,7 +102,12 @@ pub fn record(
             "Only issues for use, transfers and loans may go first and be signed afterwards",
         ));
     }
-    let reason = optional_text("reason", &req.reason, 500)?;
+    let reason = reason(&req.reason)?;
+    let receipt = Receipt {
+        supplier: optional_text("supplier", &req.receipt.supplier, 100)?,
+        document_no: optional_text("document_no", &req.receipt.document_no, 64)?,
+        received_on: req.receipt.received_on,
+    };
     // Everything read-only is checked before taking the write lock, so the lock is held only for the
     // writes; the conditional decrement at posting still guards the stock.
     let w = warehouse_for(conn, actor, req.warehouse_id, StockAction::Move)?;
@@ -230,9 +149,12 @@ pub fn record(
             .find(|b| b.id == l.batch_id)
             .ok_or_else(|| ServiceError::invalid("batch_id", "批次不存在", "No such batch"))?;
         let qty = signed(req.kind, l)?;
-        if cat_store::find_item(conn, b.item_id)?.is_some_and(|i| i.track_serial) {
+        let item = cat_store::find_item(conn, b.item_id)?
+            .ok_or_else(|| ServiceError::invalid("batch_id", "批次不存在", "No such batch"))?;
+        if item.track_serial {
             check_serial_line(qty)?;
         }
+        check_whole(item.divisible, qty, &item.name, &item.uom)?;
         if qty.is_negative() {
             check_issuable(req.kind, b.expiry_date, b.quality, day)?;
         }
@@ -244,7 +166,11 @@ pub fn record(
     }
     check_lines(req.kind, &lines)?;
     write_tx(conn, |c| {
-        no_open_stocktake(c, w.id)?;
+        check_count_allows(c, w.id, req.emergency)?;
+        if let Some(dest) = counterpart {
+            // Checked now, naming the receiving warehouse, rather than when the transfer is signed.
+            check_count_allows(c, dest, req.emergency)?;
+        }
         let new = NewMovement {
             warehouse_id: w.id,
             unit_id: w.unit_id,
@@ -258,6 +184,7 @@ pub fn record(
             reverses_id: None,
             counterpart_warehouse_id: counterpart,
             stocktake_id: None,
+            receipt,
         };
         let m = insert(c, w.unit_id, new, &lines, now, tz)?;
         if req.emergency {
@@ -428,7 +355,13 @@ pub fn countersign(
         let facts = sign_facts(m);
         check_countersign(&facts, actor.account_id)?;
         if facts.state == MovementState::Pending {
-            no_open_stocktake(c, m.warehouse_id)?;
+            check_count_allows(c, m.warehouse_id, false)?;
+            if let Some(dest) = m
+                .counterpart_warehouse_id
+                .filter(|_| m.kind == MovementKind::TransferOut)
+            {
+                check_count_allows(c, dest, false)?;
+            }
             post(c, m, &v.lines, now, Some(actor.account_id), tz)?;
         } else if store::mark_countersigned(c, m.id, actor.account_id, db_time(now))? != 1 {
             return Err(ServiceError::conflict(

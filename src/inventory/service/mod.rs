@@ -7,6 +7,7 @@ pub mod entry;
 pub mod export;
 pub mod import;
 pub mod ledger;
+mod posting;
 pub mod stock;
 pub mod stocktakes;
 pub mod verify;

@@ -42,6 +42,8 @@ pub struct Item {
     #[serde(serialize_with = "crate::db::utc::serialize")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
+    /// Its unit may be split (litres, tonnes); false: whole pieces only (台, 个).
+    pub divisible: bool,
 }
 
 /// A batch (lot) of an item.
@@ -170,6 +172,7 @@ pub fn insert_item(conn: &mut DbConn, i: &ItemInput, now: NaiveDateTime) -> Quer
             items::track_batches.eq(i.track_batches),
             items::track_serial.eq(i.track_serial),
             items::unit_price_fen.eq(i.unit_price_fen),
+            items::divisible.eq(i.divisible),
             items::active.eq(true),
             items::created_at.eq(now),
             items::updated_at.eq(now),

@@ -1,5 +1,4 @@
-//! Movements, their lines, voucher counters and balances. Decrements are conditional updates whose
-//! affected-row count is checked, so stock never goes below zero and no update is lost.
+//! Movements, their lines and voucher counters (balances are in `balances`, re-exported here).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -7,12 +6,14 @@ use diesel::sql_types::{BigInt, Integer, Text};
 use serde::Serialize;
 
 use crate::db::codes::text_columns;
-use crate::db::schema::{balances, batches, items, movement_lines, movements};
+use crate::db::schema::{movement_lines, movements};
 use crate::db::{DbConn, MultiBackend};
-use crate::inventory::model::{Line, MovementKind, MovementState, Ownership, Quality, Quantity};
+use crate::inventory::model::{Line, MovementKind, MovementState, Quantity};
 use crate::pagination::{Page, PageRequest};
 
-text_columns!(MovementKind, MovementState, Ownership, Quality);
+text_columns!(MovementKind, MovementState);
+
+pub use super::balances::*;
 
 /// A movement (voucher) of the ledger.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -43,27 +44,14 @@ pub struct Movement {
     pub reverses_id: Option<i64>,
     pub counterpart_warehouse_id: Option<i64>,
     pub stocktake_id: Option<i64>,
-}
-
-/// A balance row joined with what a keeper needs to see.
-#[derive(Debug, Clone, Queryable, Serialize, utoipa::ToSchema)]
-pub struct StockRow {
-    pub warehouse_id: i64,
-    pub batch_id: i64,
-    pub item_id: i64,
-    pub qty: i64,
-    pub item_code: String,
-    pub item_name: String,
-    pub spec: String,
-    pub uom: String,
-    pub unit_price_fen: Option<i64>,
-    pub batch_no: String,
-    pub expiry_date: Option<chrono::NaiveDate>,
-    pub ownership: Ownership,
-    pub custodian_id: Option<i64>,
-    pub quality: Quality,
-    /// Where in the warehouse the batch lies (shelf, bin, zone); empty when not recorded.
-    pub bin: String,
+    /// Who delivered a receipt (供货单位), empty otherwise.
+    pub supplier: String,
+    /// The delivery note or invoice number of a receipt.
+    pub document_no: String,
+    /// The day the goods were received, when the receipt says.
+    pub received_on: Option<chrono::NaiveDate>,
+    /// Why the voucher was sent back (empty unless rejected).
+    pub rejected_reason: String,
 }
 
 #[derive(QueryableByName)]
@@ -102,6 +90,17 @@ pub struct NewMovement {
     pub reverses_id: Option<i64>,
     pub counterpart_warehouse_id: Option<i64>,
     pub stocktake_id: Option<i64>,
+    #[diesel(embed)]
+    pub receipt: Receipt,
+}
+
+/// What a receipt says about the delivery (all empty for other movements).
+#[derive(Debug, Clone, Default, Insertable)]
+#[diesel(table_name = movements)]
+pub struct Receipt {
+    pub supplier: String,
+    pub document_no: String,
+    pub received_on: Option<chrono::NaiveDate>,
 }
 
 /// Inserts a movement and its lines.
@@ -212,110 +211,18 @@ pub fn mark_countersigned(
     .execute(conn)
 }
 
-/// Rejects a pending movement.
-pub fn mark_rejected(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+/// Sends a pending movement back, with why.
+pub fn mark_rejected(conn: &mut DbConn, id: i64, reason: &str) -> QueryResult<usize> {
     diesel::update(
         movements::table
             .find(id)
             .filter(movements::state.eq(MovementState::Pending)),
     )
-    .set(movements::state.eq(MovementState::Rejected))
+    .set((
+        movements::state.eq(MovementState::Rejected),
+        movements::rejected_reason.eq(reason),
+    ))
     .execute(conn)
-}
-
-/// Adds `qty` (positive) to a balance, creating the row if needed.
-pub fn increase(conn: &mut DbConn, warehouse_id: i64, line: &Line) -> QueryResult<()> {
-    diesel::sql_query(
-        "INSERT INTO balances (warehouse_id, batch_id, item_id, qty) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (warehouse_id, batch_id) DO UPDATE SET qty = balances.qty + excluded.qty",
-    )
-    .bind::<BigInt, _>(warehouse_id)
-    .bind::<BigInt, _>(line.batch_id)
-    .bind::<BigInt, _>(line.item_id)
-    .bind::<BigInt, _>(line.qty.milli())
-    .execute(conn)
-    .map(|_| ())
-}
-
-/// Takes `amount` (positive) out of a balance only if that much is there; false when it is not.
-pub fn decrease(
-    conn: &mut DbConn,
-    warehouse_id: i64,
-    batch_id: i64,
-    amount: Quantity,
-) -> QueryResult<bool> {
-    let n = diesel::update(
-        balances::table
-            .filter(balances::warehouse_id.eq(warehouse_id))
-            .filter(balances::batch_id.eq(batch_id))
-            .filter(balances::qty.ge(amount.milli())),
-    )
-    .set(balances::qty.eq(balances::qty - amount.milli()))
-    .execute(conn)?;
-    Ok(n == 1)
-}
-
-/// The quantity of one batch in one warehouse.
-pub fn balance(conn: &mut DbConn, warehouse_id: i64, batch_id: i64) -> QueryResult<Quantity> {
-    balances::table
-        .filter(balances::warehouse_id.eq(warehouse_id))
-        .filter(balances::batch_id.eq(batch_id))
-        .select(balances::qty)
-        .first::<i64>(conn)
-        .optional()
-        .map(|q| Quantity::from_milli(q.unwrap_or(0)))
-}
-
-/// A warehouse's stock with item and batch details; `item_id` narrows to one item; zero rows are omitted.
-pub fn stock(
-    conn: &mut DbConn,
-    warehouse_id: i64,
-    item_id: Option<i64>,
-    q: Option<&str>,
-) -> QueryResult<Vec<StockRow>> {
-    let mut query = balances::table
-        .inner_join(batches::table.inner_join(items::table))
-        .filter(balances::warehouse_id.eq(warehouse_id))
-        .filter(balances::qty.gt(0))
-        .into_boxed::<MultiBackend>();
-    if let Some(i) = item_id {
-        query = query.filter(balances::item_id.eq(i));
-    }
-    if let Some(text) = q {
-        let p = crate::org::store::contains(text);
-        query = query.filter(
-            items::name
-                .like(p.clone())
-                .escape('\\')
-                .or(items::code.like(p).escape('\\')),
-        );
-    }
-    query
-        // Undated batches last on both backends (SQLite sorts NULL first, PostgreSQL last).
-        .order((
-            items::code.asc(),
-            batches::expiry_date.is_null().asc(),
-            batches::expiry_date.asc(),
-            batches::id.asc(),
-        ))
-        .select((
-            balances::warehouse_id,
-            balances::batch_id,
-            balances::item_id,
-            balances::qty,
-            items::code,
-            items::name,
-            items::spec,
-            items::uom,
-            items::unit_price_fen,
-            batches::batch_no,
-            batches::expiry_date,
-            batches::ownership,
-            batches::custodian_id,
-            batches::quality,
-            balances::bin,
-        ))
-        .load(conn)
 }
 
 /// Movement list filters.
@@ -385,40 +292,33 @@ pub fn owing_countersignature(conn: &mut DbConn) -> QueryResult<Vec<Movement>> {
     .load(conn)
 }
 
-/// Where a batch lies in a warehouse (empty when not recorded).
-pub fn bin_of(conn: &mut DbConn, warehouse_id: i64, batch_id: i64) -> QueryResult<String> {
-    balances::table
-        .filter(balances::warehouse_id.eq(warehouse_id))
-        .filter(balances::batch_id.eq(batch_id))
-        .select(balances::bin)
-        .first::<String>(conn)
-        .optional()
-        .map(Option::unwrap_or_default)
+/// A posted line of a warehouse's movement: what moved a batch, by which voucher.
+#[derive(Debug, Clone, Queryable)]
+pub struct MovedLine {
+    pub batch_id: i64,
+    pub movement_id: i64,
+    pub voucher_no: String,
+    pub qty: i64,
 }
 
-/// Records where a batch lies; false when the warehouse holds no row for that batch.
-pub fn set_bin(
+/// The lines posted in a warehouse after `since` (what moved during a count), oldest first; a count's own
+/// adjustments are left out.
+pub fn posted_since(
     conn: &mut DbConn,
     warehouse_id: i64,
-    batch_id: i64,
-    bin: &str,
-) -> QueryResult<bool> {
-    diesel::update(
-        balances::table
-            .filter(balances::warehouse_id.eq(warehouse_id))
-            .filter(balances::batch_id.eq(batch_id)),
-    )
-    .set(balances::bin.eq(bin))
-    .execute(conn)
-    .map(|n| n == 1)
-}
-
-/// How much of a batch the whole district holds (a serial number exists once).
-pub fn total_balance(conn: &mut DbConn, batch_id: i64) -> QueryResult<Quantity> {
-    // A batch sits in a handful of warehouses at most; summing here avoids SUM's NUMERIC type on PostgreSQL.
-    let rows: Vec<i64> = balances::table
-        .filter(balances::batch_id.eq(batch_id))
-        .select(balances::qty)
-        .load(conn)?;
-    Ok(Quantity::from_milli(rows.into_iter().sum()))
+    since: NaiveDateTime,
+) -> QueryResult<Vec<MovedLine>> {
+    movement_lines::table
+        .inner_join(movements::table)
+        .filter(movements::warehouse_id.eq(warehouse_id))
+        .filter(movements::posted_at.gt(since))
+        .filter(movements::stocktake_id.is_null())
+        .order((movements::posted_at.asc(), movement_lines::id.asc()))
+        .select((
+            movement_lines::batch_id,
+            movements::id,
+            movements::voucher_no,
+            movement_lines::qty,
+        ))
+        .load(conn)
 }

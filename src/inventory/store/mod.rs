@@ -1,5 +1,6 @@
 //! Queries for material reserves. Never commits.
 
+pub mod balances;
 pub mod catalogue;
 pub mod chain;
 pub mod ledger;

@@ -160,8 +160,19 @@ pub fn find_line(conn: &mut DbConn, id: i64) -> QueryResult<Option<StocktakeLine
         .optional()
 }
 
-/// Current (not superseded) counts of a stocktake's lines as (line, counter, milli-units).
-pub fn counts(conn: &mut DbConn, stocktake_id: i64) -> QueryResult<Vec<(i64, i64, i64)>> {
+/// A current (not superseded) count of a line.
+#[derive(Debug, Clone, Queryable)]
+pub struct Count {
+    pub line_id: i64,
+    pub counted_by: i64,
+    pub qty: i64,
+    /// The book when the count was entered.
+    pub book_qty: i64,
+    pub counted_at: NaiveDateTime,
+}
+
+/// Current (not superseded) counts of a stocktake's lines.
+pub fn counts(conn: &mut DbConn, stocktake_id: i64) -> QueryResult<Vec<Count>> {
     stocktake_counts::table
         .inner_join(stocktake_lines::table)
         .filter(stocktake_lines::stocktake_id.eq(stocktake_id))
@@ -171,18 +182,30 @@ pub fn counts(conn: &mut DbConn, stocktake_id: i64) -> QueryResult<Vec<(i64, i64
             stocktake_counts::line_id,
             stocktake_counts::counted_by,
             stocktake_counts::qty,
+            stocktake_counts::book_qty,
+            stocktake_counts::counted_at,
         ))
         .load(conn)
 }
 
-/// Records a count and clears a pending recount request.
+/// Records a count against the book of that moment; it replaces the counter's own earlier count of the line
+/// (other counters' counts stay and add up) and clears a pending recount request.
 pub fn add_count(
     conn: &mut DbConn,
     line_id: i64,
     by: i64,
     qty: i64,
+    book_qty: i64,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    diesel::update(
+        stocktake_counts::table
+            .filter(stocktake_counts::line_id.eq(line_id))
+            .filter(stocktake_counts::counted_by.eq(by))
+            .filter(stocktake_counts::superseded.eq(false)),
+    )
+    .set(stocktake_counts::superseded.eq(true))
+    .execute(conn)?;
     diesel::insert_into(stocktake_counts::table)
         .values((
             stocktake_counts::line_id.eq(line_id),
@@ -190,12 +213,44 @@ pub fn add_count(
             stocktake_counts::qty.eq(qty),
             stocktake_counts::counted_at.eq(at),
             stocktake_counts::superseded.eq(false),
+            stocktake_counts::book_qty.eq(book_qty),
         ))
         .execute(conn)?;
     diesel::update(stocktake_lines::table.find(line_id))
         .set(stocktake_lines::recount_requested.eq(false))
         .execute(conn)?;
     Ok(())
+}
+
+/// Stock of a batch moved while it is being counted: counts already entered no longer match the book, so
+/// they stop counting and the line asks for a recount. False when the batch is not on the sheet.
+pub fn moved_after_counting(
+    conn: &mut DbConn,
+    stocktake_id: i64,
+    batch_id: i64,
+) -> QueryResult<bool> {
+    let line: Option<i64> = stocktake_lines::table
+        .filter(stocktake_lines::stocktake_id.eq(stocktake_id))
+        .filter(stocktake_lines::batch_id.eq(batch_id))
+        .select(stocktake_lines::id)
+        .first(conn)
+        .optional()?;
+    let Some(line_id) = line else {
+        return Ok(false);
+    };
+    let superseded = diesel::update(
+        stocktake_counts::table
+            .filter(stocktake_counts::line_id.eq(line_id))
+            .filter(stocktake_counts::superseded.eq(false)),
+    )
+    .set(stocktake_counts::superseded.eq(true))
+    .execute(conn)?;
+    if superseded > 0 {
+        diesel::update(stocktake_lines::table.find(line_id))
+            .set(stocktake_lines::recount_requested.eq(true))
+            .execute(conn)?;
+    }
+    Ok(true)
 }
 
 /// Asks for a recount: earlier counts stop counting (kept for the record).

@@ -75,7 +75,7 @@ async fn set_digest(
     page.act(
         "/me/notices",
         move |c| service::set_digest(c.conn, c.actor, c.now, receive),
-        |_| {
+        move |_| {
             let text = if receive {
                 Text::new("将收到每日汇总", "You will receive the daily digest")
             } else {

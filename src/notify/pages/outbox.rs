@@ -123,12 +123,12 @@ async fn retry(
     page.act(
         &here,
         move |c| service::retry(c.conn, c.actor, c.now, id),
-        |_| {
+        move |_| {
             let text = Text::new(
                 "已重新排队，稍后发给尚未收到的人",
                 "Queued again for those who have not got it",
             );
-            (text, here.clone())
+            (text, format!("/notices/{id}"))
         },
     )
     .await
@@ -145,7 +145,12 @@ async fn cancel(
     page.act(
         &here,
         move |c| service::cancel(c.conn, c.actor, c.now, id),
-        |_| (Text::new("通知已取消", "Notice cancelled"), here.clone()),
+        move |_| {
+            (
+                Text::new("通知已取消", "Notice cancelled"),
+                format!("/notices/{id}"),
+            )
+        },
     )
     .await
 }

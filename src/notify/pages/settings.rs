@@ -108,7 +108,7 @@ async fn save_unit_settings(
                 let input = SettingsInput::parse(&r, &text, &modes)?;
                 service::set_settings(c.conn, c.actor, &r, c.now, id, input)
             },
-            |_| {
+            move |_| {
                 let text = Text::new("通知设置已保存", "Notification settings saved");
                 (text, format!("/units/{id}/notices"))
             },
@@ -141,12 +141,12 @@ async fn test_email(
                 .transpose()?;
             service::send_test(c.conn, c.actor, c.config, c.now, id, to)
         },
-        |_| {
+        move |_| {
             let text = Text::new(
                 "测试邮件已排队，几秒内发出；可在发件箱查看结果",
                 "Test email queued; it goes out within seconds (see the outbox for the result)",
             );
-            (text, here.clone())
+            (text, format!("/units/{id}/notices"))
         },
     )
     .await

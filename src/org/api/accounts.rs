@@ -160,7 +160,7 @@ pub async fn me(api: Api) -> Reply<AccountOut> {
 /// Create an account with roles (administrators, within their scope).
 #[utoipa::path(tag = "accounts", request_body = AccountIn, security(("bearer" = [])), responses((status = 201, body = AccountOut)))]
 #[post("/accounts")]
-pub async fn create(api: Api, body: Json<AccountIn>) -> Result<HttpResponse, ApiError> {
+pub async fn create(api: Api, body: Json<AccountIn>) -> Reply<AccountOut> {
     let b = body.0;
     api.reply(StatusCode::CREATED, move |c| {
         let language = b.language.as_deref();

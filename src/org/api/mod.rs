@@ -36,5 +36,4 @@ pub fn active_filter(v: Option<Activity>) -> Option<bool> {
     }
 }
 
-/// A JSON answer or the API's error.
-pub type Reply<T> = Result<actix_web::web::Json<T>, crate::web::error::ApiError>;
+pub use crate::web::Reply;

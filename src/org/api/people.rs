@@ -1,7 +1,7 @@
 //! `/api/v1/people`.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +11,6 @@ use crate::org::model::PersonPatch;
 use crate::org::service::people;
 use crate::org::store::{Person, PersonFilter};
 use crate::pagination::{Page, PageRequest};
-use crate::web::error::ApiError;
 use crate::web::json::Json;
 use crate::web::{non_blank, utc, Api};
 
@@ -145,7 +144,7 @@ pub async fn get(api: Api, id: web::Path<i64>) -> Reply<PersonOut> {
 /// Add a person to a unit (administrators, office staff and unit heads covering the unit).
 #[utoipa::path(tag = "people", request_body = PersonIn, security(("bearer" = [])), responses((status = 201, body = PersonOut)))]
 #[post("/people")]
-pub async fn create(api: Api, body: Json<PersonIn>) -> Result<HttpResponse, ApiError> {
+pub async fn create(api: Api, body: Json<PersonIn>) -> Reply<PersonOut> {
     api.reply(StatusCode::CREATED, move |c| {
         people::create(c.conn, c.actor, c.now, PersonPatchIn::from(body.0).parse()?)
             .map(PersonOut::from)

@@ -1,7 +1,7 @@
 //! `/api/v1/units`.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +11,6 @@ use crate::org::model::{UnitKind, UnitPatch};
 use crate::org::service::units;
 use crate::org::store::{Unit, UnitFilter};
 use crate::pagination::{Page, PageRequest};
-use crate::web::error::ApiError;
 use crate::web::json::Json;
 use crate::web::{double_option, non_blank, utc, Api};
 
@@ -159,7 +158,7 @@ pub async fn get(api: Api, id: web::Path<i64>) -> Reply<UnitOut> {
 /// Create a unit (administrators and office staff covering the parent; a top-level unit needs a district-wide role).
 #[utoipa::path(tag = "units", request_body = UnitIn, security(("bearer" = [])), responses((status = 201, body = UnitOut)))]
 #[post("/units")]
-pub async fn create(api: Api, body: Json<UnitIn>) -> Result<HttpResponse, ApiError> {
+pub async fn create(api: Api, body: Json<UnitIn>) -> Reply<UnitOut> {
     api.reply(StatusCode::CREATED, move |c| {
         units::create(c.conn, c.actor, c.now, UnitPatchIn::from(body.0).parse()?).map(UnitOut::from)
     })

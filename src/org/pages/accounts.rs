@@ -327,7 +327,7 @@ async fn update(
     let saved = page
         .submit(
             move |c| accounts::update(c.conn, c.actor, c.now, id, parsed?),
-            |_| (Text::new("已保存", "Saved"), format!("/accounts/{id}")),
+            move |_| (Text::new("已保存", "Saved"), format!("/accounts/{id}")),
         )
         .await?;
     match saved {
@@ -365,7 +365,7 @@ async fn set_active(
     page.act(
         &here,
         move |c| accounts::update(c.conn, c.actor, c.now, id, patch),
-        |_| {
+        move |_| {
             let text = if active {
                 activation_text(true)
             } else {
@@ -374,7 +374,7 @@ async fn set_active(
                     "Deactivated; its sessions and API tokens have ended",
                 )
             };
-            (text, here.clone())
+            (text, format!("/accounts/{id}"))
         },
     )
     .await

@@ -263,7 +263,7 @@ async fn update(
     let saved = page
         .submit(
             move |c| people::update(c.conn, c.actor, c.now, id, patch?),
-            |_| (Text::new("已保存", "Saved"), format!("/people/{id}")),
+            move |_| (Text::new("已保存", "Saved"), format!("/people/{id}")),
         )
         .await?;
     match saved {
@@ -292,7 +292,7 @@ async fn set_active(
     page.act(
         &here,
         move |c| people::update(c.conn, c.actor, c.now, id, patch),
-        |_| (activation_text(active), here.clone()),
+        move |_| (activation_text(active), format!("/people/{id}")),
     )
     .await
 }

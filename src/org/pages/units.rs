@@ -289,7 +289,7 @@ async fn update(
     let saved = page
         .submit(
             move |c| units::update(c.conn, c.actor, c.now, id, patch?),
-            |_| (Text::new("已保存", "Saved"), format!("/units/{id}")),
+            move |_| (Text::new("已保存", "Saved"), format!("/units/{id}")),
         )
         .await?;
     match saved {
@@ -318,7 +318,7 @@ async fn set_active(
     page.act(
         &here,
         move |c| units::update(c.conn, c.actor, c.now, id, patch),
-        |_| (activation_text(active), here.clone()),
+        move |_| (activation_text(active), format!("/units/{id}")),
     )
     .await
 }

@@ -1,0 +1,171 @@
+//! Posting a movement: balances (decrements conditional, never below zero), the warehouse's hash chain, the
+//! state, the matching transfer-in, and what a movement during a count does to the count sheet.
+
+use chrono::{DateTime, Datelike, Utc};
+
+use super::blind_count_open;
+use crate::db::{db_time, DbConn};
+use crate::error::{ServiceError, ServiceResult};
+use crate::inventory::model::{
+    chain_hash, check_moves_during_count, check_serial_receipt, voucher_no, ChainEntry, Line,
+    MovementKind, MovementState, OpenCount,
+};
+use crate::inventory::store::ledger::{self as store, Movement, NewMovement, Receipt};
+use crate::inventory::store::{
+    catalogue as cat_store, stocktakes as st_store, warehouses as wh_store,
+};
+
+/// The refusal for an issue the stock cannot cover. During a blind count it does not say how much is there.
+pub(crate) fn insufficient(conn: &mut DbConn, warehouse_id: i64, line: &Line) -> ServiceError {
+    let batch = cat_store::find_batch(conn, line.batch_id)
+        .ok()
+        .flatten()
+        .map(|b| b.batch_no)
+        .unwrap_or_default();
+    if blind_count_open(conn, warehouse_id).unwrap_or(true) {
+        return ServiceError::conflict(
+            format!(
+                "库存不足：批次 {batch} 没有 {} 可出（正在盲盘，不显示账面数）",
+                -line.qty
+            ),
+            format!(
+                "Not enough stock: batch {batch} does not hold {} (counted blind: the book is not shown)",
+                -line.qty
+            ),
+        );
+    }
+    let have = store::balance(conn, warehouse_id, line.batch_id).unwrap_or_default();
+    ServiceError::conflict(
+        format!("库存不足：批次 {batch} 现有 {have}，需要 {}", -line.qty),
+        format!(
+            "Not enough stock: batch {batch} has {have}, {} needed",
+            -line.qty
+        ),
+    )
+}
+
+/// Refuses a movement in a warehouse being counted unless an emergency sends it; the refusal names the
+/// warehouse and its count.
+pub(crate) fn check_count_allows(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    emergency: bool,
+) -> ServiceResult<()> {
+    let Some(st) = st_store::open_of(conn, warehouse_id)? else {
+        return Ok(());
+    };
+    let name = wh_store::find(conn, warehouse_id)?
+        .map(|w| w.name)
+        .unwrap_or_default();
+    check_moves_during_count(
+        emergency,
+        Some(OpenCount {
+            id: st.id,
+            warehouse: &name,
+        }),
+    )
+}
+
+/// Stock moved in a warehouse being counted (an emergency): a line already counted must be counted again,
+/// since its count no longer matches the book; a batch new to the warehouse joins the sheet.
+fn touch_open_count(conn: &mut DbConn, m: &Movement, lines: &[Line]) -> ServiceResult<()> {
+    let Some(st) = st_store::open_of(conn, m.warehouse_id)? else {
+        return Ok(());
+    };
+    if m.stocktake_id == Some(st.id) {
+        return Ok(()); // the count's own adjustments, posted as it is approved
+    }
+    for l in lines {
+        if !st_store::moved_after_counting(conn, st.id, l.batch_id)? {
+            let bin = store::bin_of(conn, m.warehouse_id, l.batch_id)?;
+            st_store::add_line(conn, st.id, l.item_id, l.batch_id, 0, &bin)?;
+        }
+    }
+    Ok(())
+}
+
+/// Posts a movement: balances (decrements conditional), chain link, state. Creates the matching
+/// transfer-in when a transfer-out posts.
+pub(crate) fn post(
+    conn: &mut DbConn,
+    m: &Movement,
+    lines: &[Line],
+    now: DateTime<Utc>,
+    signer: Option<i64>,
+    tz: chrono_tz::Tz,
+) -> ServiceResult<()> {
+    for l in lines {
+        if l.qty.is_negative() {
+            if !store::decrease(conn, m.warehouse_id, l.batch_id, -l.qty)? {
+                return Err(insufficient(conn, m.warehouse_id, l));
+            }
+        } else {
+            if cat_store::find_item(conn, l.item_id)?.is_some_and(|i| i.track_serial) {
+                check_serial_receipt(store::total_balance(conn, l.batch_id)?)?;
+            }
+            store::increase(conn, m.warehouse_id, l)?;
+        }
+    }
+    touch_open_count(conn, m, lines)?;
+    let at = db_time(now);
+    let (seq, prev) = wh_store::advance_chain(conn, m.warehouse_id)?;
+    let entry = ChainEntry {
+        warehouse_id: m.warehouse_id,
+        seq,
+        kind: m.kind.code(),
+        voucher_no: &m.voucher_no,
+        posted_at: at,
+        lines,
+    };
+    let hash = chain_hash(&prev, &entry);
+    wh_store::set_chain_head(conn, m.warehouse_id, &hash)?;
+    if store::mark_posted(conn, m.id, seq, &prev, &hash, at, signer)? != 1 {
+        return Err(ServiceError::conflict(
+            "该凭证已过账",
+            "This voucher is already posted",
+        ));
+    }
+    if m.kind == MovementKind::TransferOut {
+        let dest_id = m
+            .counterpart_warehouse_id
+            .ok_or_else(|| ServiceError::Internal("transfer without destination".into()))?;
+        let dest = wh_store::find(conn, dest_id)?
+            .ok_or_else(|| ServiceError::not_found("调入储备库", "Destination warehouse"))?;
+        check_count_allows(conn, dest_id, m.emergency)?;
+        let incoming: Vec<Line> = lines.iter().map(|l| Line { qty: -l.qty, ..*l }).collect();
+        let new = NewMovement {
+            warehouse_id: dest_id,
+            unit_id: dest.unit_id,
+            kind: MovementKind::TransferIn,
+            voucher_no: String::new(),
+            reason: format!("{}（{}）", m.reason, m.voucher_no),
+            state: MovementState::Pending,
+            emergency: false,
+            created_by: m.created_by,
+            created_at: at,
+            reverses_id: None,
+            counterpart_warehouse_id: Some(m.warehouse_id),
+            stocktake_id: None,
+            receipt: Receipt::default(),
+        };
+        let inbound = insert(conn, dest.unit_id, new, &incoming, now, tz)?;
+        post(conn, &inbound, &incoming, now, signer, tz)?;
+    }
+    Ok(())
+}
+
+/// Inserts a movement with a fresh voucher number of its unit and year.
+pub(crate) fn insert(
+    conn: &mut DbConn,
+    unit_id: i64,
+    mut new: NewMovement,
+    lines: &[Line],
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> ServiceResult<Movement> {
+    let kind = new.kind;
+    let year = now.with_timezone(&tz).year();
+    let n = store::next_voucher(conn, unit_id, kind.voucher_prefix(), year)?;
+    new.voucher_no = voucher_no(kind.voucher_prefix(), year, n);
+    Ok(store::insert_movement(conn, &new, lines)?)
+}

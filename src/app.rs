@@ -217,6 +217,7 @@ fn inventory_routes(cfg: &mut ServiceConfig) {
         .service(stocktakes::explain)
         .service(stocktakes::approve)
         .service(stocktakes::cancel)
+        .service(warehouses::set_custodian)
         .service(sheets::warehouse_export)
         .service(sheets::stocktake_export)
         .service(sheets::import_file);

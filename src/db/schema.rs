@@ -237,6 +237,7 @@ diesel::table! {
         closed_by -> Nullable<BigInt>,
         closed_at -> Nullable<Timestamp>,
         note -> Text,
+        opened_seq -> BigInt,
     }
 }
 

@@ -346,6 +346,17 @@ impl TestApp {
         read(resp)
     }
 
+    /// A JSON POST carrying an `Idempotency-Key`.
+    pub fn post_once(&self, path: &str, token: &str, key: &str, body: Value) -> Resp {
+        read(
+            self.agent
+                .post(&self.url(path))
+                .header("Authorization", &format!("Bearer {token}"))
+                .header("Idempotency-Key", key)
+                .send_json(body),
+        )
+    }
+
     /// Sends a raw body (for malformed-input tests).
     pub fn api_raw(
         &self,

@@ -19,6 +19,7 @@ mod inventory_pages;
 mod inventory_rules;
 mod inventory_sheets;
 mod inventory_stocktakes;
+mod keepers_day;
 mod layers;
 mod ledger_props;
 mod notify;

@@ -74,6 +74,10 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/stocktakes/{id}/export", vec!["get"]),
         ("/api/v1/imports", vec!["post"]),
         ("/api/v1/warehouses/{id}/stock/{batch_id}/bin", vec!["put"]),
+        (
+            "/api/v1/warehouses/{id}/stock/{batch_id}/custodian",
+            vec!["put"],
+        ),
         ("/api/v1/notices", vec!["get"]),
         ("/api/v1/notices/{id}", vec!["get"]),
         ("/api/v1/notices/{id}/retry", vec!["post"]),

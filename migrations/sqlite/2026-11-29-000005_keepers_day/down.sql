@@ -1,3 +1,4 @@
+ALTER TABLE stocktakes DROP COLUMN opened_seq;
 ALTER TABLE stocktake_counts DROP COLUMN book_qty;
 ALTER TABLE balances DROP COLUMN custodian_id;
 ALTER TABLE movements DROP COLUMN rejected_reason;

@@ -40,6 +40,8 @@ WHERE EXISTS (SELECT 1 FROM batches b
               JOIN warehouse_custodians wc ON wc.person_id = b.custodian_id
               WHERE b.id = balances.batch_id AND wc.warehouse_id = balances.warehouse_id);
 
--- A count is compared with the book at the moment it was entered.
+-- A count is compared with the book at the moment it was entered; what moved since the count opened is what
+-- posted after the warehouse's chain position at opening.
+ALTER TABLE stocktakes ADD COLUMN opened_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE stocktake_counts ADD COLUMN book_qty BIGINT NOT NULL DEFAULT 0;
 UPDATE stocktake_counts SET book_qty = (SELECT l.book_qty FROM stocktake_lines l WHERE l.id = stocktake_counts.line_id);

@@ -240,3 +240,25 @@ pub async fn set_bin(
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Who keeps a batch's stock in the warehouse.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustodyIn {
+    /// A person; `null` leaves the stock to the warehouse's custodians.
+    pub custodian_id: Option<i64>,
+}
+
+/// Name who keeps a batch's stock in this warehouse (人物对应); expiry reminders about it go to them.
+#[utoipa::path(tag = "warehouses", request_body = CustodyIn, security(("bearer" = [])), responses((status = 204)))]
+#[put("/warehouses/{id}/stock/{batch_id}/custodian")]
+pub async fn set_custodian(
+    api: Api,
+    path: web::Path<(i64, i64)>,
+    body: Json<CustodyIn>,
+) -> Result<HttpResponse, ApiError> {
+    let ((id, batch), person) = (path.into_inner(), body.0.custodian_id);
+    api.run(move |c| service::set_custodian(c.conn, c.actor, c.now, id, batch, person))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -46,6 +46,9 @@ struct ItemsPage {
     can_edit: bool,
     pager: Pager,
     error: Option<String>,
+    /// The new-item form as typed (kept when refused) and the field at fault.
+    draft: ItemForm,
+    field: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +61,7 @@ async fn items_page(
     page: &Page,
     q: String,
     page_no: Option<i64>,
+    draft: ItemForm,
     refusal: Option<Refusal>,
 ) -> Result<HttpResponse, PageError> {
     let filter = ItemFilter {
@@ -96,6 +100,8 @@ async fn items_page(
         categories: cats.into_iter().map(|c| (c.code, c.name)).collect(),
         q,
         can_edit,
+        draft,
+        field: refusal.as_ref().and_then(|r| r.field).unwrap_or(""),
         error: refusal.map(|r| r.message),
     };
     render(&view, status)
@@ -103,22 +109,57 @@ async fn items_page(
 
 #[get("/reserves/items")]
 async fn items(page: Page, q: web::Query<ItemsQuery>) -> Result<HttpResponse, PageError> {
-    items_page(&page, q.q.clone().unwrap_or_default(), q.page, None).await
+    items_page(
+        &page,
+        q.q.clone().unwrap_or_default(),
+        q.page,
+        ItemForm::default(),
+        None,
+    )
+    .await
 }
 
-#[derive(Deserialize)]
+/// The new-item form as typed.
+#[derive(Debug, Clone, Deserialize)]
 struct ItemForm {
+    #[serde(default)]
     code: String,
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     spec: String,
+    #[serde(default)]
     uom: String,
+    #[serde(default)]
     category_code: String,
+    #[serde(default)]
     shelf_life_days: String,
+    #[serde(default)]
     unit_price: String,
     #[serde(default)]
     track_batches: bool,
     #[serde(default)]
     track_serial: bool,
+    /// `""` (follow the unit of measure), `yes` or `no`.
+    #[serde(default)]
+    divisible: String,
+}
+
+impl Default for ItemForm {
+    fn default() -> Self {
+        ItemForm {
+            code: String::new(),
+            name: String::new(),
+            spec: String::new(),
+            uom: String::new(),
+            category_code: String::new(),
+            shelf_life_days: String::new(),
+            unit_price: String::new(),
+            track_batches: true,
+            track_serial: false,
+            divisible: String::new(),
+        }
+    }
 }
 
 impl ItemForm {
@@ -144,7 +185,12 @@ impl ItemForm {
             shelf.is_some(),
             price,
         )?
-        .tracking(self.track_batches, self.track_serial)
+        .tracking(self.track_batches, self.track_serial)?
+        .divisible(match self.divisible.as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        })
     }
 }
 
@@ -154,6 +200,7 @@ async fn add_item(
     CsrfForm(form): CsrfForm<ItemForm>,
 ) -> Result<HttpResponse, PageError> {
     let input = form.parse();
+    let draft = form.clone();
     let saved = page
         .submit(
             move |c| service::add_item(c.conn, c.actor, c.now, input?),
@@ -168,7 +215,7 @@ async fn add_item(
         .await?;
     match saved {
         Ok(done) => Ok(done),
-        Err(refusal) => items_page(&page, String::new(), None, Some(refusal)).await,
+        Err(refusal) => items_page(&page, String::new(), None, draft, Some(refusal)).await,
     }
 }
 

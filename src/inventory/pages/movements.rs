@@ -225,6 +225,11 @@ struct FormPage {
     issue: bool,
     destinations: Vec<(i64, String)>,
     batches: Vec<(i64, String)>,
+    /// Items a new batch may be of (receipts).
+    items: Vec<(i64, String)>,
+    ownerships: Vec<(&'static str, &'static str)>,
+    /// The count under way in the warehouse, if any.
+    counting: Option<i64>,
     draft: Draft,
     error: Option<String>,
     field: &'static str,
@@ -258,6 +263,12 @@ async fn form_page(
         issue,
         destinations: options.destinations,
         batches: options.batches,
+        items: options.items,
+        ownerships: Ownership::ALL
+            .iter()
+            .map(|o| (o.code(), o.label(lang)))
+            .collect(),
+        counting: options.counting,
         draft,
         field: refusal.as_ref().and_then(|r| r.field).unwrap_or(""),
         error: refusal.map(|r| r.message),
@@ -268,6 +279,8 @@ async fn form_page(
 #[derive(Deserialize)]
 struct KindQuery {
     kind: Option<String>,
+    /// `1`: the emergency box comes ticked (the emergency buttons during a count).
+    emergency: Option<String>,
 }
 
 #[get("/reserves/warehouses/{id}/movements/new")]
@@ -278,7 +291,9 @@ async fn new_form(
 ) -> Result<HttpResponse, PageError> {
     let kind = MovementKind::parse(q.kind.as_deref().unwrap_or("purchase"))
         .unwrap_or(MovementKind::Purchase);
-    form_page(&page, id.into_inner(), Draft::empty(kind), None).await
+    let mut draft = Draft::empty(kind);
+    draft.emergency = kind.may_be_emergency() && q.emergency.as_deref() == Some("1");
+    form_page(&page, id.into_inner(), draft, None).await
 }
 
 #[post("/reserves/warehouses/{id}/movements")]

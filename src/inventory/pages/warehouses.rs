@@ -18,14 +18,15 @@ use crate::pagination::PageRequest;
 use crate::web::context::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::forms::confirmed;
+use crate::web::forms::{confirmed, optional_id};
 use crate::web::Page;
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(dashboard_page)
         .service(verify_page)
         .service(warehouse_page)
-        .service(open_stocktake);
+        .service(open_stocktake)
+        .service(set_custodian);
 }
 
 struct StatusView {
@@ -90,6 +91,10 @@ async fn dashboard_page(page: Page) -> Result<HttpResponse, PageError> {
 }
 
 struct StockLine {
+    batch_id: i64,
+    /// Who keeps this stock here; empty: the warehouse's custodians.
+    custodian_id: Option<i64>,
+    custodian: String,
     bin: String,
     item_code: String,
     item_name: String,
@@ -116,6 +121,8 @@ struct WarehousePage {
     can_move: bool,
     q: String,
     stock: Vec<StockLine>,
+    /// People a custodian may be named from: the warehouse unit's first.
+    people: Vec<(i64, String)>,
     movements: Vec<MovementRow>,
 }
 
@@ -147,13 +154,14 @@ async fn warehouse_page(
             .items;
             let open = crate::inventory::store::stocktakes::open_of(c.conn, id)?.map(|s| s.id);
             let can_move = may(c.conn, c.actor, &view.warehouse, StockAction::Move)?;
+            let persons = people::picker(c.conn, view.warehouse.unit_id)?;
             Ok((
                 view,
                 rows,
                 recent,
                 open,
                 can_move,
-                people::names(c.conn)?,
+                persons,
                 today(c.now, c.tz),
             ))
         },
@@ -164,6 +172,13 @@ async fn warehouse_page(
                 .rows
                 .into_iter()
                 .map(|s| StockLine {
+                    batch_id: s.batch_id,
+                    custodian_id: s.custodian_id,
+                    custodian: s
+                        .custodian_id
+                        .and_then(|p| persons.iter().find(|(i, _)| *i == p))
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_default(),
                     expired: is_expired(s.expiry_date, day),
                     expiry: s.expiry_date.map(|d| d.to_string()).unwrap_or_default(),
                     qty: if hidden {
@@ -197,6 +212,7 @@ async fn warehouse_page(
                 can_move,
                 q: text,
                 stock,
+                people: persons,
                 movements: movement_rows(recent, lang, tz),
             }
         },
@@ -234,6 +250,33 @@ async fn open_stocktake(
                 "Stocktake opened: the book is taken; until it ends only emergency issues move stock",
             );
             (text, format!("/reserves/stocktakes/{}", st.stocktake.id))
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct CustodyForm {
+    custodian_id: String,
+}
+
+/// Names who keeps a batch's stock here (or leaves it to the warehouse's custodians).
+#[post("/reserves/warehouses/{id}/stock/{batch_id}/custodian")]
+async fn set_custodian(
+    page: Page,
+    path: web::Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<CustodyForm>,
+) -> Result<HttpResponse, PageError> {
+    let (id, batch) = path.into_inner();
+    let person = optional_id("custodian_id", &form.custodian_id);
+    page.act(
+        &format!("/reserves/warehouses/{id}"),
+        move |c| wh_service::set_custodian(c.conn, c.actor, c.now, id, batch, person?),
+        move |_| {
+            (
+                Text::new("已指定保管人", "Custodian named"),
+                format!("/reserves/warehouses/{id}"),
+            )
         },
     )
     .await

@@ -14,6 +14,7 @@ use crate::inventory::model::{
 };
 use crate::inventory::store::ledger as ledger_store;
 use crate::inventory::store::warehouses::{self as wh_store, Warehouse};
+use crate::inventory::store::{catalogue as cat_store, stocktakes as st_store};
 use crate::org::model::Actor;
 
 /// Days before expiry a batch is marked as near expiry on the forms.
@@ -25,8 +26,12 @@ pub struct EntryOptions {
     pub warehouse: Warehouse,
     /// (batch id, label) in the order to offer them.
     pub batches: Vec<(i64, String)>,
-    /// (warehouse id, name) a transfer may go to.
+    /// (warehouse id, name) a transfer may go to; a warehouse being counted says so.
     pub destinations: Vec<(i64, String)>,
+    /// (item id, label) a new batch may be of (receipts), batch-tracked items only.
+    pub items: Vec<(i64, String)>,
+    /// The count under way in this warehouse, if any: only emergency issues move its stock meanwhile.
+    pub counting: Option<i64>,
 }
 
 /// The choices for recording a movement of `kind` in warehouse `id` (the actor must be allowed to move its
@@ -83,19 +88,42 @@ pub fn options(
             .collect()
     };
     // A transfer may go to any active warehouse of the district (it is received there); other kinds have none.
-    let destinations = if kind == MovementKind::TransferOut {
-        wh_store::all(conn)?
+    let mut destinations = Vec::new();
+    if kind == MovementKind::TransferOut {
+        for d in wh_store::all(conn)?
             .into_iter()
             .filter(|d| d.id != id && d.active)
-            .map(|d| (d.id, d.name))
+        {
+            let counted = st_store::open_of(conn, d.id)?.is_some();
+            let label = match counted {
+                true => format!(
+                    "{}{}",
+                    d.name,
+                    marker(
+                        lang,
+                        "盘点中，仅收紧急调拨",
+                        "being counted: emergency transfers only"
+                    )
+                ),
+                false => d.name,
+            };
+            destinations.push((d.id, label));
+        }
+    }
+    let items = if kind.direction() == Direction::In {
+        cat_store::batch_tracked_items(conn)?
+            .into_iter()
+            .map(|i| (i.id, format!("{} {} ({})", i.code, i.name, i.uom)))
             .collect()
     } else {
         Vec::new()
     };
     Ok(EntryOptions {
+        counting: st_store::open_of(conn, id)?.map(|s| s.id),
         warehouse,
         batches,
         destinations,
+        items,
     })
 }
 

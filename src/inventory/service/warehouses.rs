@@ -204,3 +204,43 @@ pub fn set_bin(
         audit::record(c, Some(actor), now, change)
     })
 }
+
+/// Names who keeps a batch's stock in a warehouse (人物对应); `None` leaves it to the warehouse's custodians.
+/// Reminders about that stock (expiry) go to this person.
+pub fn set_custodian(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    batch_id: i64,
+    person_id: Option<i64>,
+) -> ServiceResult<()> {
+    write_tx(conn, |c| {
+        let w = warehouse_for(c, actor, id, StockAction::Move)?;
+        if let Some(p) = person_id {
+            if org_store::find_person(c, p)?.is_none_or(|p| !p.active) {
+                return Err(ServiceError::invalid(
+                    "custodian_id",
+                    "保管责任人不存在或已停用",
+                    "The custodian does not exist or is inactive",
+                ));
+            }
+        }
+        let before = crate::inventory::store::ledger::custodian_of(c, id, batch_id)?;
+        if !crate::inventory::store::ledger::set_custodian(c, id, batch_id, person_id)? {
+            return Err(ServiceError::not_found(
+                "该储备库中这个批次的库存",
+                "Stock of this batch in this warehouse",
+            ));
+        }
+        let change = Change {
+            entity: "warehouse",
+            entity_id: Some(id),
+            unit_id: Some(w.unit_id),
+            action: "update",
+            before: Some(serde_json::json!({"batch_id": batch_id, "custodian_id": before})),
+            after: Some(serde_json::json!({"batch_id": batch_id, "custodian_id": person_id})),
+        };
+        audit::record(c, Some(actor), now, change)
+    })
+}

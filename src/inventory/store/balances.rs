@@ -162,6 +162,21 @@ pub fn set_bin(
     .map(|n| n == 1)
 }
 
+/// Who keeps a batch's stock in a warehouse (`None`: the warehouse's custodians, or no such stock).
+pub fn custodian_of(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    batch_id: i64,
+) -> QueryResult<Option<i64>> {
+    balances::table
+        .filter(balances::warehouse_id.eq(warehouse_id))
+        .filter(balances::batch_id.eq(batch_id))
+        .select(balances::custodian_id)
+        .first::<Option<i64>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
 /// Names who keeps a batch's stock in a warehouse (`None`: the warehouse's custodians); false when the
 /// warehouse holds no row for that batch.
 pub fn set_custodian(

@@ -181,6 +181,16 @@ pub fn insert_item(conn: &mut DbConn, i: &ItemInput, now: NaiveDateTime) -> Quer
         .get_result(conn)
 }
 
+/// Active items kept by batch, by code (what a receipt may add a new batch of).
+pub fn batch_tracked_items(conn: &mut DbConn) -> QueryResult<Vec<Item>> {
+    items::table
+        .filter(items::active.eq(true))
+        .filter(items::track_batches.eq(true))
+        .order(items::code.asc())
+        .select(Item::as_select())
+        .load(conn)
+}
+
 /// Batches of an item, newest first.
 pub fn batches_of(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<Batch>> {
     batches::table

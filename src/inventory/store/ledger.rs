@@ -301,19 +301,19 @@ pub struct MovedLine {
     pub qty: i64,
 }
 
-/// The lines posted in a warehouse after `since` (what moved during a count), oldest first; a count's own
-/// adjustments are left out.
+/// The lines posted in a warehouse after its chain position `after_seq` (what moved during a count), in
+/// order; a count's own adjustments are left out.
 pub fn posted_since(
     conn: &mut DbConn,
     warehouse_id: i64,
-    since: NaiveDateTime,
+    after_seq: i64,
 ) -> QueryResult<Vec<MovedLine>> {
     movement_lines::table
         .inner_join(movements::table)
         .filter(movements::warehouse_id.eq(warehouse_id))
-        .filter(movements::posted_at.gt(since))
+        .filter(movements::seq.gt(after_seq))
         .filter(movements::stocktake_id.is_null())
-        .order((movements::posted_at.asc(), movement_lines::id.asc()))
+        .order((movements::seq.asc(), movement_lines::id.asc()))
         .select((
             movement_lines::batch_id,
             movements::id,

@@ -28,6 +28,8 @@ pub struct Stocktake {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub closed_at: Option<NaiveDateTime>,
     pub note: String,
+    /// The warehouse's chain position when the count opened: what posts after it moved during the count.
+    pub opened_seq: i64,
 }
 
 /// A line of a stocktake.
@@ -53,6 +55,7 @@ pub fn open(
     by: i64,
     at: NaiveDateTime,
     note: &str,
+    opened_seq: i64,
 ) -> QueryResult<Stocktake> {
     let st: Stocktake = diesel::insert_into(stocktakes::table)
         .values((
@@ -62,6 +65,7 @@ pub fn open(
             stocktakes::opened_by.eq(by),
             stocktakes::opened_at.eq(at),
             stocktakes::note.eq(note),
+            stocktakes::opened_seq.eq(opened_seq),
         ))
         .returning(stocktakes::all_columns)
         .get_result(conn)?;

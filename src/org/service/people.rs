@@ -133,3 +133,11 @@ pub fn update(
 pub fn names(conn: &mut DbConn) -> ServiceResult<Vec<(i64, String)>> {
     Ok(store::person_names(conn)?)
 }
+
+/// Active people to pick a custodian from: those of `unit_id` first (the people who work there), then the
+/// rest of the district, each group by unit and name.
+pub fn picker(conn: &mut DbConn, unit_id: i64) -> ServiceResult<Vec<(i64, String)>> {
+    let mut all = store::people_with_units(conn)?;
+    all.sort_by_key(|(_, _, u)| *u != unit_id);
+    Ok(all.into_iter().map(|(id, label, _)| (id, label)).collect())
+}

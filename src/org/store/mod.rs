@@ -261,14 +261,22 @@ pub fn update_person(conn: &mut DbConn, id: i64, rec: &PersonRecord) -> QueryRes
 
 /// Active people as `(id, "name · unit")`, for pickers.
 pub fn person_names(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> {
-    let rows: Vec<(i64, String, String)> = people::table
+    Ok(people_with_units(conn)?
+        .into_iter()
+        .map(|(id, label, _)| (id, label))
+        .collect())
+}
+
+/// Active people as (id, "name · unit", unit id), by unit then name.
+pub fn people_with_units(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, i64)>> {
+    let rows: Vec<(i64, String, String, i64)> = people::table
         .inner_join(units::table)
         .filter(people::active.eq(true))
         .order((units::name.asc(), people::name.asc()))
-        .select((people::id, people::name, units::name))
+        .select((people::id, people::name, units::name, units::id))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, p, u)| (id, format!("{p} · {u}")))
+        .map(|(id, p, u, uid)| (id, format!("{p} · {u}"), uid))
         .collect())
 }

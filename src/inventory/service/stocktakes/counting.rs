@@ -26,7 +26,7 @@ pub fn open(
 ) -> ServiceResult<StocktakeView> {
     let note = optional_text("note", note, 500)?;
     let id = write_tx(conn, |c| {
-        warehouse_for(c, actor, warehouse_id, StockAction::Move)?;
+        let w = warehouse_for(c, actor, warehouse_id, StockAction::Move)?;
         if store::open_of(c, warehouse_id)?.is_some() {
             return Err(ServiceError::conflict(
                 "该储备库已有进行中的盘点",
@@ -40,6 +40,7 @@ pub fn open(
             actor.account_id,
             db_time(now),
             &note,
+            w.chain_seq,
         )?;
         audit::record(
             c,

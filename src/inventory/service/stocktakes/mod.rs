@@ -136,7 +136,7 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Stocktake
         st.blind && st.state == StocktakeState::Counting,
         warehouse_for(conn, actor, st.warehouse_id, StockAction::Approve).is_ok(),
     );
-    let moved = ledger_store::posted_since(conn, st.warehouse_id, st.opened_at)?;
+    let moved = ledger_store::posted_since(conn, st.warehouse_id, st.opened_seq)?;
     let mut lines = Vec::new();
     for Counted { line, rule, counts } in counted_lines(conn, &st)? {
         let mut by = Vec::with_capacity(counts.len());

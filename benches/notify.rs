@@ -52,6 +52,7 @@ fn main() {
         .block_on(standby::app::prepare(
             config,
             Arc::new(standby::clock::SystemClock),
+            false,
         ))
         .unwrap();
 

@@ -285,12 +285,13 @@ fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
 /// Opens the database, applies migrations, and creates the first administrator if there is no account.
 /// Returns the state and a generated admin password to show once.
 pub async fn prepare(
-    config: Config,
+    mut config: Config,
     clock: Arc<dyn Clock>,
+    serving: bool,
 ) -> anyhow::Result<(AppState, Option<String>)> {
     let cfg = config.clone();
     let now = clock.now();
-    let (pool, generated) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+    let (pool, generated, base_url) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let pool = db::connect(&cfg.database, cfg.pool_size)
             .context("opening the database (STANDBY_DATABASE_URL)")?;
         let mut conn = pool
@@ -303,9 +304,11 @@ pub async fn prepare(
         let generated =
             org::service::auth::ensure_first_admin(&mut conn, now, cfg.admin_password.as_deref())
                 .map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?;
-        Ok((pool, generated))
+        let base_url = settle_base_url(&mut conn, &cfg, serving, now)?;
+        Ok((pool, generated, base_url))
     })
     .await??;
+    config.base_url = base_url;
     let mailer = crate::mail::Mailer::new(&config.mail)?;
     let state = AppState {
         pool,
@@ -317,6 +320,36 @@ pub async fn prepare(
         instance: instance_name().into(),
     };
     Ok((state, generated))
+}
+
+/// The public address links use, the same in every process: the configured one (recorded by the serving
+/// process for the others), else the one the serving process recorded, else `http://<bind>` with a warning
+/// when that is loopback (links in notices would then lead nowhere from another machine).
+fn settle_base_url(
+    conn: &mut db::DbConn,
+    config: &Config,
+    serving: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<String> {
+    const KEY: &str = "base_url";
+    if config.base_url_set {
+        if serving {
+            db::settings::put(conn, KEY, &config.base_url, db::db_time(now))?;
+        }
+        return Ok(config.base_url.clone());
+    }
+    if let Some(recorded) = db::settings::get(conn, KEY)? {
+        return Ok(recorded);
+    }
+    if crate::config::is_loopback_url(&config.base_url) {
+        tracing::warn!(base_url = %config.base_url, "STANDBY_BASE_URL is not set");
+        eprintln!(
+            "standby: warning: STANDBY_BASE_URL is not set, so links in notices point at {} — set it to the \
+             address people open (e.g. https://standby.yjj.example.gov.cn)",
+            config.base_url
+        );
+    }
+    Ok(config.base_url.clone())
 }
 
 /// A name for this process in claims and job slots: host, process id and a random tag (several instances
@@ -379,11 +412,17 @@ pub fn server(
                     .default_service(web::to(crate::web::api::no_such_endpoint)),
             )
             .into_app()
+            .app_data(crate::web::pages::query_config())
+            .app_data(crate::web::pages::path_config())
             .service(system::healthz)
             .service(system::readyz)
             .route("/metrics", web::get().to(prometheus))
             .route("/api", web::get().to(openapi::reference))
             .configure(page_routes)
+            .default_service(web::to(crate::web::pages::no_such_page))
+            .wrap(actix_web::middleware::from_fn(
+                crate::web::pages::real_error_pages,
+            ))
             .wrap(sessions)
             .wrap_fn(move |req, srv| {
                 let started = Instant::now();
@@ -405,6 +444,9 @@ pub fn server(
                     Ok(res)
                 }
             })
+            .wrap(actix_web::middleware::from_fn(
+                crate::web::pages::head_as_get,
+            ))
     })
     .listen(listener)?
     .shutdown_timeout(10)
@@ -449,7 +491,7 @@ async fn prometheus(state: web::Data<AppState>, req: actix_web::HttpRequest) -> 
 pub async fn run(config: Config, areas: Areas) -> anyhow::Result<()> {
     let key = cookie_key(&config)?;
     let bind = config.bind;
-    let (state, generated) = prepare(config, Arc::new(crate::clock::SystemClock)).await?;
+    let (state, generated) = prepare(config, Arc::new(crate::clock::SystemClock), true).await?;
     if let Some(password) = generated {
         eprintln!("\n  First start: created the administrator account.\n  username: admin\n  password: {password}\n  (shown once; change it after signing in)\n");
     }

@@ -73,6 +73,15 @@ enum UserCommand {
         #[arg(long)]
         person: Option<i64>,
     },
+    /// Set a new password for an account (ends its sessions and API tokens): for an administrator who is
+    /// locked out.
+    Password {
+        /// The account's login name.
+        username: String,
+        /// The new password; generated and printed when omitted.
+        #[arg(long)]
+        password: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -115,6 +124,9 @@ fn main() -> ExitCode {
                         person,
                     },
             } => user_add(config, username, password, roles, person).await,
+            Command::User {
+                command: UserCommand::Password { username, password },
+            } => user_password(config, username, password).await,
             Command::Demo => demo(config).await,
             Command::Ledger {
                 command: LedgerCommand::Verify,
@@ -142,7 +154,8 @@ async fn job(
         .jobs
         .find(name)
         .ok_or_else(|| anyhow::anyhow!("no job `{name}`; choose one of {}", areas.jobs.names()))?;
-    let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
+    let (state, _) =
+        standby::app::prepare(config, Arc::new(standby::clock::SystemClock), false).await?;
     let report = standby::jobs::run(&state, job, at.unwrap_or_else(|| state.now())).await?;
     eprintln!("{}: {report}", job.name);
     Ok(())
@@ -188,7 +201,8 @@ async fn user_add(
     person: Option<i64>,
 ) -> anyhow::Result<()> {
     use standby::org::model::{GrantInput, NewAccount};
-    let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
+    let (state, _) =
+        standby::app::prepare(config, Arc::new(standby::clock::SystemClock), false).await?;
     let generated = password.is_none();
     let password = match password {
         Some(p) => p,
@@ -230,8 +244,46 @@ async fn user_add(
     Ok(())
 }
 
+async fn user_password(
+    config: Config,
+    username: String,
+    password: Option<String>,
+) -> anyhow::Result<()> {
+    let (state, _) =
+        standby::app::prepare(config, Arc::new(standby::clock::SystemClock), false).await?;
+    let generated = password.is_none();
+    let password = match password {
+        Some(p) => p,
+        None => {
+            standby::org::credentials::random_token(12).map_err(|e| anyhow::anyhow!("{e:?}"))?
+        }
+    };
+    let (now, pw) = (state.now(), password.clone());
+    let account = state
+        .db(move |c| {
+            let system = standby::org::model::Actor::system();
+            standby::org::service::accounts::reset_password(c, &system, now, &username, &pw)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message(standby::i18n::Lang::En)))?;
+    eprintln!(
+        "new password set for {}; its sessions and API tokens are ended",
+        account.account.username
+    );
+    if generated {
+        eprintln!("password: {password}");
+    }
+    Ok(())
+}
+
 async fn demo(config: Config) -> anyhow::Result<()> {
-    let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
+    let (state, generated) =
+        standby::app::prepare(config, Arc::new(standby::clock::SystemClock), false).await?;
+    if let Some(password) = generated {
+        eprintln!(
+            "created the administrator account: username admin, password {password} (shown once)"
+        );
+    }
     let (now, cfg) = (state.now(), state.config.clone());
     let summary = state
         .db(move |c| standby::demo::load(c, now, &cfg))
@@ -242,7 +294,8 @@ async fn demo(config: Config) -> anyhow::Result<()> {
 }
 
 async fn verify_ledger(config: Config) -> anyhow::Result<()> {
-    let (state, _) = standby::app::prepare(config, Arc::new(standby::clock::SystemClock)).await?;
+    let (state, _) =
+        standby::app::prepare(config, Arc::new(standby::clock::SystemClock), false).await?;
     let started = std::time::Instant::now();
     let report = state
         .db(standby::inventory::service::verify::verify_all)

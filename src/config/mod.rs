@@ -23,8 +23,11 @@ pub struct Config {
     pub bind: SocketAddr,
     /// The office's time zone, `STANDBY_TIMEZONE`.
     pub timezone: chrono_tz::Tz,
-    /// Public address used in links, `STANDBY_BASE_URL` (no trailing slash).
+    /// Public address used in links, `STANDBY_BASE_URL` (no trailing slash); when unset, the one a serving
+    /// process recorded, else `http://<bind>`.
     pub base_url: String,
+    /// Whether `STANDBY_BASE_URL` was given (rather than derived from the bind address).
+    pub base_url_set: bool,
     /// Cookie-signing secret, `STANDBY_SECRET`; generated into the data folder when absent.
     pub secret: Option<String>,
     /// Initial administrator password, `STANDBY_ADMIN_PASSWORD`.
@@ -119,6 +122,7 @@ impl Config {
             )
         })?;
 
+        let base_url_set = get("STANDBY_BASE_URL").is_some();
         let base_url = get("STANDBY_BASE_URL")
             .unwrap_or_else(|| format!("http://{bind}"))
             .trim_end_matches('/')
@@ -174,6 +178,7 @@ impl Config {
             bind,
             timezone,
             base_url,
+            base_url_set,
             secret,
             admin_password,
             data_dir,
@@ -186,9 +191,38 @@ impl Config {
     }
 }
 
+/// Whether a base URL points at this machine only (127.0.0.0/8, ::1, localhost, or any address).
+pub fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_base_urls_are_recognised() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://[::1]:8080",
+            "http://0.0.0.0:80",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in ["https://standby.yjj.example.gov.cn", "http://10.2.3.4:8080"] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

@@ -2,7 +2,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use askama::Template;
+
 use serde::Serialize;
 
 use crate::error::ServiceError;
@@ -154,14 +154,6 @@ impl ResponseError for ApiError {
     }
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    lang: Lang,
-    status: u16,
-    message: &'a str,
-}
-
 /// An error on an HTML page: a sign-in redirect for 401, otherwise a small page with the message.
 #[derive(Debug)]
 pub struct PageError {
@@ -206,18 +198,18 @@ impl ResponseError for PageError {
                 .insert_header((header::LOCATION, location))
                 .finish();
         }
+        // The page with the header is made by `web::pages::real_error_pages`, which has the request.
         let message = self.error.message(self.lang);
-        let page = ErrorPage {
-            lang: self.lang,
-            status: self.status_code().as_u16(),
-            message: &message,
-        };
-        match page.render() {
-            Ok(html) => HttpResponse::build(self.status_code())
-                .content_type("text/html; charset=utf-8")
-                .body(html),
-            Err(_) => HttpResponse::build(self.status_code()).body(message),
+        let mut resp = HttpResponse::build(self.status_code())
+            .content_type("text/plain; charset=utf-8")
+            .body(message.clone());
+        if let ServiceError::TooManyAttempts { retry_after_secs } = self.error {
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.max(1).to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
         }
+        resp.extensions_mut().insert(super::pages::Problem(message));
+        resp
     }
 }
 

@@ -8,6 +8,7 @@ pub mod error;
 pub mod forms;
 pub mod json;
 pub mod openapi;
+pub mod pages;
 pub mod run;
 mod strict;
 pub mod system;

@@ -258,7 +258,7 @@ fn a_job_runs_once_from_the_command_line_and_an_unknown_one_is_refused() {
 fn a_backup_taken_under_write_load_restores_and_verifies() {
     use serde_json::json;
     let app = spawn_app();
-    let r = crate::inventory::reserve(&app);
+    let r = crate::notify::setup(&app).r; // people and the unit with addresses
     crate::inventory::receive(&app, &r, r.sandbag_batch, "100000");
     let backup = std::env::temp_dir().join(format!("standby_backup_{}.db", std::process::id()));
     let _ = std::fs::remove_file(&backup);
@@ -357,4 +357,112 @@ fn the_audit_trail_outlives_housekeeping() {
         app.audit_count(&admin) > before,
         "nothing pruned, a year on (the sign-in adds one)"
     );
+}
+
+fn signs_in(database_url: &str, username: &str, password: &str) -> bool {
+    let pool =
+        standby::db::connect(&standby::db::Backend::from_url(database_url).unwrap(), 1).unwrap();
+    let throttle = standby::org::model::Throttle::default();
+    standby::org::service::auth::sign_in(
+        &mut pool.get().unwrap(),
+        chrono::Utc::now(),
+        username,
+        password,
+        "127.0.0.1",
+        &throttle,
+    )
+    .is_ok()
+}
+
+#[test]
+fn the_demo_on_an_empty_database_tells_the_administrators_password_and_a_reset_works() {
+    let dir = std::env::temp_dir().join(format!("standby_cli_demo_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("standby.db").display());
+    let out = standby()
+        .env("STANDBY_DATABASE_URL", &url)
+        .env("STANDBY_DATA_DIR", dir.join("data"))
+        .arg("demo")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{err}");
+    let password = err
+        .split("username admin, password ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the password is printed: {err}"));
+    assert!(
+        signs_in(&url, "admin", password),
+        "the printed password works"
+    );
+
+    let reset = standby()
+        .env("STANDBY_DATABASE_URL", &url)
+        .env("STANDBY_DATA_DIR", dir.join("data"))
+        .args([
+            "user",
+            "password",
+            "admin",
+            "--password",
+            "a new one for admin",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        reset.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reset.stderr)
+    );
+    assert!(signs_in(&url, "admin", "a new one for admin"));
+    assert!(
+        !signs_in(&url, "admin", password),
+        "the old one no longer works"
+    );
+    let unknown = standby()
+        .env("STANDBY_DATABASE_URL", &url)
+        .args(["user", "password", "nobody", "--password", "whatever it is"])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn links_made_by_the_command_line_use_the_base_url_the_service_runs_with() {
+    let site = "https://standby.yjj.example.gov.cn";
+    // The serving process is configured with the public address and records it.
+    let app = crate::helpers::spawn_app_with(&[("STANDBY_BASE_URL", site)]);
+    let r = crate::notify::setup(&app).r; // people and the unit with addresses
+    let b = app.post(
+        &format!("/api/v1/items/{}/batches", r.jackets),
+        &r.keeper,
+        serde_json::json!({"batch_no": "LJ-EXP", "ownership": "government", "expiry_date": "2026-12-20"}),
+    );
+    crate::inventory::receive(&app, &r, b.json()["id"].as_i64().unwrap(), "5");
+    // A scan run by hand from the command line, which knows no STANDBY_BASE_URL of its own.
+    let out = standby()
+        .env("STANDBY_DATABASE_URL", &app.database_url)
+        .env("STANDBY_DATA_DIR", &app.data_dir)
+        .args(["job", "scan"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("STANDBY_BASE_URL is not set"), "{err}");
+    let made = crate::notify::notices(&app, &r.admin, "kind=batch_expiry");
+    assert!(!made.is_empty());
+    for n in &made {
+        assert!(n["link"].as_str().unwrap().starts_with(site), "{n}");
+    }
+
+    // With no public address set or recorded anywhere, the command line says links would lead nowhere.
+    let bare = spawn_app();
+    let out = standby()
+        .env("STANDBY_DATABASE_URL", &bare.database_url)
+        .env("STANDBY_DATA_DIR", &bare.data_dir)
+        .args(["job", "scan"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("STANDBY_BASE_URL is not set"));
 }

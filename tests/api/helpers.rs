@@ -133,7 +133,7 @@ fn start(db: TestDb, url: String, extra: &[(&str, &str)]) -> TestApp {
             .unwrap();
         rt.block_on(async move {
             let key = standby::app::cookie_key(&config).unwrap();
-            let (state, _) = standby::app::prepare(config, app_clock)
+            let (state, _) = standby::app::prepare(config, app_clock, true)
                 .await
                 .expect("app starts");
             let server = standby::app::server(state.clone(), &server_areas, key, listener).unwrap();
@@ -515,6 +515,17 @@ impl Browser<'_> {
     }
 
     /// Posts a form with the current CSRF token added.
+    /// A `HEAD` request with the browser's cookies.
+    pub fn head(&mut self, path: &str) -> Resp {
+        read(
+            self.app
+                .agent
+                .head(&self.app.url(path))
+                .header("Cookie", &self.cookie_header())
+                .call(),
+        )
+    }
+
     pub fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
         let token = self.csrf.clone().unwrap_or_default();
         let mut all: Vec<(&str, &str)> = fields.to_vec();

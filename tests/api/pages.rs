@@ -364,3 +364,57 @@ fn a_person_changes_their_own_password_and_other_sessions_end() {
         (422, Some("password"))
     );
 }
+
+#[test]
+fn every_error_a_person_meets_is_a_page_with_the_header_and_a_way_back() {
+    let app = spawn_app();
+    let admin = app.admin_token();
+    app.create_account(&admin, "viewer2", None, &[("viewer", None)]);
+    let mut b = app.browser();
+    b.sign_in("viewer2", PASSWORD);
+    for (path, status, words) in [
+        ("/reserves/warehouses/abc", 404, "找不到"),
+        ("/no/such/page", 404, "找不到这个页面"),
+        ("/units?page=abc", 400, "查询参数有误"),
+        ("/audit?from=2026-13-01", 400, "查询参数有误"),
+        ("/accounts", 403, "没有执行此操作的权限"),
+        ("/reserves/movements/999999", 404, "找不到"),
+    ] {
+        let r = b.get(path);
+        assert_eq!(r.status, status, "{path}: {}", r.text);
+        assert!(r.text.contains(words), "{path}: {}", r.text);
+        assert!(
+            r.text.contains("<header>") && r.text.contains(r#"href="/reserves""#),
+            "{path}: the page has the header and the menu"
+        );
+        assert!(
+            r.text.contains(r#"class="button secondary" href="/"#),
+            "{path}: a way back"
+        );
+        assert!(!r.text.contains("javascript:"), "{path}: no script needed");
+    }
+    let mut en = app.browser();
+    en.accept_language = "en-GB,en;q=0.9".into();
+    let r = en.get("/no/such/page");
+    assert!(r.text.contains("There is no such page"), "{}", r.text);
+    // The API keeps its JSON body for the same cases.
+    let r = app.get("/api/v1/units/abc", &admin);
+    assert_eq!((r.status, r.code().as_str()), (404, "not_found"));
+}
+
+#[test]
+fn head_is_answered_wherever_get_is() {
+    let app = spawn_app();
+    let mut b = app.browser();
+    let login = b.head("/login");
+    assert_eq!(login.status, 200);
+    assert!(login.text.is_empty(), "no body for HEAD");
+    assert_eq!(
+        b.head("/reserves").status,
+        303,
+        "signed out: to the sign-in page"
+    );
+    b.sign_in("admin", crate::helpers::ADMIN_PASSWORD);
+    assert_eq!(b.head("/reserves").status, 200);
+    assert_eq!(b.head("/no/such/page").status, 404);
+}

@@ -233,6 +233,27 @@ pub fn update(
     })
 }
 
+/// Sets a new password for the account called `username` (the command line's reset, for a locked-out
+/// administrator): like an administrator's reset, it ends the account's sessions and API tokens.
+pub fn reset_password(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    username: &str,
+    password: &str,
+) -> ServiceResult<AccountWithRoles> {
+    let account = found(
+        store::find_account_by_username(conn, username.trim())?,
+        "该账号",
+        "Account",
+    )?;
+    let patch = AccountPatch {
+        password: Some(password.to_string()),
+        ..Default::default()
+    };
+    update(conn, actor, now, account.id, patch)
+}
+
 /// Lets an account change its own language.
 pub fn set_own_language(
     conn: &mut DbConn,

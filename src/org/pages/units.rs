@@ -174,6 +174,10 @@ struct FormPage {
     children: Vec<(i64, String)>,
     people: Vec<(i64, String, String)>,
     can_manage: bool,
+    /// The viewer may choose how the unit hears notices.
+    can_notices: bool,
+    /// The viewer may read the unit's change history.
+    can_audit: bool,
     error: Option<String>,
 }
 
@@ -184,7 +188,7 @@ async fn form_page(
     id: Option<i64>,
     typed: Option<(UnitForm, Refusal)>,
 ) -> Result<HttpResponse, PageError> {
-    let (ctx, (unit, names, children, members, can_manage)) = page
+    let (ctx, (unit, names, children, members, (can_manage, can_notices, can_audit))) = page
         .run(move |c| {
             let unit = id.map(|id| units::get(c.conn, id)).transpose()?;
             let names = units::names(c.conn, false)?;
@@ -209,8 +213,12 @@ async fn form_page(
                 None => (Vec::new(), Vec::new()),
             };
             let can = match id {
-                Some(id) => may(c.conn, c.actor, OrgAction::ManageUnits, Some(id))?,
-                None => c.actor.holds_any(OrgAction::ManageUnits.roles()),
+                Some(id) => (
+                    may(c.conn, c.actor, OrgAction::ManageUnits, Some(id))?,
+                    may(c.conn, c.actor, OrgAction::ManageNotices, Some(id))?,
+                    may(c.conn, c.actor, OrgAction::ViewAudit, Some(id))?,
+                ),
+                None => (c.actor.holds_any(OrgAction::ManageUnits.roles()), false, false),
             };
             Ok((unit, names, children, members, can))
         })
@@ -243,6 +251,8 @@ async fn form_page(
             .map(|p| (p.id, p.name, p.post))
             .collect(),
         can_manage,
+        can_notices,
+        can_audit,
         error: refusal.map(|r| r.message),
     };
     render(&view, status)

@@ -85,6 +85,11 @@ impl Lang {
     pub fn t(self, key: &str) -> &'static str {
         table::lookup(key, self)
     }
+
+    /// The interface string for `key` if there is one (for keys made at run time, such as field names).
+    pub fn find(self, key: &str) -> Option<&'static str> {
+        table::find(key, self)
+    }
 }
 
 /// A value stored and exchanged as a short text code (`posted`, `zh`): how stores read and write it.

@@ -159,6 +159,60 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.reject_reason", "退回原因（经办人据此更正）", "Why it is sent back (for whoever corrects it)"),
     ("inv.rejected_reason", "退回原因", "Sent back because"),
     ("inv.supplier", "供货单位", "Supplier"),
+    ("yes", "是", "yes"),
+    ("no", "否", "no"),
+    ("af.name", "名称/姓名", "Name"),
+    ("af.kind", "类型", "Kind"),
+    ("af.parent_id", "上级单位", "Parent unit"),
+    ("af.unit_id", "所属单位", "Unit"),
+    ("af.contact_emails", "联系邮箱", "Contact addresses"),
+    ("af.phone", "电话", "Phone"),
+    ("af.active", "启用", "Active"),
+    ("af.post", "职务", "Post"),
+    ("af.email", "邮箱", "Email"),
+    ("af.username", "用户名", "Username"),
+    ("af.language", "语言", "Language"),
+    ("af.roles", "角色", "Roles"),
+    ("af.person_id", "人员", "Person"),
+    ("af.last_login_at", "最近登录", "Last sign-in"),
+    ("af.warehouse_id", "储备库", "Warehouse"),
+    ("af.voucher_no", "凭证号", "Voucher"),
+    ("af.reason", "事由/原因", "Reason"),
+    ("af.state", "状态", "State"),
+    ("af.emergency", "紧急", "Emergency"),
+    ("af.created_by", "经办人", "Recorded by"),
+    ("af.countersigned_by", "复核人", "Countersigned by"),
+    ("af.countersigned_at", "复核时间", "Countersigned at"),
+    ("af.posted_at", "过账时间", "Posted at"),
+    ("af.lines", "明细", "Lines"),
+    ("af.custodian_id", "保管责任人", "Custodian"),
+    ("af.custodians", "保管员", "Custodians"),
+    ("af.bin", "货位", "Bin"),
+    ("af.note", "备注", "Note"),
+    ("af.blind", "盲盘", "Blind"),
+    ("af.code", "编码", "Code"),
+    ("af.spec", "规格", "Spec"),
+    ("af.uom", "计量单位", "Unit of measure"),
+    ("af.category_code", "分类", "Category"),
+    ("af.unit_price_fen", "单价（分）", "Unit price (fen)"),
+    ("af.ownership", "权属", "Ownership"),
+    ("af.quality", "质量状态", "Quality"),
+    ("af.expiry_date", "有效期至", "Expires"),
+    ("af.production_date", "生产日期", "Produced"),
+    ("af.maker", "厂商/产地", "Maker"),
+    ("af.batch_no", "批号", "Batch no."),
+    ("af.batch_id", "批次", "Batch"),
+    ("af.item_id", "物资", "Item"),
+    ("af.qty", "数量", "Quantity"),
+    ("af.supplier", "供货单位", "Supplier"),
+    ("af.document_no", "送货单号", "Delivery note"),
+    ("af.received_on", "到货日期", "Received on"),
+    ("af.rejected_reason", "退回原因", "Sent back because"),
+    ("af.digest", "每日汇总", "Daily digest"),
+    ("af.counterpart_warehouse_id", "调入储备库", "Receiving warehouse"),
+    ("af.address", "地址", "Address"),
+    ("af.stocktake_interval_days", "盘点周期（天）", "Stocktake interval (days)"),
+    ("af.required", "储备定额", "Reserve norm"),
     ("inv.custodians_of_warehouse", "（本库保管员）", "(the warehouse's custodians)"),
     ("inv.divisible", "数量能否有小数", "Decimals in quantities"),
     ("inv.divisible_auto", "按计量单位判断（台、个、件等按整数）", "Follow the unit (台, 个, 件 … whole numbers)"),
@@ -277,17 +331,22 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("notice.send_test", "发送测试邮件", "Send a test email"),
 ];
 
-/// The string for `key` in `lang`, or a visible `?` when missing (a gap, not a crash).
-pub fn lookup(key: &str, lang: Lang) -> &'static str {
+/// The string for `key`, if there is one.
+pub fn find(key: &str, lang: Lang) -> Option<&'static str> {
     static INDEX: std::sync::OnceLock<
         std::collections::HashMap<&'static str, (&'static str, &'static str)>,
     > = std::sync::OnceLock::new();
     let index = INDEX.get_or_init(|| ENTRIES.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
-    match index.get(key) {
-        Some((zh, en)) => match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        },
+    index.get(key).map(|(zh, en)| match lang {
+        Lang::Zh => *zh,
+        Lang::En => *en,
+    })
+}
+
+/// The string for `key` (a missing one is logged and shown as `?`).
+pub fn lookup(key: &str, lang: Lang) -> &'static str {
+    match find(key, lang) {
+        Some(s) => s,
         None => {
             tracing::warn!(key, "missing interface string");
             "?"

@@ -106,3 +106,32 @@ fn sign_ins_are_recorded() {
     assert_eq!(r["total"], 1);
     assert_eq!(r["items"][0]["actor_name"], "admin");
 }
+
+#[test]
+fn the_trail_page_reads_as_people_speak_names_labels_and_office_time() {
+    let app = crate::helpers::spawn_app();
+    let r = crate::inventory::reserve(&app);
+    let m = crate::inventory::movement(
+        &app,
+        &r.keeper,
+        r.warehouse,
+        "purchase",
+        serde_json::json!([{"batch_id": r.sandbag_batch, "qty": "10"}]),
+        serde_json::json!({}),
+    );
+    let id = m.json()["id"].as_i64().unwrap();
+    app.api("POST", &format!("/api/v1/movements/{id}/countersign"), Some(&r.keeper2), None);
+    let mut b = app.browser();
+    b.sign_in("admin", crate::helpers::ADMIN_PASSWORD);
+    let page = b.get(&format!("/audit?entity=movement&entity_id={id}"));
+    assert_eq!(page.status, 200);
+    let t = &page.text;
+    assert!(t.contains("马春梅"), "the countersigner by name, not keeper2: {t}");
+    assert!(t.contains("<b>复核人</b>"), "field names in words: {t}");
+    assert!(!t.contains("<b>countersigned_by</b>"));
+    assert!(t.contains("2026-11-28") || t.contains("2026-11-29"), "office time");
+    let raw_utc = t.as_bytes().windows(11).any(|w| {
+        w[..4].iter().all(u8::is_ascii_digit) && w[4] == b'-' && w[7] == b'-' && w[10] == b'T'
+    });
+    assert!(!raw_utc, "no raw UTC timestamps: {t}");
+}

@@ -7,6 +7,24 @@ pub mod units;
 
 use crate::error::{ServiceError, ServiceResult};
 
+/// Names to show instead of ids (units, people, accounts) on pages that show records of any kind.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    pub units: std::collections::HashMap<i64, String>,
+    pub people: std::collections::HashMap<i64, String>,
+    pub accounts: std::collections::HashMap<i64, String>,
+}
+
+/// Every unit, person and account by id.
+pub fn directory(conn: &mut crate::db::DbConn) -> ServiceResult<Directory> {
+    use crate::org::store;
+    Ok(Directory {
+        units: store::unit_names(conn, false)?.into_iter().collect(),
+        people: store::all_person_names(conn)?.into_iter().collect(),
+        accounts: store::account_names(conn)?.into_iter().collect(),
+    })
+}
+
 /// Turns "no such row" into a 404 naming the thing.
 fn found<T>(row: Option<T>, zh: &'static str, en: &'static str) -> ServiceResult<T> {
     row.ok_or_else(|| ServiceError::not_found(zh, en))

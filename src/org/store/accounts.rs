@@ -177,6 +177,18 @@ pub fn display_name(conn: &mut DbConn, account_id: i64) -> QueryResult<String> {
         .unwrap_or_default())
 }
 
+/// Every account's id with the name to show for it (its person's name, else its username).
+pub fn account_names(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String, Option<String>)> = accounts::table
+        .left_join(people::table)
+        .select((accounts::id, accounts::username, people::name.nullable()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, username, name)| (id, name.unwrap_or(username)))
+        .collect())
+}
+
 /// One account by id.
 pub fn find_account(conn: &mut DbConn, id: i64) -> QueryResult<Option<Account>> {
     accounts::table

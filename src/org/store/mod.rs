@@ -111,6 +111,11 @@ pub fn unit_names(conn: &mut DbConn, only_active: bool) -> QueryResult<Vec<(i64,
     q.load(conn)
 }
 
+/// Every person's id and name, active or not (to name people in records).
+pub fn all_person_names(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> {
+    people::table.select((people::id, people::name)).load(conn)
+}
+
 /// One unit.
 pub fn find_unit(conn: &mut DbConn, id: i64) -> QueryResult<Option<Unit>> {
     units::table

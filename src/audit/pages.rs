@@ -107,7 +107,8 @@ fn row(r: super::store::AuditRow, names: &Directory, tz: chrono_tz::Tz, lang: La
         changes: changed_fields(before.as_ref(), after.as_ref())
             .into_iter()
             .map(|(k, b, a)| {
-                let label = lang.find(&format!("af.{k}"))
+                let label = lang
+                    .find(&format!("af.{k}"))
                     .map_or_else(|| k.clone(), str::to_string);
                 (label, shown(&k, &b), shown(&k, &a))
             })
@@ -129,9 +130,8 @@ fn readable(key: &str, v: &str, names: &Directory, tz: chrono_tz::Tz, lang: Lang
     match key {
         "unit_id" | "parent_id" => by_id(&names.units, v),
         "person_id" | "custodian_id" => by_id(&names.people, v),
-        "created_by" | "countersigned_by" | "opened_by" | "closed_by" | "counted_by" | "account_id" => {
-            by_id(&names.accounts, v)
-        }
+        "created_by" | "countersigned_by" | "opened_by" | "closed_by" | "counted_by"
+        | "account_id" => by_id(&names.accounts, v),
         "custodians" => serde_json::from_str::<Vec<i64>>(v)
             .map(|ids| {
                 ids.iter()

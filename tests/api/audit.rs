@@ -120,16 +120,27 @@ fn the_trail_page_reads_as_people_speak_names_labels_and_office_time() {
         serde_json::json!({}),
     );
     let id = m.json()["id"].as_i64().unwrap();
-    app.api("POST", &format!("/api/v1/movements/{id}/countersign"), Some(&r.keeper2), None);
+    app.api(
+        "POST",
+        &format!("/api/v1/movements/{id}/countersign"),
+        Some(&r.keeper2),
+        None,
+    );
     let mut b = app.browser();
     b.sign_in("admin", crate::helpers::ADMIN_PASSWORD);
     let page = b.get(&format!("/audit?entity=movement&entity_id={id}"));
     assert_eq!(page.status, 200);
     let t = &page.text;
-    assert!(t.contains("马春梅"), "the countersigner by name, not keeper2: {t}");
+    assert!(
+        t.contains("马春梅"),
+        "the countersigner by name, not keeper2: {t}"
+    );
     assert!(t.contains("<b>复核人</b>"), "field names in words: {t}");
     assert!(!t.contains("<b>countersigned_by</b>"));
-    assert!(t.contains("2026-11-28") || t.contains("2026-11-29"), "office time");
+    assert!(
+        t.contains("2026-11-28") || t.contains("2026-11-29"),
+        "office time"
+    );
     let raw_utc = t.as_bytes().windows(11).any(|w| {
         w[..4].iter().all(u8::is_ascii_digit) && w[4] == b'-' && w[7] == b'-' && w[10] == b'T'
     });

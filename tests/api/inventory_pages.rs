@@ -165,7 +165,7 @@ fn a_count_is_entered_on_the_sheet_and_approved() {
     assert!(
         print.text.contains("应急物资盘点表")
             && print.text.contains("审批人签字")
-            && print.text.contains("-25.00"),
+            && print.text.contains("-¥25.00"),
         "value of 2 sandbags at 12.50"
     );
     assert_eq!(head.post(&format!("{sheet_url}/approve"), &[]).status, 303);

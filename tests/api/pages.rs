@@ -172,14 +172,17 @@ fn a_viewer_sees_pages_but_cannot_change_through_them() {
         "no edit form for a viewer"
     );
     assert!(
-        !page.text.contains(&format!("/units/{unit}/notices")) && !page.text.contains("entity=unit"),
+        !page.text.contains(&format!("/units/{unit}/notices"))
+            && !page.text.contains("entity=unit"),
         "no buttons that lead to 403: {}",
         page.text
     );
     let mut admin_browser = app.browser();
     admin_browser.sign_in("admin", crate::helpers::ADMIN_PASSWORD);
     let full = admin_browser.get(&format!("/units/{unit}"));
-    assert!(full.text.contains(&format!("/units/{unit}/notices")) && full.text.contains("entity=unit"));
+    assert!(
+        full.text.contains(&format!("/units/{unit}/notices")) && full.text.contains("entity=unit")
+    );
     let r = b.post(
         &format!("/units/{unit}"),
         &[

@@ -164,10 +164,36 @@ pub fn yuan(fen: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// Money as people read it on a page: `¥737,392.68` (thousands grouped; files keep plain [`yuan`]).
+pub fn money(fen: i64) -> String {
+    let plain = yuan(fen);
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", plain.as_str()),
+    };
+    let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}¥{grouped}.{cents}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn money_on_pages_groups_thousands() {
+        assert_eq!(money(73_739_268), "¥737,392.68");
+        assert_eq!(money(5), "¥0.05");
+        assert_eq!(money(-123_456_789), "-¥1,234,567.89");
+        assert_eq!(money(100_000), "¥1,000.00");
+    }
 
     #[test]
     fn quantities_parse_with_up_to_three_decimals() {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::error::ServiceError;
 use crate::i18n::Text;
-use crate::inventory::model::{authorize_catalogue, yuan, BatchInput, ItemInput, Ownership};
+use crate::inventory::model::{authorize_catalogue, money, BatchInput, ItemInput, Ownership};
 use crate::inventory::service::catalogue as service;
 use crate::inventory::store::catalogue::{Item, ItemFilter};
 use crate::org::service::people;
@@ -94,7 +94,7 @@ async fn items_page(
                 spec: i.spec,
                 uom: i.uom,
                 category: i.category_code,
-                price: i.unit_price_fen.map(yuan).unwrap_or_default(),
+                price: i.unit_price_fen.map(money).unwrap_or_default(),
             })
             .collect(),
         categories: cats.into_iter().map(|c| (c.code, c.name)).collect(),

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::labels;
 use crate::error::ServiceResult;
 use crate::i18n::{Lang, Text};
-use crate::inventory::model::{as_typed, yuan, Quantity, StocktakeState, VarianceReason};
+use crate::inventory::model::{as_typed, money, Quantity, StocktakeState, VarianceReason};
 use crate::inventory::service::catalogue;
 use crate::inventory::service::stocktakes as service;
 use crate::inventory::store::stocktakes::Stocktake;
@@ -101,7 +101,7 @@ async fn load_sheet(page: &Page, id: i64, part: &SheetQuery) -> Result<(Ctx, Loa
             let (item, batch, label) = names.get(&l.batch_id).cloned().unwrap_or_default();
             let value = l
                 .variance
-                .map(|v| yuan(v.value_fen(label.unit_price_fen.unwrap_or(0))))
+                .map(|v| money(v.value_fen(label.unit_price_fen.unwrap_or(0))))
                 .unwrap_or_default();
             SheetLine {
                 id: l.id,

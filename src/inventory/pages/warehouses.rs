@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{movement_rows, MovementRow};
 use crate::clock::today;
 use crate::i18n::Text;
-use crate::inventory::model::{is_expired, yuan, Quantity, StockAction};
+use crate::inventory::model::{is_expired, money, Quantity, StockAction};
 use crate::inventory::service::dashboard::{self, compliance_by_unit, WarehouseStatus};
 use crate::inventory::service::stock as stock_service;
 use crate::inventory::service::verify::{self, VerifyReport};
@@ -70,7 +70,7 @@ async fn dashboard_page(page: Page) -> Result<HttpResponse, PageError> {
             let warehouses = statuses
                 .into_iter()
                 .map(|s| StatusView {
-                    value: s.value_fen.map(yuan).unwrap_or_else(|| "—".into()),
+                    value: s.value_fen.map(money).unwrap_or_else(|| "—".into()),
                     next_stocktake: s
                         .next_stocktake
                         .and_utc()

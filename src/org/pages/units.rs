@@ -218,7 +218,11 @@ async fn form_page(
                     may(c.conn, c.actor, OrgAction::ManageNotices, Some(id))?,
                     may(c.conn, c.actor, OrgAction::ViewAudit, Some(id))?,
                 ),
-                None => (c.actor.holds_any(OrgAction::ManageUnits.roles()), false, false),
+                None => (
+                    c.actor.holds_any(OrgAction::ManageUnits.roles()),
+                    false,
+                    false,
+                ),
             };
             Ok((unit, names, children, members, can))
         })

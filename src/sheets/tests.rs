@@ -7,6 +7,7 @@ use crate::error::ServiceError;
 
 fn table() -> Table {
     Table {
+        name: "测试".into(),
         sheet: "库存".into(),
         headers: vec![
             "品名".into(),

@@ -22,6 +22,8 @@ pub enum Cell {
 /// A table to export.
 #[derive(Debug, Clone)]
 pub struct Table {
+    /// What the download is called, without the extension (`建设局仓库-库存-2026-11-30`).
+    pub name: String,
     pub sheet: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
@@ -34,6 +36,37 @@ pub struct File {
     pub mime: &'static str,
     /// The file name's extension.
     pub ext: &'static str,
+    /// The file name without the extension.
+    pub name: String,
+}
+
+/// How wide a text shows in a spreadsheet column: Chinese characters take two.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if c.len_utf8() >= 3 { 2 } else { 1 })
+        .sum()
+}
+
+/// Column widths that fit the headers and the content, within reason (8 to 60).
+fn column_widths(t: &Table) -> Vec<f64> {
+    let mut widths: Vec<usize> = t.headers.iter().map(|h| display_width(h)).collect();
+    for row in &t.rows {
+        for (c, cell) in row.iter().enumerate() {
+            let w = match cell {
+                Cell::Text(s) => display_width(s),
+                Cell::Qty(m) => fixed(*m, 3, true).len() + 2,
+                Cell::Money(f) => fixed(*f, 2, false).len() + 3,
+                Cell::Date(_) => 10,
+            };
+            if let Some(slot) = widths.get_mut(c) {
+                *slot = (*slot).max(w);
+            }
+        }
+    }
+    widths
+        .into_iter()
+        .map(|w| (w + 2).clamp(8, 60) as f64)
+        .collect()
 }
 
 /// `value / 10^scale` as a decimal, `trim`ming trailing zeros of the fraction.
@@ -101,12 +134,12 @@ pub fn to_xlsx(t: &Table) -> Result<Vec<u8>, ServiceError> {
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let qty = Format::new().set_num_format("#,##0.###");
     let money = Format::new().set_num_format("#,##0.00");
-    for (c, h) in t.headers.iter().enumerate() {
+    for ((c, h), width) in t.headers.iter().enumerate().zip(column_widths(t)) {
         let col = u16::try_from(c).map_err(|_| too_big())?;
         sheet
             .write_string_with_format(0, col, h, &bold)
             .map_err(fail)?;
-        sheet.set_column_width(col, 14).map_err(fail)?;
+        sheet.set_column_width(col, width).map_err(fail)?;
     }
     for (r, row) in t.rows.iter().enumerate() {
         let r = u32::try_from(r + 1).map_err(|_| too_big())?;
@@ -138,11 +171,13 @@ pub fn render(table: &Table, format: &str) -> Result<File, ServiceError> {
             bytes: to_csv(table)?,
             mime: "text/csv; charset=utf-8",
             ext: "csv",
+            name: table.name.clone(),
         }),
         "xlsx" => Ok(File {
             bytes: to_xlsx(table)?,
             mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ext: "xlsx",
+            name: table.name.clone(),
         }),
         _ => Err(ServiceError::not_found("该导出格式", "Export format")),
     }

@@ -71,8 +71,8 @@ pub fn utc(t: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
 
 /// A file download named `name` plus its extension (the Chinese name is encoded per RFC 6266, with an
 /// ASCII fallback for old clients).
-pub fn attachment(file: crate::sheets::File, name: &str) -> actix_web::HttpResponse {
-    let encoded: String = format!("{name}.{}", file.ext)
+pub fn attachment(file: crate::sheets::File) -> actix_web::HttpResponse {
+    let encoded: String = format!("{}.{}", file.name, file.ext)
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {

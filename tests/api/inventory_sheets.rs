@@ -328,3 +328,48 @@ fn a_hostile_workbook_is_refused_with_422_and_the_service_stays_up() {
     assert_eq!(app.api("GET", "/healthz", None, None).status, 200);
     assert_eq!(app.get("/api/v1/items", &r.keeper).status, 200);
 }
+
+#[test]
+fn a_download_is_named_for_what_it_holds_and_its_columns_fit_their_content() {
+    let app = spawn_app();
+    let r = reserve(&app);
+    receive(&app, &r, r.sandbag_batch, "12");
+    let mut keeper = app.browser();
+    keeper.sign_in("keeper1", crate::helpers::PASSWORD);
+    let resp = keeper.get(&format!("/reserves/warehouses/{}/export.xlsx", r.warehouse));
+    assert_eq!(resp.status, 200);
+    let disposition = resp.header("content-disposition").unwrap().to_string();
+    let expected: String = "建设局防汛物资仓库-库存-"
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect::<String>()
+        .replace("%2D", "-");
+    assert!(disposition.contains(&expected), "{disposition}");
+    assert!(disposition.contains(".xlsx"));
+
+    let (_, _, xlsx) = get_bytes(
+        &app,
+        &r.keeper,
+        &format!("/api/v1/warehouses/{}/export?format=xlsx", r.warehouse),
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    let widths: Vec<f64> = sheet
+        .split("width=\"")
+        .skip(1)
+        .filter_map(|w| w.split('"').next()?.parse().ok())
+        .collect();
+    assert!(widths.len() > 3, "{sheet}");
+    let (min, max) = widths
+        .iter()
+        .fold((f64::MAX, 0.0_f64), |(a, b), w| (a.min(*w), b.max(*w)));
+    assert!(
+        max > min,
+        "columns sized to their content, not all alike: {widths:?}"
+    );
+}

@@ -5,6 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::clock::today;
 use crate::inventory::service::export;
 use crate::inventory::service::import::{self, ImportSummary};
 use crate::sheets::render;
@@ -65,17 +66,14 @@ pub async fn warehouse_export(
         .run(move |c| {
             let lang = c.actor.lang;
             let table = if ledger {
-                export::ledger_table(c.conn, c.actor, id, lang, c.tz)?
+                export::ledger_table(c.conn, c.actor, id, lang, c.tz, today(c.now, c.tz))?
             } else {
-                export::stock_table(c.conn, c.actor, id, lang)?
+                export::stock_table(c.conn, c.actor, id, lang, today(c.now, c.tz))?
             };
             render(&table, format)
         })
         .await?;
-    Ok(attachment(
-        file,
-        &format!("{}-{id}", if ledger { "ledger" } else { "stock" }),
-    ))
+    Ok(attachment(file))
 }
 
 /// A stocktake's results as CSV or XLSX.
@@ -91,12 +89,12 @@ pub async fn stocktake_export(
     let file = api
         .run(move |c| {
             render(
-                &export::stocktake_table(c.conn, c.actor, id, c.actor.lang)?,
+                &export::stocktake_table(c.conn, c.actor, id, c.actor.lang, today(c.now, c.tz))?,
                 format,
             )
         })
         .await?;
-    Ok(attachment(file, &format!("stocktake-{id}")))
+    Ok(attachment(file))
 }
 
 /// Import the catalogue and opening balances: the request body is the XLSX or CSV file itself (at most

@@ -7,6 +7,7 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use futures_util::StreamExt;
 
+use crate::clock::today;
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::service::export;
 use crate::inventory::service::import::{self, ImportSummary};
@@ -24,17 +25,12 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// A table as a download named after what it holds.
-async fn download<F>(
-    page: &Page,
-    format: String,
-    name: String,
-    f: F,
-) -> Result<HttpResponse, PageError>
+async fn download<F>(page: &Page, format: String, f: F) -> Result<HttpResponse, PageError>
 where
     F: FnOnce(&mut Call<'_>) -> ServiceResult<crate::sheets::Table> + Send + 'static,
 {
     let (_, file) = page.run(move |c| render_file(&f(c)?, &format)).await?;
-    Ok(attachment(file, &name))
+    Ok(attachment(file))
 }
 
 #[get("/reserves/warehouses/{id}/export.{format}")]
@@ -43,8 +39,8 @@ async fn stock_export(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (id, format) = path.into_inner();
-    download(&page, format, format!("库存-{id}"), move |c| {
-        export::stock_table(c.conn, c.actor, id, c.actor.lang)
+    download(&page, format, move |c| {
+        export::stock_table(c.conn, c.actor, id, c.actor.lang, today(c.now, c.tz))
     })
     .await
 }
@@ -55,8 +51,8 @@ async fn ledger_export(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (id, format) = path.into_inner();
-    download(&page, format, format!("台账-{id}"), move |c| {
-        export::ledger_table(c.conn, c.actor, id, c.actor.lang, c.tz)
+    download(&page, format, move |c| {
+        export::ledger_table(c.conn, c.actor, id, c.actor.lang, c.tz, today(c.now, c.tz))
     })
     .await
 }
@@ -67,8 +63,8 @@ async fn stocktake_export(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (id, format) = path.into_inner();
-    download(&page, format, format!("盘点-{id}"), move |c| {
-        export::stocktake_table(c.conn, c.actor, id, c.actor.lang)
+    download(&page, format, move |c| {
+        export::stocktake_table(c.conn, c.actor, id, c.actor.lang, today(c.now, c.tz))
     })
     .await
 }

@@ -19,6 +19,15 @@ fn headers(lang: Lang, zh: &[&str], en: &[&str]) -> Vec<String> {
     }
 }
 
+/// A download's name: what it is, whose, and which day (`建设局东太湖防汛物资仓库-库存-2026-11-30`).
+fn file_name(warehouse: &str, what: &str, day: chrono::NaiveDate) -> String {
+    let safe: String = warehouse
+        .chars()
+        .map(|c| if "/\\:*?\"<>|".contains(c) { '-' } else { c })
+        .collect();
+    format!("{safe}-{what}-{day}")
+}
+
 fn labels_of(conn: &mut DbConn, ids: &[i64]) -> ServiceResult<HashMap<i64, BatchLabel>> {
     Ok(cat_store::batch_labels(conn, Some(ids))?
         .into_iter()
@@ -32,11 +41,13 @@ pub fn stock_table(
     actor: &Actor,
     warehouse_id: i64,
     lang: Lang,
+    day: chrono::NaiveDate,
 ) -> ServiceResult<Table> {
     let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
     check_book_visible(conn, actor, &w)?;
     let rows = ledger_store::stock(conn, warehouse_id, None, None)?;
     Ok(Table {
+        name: file_name(&w.name, lang.t("inv.file_stock"), day),
         sheet: lang.t("inv.qty").to_string(),
         headers: headers(
             lang,
@@ -97,6 +108,7 @@ pub fn ledger_table(
     warehouse_id: i64,
     lang: Lang,
     tz: chrono_tz::Tz,
+    day: chrono::NaiveDate,
 ) -> ServiceResult<Table> {
     let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
     check_book_visible(conn, actor, &w)?;
@@ -133,6 +145,7 @@ pub fn ledger_table(
         }
     }
     Ok(Table {
+        name: file_name(&w.name, lang.t("inv.file_ledger"), day),
         sheet: lang.t("inv.ledger").to_string(),
         headers: headers(
             lang,
@@ -175,12 +188,19 @@ pub fn stocktake_table(
     actor: &Actor,
     id: i64,
     lang: Lang,
+    day: chrono::NaiveDate,
 ) -> ServiceResult<Table> {
     let view = stocktakes::get(conn, actor, id)?;
+    let w = warehouse_for(conn, actor, view.stocktake.warehouse_id, StockAction::View)?;
     let ids: Vec<i64> = view.lines.iter().map(|l| l.batch_id).collect();
     let names = labels_of(conn, &ids)?;
     let qty = |q: Option<Quantity>| q.map_or(Cell::Text(String::new()), |q| Cell::Qty(q.milli()));
     Ok(Table {
+        name: file_name(
+            &w.name,
+            &format!("{}{}", lang.t("inv.file_stocktake"), view.stocktake.id),
+            day,
+        ),
         sheet: lang.t("inv.stocktake").to_string(),
         headers: headers(
             lang,

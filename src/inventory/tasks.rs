@@ -7,12 +7,15 @@ use crate::inventory::model::{
     expires_within, next_due, stocktake_reminder, MovementState, StockAction, StocktakeReminder,
 };
 use crate::inventory::service::{ledger, may, visible_warehouses};
+use crate::inventory::store::ledger::MovementFilter;
 use crate::inventory::store::{ledger as ledger_store, stocktakes as st_store};
 use crate::web::tasks::{Task, TaskSource};
 use crate::web::Call;
 
 /// Days ahead a batch's expiry shows on the home page.
 const EXPIRING_DAYS: i64 = 30;
+/// Days a voucher sent back to its recorder stays on their home page.
+const SENT_BACK_DAYS: i64 = 14;
 
 fn task(call: &Call<'_>, zh: &str, en: &str, count: usize, link: String, urgent: bool) -> Task {
     Task {
@@ -57,6 +60,28 @@ impl TaskSource for super::Area {
                 true,
             ),
         ];
+        let mine_back = MovementFilter {
+            state: Some(MovementState::Rejected),
+            created_by: Some(call.actor.account_id),
+            since: Some(crate::db::db_time(
+                call.now - chrono::Duration::days(SENT_BACK_DAYS),
+            )),
+            ..Default::default()
+        };
+        let one_page = crate::pagination::PageRequest::new(Some(1), Some(1));
+        let sent_back = ledger_store::list_movements(call.conn, &mine_back, one_page)?;
+        let back_link = match sent_back.items.as_slice() {
+            [m] if sent_back.total == 1 => format!("/reserves/movements/{}", m.id),
+            _ => "/reserves/movements".into(),
+        };
+        tasks.push(task(
+            call,
+            "被退回、待我更正的凭证",
+            "My vouchers sent back to correct",
+            sent_back.total as usize,
+            back_link,
+            true,
+        ));
         let (conn, actor) = (&mut *call.conn, call.actor);
         let mut expiring = 0;
         let (mut due, mut overdue, mut counting) = (Vec::new(), Vec::new(), Vec::new());

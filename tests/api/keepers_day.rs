@@ -588,3 +588,64 @@ fn reasons_are_required_and_whole_pieces_stay_whole() {
     let v = keeper.get(&format!("/reserves/movements/{id}"));
     assert!(v.text.contains("批次选错，应出 SB2026-02"), "{}", v.text);
 }
+
+#[test]
+fn the_home_page_lists_todays_tasks_each_a_link() {
+    let app = spawn_app();
+    let r = reserve(&app);
+    receive(&app, &r, r.sandbag_batch, "50");
+    // keeper2 records two issues: one keeper1 should sign, one sent back to its recorder.
+    let waiting = movement(
+        &app,
+        &r.keeper2,
+        r.warehouse,
+        "use",
+        json!([{"batch_id": r.sandbag_batch, "qty": "1"}]),
+        json!({}),
+    );
+    let back = movement(
+        &app,
+        &r.keeper2,
+        r.warehouse,
+        "use",
+        json!([{"batch_id": r.sandbag_batch, "qty": "2"}]),
+        json!({}),
+    );
+    let back_id = back.json()["id"].as_i64().unwrap();
+    let rejected = app.api(
+        "POST",
+        &format!("/api/v1/movements/{back_id}/reject"),
+        Some(&r.keeper),
+        Some(json!({"reason": "数量写错"})),
+    );
+    assert_eq!(rejected.status, 200, "{}", rejected.text);
+    let exp = app.post(
+        &format!("/api/v1/items/{}/batches", r.jackets),
+        &r.keeper,
+        json!({"batch_no": "LJ-EXP", "ownership": "government", "expiry_date": "2026-12-10"}),
+    );
+    receive(&app, &r, exp.json()["id"].as_i64().unwrap(), "3");
+
+    let mut keeper1 = app.browser();
+    keeper1.sign_in("keeper1", PASSWORD);
+    let home = keeper1.get("/");
+    assert!(home.text.contains("待我复核签字的凭证"), "{}", home.text);
+    assert!(home.text.contains("/reserves/queue"));
+    assert!(home.text.contains("30 天内到期的批次"));
+    assert!(!home.text.contains("即将上线"));
+    let _ = waiting;
+
+    let mut keeper2 = app.browser();
+    keeper2.sign_in("keeper2", PASSWORD);
+    let home = keeper2.get("/");
+    assert!(
+        home.text.contains("被退回、待我更正的凭证"),
+        "{}",
+        home.text
+    );
+    assert!(
+        home.text
+            .contains(&format!("/reserves/movements/{back_id}")),
+        "the one voucher, linked"
+    );
+}

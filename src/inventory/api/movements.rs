@@ -116,10 +116,10 @@ pub struct CorrectionIn {
 #[get("/movements")]
 pub async fn list(api: Api, q: web::Query<MovementQuery>) -> Reply<Page<Movement>> {
     let filter = MovementFilter {
-        warehouse_ids: None,
         state: q.state,
         kind: q.kind,
         owed: q.owed,
+        ..Default::default()
     };
     let (page, wid) = (PageRequest::asked(q.page, q.per_page), q.warehouse_id);
     api.json(move |c| service::list(c.conn, c.actor, wid, filter, page?))

@@ -233,6 +233,10 @@ pub struct MovementFilter {
     pub kind: Option<MovementKind>,
     /// Emergency issues still owing their countersignature.
     pub owed: bool,
+    /// Recorded by this account.
+    pub created_by: Option<i64>,
+    /// Recorded at or after this time.
+    pub since: Option<NaiveDateTime>,
 }
 
 fn movements_filtered(f: &MovementFilter) -> movements::BoxedQuery<'static, MultiBackend> {
@@ -245,6 +249,12 @@ fn movements_filtered(f: &MovementFilter) -> movements::BoxedQuery<'static, Mult
     }
     if let Some(k) = f.kind {
         q = q.filter(movements::kind.eq(k));
+    }
+    if let Some(a) = f.created_by {
+        q = q.filter(movements::created_by.eq(a));
+    }
+    if let Some(t) = f.since {
+        q = q.filter(movements::created_at.ge(t));
     }
     if f.owed {
         q = q

@@ -88,7 +88,7 @@ impl Ctx {
             .collect();
         Ctx {
             lang,
-            user: actor.map(|a| a.username.clone()),
+            user: actor.map(|a| a.name.clone()),
             csrf: csrf::token(session),
             flashes,
             is_admin: actor.is_some_and(|a| a.holds_any(OrgAction::ManageAccounts.roles())),

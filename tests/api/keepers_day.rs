@@ -633,6 +633,10 @@ fn the_home_page_lists_todays_tasks_each_a_link() {
     assert!(home.text.contains("/reserves/queue"));
     assert!(home.text.contains("30 天内到期的批次"));
     assert!(!home.text.contains("即将上线"));
+    assert!(
+        home.text.contains(r#"title="修改密码">蒋国平</a>"#) || home.text.contains(">蒋国平</a>"),
+        "the header names the person, not keeper1"
+    );
     let _ = waiting;
 
     let mut keeper2 = app.browser();

@@ -82,6 +82,7 @@ mod tests {
         Actor {
             account_id: 1,
             username: "t".into(),
+            name: "t".into(),
             unit_id: None,
             grants: vec![Grant {
                 role,

@@ -76,6 +76,8 @@ pub struct Actor {
     pub account_id: i64,
     /// Its username (kept in audit rows).
     pub username: String,
+    /// The name people know it by: its person's name, else the username.
+    pub name: String,
     /// The unit of the person behind the account, if any.
     pub unit_id: Option<i64>,
     /// Its roles.
@@ -91,6 +93,7 @@ impl Actor {
         Actor {
             account_id: 0,
             username: "system".into(),
+            name: "system".into(),
             unit_id: None,
             grants: vec![Grant {
                 role: Role::Administrator,
@@ -318,6 +321,7 @@ mod tests {
         Actor {
             account_id: 7,
             username: "t".into(),
+            name: "t".into(),
             unit_id: None,
             grants: grants
                 .iter()

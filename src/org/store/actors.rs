@@ -11,14 +11,17 @@ use crate::org::model::{Actor, Role};
 
 /// The acting account of an active account row.
 pub fn actor_of(conn: &mut DbConn, account: &Account) -> ServiceResult<Actor> {
-    let unit_id = match account.person_id {
-        Some(p) => find_person(conn, p)?.map(|person| person.unit_id),
+    let person = match account.person_id {
+        Some(p) => find_person(conn, p)?,
         None => None,
     };
     Ok(Actor {
         account_id: account.id,
         username: account.username.clone(),
-        unit_id,
+        name: person
+            .as_ref()
+            .map_or_else(|| account.username.clone(), |p| p.name.clone()),
+        unit_id: person.map(|p| p.unit_id),
         grants: grants_of(conn, account.id)?,
         lang: account.lang(),
     })

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure what the test suites need is present: libpq headers for `--features postgres`, and a running
-# PostgreSQL on 127.0.0.1:5432 (trust auth, database `postgres`). Safe to run repeatedly.
+# Makes sure what the test suites need is present: libpq headers for `--features postgres`, a running
+# PostgreSQL on 127.0.0.1:5432 (trust auth, database `postgres`), and headless Chromium with its WebDriver and
+# a Chinese font for the browser test. Safe to run repeatedly.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -32,3 +33,12 @@ if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; 
     as_root sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
     as_root pg_ctlcluster --skip-systemctl-redirect "$version" main reload
 fi
+
+# The browser test drives Chromium over WebDriver; screenshots need a font with Chinese glyphs.
+if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
+    || ! fc-list 2>/dev/null | grep -qi -e wqy -e "noto sans cjk"; then
+    echo "installing chromium, chromium-driver and a Chinese font for the browser test"
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
+fi
+

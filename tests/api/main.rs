@@ -11,6 +11,7 @@
 mod access;
 mod audit;
 mod auth;
+mod browser;
 mod cli;
 mod concurrency;
 mod helpers;

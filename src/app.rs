@@ -301,6 +301,8 @@ pub async fn prepare(
         if !applied.is_empty() {
             tracing::info!(?applied, "migrations applied");
         }
+        org::service::units::fill_sort_keys(&mut conn)
+            .map_err(|e| anyhow::anyhow!("sorting names: {e}"))?;
         let generated =
             org::service::auth::ensure_first_admin(&mut conn, now, cfg.admin_password.as_deref())
                 .map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?;

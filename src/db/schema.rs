@@ -11,6 +11,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sort_key -> Text,
     }
 }
 
@@ -26,6 +27,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         digest_opt_out -> Bool,
+        sort_key -> Text,
     }
 }
 

@@ -271,3 +271,37 @@ fn the_last_district_administrator_cannot_be_removed() {
     );
     assert_eq!(r.status, 409, "now admin2 is the last one");
 }
+
+#[test]
+fn units_and_people_are_listed_in_pinyin_order() {
+    let app = crate::helpers::spawn_app();
+    let admin = app.admin_token();
+    let top = app.create_unit(&admin, "区安委办", "office", None);
+    for name in ["住建局", "滨湖街道", "东太湖度假区应急局", "农业农村局"] {
+        app.create_unit(&admin, name, "department", Some(top));
+    }
+    for name in ["张伟", "蔡敏", "王芳", "安然"] {
+        app.create_person(&admin, name, top);
+    }
+    let units: Vec<String> = app
+        .get(&format!("/api/v1/units?parent_id={top}"), &admin)
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        units,
+        ["滨湖街道", "东太湖度假区应急局", "农业农村局", "住建局"]
+    );
+    let people: Vec<String> = app
+        .get(&format!("/api/v1/people?unit_id={top}"), &admin)
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(people, ["安然", "蔡敏", "王芳", "张伟"]);
+}

@@ -1,3 +1,5 @@
+ALTER TABLE people DROP COLUMN sort_key;
+ALTER TABLE units DROP COLUMN sort_key;
 ALTER TABLE stocktakes DROP COLUMN opened_seq;
 ALTER TABLE stocktake_counts DROP COLUMN book_qty;
 ALTER TABLE balances DROP COLUMN custodian_id;

@@ -45,3 +45,8 @@ WHERE EXISTS (SELECT 1 FROM batches b
 ALTER TABLE stocktakes ADD COLUMN opened_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE stocktake_counts ADD COLUMN book_qty BIGINT NOT NULL DEFAULT 0;
 UPDATE stocktake_counts SET book_qty = (SELECT l.book_qty FROM stocktake_lines l WHERE l.id = stocktake_counts.line_id);
+
+-- Units and people sort by pinyin (拼音) as people look them up; filled by the service from the name, and
+-- for existing rows at start-up.
+ALTER TABLE units ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE people ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';

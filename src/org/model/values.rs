@@ -128,6 +128,23 @@ pub fn phone(field: &'static str, raw: &str) -> Result<String, ServiceError> {
     Ok(v.to_string())
 }
 
+/// What a name sorts by: its pinyin (拼音) in lower case, syllables apart, other characters as they are,
+/// so that 蔡 comes before 张 and 安委办 before 住建局, as people look names up.
+pub fn sort_key(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut key = String::with_capacity(name.len() * 3);
+    for (c, p) in name.trim().chars().zip(name.trim().to_pinyin()) {
+        match p {
+            Some(p) => {
+                key.push_str(p.plain());
+                key.push(' ');
+            }
+            None => key.extend(c.to_lowercase()),
+        }
+    }
+    key
+}
+
 /// A username: 3–32 characters of lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit.
 pub fn username(raw: &str) -> Result<String, ServiceError> {
     let v = raw.trim().to_ascii_lowercase();
@@ -269,6 +286,16 @@ mod tests {
             "a@x.cn,b@x.cn"
         );
         assert!(email_list("contact_emails", "a@x.cn, nope").is_err());
+    }
+
+    #[test]
+    fn names_sort_by_pinyin() {
+        let mut names = vec!["张伟", "蔡敏", "安委办", "住建局", "Zhou", "王芳"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            vec!["安委办", "蔡敏", "王芳", "张伟", "Zhou", "住建局"]
+        );
     }
 
     #[test]

@@ -145,3 +145,8 @@ fn duplicate_name(e: crate::db::WriteError) -> ServiceError {
 pub fn names(conn: &mut DbConn, only_active: bool) -> ServiceResult<Vec<(i64, String)>> {
     Ok(store::unit_names(conn, only_active)?)
 }
+
+/// Gives units and people recorded before pinyin ordering their sort key (at start-up).
+pub fn fill_sort_keys(conn: &mut DbConn) -> ServiceResult<usize> {
+    Ok(store::fill_sort_keys(conn)?)
+}

@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::model::{Role, UnitKind, UnitTree};
+use super::model::{sort_key, Role, UnitKind, UnitTree};
 use crate::db::codes::text_columns;
 use crate::db::schema::{people, units};
 use crate::db::{unique, DbConn, MultiBackend, WriteResult};
@@ -31,6 +31,9 @@ pub struct Unit {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The name in pinyin, for ordering.
+    #[serde(skip)]
+    pub sort_key: String,
 }
 
 /// A person as stored.
@@ -48,6 +51,9 @@ pub struct Person {
     pub updated_at: NaiveDateTime,
     /// The person does not want the daily digest (notices addressed to them by role still come).
     pub digest_opt_out: bool,
+    /// The name in pinyin, for ordering.
+    #[serde(skip)]
+    pub sort_key: String,
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern and wraps it for "contains".
@@ -91,7 +97,7 @@ fn units_filtered(f: &UnitFilter) -> units::BoxedQuery<'static, MultiBackend> {
 pub fn list_units(conn: &mut DbConn, f: &UnitFilter, page: PageRequest) -> QueryResult<Page<Unit>> {
     let total = units_filtered(f).count().get_result(conn)?;
     let rows = units_filtered(f)
-        .order((units::name.asc(), units::id.asc()))
+        .order((units::sort_key.asc(), units::id.asc()))
         .offset(page.offset())
         .limit(page.per_page)
         .select(Unit::as_select())
@@ -103,7 +109,7 @@ pub fn list_units(conn: &mut DbConn, f: &UnitFilter, page: PageRequest) -> Query
 pub fn unit_names(conn: &mut DbConn, only_active: bool) -> QueryResult<Vec<(i64, String)>> {
     let mut q = units::table
         .select((units::id, units::name))
-        .order(units::name.asc())
+        .order((units::sort_key.asc(), units::id.asc()))
         .into_boxed();
     if only_active {
         q = q.filter(units::active.eq(true));
@@ -155,11 +161,40 @@ pub struct UnitRecord {
     pub updated_at: NaiveDateTime,
 }
 
+/// Gives units and people recorded before names sorted by pinyin their sort key (run at start-up; a
+/// no-op once done).
+pub fn fill_sort_keys(conn: &mut DbConn) -> QueryResult<usize> {
+    let mut n = 0;
+    let units_without: Vec<(i64, String)> = units::table
+        .filter(units::sort_key.eq(""))
+        .select((units::id, units::name))
+        .load(conn)?;
+    for (id, name) in units_without {
+        n += diesel::update(units::table.find(id))
+            .set(units::sort_key.eq(sort_key(&name)))
+            .execute(conn)?;
+    }
+    let people_without: Vec<(i64, String)> = people::table
+        .filter(people::sort_key.eq(""))
+        .select((people::id, people::name))
+        .load(conn)?;
+    for (id, name) in people_without {
+        n += diesel::update(people::table.find(id))
+            .set(people::sort_key.eq(sort_key(&name)))
+            .execute(conn)?;
+    }
+    Ok(n)
+}
+
 /// Inserts a unit.
 pub fn insert_unit(conn: &mut DbConn, rec: &UnitRecord, now: NaiveDateTime) -> WriteResult<Unit> {
     unique(
         diesel::insert_into(units::table)
-            .values((rec, units::created_at.eq(now)))
+            .values((
+                rec,
+                units::sort_key.eq(sort_key(&rec.name)),
+                units::created_at.eq(now),
+            ))
             .returning(units::all_columns)
             .get_result(conn),
     )
@@ -169,7 +204,7 @@ pub fn insert_unit(conn: &mut DbConn, rec: &UnitRecord, now: NaiveDateTime) -> W
 pub fn update_unit(conn: &mut DbConn, id: i64, rec: &UnitRecord) -> WriteResult<Unit> {
     unique(
         diesel::update(units::table.find(id))
-            .set(rec)
+            .set((rec, units::sort_key.eq(sort_key(&rec.name))))
             .returning(units::all_columns)
             .get_result(conn),
     )
@@ -214,7 +249,7 @@ pub fn list_people(
 ) -> QueryResult<Page<Person>> {
     let total = people_filtered(f).count().get_result(conn)?;
     let rows = people_filtered(f)
-        .order((people::name.asc(), people::id.asc()))
+        .order((people::sort_key.asc(), people::id.asc()))
         .offset(page.offset())
         .limit(page.per_page)
         .select(Person::as_select())
@@ -251,7 +286,11 @@ pub fn insert_person(
     now: NaiveDateTime,
 ) -> QueryResult<Person> {
     diesel::insert_into(people::table)
-        .values((rec, people::created_at.eq(now)))
+        .values((
+            rec,
+            people::sort_key.eq(sort_key(&rec.name)),
+            people::created_at.eq(now),
+        ))
         .returning(people::all_columns)
         .get_result(conn)
 }
@@ -259,7 +298,7 @@ pub fn insert_person(
 /// Overwrites a person's fields.
 pub fn update_person(conn: &mut DbConn, id: i64, rec: &PersonRecord) -> QueryResult<Person> {
     diesel::update(people::table.find(id))
-        .set(rec)
+        .set((rec, people::sort_key.eq(sort_key(&rec.name))))
         .returning(people::all_columns)
         .get_result(conn)
 }
@@ -277,7 +316,7 @@ pub fn people_with_units(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, i64
     let rows: Vec<(i64, String, String, i64)> = people::table
         .inner_join(units::table)
         .filter(people::active.eq(true))
-        .order((units::name.asc(), people::name.asc()))
+        .order((units::sort_key.asc(), people::sort_key.asc()))
         .select((people::id, people::name, units::name, units::id))
         .load(conn)?;
     Ok(rows

@@ -430,3 +430,22 @@ fn head_is_answered_wherever_get_is() {
     assert_eq!(b.head("/reserves").status, 200);
     assert_eq!(b.head("/no/such/page").status, 404);
 }
+
+#[test]
+fn the_sign_in_page_says_when_to_try_again_after_too_many_failures() {
+    let app = spawn_app();
+    let mut b = app.browser();
+    b.get("/login");
+    let mut last = None;
+    for _ in 0..6 {
+        last = Some(b.post(
+            "/login",
+            &[("username", "admin"), ("password", "wrong password here")],
+        ));
+    }
+    let blocked = last.unwrap();
+    assert_eq!(blocked.status, 429, "{}", blocked.text);
+    let retry: i64 = blocked.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+    assert!(blocked.text.contains("<header>"), "a page, with the header");
+}

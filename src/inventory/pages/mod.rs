@@ -53,12 +53,20 @@ struct MovementRow {
     owed: bool,
     reason: String,
     created: String,
+    /// Who recorded it, by name.
+    by: String,
 }
 
-fn movement_rows(movements: Vec<Movement>, lang: Lang, tz: chrono_tz::Tz) -> Vec<MovementRow> {
+fn movement_rows(
+    movements: Vec<Movement>,
+    names: &std::collections::HashMap<i64, String>,
+    lang: Lang,
+    tz: chrono_tz::Tz,
+) -> Vec<MovementRow> {
     movements
         .into_iter()
         .map(|m| MovementRow {
+            by: names.get(&m.created_by).cloned().unwrap_or_default(),
             id: m.id,
             kind: m.kind.label(lang),
             state: m.state.label(lang),

@@ -15,6 +15,7 @@ use crate::inventory::model::{
 use crate::inventory::service::entry;
 use crate::inventory::service::ledger::{self, MovementRequest, NewBatch};
 use crate::inventory::store::ledger::{MovementFilter, Receipt};
+use crate::org::service::account_names;
 use crate::pagination::{Page as Listing, PageRequest};
 use crate::web::context::{Ctx, Pager};
 use crate::web::csrf::CsrfForm;
@@ -353,15 +354,15 @@ async fn queue(page: Page) -> Result<HttpResponse, PageError> {
             ] {
                 rows.extend(ledger::list(c.conn, c.actor, None, filter, all)?.items);
             }
-            Ok(rows)
+            Ok((rows, account_names(c.conn)?))
         },
-        |ctx, rows| {
+        |ctx, (rows, names)| {
             let total = rows.len() as i64;
             let listing = Listing::new(rows, total, all);
             ListPage {
                 title: ctx.lang.t("inv.queue"),
                 pager: Pager::new(&listing, &[]),
-                movements: movement_rows(listing.items, ctx.lang, tz),
+                movements: movement_rows(listing.items, &names, ctx.lang, tz),
                 ctx,
             }
         },
@@ -380,8 +381,13 @@ async fn list(page: Page, q: web::Query<ListQuery>) -> Result<HttpResponse, Page
     let (tz, wid) = (page.state().config.timezone, q.warehouse_id);
     let page_req = PageRequest::new(q.page, Some(50));
     page.show(
-        move |c| ledger::list(c.conn, c.actor, wid, MovementFilter::default(), page_req),
-        |ctx, listing| ListPage {
+        move |c| {
+            Ok((
+                ledger::list(c.conn, c.actor, wid, MovementFilter::default(), page_req)?,
+                account_names(c.conn)?,
+            ))
+        },
+        |ctx, (listing, names)| ListPage {
             title: ctx.lang.t("inv.ledger"),
             pager: Pager::new(
                 &listing,
@@ -390,7 +396,7 @@ async fn list(page: Page, q: web::Query<ListQuery>) -> Result<HttpResponse, Page
                     wid.map(|w| w.to_string()).unwrap_or_default(),
                 )],
             ),
-            movements: movement_rows(listing.items, ctx.lang, tz),
+            movements: movement_rows(listing.items, &names, ctx.lang, tz),
             ctx,
         },
     )

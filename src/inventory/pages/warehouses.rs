@@ -155,6 +155,7 @@ async fn warehouse_page(
             let open = crate::inventory::store::stocktakes::open_of(c.conn, id)?.map(|s| s.id);
             let can_move = may(c.conn, c.actor, &view.warehouse, StockAction::Move)?;
             let persons = people::picker(c.conn, view.warehouse.unit_id)?;
+            let recent = (recent, crate::org::service::account_names(c.conn)?);
             Ok((
                 view,
                 rows,
@@ -213,7 +214,7 @@ async fn warehouse_page(
                 q: text,
                 stock,
                 people: persons,
-                movements: movement_rows(recent, lang, tz),
+                movements: movement_rows(recent.0, &recent.1, lang, tz),
             }
         },
     )

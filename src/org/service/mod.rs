@@ -15,13 +15,22 @@ pub struct Directory {
     pub accounts: std::collections::HashMap<i64, String>,
 }
 
+/// The name to show for each account (its person's name, else its username).
+pub fn account_names(
+    conn: &mut crate::db::DbConn,
+) -> ServiceResult<std::collections::HashMap<i64, String>> {
+    Ok(crate::org::store::account_names(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Every unit, person and account by id.
 pub fn directory(conn: &mut crate::db::DbConn) -> ServiceResult<Directory> {
     use crate::org::store;
     Ok(Directory {
         units: store::unit_names(conn, false)?.into_iter().collect(),
         people: store::all_person_names(conn)?.into_iter().collect(),
-        accounts: store::account_names(conn)?.into_iter().collect(),
+        accounts: account_names(conn)?,
     })
 }
 

@@ -312,6 +312,7 @@ pub async fn prepare(
     .await??;
     config.base_url = base_url;
     let mailer = crate::mail::Mailer::new(&config.mail)?;
+    let keep_callers = std::time::Duration::from_secs(config.caller_seconds);
     let state = AppState {
         pool,
         clock,
@@ -320,6 +321,7 @@ pub async fn prepare(
         metrics: Arc::new(Metrics::default()),
         mailer,
         instance: instance_name().into(),
+        callers: Arc::new(org::callers::Callers::new(keep_callers)),
     };
     Ok((state, generated))
 }

@@ -26,6 +26,8 @@ pub struct AppState {
     pub mailer: crate::mail::Mailer,
     /// This process's name in outbox claims and job slots.
     pub instance: Arc<str>,
+    /// Callers seen in the last seconds.
+    pub callers: Arc<crate::org::callers::Callers>,
 }
 
 impl AppState {

@@ -28,6 +28,9 @@ pub struct Config {
     pub base_url: String,
     /// Whether `STANDBY_BASE_URL` was given (rather than derived from the bind address).
     pub base_url_set: bool,
+    /// How long a caller (token or session) is remembered, `STANDBY_CALLER_SECONDS` (0: not at all): a
+    /// change made on another instance is seen within it.
+    pub caller_seconds: u64,
     /// Cookie-signing secret, `STANDBY_SECRET`; generated into the data folder when absent.
     pub secret: Option<String>,
     /// Initial administrator password, `STANDBY_ADMIN_PASSWORD`.
@@ -148,6 +151,7 @@ impl Config {
         }
 
         let pool_size = vars.number("STANDBY_POOL_SIZE", 8, 1..=256)? as u32;
+        let caller_seconds = vars.number("STANDBY_CALLER_SECONDS", 5, 0..=60)? as u64;
 
         let secure_cookies = match get("STANDBY_SECURE_COOKIES").as_deref() {
             None => base_url.starts_with("https://"),
@@ -183,6 +187,7 @@ impl Config {
             admin_password,
             data_dir,
             pool_size,
+            caller_seconds,
             secure_cookies,
             metrics_token,
             mail,

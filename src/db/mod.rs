@@ -161,6 +161,10 @@ pub fn connect(backend: &Backend, max_size: u32) -> anyhow::Result<Pool> {
         // exit handlers tear it down (seen in about one `standby ledger verify` in seven on PostgreSQL).
         // Connections are still kept and reused; only the first request after a long idle pays for one.
         .min_idle(Some(0))
+        // A SQLite file does not go away under a connection: no `SELECT 1` on every checkout (a broken one is
+        // still caught by `has_broken` when it comes back). A PostgreSQL connection can die with its server,
+        // so it is still tested.
+        .test_on_check_out(!matches!(backend, Backend::Sqlite(_)))
         .connection_timeout(Duration::from_secs(15))
         .connection_customizer(Box::new(ConnectionSetup))
         .build(manager)?;

@@ -170,3 +170,86 @@ fn metrics_can_be_guarded_by_a_bearer_token() {
     assert_eq!(r.status, 200);
     assert!(r.text.contains("standby_http_requests_total"));
 }
+
+#[test]
+fn a_revoked_token_stops_at_once_here_and_within_the_remembering_time_elsewhere() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app_with(&[("STANDBY_CALLER_SECONDS", "2")]);
+    let admin = app.admin_token();
+    let (_, token) = app.create_account(&admin, "viewer9", None, &[("viewer", None)]);
+    assert_eq!(
+        app.get("/api/v1/me", &token).status,
+        200,
+        "seen and remembered"
+    );
+    // Another instance revokes it (straight in the shared database: this process is not told).
+    diesel::sql_query(
+        "UPDATE api_tokens SET revoked_at = created_at \
+         WHERE account_id = (SELECT id FROM accounts WHERE username = 'viewer9')",
+    )
+    .execute(&mut *app.state.pool.get().unwrap())
+    .unwrap();
+    assert_eq!(
+        app.get("/api/v1/me", &token).status,
+        200,
+        "answered from memory within the remembering time"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(2300));
+    assert_eq!(
+        app.get("/api/v1/me", &token).status,
+        401,
+        "stopped within the bound"
+    );
+
+    // A revocation, deactivation or change of roles in this process counts from the next request.
+    let (viewer_id, viewer) =
+        app.create_account(&admin, "viewer10", None, &[("office_staff", None)]);
+    assert_eq!(app.get("/api/v1/me", &viewer).status, 200);
+    let tokens = app.get("/api/v1/auth/tokens", &viewer).json();
+    let second = app.api(
+        "POST",
+        "/api/v1/auth/tokens",
+        None,
+        Some(json!({"username": "viewer10", "password": PASSWORD})),
+    );
+    let second = second.json()["token"].as_str().unwrap().to_string();
+    assert_eq!(app.get("/api/v1/me", &second).status, 200);
+    let id = tokens.as_array().unwrap()[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        app.api(
+            "DELETE",
+            &format!("/api/v1/auth/tokens/{id}"),
+            Some(&second),
+            None
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        app.get("/api/v1/me", &viewer).status,
+        401,
+        "revoked: at once"
+    );
+    let roles = app.patch(
+        &format!("/api/v1/accounts/{viewer_id}"),
+        &admin,
+        json!({"roles": [{"role": "viewer", "unit_id": null}]}),
+    );
+    assert_eq!(roles.status, 200, "{}", roles.text);
+    assert_eq!(
+        app.get("/api/v1/me", &second).json()["roles"][0]["role"],
+        "viewer",
+        "new roles at once"
+    );
+    let off = app.patch(
+        &format!("/api/v1/accounts/{viewer_id}"),
+        &admin,
+        json!({"active": false}),
+    );
+    assert_eq!(off.status, 200);
+    assert_eq!(
+        app.get("/api/v1/me", &second).status,
+        401,
+        "deactivated: at once"
+    );
+}

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::forgetting_callers;
 use super::found;
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
@@ -151,7 +152,7 @@ pub fn update(
         Some(p) => Some(hash_password(&Password::parse(p, &existing.username)?)?),
         None => None,
     };
-    write_tx(conn, |c| {
+    forgetting_callers(write_tx(conn, |c| {
         let before = found(store::find_account(c, id)?, "该账号", "Account")?;
         let before_grants = store::grants_of(c, id)?;
         let tree: UnitTree = store::unit_tree(c)?;
@@ -230,7 +231,7 @@ pub fn update(
         }
         audit::record(c, Some(actor), now, change)?;
         Ok(view)
-    })
+    }))
 }
 
 /// Sets a new password for the account called `username` (the command line's reset, for a locked-out
@@ -261,7 +262,7 @@ pub fn set_own_language(
     now: DateTime<Utc>,
     lang: crate::i18n::Lang,
 ) -> ServiceResult<()> {
-    write_tx(conn, |c| {
+    forgetting_callers(write_tx(conn, |c| {
         let before = found(
             store::find_account(c, actor.account_id)?,
             "该账号",
@@ -288,7 +289,7 @@ pub fn set_own_language(
             ),
         )?;
         Ok(())
-    })
+    }))
 }
 
 /// Lets an account change its own password after proving the current one. Every other session of the
@@ -313,7 +314,7 @@ pub fn change_own_password(
         ));
     }
     let hash = hash_password(&Password::parse(new, &account.username)?)?;
-    write_tx(conn, |c| {
+    forgetting_callers(write_tx(conn, |c| {
         store::set_password(c, actor.account_id, &hash, db_time(now))?;
         let after = found(
             store::find_account(c, actor.account_id)?,
@@ -330,5 +331,5 @@ pub fn change_own_password(
         .action("password_change");
         audit::record(c, Some(actor), now, change)?;
         Ok(after.session_version)
-    })
+    }))
 }

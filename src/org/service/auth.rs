@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::forgetting_callers;
 use super::found;
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
@@ -129,7 +130,7 @@ pub fn revoke_token(
     now: DateTime<Utc>,
     id: i64,
 ) -> ServiceResult<ApiToken> {
-    write_tx(conn, |c| {
+    forgetting_callers(write_tx(conn, |c| {
         let before = found(store::find_token(c, id)?, "该令牌", "Token")?;
         if before.account_id != actor.account_id {
             // Through `accounts::get` so that the same scope rule applies as for the account itself.
@@ -149,7 +150,7 @@ pub fn revoke_token(
             .action("revoke");
         audit::record(c, Some(actor), now, change)?;
         Ok(after)
-    })
+    }))
 }
 
 /// On first start with no account at all, creates `admin` as district administrator. Returns the password

@@ -34,6 +34,16 @@ pub fn directory(conn: &mut crate::db::DbConn) -> ServiceResult<Directory> {
     })
 }
 
+/// Passes a change's outcome on; a change that took effect forgets the callers this process remembers, so a
+/// revoked token, a deactivated account or changed roles count from the next request (see
+/// [`crate::org::callers`]).
+fn forgetting_callers<T>(outcome: ServiceResult<T>) -> ServiceResult<T> {
+    if outcome.is_ok() {
+        crate::org::callers::forget_all();
+    }
+    outcome
+}
+
 /// Turns "no such row" into a 404 naming the thing.
 fn found<T>(row: Option<T>, zh: &'static str, en: &'static str) -> ServiceResult<T> {
     row.ok_or_else(|| ServiceError::not_found(zh, en))

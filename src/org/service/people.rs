@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::forgetting_callers;
 use super::found;
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
@@ -100,7 +101,7 @@ pub fn update(
     id: i64,
     patch: PersonPatch,
 ) -> ServiceResult<Person> {
-    write_tx(conn, |c| {
+    forgetting_callers(write_tx(conn, |c| {
         let before = found(store::find_person(c, id)?, "该人员", "Person")?;
         let tree = store::unit_tree(c)?;
         authorize(actor, OrgAction::ManagePeople, Some(before.unit_id), &tree)?;
@@ -126,7 +127,7 @@ pub fn update(
             Change::of("person", id, Some(unit_id), Some(&before), Some(&after)),
         )?;
         Ok(after)
-    })
+    }))
 }
 
 /// Active people as `(id, "name · unit")`, for pickers.

@@ -17,6 +17,8 @@ use crate::db::once::Answer;
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Lang;
+use crate::org::callers::Credential;
+use crate::org::credentials::token_hash;
 use crate::org::store::actor_for_token;
 use crate::state::AppState;
 use crate::web::auth::request_lang;
@@ -107,8 +109,10 @@ impl Api {
         let token = self
             .token
             .ok_or_else(|| fail(ServiceError::Unauthenticated))?;
+        let credential = Credential::Token(token_hash(&token));
         let (actor, result) = resolve_and_run(
             &self.state,
+            credential,
             move |c, now| actor_for_token(c, now, &token),
             f,
         )

@@ -19,6 +19,7 @@ use super::error::PageError;
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
+use crate::org::callers::{self, Credential};
 use crate::org::model::Actor;
 use crate::state::AppState;
 
@@ -42,9 +43,12 @@ fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ServiceError> {
         .ok_or_else(|| ServiceError::Internal("no app state".into()))
 }
 
-/// Runs `f` for the caller `who` finds, in one blocking call; returns the caller with the result.
+/// Runs `f` for the caller behind `credential`, in one blocking call; returns the caller with the result.
+/// A caller seen in the last seconds is remembered (see [`crate::org::callers`]); otherwise `who` finds
+/// them in the same call, on the same connection.
 async fn resolve_and_run<T, W, F>(
     state: &AppState,
+    credential: Credential,
     who: W,
     f: F,
 ) -> ServiceResult<(Actor, ServiceResult<T>)>
@@ -54,9 +58,15 @@ where
     T: Send + 'static,
 {
     let (now, config) = (state.now(), state.config.clone());
-    state
+    let remembered = state.callers.get(&credential);
+    let epoch = callers::epoch();
+    let looked_up = remembered.is_none();
+    let (actor, result) = state
         .db(move |conn| {
-            let actor = who(conn, now)?;
+            let actor = match remembered {
+                Some(actor) => actor,
+                None => who(conn, now)?,
+            };
             let result = f(&mut Call {
                 conn,
                 actor: &actor,
@@ -66,7 +76,11 @@ where
             });
             Ok((actor, result))
         })
-        .await
+        .await?;
+    if looked_up {
+        state.callers.put(credential, &actor, epoch);
+    }
+    Ok((actor, result))
 }
 
 /// Renders a template with a status.

@@ -13,6 +13,7 @@ use super::{app_state, render, resolve_and_run, see_other, Call};
 use crate::db::once::Answer;
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::{Lang, Text};
+use crate::org::callers::Credential;
 use crate::org::model::Actor;
 use crate::org::store::actor_for_session;
 use crate::state::AppState;
@@ -141,6 +142,7 @@ impl Page {
         let (uid, version) = session_credentials(&self.session).ok_or_else(|| self.signed_out())?;
         let found = resolve_and_run(
             &self.state,
+            Credential::Session(uid, version),
             move |c, _| actor_for_session(c, uid, version)?.ok_or(ServiceError::Unauthenticated),
             f,
         )

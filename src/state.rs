@@ -46,6 +46,22 @@ impl AppState {
         .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))?
     }
 
+    /// Runs a short read on this worker thread, without the hop to the blocking pool, when the database is
+    /// SQLite (in process, readers never wait for the writer in WAL mode) and a connection is free at once;
+    /// otherwise as [`AppState::db`]. Only for bounded reads that write nothing: a record, a page of records.
+    pub async fn read<T, F>(&self, f: F) -> ServiceResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> ServiceResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        if matches!(self.config.database, crate::db::Backend::Sqlite(_)) {
+            if let Some(mut conn) = self.pool.try_get() {
+                return f(&mut conn);
+            }
+        }
+        self.db(f).await
+    }
+
     /// The current time.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()

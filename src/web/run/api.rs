@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::once::{run_once, Keyed};
-use super::{app_state, resolve_and_run, Call};
+use super::{app_state, resolve_and_run, Call, Reach};
 use crate::db::once::Answer;
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
@@ -104,6 +104,14 @@ impl Api {
         F: FnOnce(&mut Call<'_>) -> ServiceResult<T> + Send + 'static,
         T: Send + 'static,
     {
+        self.run_reaching(Reach::Any, f).await
+    }
+
+    async fn run_reaching<T, F>(self, reach: Reach, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Call<'_>) -> ServiceResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
         let lang = self.lang;
         let fail = |error| ApiError { error, lang };
         let token = self
@@ -113,6 +121,7 @@ impl Api {
         let (actor, result) = resolve_and_run(
             &self.state,
             credential,
+            reach,
             move |c, now| actor_for_token(c, now, &token),
             f,
         )
@@ -150,7 +159,9 @@ impl Api {
     }
 
     /// `run`, answering `status` (200, 201 Created, 202 Accepted) with the result as JSON; done once per
-    /// `Idempotency-Key` when the call changes something and carries one.
+    /// `Idempotency-Key` when the call changes something and carries one. A GET answered this way is a
+    /// bounded read (a record, a page of records; downloads go through `run`) and may skip the blocking
+    /// pool (see [`AppState::read`]).
     pub async fn reply<T, F>(self, status: StatusCode, f: F) -> Reply<T>
     where
         F: FnOnce(&mut Call<'_>) -> ServiceResult<T> + Send + 'static,
@@ -160,8 +171,13 @@ impl Api {
             error,
             lang: self.lang,
         })?;
+        let reach = if self.req.method() == Method::GET {
+            Reach::Read
+        } else {
+            Reach::Any
+        };
         let (answer, repeat) = self
-            .run(move |c| {
+            .run_reaching(reach, move |c| {
                 run_once(c, keyed, |c| {
                     let value = f(c)?;
                     let body = serde_json::to_string(&value)

@@ -43,12 +43,23 @@ fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ServiceError> {
         .ok_or_else(|| ServiceError::Internal("no app state".into()))
 }
 
+/// How a use case touches the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Anything: run on the blocking pool.
+    Any,
+    /// A bounded read that writes nothing (a GET's record or page): may run on the worker thread
+    /// ([`AppState::read`]) when the caller is remembered, since finding a caller may touch their token.
+    Read,
+}
+
 /// Runs `f` for the caller behind `credential`, in one blocking call; returns the caller with the result.
 /// A caller seen in the last seconds is remembered (see [`crate::org::callers`]); otherwise `who` finds
 /// them in the same call, on the same connection.
 async fn resolve_and_run<T, W, F>(
     state: &AppState,
     credential: Credential,
+    reach: Reach,
     who: W,
     f: F,
 ) -> ServiceResult<(Actor, ServiceResult<T>)>
@@ -61,22 +72,25 @@ where
     let remembered = state.callers.get(&credential);
     let epoch = callers::epoch();
     let looked_up = remembered.is_none();
-    let (actor, result) = state
-        .db(move |conn| {
-            let actor = match remembered {
-                Some(actor) => actor,
-                None => who(conn, now)?,
-            };
-            let result = f(&mut Call {
-                conn,
-                actor: &actor,
-                now,
-                tz: config.timezone,
-                config: &config,
-            });
-            Ok((actor, result))
-        })
-        .await?;
+    let work = move |conn: &mut DbConn| {
+        let actor = match remembered {
+            Some(actor) => actor,
+            None => who(conn, now)?,
+        };
+        let result = f(&mut Call {
+            conn,
+            actor: &actor,
+            now,
+            tz: config.timezone,
+            config: &config,
+        });
+        Ok((actor, result))
+    };
+    let (actor, result) = if reach == Reach::Read && !looked_up {
+        state.read(work).await?
+    } else {
+        state.db(work).await?
+    };
     if looked_up {
         state.callers.put(credential, &actor, epoch);
     }

@@ -9,7 +9,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::once::{run_once, Keyed};
-use super::{app_state, render, resolve_and_run, see_other, Call};
+use super::{app_state, render, resolve_and_run, see_other, Call, Reach};
 use crate::db::once::Answer;
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::{Lang, Text};
@@ -143,6 +143,7 @@ impl Page {
         let found = resolve_and_run(
             &self.state,
             Credential::Session(uid, version),
+            Reach::Any,
             move |c, _| actor_for_session(c, uid, version)?.ok_or(ServiceError::Unauthenticated),
             f,
         )

@@ -6,7 +6,7 @@ mod write;
 pub use read::{
     decode_text, read_grid, Grid, MAX_CELLS, MAX_COLS, MAX_ROWS, MAX_UNPACKED, MAX_UPLOAD,
 };
-pub use write::{render, to_csv, to_xlsx, Cell, File, Table};
+pub use write::{render, Cell, File, Format, SheetWriter, Table};
 
 #[cfg(test)]
 mod tests;

@@ -38,7 +38,7 @@ fn refusal(e: ServiceError) -> String {
 
 #[test]
 fn csv_starts_with_a_bom_and_defuses_formulas() {
-    let bytes = to_csv(&table()).unwrap();
+    let bytes = render(&table(), Format::Csv).unwrap().bytes;
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(bytes).unwrap();
     assert!(
@@ -49,7 +49,7 @@ fn csv_starts_with_a_bom_and_defuses_formulas() {
 
 #[test]
 fn xlsx_round_trips_through_the_reader() {
-    let bytes = to_xlsx(&table()).unwrap();
+    let bytes = render(&table(), Format::Xlsx).unwrap().bytes;
     let grid = read_grid(&bytes).unwrap();
     assert_eq!(grid[0], vec!["品名", "数量", "有效期至", "备注", "金额"]);
     assert_eq!(grid[1][..3], ["救生衣", "12.5", "2030-01-01"]);

@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod context;
 pub mod csrf;
+mod download;
 pub mod error;
 pub mod forms;
 pub mod json;
@@ -14,6 +15,7 @@ mod strict;
 pub mod system;
 pub mod tasks;
 
+pub use download::{attachment, stream_sheet};
 pub use run::{render, see_other, Answered, Api, Call, Page, Refusal, Reply};
 
 use crate::error::ServiceResult;
@@ -67,29 +69,4 @@ where
 /// A stored UTC time as an RFC 3339 instant.
 pub fn utc(t: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
     t.and_utc()
-}
-
-/// A file download named `name` plus its extension (the Chinese name is encoded per RFC 6266, with an
-/// ASCII fallback for old clients).
-pub fn attachment(file: crate::sheets::File) -> actix_web::HttpResponse {
-    let encoded: String = format!("{}.{}", file.name, file.ext)
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    actix_web::HttpResponse::Ok()
-        .content_type(file.mime)
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"export.{}\"; filename*=UTF-8''{encoded}",
-                file.ext
-            ),
-        ))
-        .body(file.bytes)
 }

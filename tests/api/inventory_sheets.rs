@@ -373,3 +373,74 @@ fn a_download_is_named_for_what_it_holds_and_its_columns_fit_their_content() {
         "columns sized to their content, not all alike: {widths:?}"
     );
 }
+
+#[test]
+fn a_long_ledger_streams_every_line_in_voucher_order_in_both_formats() {
+    let app = spawn_app();
+    let r = reserve(&app);
+    receive(&app, &r, r.diesel_batch, "1000");
+    // More vouchers than one page of the download (200), some waiting for a countersignature.
+    for i in 0..430 {
+        let m = crate::inventory::movement(
+            &app,
+            &r.keeper,
+            r.warehouse,
+            "use",
+            json!([{"batch_id": r.diesel_batch, "qty": "0.5"}]),
+            if i % 3 == 0 {
+                json!({})
+            } else {
+                json!({"emergency": true})
+            },
+        );
+        assert_eq!(m.status, 201, "{}", m.text);
+    }
+    let path = |format: &str| {
+        format!(
+            "/api/v1/warehouses/{}/export?what=ledger&format={format}",
+            r.warehouse
+        )
+    };
+    let (status, _, csv) = get_bytes(&app, &r.keeper, &path("csv"));
+    assert_eq!(status, 200);
+    // Rows as a spreadsheet shows them: an empty cell at the end of a row is no cell.
+    let rows = |bytes: &[u8]| -> Vec<Vec<String>> {
+        let mut grid = standby::sheets::read_grid(bytes).unwrap();
+        for row in &mut grid {
+            while row.last().is_some_and(|c| c.is_empty()) {
+                row.pop();
+            }
+        }
+        grid
+    };
+    let grid = rows(&csv);
+    let (status, _, xlsx) = get_bytes(&app, &r.keeper, &path("xlsx"));
+    assert_eq!(status, 200);
+    assert!(rows(&xlsx) == grid, "the same rows in both formats");
+    assert_eq!(grid.len(), 1 + 431, "the header and every voucher line");
+    let vouchers: Vec<&str> = grid[1..].iter().map(|row| row[0].as_str()).collect();
+    assert_eq!(vouchers[0], "RK-2026-000001");
+    let mut sorted = vouchers[1..].to_vec();
+    sorted.sort();
+    assert_eq!(vouchers[1..], sorted[..], "in voucher order");
+    sorted.dedup();
+    assert_eq!(sorted.len(), 430, "no voucher twice, none missing");
+    assert!(grid[1..]
+        .iter()
+        .all(|row| row[8] == "1000" || row[8] == "-0.5"));
+    assert_eq!(
+        get_bytes(&app, &r.other_keeper, &path("csv")).0,
+        403,
+        "refused before the first byte, as a status"
+    );
+    let mut keeper = app.browser();
+    keeper.sign_in("keeper1", crate::helpers::PASSWORD);
+    let page = keeper.get(&format!("/reserves/warehouses/{}/ledger.csv", r.warehouse));
+    assert_eq!(page.status, 200);
+    assert!(
+        rows(page.text.as_bytes()) == grid,
+        "the page's download is the API's"
+    );
+    let pdf = keeper.get(&format!("/reserves/warehouses/{}/ledger.pdf", r.warehouse));
+    assert_eq!(pdf.status, 404);
+}

@@ -8,9 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::clock::today;
 use crate::inventory::service::export;
 use crate::inventory::service::import::{self, ImportSummary};
-use crate::sheets::render;
+use crate::sheets::{self, render};
 use crate::web::error::ApiError;
-use crate::web::{attachment, Api, Reply};
+use crate::web::{attachment, stream_sheet, Api, Reply};
 
 /// What to export and how.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -40,10 +40,10 @@ pub enum Format {
 }
 
 impl Format {
-    fn code(format: Option<Format>) -> &'static str {
+    fn of(format: Option<Format>) -> sheets::Format {
         match format {
-            Some(Format::Xlsx) => "xlsx",
-            _ => "csv",
+            Some(Format::Xlsx) => sheets::Format::Xlsx,
+            _ => sheets::Format::Csv,
         }
     }
 }
@@ -60,16 +60,24 @@ pub async fn warehouse_export(
     let (id, ledger, format) = (
         id.into_inner(),
         q.what == Some(Contents::Ledger),
-        Format::code(q.format),
+        Format::of(q.format),
     );
+    if ledger {
+        let pool = api.state().pool.clone();
+        let (head, lang, tz) = api
+            .run(move |c| {
+                let head =
+                    export::ledger_head(c.conn, c.actor, id, c.actor.lang, today(c.now, c.tz))?;
+                Ok((head, c.actor.lang, c.tz))
+            })
+            .await?;
+        return Ok(stream_sheet(head, format, move |emit| {
+            export::ledger_rows(&pool, id, lang, tz, emit)
+        }));
+    }
     let file = api
         .run(move |c| {
-            let lang = c.actor.lang;
-            let table = if ledger {
-                export::ledger_table(c.conn, c.actor, id, lang, c.tz, today(c.now, c.tz))?
-            } else {
-                export::stock_table(c.conn, c.actor, id, lang, today(c.now, c.tz))?
-            };
+            let table = export::stock_table(c.conn, c.actor, id, c.actor.lang, today(c.now, c.tz))?;
             render(&table, format)
         })
         .await?;
@@ -85,7 +93,7 @@ pub async fn stocktake_export(
     id: web::Path<i64>,
     q: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, format) = (id.into_inner(), Format::code(q.format));
+    let (id, format) = (id.into_inner(), Format::of(q.format));
     let file = api
         .run(move |c| {
             render(

@@ -11,11 +11,11 @@ use crate::clock::today;
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::service::export;
 use crate::inventory::service::import::{self, ImportSummary};
-use crate::sheets::{render as render_file, MAX_UPLOAD};
+use crate::sheets::{render as render_file, Format, MAX_UPLOAD};
 use crate::web::context::Ctx;
 use crate::web::csrf;
 use crate::web::error::PageError;
-use crate::web::{attachment, render, Call, InLang, Page};
+use crate::web::{attachment, render, stream_sheet, Call, InLang, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(stock_export)
@@ -29,7 +29,8 @@ async fn download<F>(page: &Page, format: String, f: F) -> Result<HttpResponse, 
 where
     F: FnOnce(&mut Call<'_>) -> ServiceResult<crate::sheets::Table> + Send + 'static,
 {
-    let (_, file) = page.run(move |c| render_file(&f(c)?, &format)).await?;
+    let format = Format::parse(&format).page(crate::web::auth::request_lang(page.request()))?;
+    let (_, file) = page.run(move |c| render_file(&f(c)?, format)).await?;
     Ok(attachment(file))
 }
 
@@ -45,16 +46,24 @@ async fn stock_export(
     .await
 }
 
+/// The ledger streams: it can hold hundreds of thousands of lines.
 #[get("/reserves/warehouses/{id}/ledger.{format}")]
 async fn ledger_export(
     page: Page,
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (id, format) = path.into_inner();
-    download(&page, format, move |c| {
-        export::ledger_table(c.conn, c.actor, id, c.actor.lang, c.tz, today(c.now, c.tz))
-    })
-    .await
+    let format = Format::parse(&format).page(crate::web::auth::request_lang(page.request()))?;
+    let pool = page.state().pool.clone();
+    let (_, (head, lang, tz)) = page
+        .run(move |c| {
+            let head = export::ledger_head(c.conn, c.actor, id, c.actor.lang, today(c.now, c.tz))?;
+            Ok((head, c.actor.lang, c.tz))
+        })
+        .await?;
+    Ok(stream_sheet(head, format, move |emit| {
+        export::ledger_rows(&pool, id, lang, tz, emit)
+    }))
 }
 
 #[get("/reserves/stocktakes/{id}/export.{format}")]

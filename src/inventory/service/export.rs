@@ -3,11 +3,12 @@
 use std::collections::HashMap;
 
 use super::{check_book_visible, stocktakes, warehouse_for};
-use crate::db::DbConn;
+use crate::db::{DbConn, Pool};
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
 use crate::inventory::model::{Quantity, StockAction};
 use crate::inventory::store::catalogue::{self as cat_store, BatchLabel};
+use crate::inventory::store::chain as chain_store;
 use crate::inventory::store::ledger as ledger_store;
 use crate::org::model::Actor;
 use crate::sheets::{Cell, Table};
@@ -101,49 +102,17 @@ pub fn stock_table(
     })
 }
 
-/// A warehouse's ledger: every voucher line, in voucher order.
-pub fn ledger_table(
+/// A warehouse's ledger for download: the sheet's name and headers (the caller's permission is checked
+/// here); its rows come from [`ledger_rows`], page by page.
+pub fn ledger_head(
     conn: &mut DbConn,
     actor: &Actor,
     warehouse_id: i64,
     lang: Lang,
-    tz: chrono_tz::Tz,
     day: chrono::NaiveDate,
 ) -> ServiceResult<Table> {
     let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
     check_book_visible(conn, actor, &w)?;
-    let all = crate::inventory::store::chain::movements_with_lines(conn, warehouse_id)?;
-    let ids: Vec<i64> = all
-        .iter()
-        .flat_map(|(_, ls)| ls.iter().map(|l| l.batch_id))
-        .collect();
-    let names = labels_of(conn, &ids)?;
-    let time = |t: chrono::NaiveDateTime| {
-        t.and_utc()
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
-    let mut rows = Vec::new();
-    for (m, lines) in all {
-        for l in lines {
-            let b = names.get(&l.batch_id).cloned().unwrap_or_default();
-            rows.push(vec![
-                Cell::Text(m.voucher_no.clone()),
-                Cell::Text(m.kind.label(lang).to_string()),
-                Cell::Text(m.state.label(lang).to_string()),
-                Cell::Text(time(m.created_at)),
-                Cell::Text(m.posted_at.map(time).unwrap_or_default()),
-                Cell::Text(b.item_code),
-                Cell::Text(b.item_name),
-                Cell::Text(b.batch_no),
-                Cell::Qty(l.qty.milli()),
-                Cell::Text(b.uom),
-                Cell::Text(m.reason.clone()),
-                Cell::Text(m.hash.clone().unwrap_or_default()),
-            ]);
-        }
-    }
     Ok(Table {
         name: file_name(&w.name, lang.t("inv.file_ledger"), day),
         sheet: lang.t("inv.ledger").to_string(),
@@ -178,8 +147,70 @@ pub fn ledger_table(
                 "Chain hash",
             ],
         ),
-        rows,
+        rows: Vec::new(),
     })
+}
+
+/// Vouchers read per page of a ledger download.
+const LEDGER_PAGE: i64 = 200;
+
+/// Every voucher line of a warehouse whose ledger the caller may see ([`ledger_head`]), in voucher order,
+/// up to the last voucher recorded when it starts. Each page is read on a connection taken for it and given
+/// back before its rows go to `emit`, so a slow download holds no connection and no more than a page.
+pub fn ledger_rows(
+    pool: &Pool,
+    warehouse_id: i64,
+    lang: Lang,
+    tz: chrono_tz::Tz,
+    emit: &mut dyn FnMut(&[Cell]) -> ServiceResult<()>,
+) -> ServiceResult<()> {
+    let until = chain_store::last_movement_id(&mut *pool.get()?, warehouse_id)?;
+    let time = |t: chrono::NaiveDateTime| {
+        t.and_utc()
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let mut names: HashMap<i64, BatchLabel> = HashMap::new();
+    let mut after = 0;
+    loop {
+        let page = {
+            let conn = &mut *pool.get()?;
+            let page = chain_store::movements_page(conn, warehouse_id, after, until, LEDGER_PAGE)?;
+            let unknown: Vec<i64> = page
+                .iter()
+                .flat_map(|(_, ls)| ls.iter().map(|l| l.batch_id))
+                .filter(|b| !names.contains_key(b))
+                .collect();
+            if !unknown.is_empty() {
+                names.extend(labels_of(conn, &unknown)?);
+            }
+            page
+        };
+        let Some((last, _)) = page.last() else {
+            return Ok(());
+        };
+        after = last.id;
+        for (m, lines) in page {
+            for l in lines {
+                let b = names.get(&l.batch_id).cloned().unwrap_or_default();
+                emit(&[
+                    Cell::Text(m.voucher_no.clone()),
+                    Cell::Text(m.kind.label(lang).to_string()),
+                    Cell::Text(m.state.label(lang).to_string()),
+                    Cell::Text(time(m.created_at)),
+                    Cell::Text(m.posted_at.map(time).unwrap_or_default()),
+                    Cell::Text(b.item_code),
+                    Cell::Text(b.item_name),
+                    Cell::Text(b.batch_no),
+                    Cell::Qty(l.qty.milli()),
+                    Cell::Text(b.uom),
+                    Cell::Text(m.reason.clone()),
+                    Cell::Text(m.hash.clone().unwrap_or_default()),
+                ])?;
+            }
+        }
+    }
 }
 
 /// A stocktake's results: book, counted, difference, value, reason per batch.

@@ -13,6 +13,8 @@ use crate::inventory::store::warehouses::Warehouse;
 
 /// Movements read per query while walking a chain.
 const CHUNK: i64 = 20_000;
+/// Lines read at a time (unless one voucher has more).
+const MOST_LINES: i64 = 50_000;
 
 /// A link of a chain that does not hold.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -99,7 +101,14 @@ pub fn verify(conn: &mut DbConn, warehouses: &[Warehouse]) -> ServiceResult<Veri
         let mut next_seq = 1;
         let mut after = 0;
         while after < w.chain_seq {
-            let until = after + CHUNK;
+            // At most CHUNK movements and MOST_LINES lines at a time, fewer movements where vouchers are
+            // wide, and never less than one movement: memory is bounded by the widest voucher.
+            let mut until = after + CHUNK;
+            while until > after + 1
+                && chain_store::lines_between(conn, w.id, after, until)? > MOST_LINES
+            {
+                until = after + (until - after) / 2;
+            }
             let rows = chain_store::chain_rows(conn, w.id, after, until)?;
             let mut i = 0;
             while i < rows.len() {

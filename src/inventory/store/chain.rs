@@ -58,44 +58,72 @@ pub fn book(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Vec<(i64, i64)>
         .load(conn)
 }
 
-/// Every movement of a warehouse in voucher order, with its lines (for the ledger export).
-pub fn movements_with_lines(
+/// How many posted lines a warehouse has with `after < seq <= until` (the verifier sizes its reads by it).
+pub fn lines_between(
     conn: &mut DbConn,
     warehouse_id: i64,
-) -> QueryResult<Vec<(Movement, Vec<Line>)>> {
-    let all: Vec<Movement> = movements::table
+    after: i64,
+    until: i64,
+) -> QueryResult<i64> {
+    movement_lines::table
+        .inner_join(movements::table)
         .filter(movements::warehouse_id.eq(warehouse_id))
+        .filter(movements::seq.gt(after))
+        .filter(movements::seq.le(until))
+        .count()
+        .get_result(conn)
+}
+
+/// The last movement of a warehouse now (a download of its ledger stops there).
+pub fn last_movement_id(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<i64> {
+    movements::table
+        .filter(movements::warehouse_id.eq(warehouse_id))
+        .select(diesel::dsl::max(movements::id))
+        .get_result::<Option<i64>>(conn)
+        .map(Option::unwrap_or_default)
+}
+
+/// Up to `limit` movements of a warehouse with `after < id <= until`, in voucher order, each with its
+/// lines (for the ledger export, a page at a time).
+pub fn movements_page(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    after: i64,
+    until: i64,
+    limit: i64,
+) -> QueryResult<Vec<(Movement, Vec<Line>)>> {
+    let page: Vec<Movement> = movements::table
+        .filter(movements::warehouse_id.eq(warehouse_id))
+        .filter(movements::id.gt(after))
+        .filter(movements::id.le(until))
         .order(movements::id.asc())
+        .limit(limit)
         .select(Movement::as_select())
         .load(conn)?;
-    let ids: Vec<i64> = all.iter().map(|m| m.id).collect();
-    let mut lines: Vec<(i64, i64, i64, i64)> = Vec::new();
-    for chunk in ids.chunks(500) {
-        lines.extend(
-            movement_lines::table
-                .filter(movement_lines::movement_id.eq_any(chunk))
-                .order(movement_lines::id.asc())
-                .select((
-                    movement_lines::movement_id,
-                    movement_lines::item_id,
-                    movement_lines::batch_id,
-                    movement_lines::qty,
-                ))
-                .load::<(i64, i64, i64, i64)>(conn)?,
-        );
-    }
-    Ok(all
+    let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
+    let lines: Vec<(i64, i64, i64, i64)> = movement_lines::table
+        .filter(movement_lines::movement_id.eq_any(&ids))
+        .order((movement_lines::movement_id.asc(), movement_lines::id.asc()))
+        .select((
+            movement_lines::movement_id,
+            movement_lines::item_id,
+            movement_lines::batch_id,
+            movement_lines::qty,
+        ))
+        .load(conn)?;
+    // Both are in movement order: hand each movement its run of lines.
+    let mut lines = lines.into_iter().peekable();
+    Ok(page
         .into_iter()
         .map(|m| {
-            let mine = lines
-                .iter()
-                .filter(|l| l.0 == m.id)
-                .map(|&(_, item_id, batch_id, q)| Line {
+            let mut mine = Vec::new();
+            while let Some((_, item_id, batch_id, q)) = lines.next_if(|l| l.0 == m.id) {
+                mine.push(Line {
                     item_id,
                     batch_id,
                     qty: Quantity::from_milli(q),
-                })
-                .collect();
+                });
+            }
             (m, mine)
         })
         .collect())

@@ -384,6 +384,8 @@ pub fn server(
     let data = web::Data::new(state);
     let reminders = web::Data::new(areas.reminders.clone());
     let tasks = web::Data::new(areas.tasks.clone());
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let blocking_threads = (data.config.pool_size as usize).div_ceil(workers) + 1;
     let server = HttpServer::new(move || {
         let metrics = data.metrics.clone();
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -452,6 +454,8 @@ pub fn server(
                 crate::web::pages::head_as_get,
             ))
     })
+    // A blocking thread beyond the pool's connections would only wait for one (and keep a malloc arena).
+    .worker_max_blocking_threads(blocking_threads)
     .listen(listener)?
     .shutdown_timeout(10)
     .run();

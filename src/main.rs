@@ -84,8 +84,34 @@ enum UserCommand {
     },
 }
 
+/// A serving process keeps glibc to two malloc arenas. Left alone, glibc gives threads that allocate at
+/// the same time arenas of their own (up to eight per core) and keeps each one's high-water mark: under mixed
+/// load that held 115 MB and rising where two arenas hold 65 MB (BENCHMARKS.md, issue 11). The setting is
+/// read only at start, so the process starts itself again with it (same PID, same arguments) unless the
+/// environment already chose a value.
+#[cfg(target_os = "linux")]
+fn with_two_malloc_arenas() {
+    use std::os::unix::process::CommandExt;
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+        return;
+    }
+    if let Ok(me) = std::env::current_exe() {
+        let failed = std::process::Command::new(me)
+            .args(std::env::args_os().skip(1))
+            .env("MALLOC_ARENA_MAX", "2")
+            .exec();
+        eprintln!("standby: could not restart with two malloc arenas ({failed}); going on without");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn with_two_malloc_arenas() {}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, None | Some(Command::Serve)) {
+        with_two_malloc_arenas();
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("STANDBY_LOG")
@@ -104,7 +130,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    // Jobs and commands: their blocking work needs no more threads than the pool has connections.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(config.pool_size as usize + 2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("standby: cannot start the runtime: {e}");

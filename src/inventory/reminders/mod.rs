@@ -11,7 +11,7 @@ mod signatures;
 mod stocktakes;
 
 pub use mismatch::ledger_mismatch;
-pub use signatures::{countersign_owed, waiting_keys};
+pub use signatures::{countersign_owed, owed_to, waiting_keys};
 
 use chrono::{DateTime, Utc};
 

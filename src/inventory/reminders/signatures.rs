@@ -8,9 +8,9 @@ use super::{COUNTERSIGNER, COUNTERSIGN_OWED, COUNTERSIGN_WAITING};
 use crate::db::{db_time, DbConn};
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
-use crate::inventory::model::StockAction;
+use crate::inventory::model::{MovementKind, StockAction};
 use crate::inventory::store::ledger::{self as ledger_store, Movement};
-use crate::inventory::store::warehouses::{self as wh_store, Warehouse};
+use crate::inventory::store::warehouses::Warehouse;
 use crate::notify::model::Reason;
 use crate::notify::service::Outgoing;
 use crate::org::model::{grants_cover, UnitTree};
@@ -34,12 +34,14 @@ pub fn waiting_keys(movement: i64) -> [String; 2] {
 fn countersigners(
     reachable: &[Reachable],
     tree: &UnitTree,
-    m: &Movement,
+    kind: MovementKind,
+    unit_id: i64,
+    created_by: i64,
 ) -> Vec<(i64, &'static Reason)> {
-    let roles = StockAction::to_sign(m.kind).roles();
+    let roles = StockAction::to_sign(kind).roles();
     let mut people: Vec<i64> = reachable
         .iter()
-        .filter(|p| p.account_id != m.created_by)
+        .filter(|p| p.account_id != created_by)
         .filter(|p| {
             let scoped: Vec<_> = p
                 .grants
@@ -47,7 +49,7 @@ fn countersigners(
                 .copied()
                 .filter(|g| g.unit_id.is_some())
                 .collect();
-            grants_cover(&scoped, roles, Some(m.unit_id), tree)
+            grants_cover(&scoped, roles, Some(unit_id), tree)
         })
         .map(|p| p.person_id)
         .collect();
@@ -79,7 +81,9 @@ fn facts(
     })
 }
 
-fn owed(
+/// The countersignature-owed notice for an emergency issue `m` in `warehouse`, to `people` ([`owed_to`]);
+/// sent at posting, in its transaction, and found again by the scan while it is owed.
+pub fn countersign_owed(
     conn: &mut DbConn,
     m: &Movement,
     warehouse: &str,
@@ -100,23 +104,21 @@ fn owed(
     })
 }
 
-/// The countersignature-owed notice for an emergency issue (sent at posting, in its transaction, and found
-/// again by the scan while it is owed).
-pub fn countersign_owed(
+/// Who is told that an emergency issue of `kind` recorded by `created_by` in `unit_id` owes its countersignature
+/// (read before the voucher's write lock is taken; see [`countersign_owed`]).
+pub fn owed_to(
     conn: &mut DbConn,
-    m: &Movement,
-    now: DateTime<Utc>,
-    tz: chrono_tz::Tz,
-) -> ServiceResult<Outgoing> {
-    let people = countersigners(
+    kind: MovementKind,
+    unit_id: i64,
+    created_by: i64,
+) -> ServiceResult<Vec<(i64, &'static Reason)>> {
+    Ok(countersigners(
         &org_store::reachable_people(conn)?,
         &org_store::unit_tree(conn)?,
-        m,
-    );
-    let warehouse = wh_store::find(conn, m.warehouse_id)?
-        .map(|w| w.name)
-        .unwrap_or_default();
-    owed(conn, m, &warehouse, people, now, tz)
+        kind,
+        unit_id,
+        created_by,
+    ))
 }
 
 /// Vouchers waiting longer than `after_hours` for their signature, and emergency issues owing theirs.
@@ -149,15 +151,22 @@ pub(super) fn findings(
             key: waiting_key(m.id),
             unit_id: Some(m.unit_id),
             path: format!("/reserves/movements/{}", m.id),
-            people: countersigners(&reachable, &tree, &m),
+            people: countersigners(&reachable, &tree, m.kind, m.unit_id, m.created_by),
             to_unit: true,
             addresses: Vec::new(),
             content: Box::new(CountersignWaiting(facts)),
         });
     }
     for m in owing {
-        let people = countersigners(&reachable, &tree, &m);
-        out.push(owed(conn, &m, &name_of(m.warehouse_id), people, now, tz)?);
+        let people = countersigners(&reachable, &tree, m.kind, m.unit_id, m.created_by);
+        out.push(countersign_owed(
+            conn,
+            &m,
+            &name_of(m.warehouse_id),
+            people,
+            now,
+            tz,
+        )?);
     }
     Ok(out)
 }

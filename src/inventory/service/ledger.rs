@@ -16,7 +16,7 @@ use crate::inventory::model::{
     check_serial_line, check_whole, reason, signed, BatchInput, Line, LineRequest, MovementKind,
     MovementState, Quantity, SignFacts, StockAction,
 };
-use crate::inventory::reminders::{countersign_owed, waiting_keys};
+use crate::inventory::reminders::{countersign_owed, owed_to, waiting_keys};
 use crate::inventory::store::ledger::{
     self as store, Movement, MovementFilter, NewMovement, Receipt,
 };
@@ -165,6 +165,11 @@ pub fn record(
         });
     }
     check_lines(req.kind, &lines)?;
+    let owed = if req.emergency {
+        owed_to(conn, req.kind, w.unit_id, actor.account_id)?
+    } else {
+        Vec::new()
+    };
     write_tx(conn, |c| {
         check_count_allows(c, w.id, req.emergency)?;
         if let Some(dest) = counterpart {
@@ -189,9 +194,6 @@ pub fn record(
         let m = insert(c, w.unit_id, new, &lines, now, tz)?;
         if req.emergency {
             post(c, &m, &lines, now, None, tz)?;
-            let posted = load(c, m.id)?.movement;
-            let notice = countersign_owed(c, &posted, now, tz)?;
-            crate::notify::service::enqueue(c, cfg, now, &notice)?;
         } else {
             // Refuse at once what could never post; the countersignature re-checks under its own lock.
             for l in lines.iter().filter(|l| l.qty.is_negative()) {
@@ -201,6 +203,10 @@ pub fn record(
             }
         }
         let voucher = load(c, m.id)?;
+        if req.emergency {
+            let notice = countersign_owed(c, &voucher.movement, &w.name, owed, now, tz)?;
+            crate::notify::service::enqueue(c, cfg, now, &notice)?;
+        }
         audit::record(
             c,
             Some(actor),

@@ -151,12 +151,14 @@ pub fn ledger_head(
     })
 }
 
-/// Vouchers read per page of a ledger download.
+/// Vouchers read per page of a ledger download, and lines read at a time (unless one voucher has more).
 const LEDGER_PAGE: i64 = 200;
+const LEDGER_LINES: i64 = 5_000;
 
 /// Every voucher line of a warehouse whose ledger the caller may see ([`ledger_head`]), in voucher order,
-/// up to the last voucher recorded when it starts. Each page is read on a connection taken for it and given
-/// back before its rows go to `emit`, so a slow download holds no connection and no more than a page.
+/// up to the last voucher recorded when it starts. Each read takes a connection and gives it back before
+/// its rows go to `emit`, so a slow download holds no connection, and memory holds a page of vouchers and
+/// at most [`LEDGER_LINES`] lines (or one voucher's, when a voucher is wider).
 pub fn ledger_rows(
     pool: &Pool,
     warehouse_id: i64,
@@ -174,40 +176,56 @@ pub fn ledger_rows(
     let mut names: HashMap<i64, BatchLabel> = HashMap::new();
     let mut after = 0;
     loop {
-        let page = {
-            let conn = &mut *pool.get()?;
-            let page = chain_store::movements_page(conn, warehouse_id, after, until, LEDGER_PAGE)?;
-            let unknown: Vec<i64> = page
-                .iter()
-                .flat_map(|(_, ls)| ls.iter().map(|l| l.batch_id))
-                .filter(|b| !names.contains_key(b))
-                .collect();
-            if !unknown.is_empty() {
-                names.extend(labels_of(conn, &unknown)?);
-            }
-            page
-        };
+        let page =
+            chain_store::movements_page(&mut *pool.get()?, warehouse_id, after, until, LEDGER_PAGE)?;
         let Some((last, _)) = page.last() else {
             return Ok(());
         };
         after = last.id;
-        for (m, lines) in page {
-            for l in lines {
-                let b = names.get(&l.batch_id).cloned().unwrap_or_default();
-                emit(&[
-                    Cell::Text(m.voucher_no.clone()),
-                    Cell::Text(m.kind.label(lang).to_string()),
-                    Cell::Text(m.state.label(lang).to_string()),
-                    Cell::Text(time(m.created_at)),
-                    Cell::Text(m.posted_at.map(time).unwrap_or_default()),
-                    Cell::Text(b.item_code),
-                    Cell::Text(b.item_name),
-                    Cell::Text(b.batch_no),
-                    Cell::Qty(l.qty.milli()),
-                    Cell::Text(b.uom),
-                    Cell::Text(m.reason.clone()),
-                    Cell::Text(m.hash.clone().unwrap_or_default()),
-                ])?;
+        let mut rest = &page[..];
+        while !rest.is_empty() {
+            // As many vouchers as fit in LEDGER_LINES lines, and at least one.
+            let mut take = 1;
+            let mut lines = rest[0].1;
+            while take < rest.len() && lines + rest[take].1 <= LEDGER_LINES {
+                lines += rest[take].1;
+                take += 1;
+            }
+            let (group, more) = rest.split_at(take);
+            rest = more;
+            let ids: Vec<i64> = group.iter().map(|(m, _)| m.id).collect();
+            let lines = {
+                let conn = &mut *pool.get()?;
+                let lines = chain_store::lines_of_movements(conn, &ids)?;
+                let unknown: Vec<i64> = lines
+                    .iter()
+                    .flatten()
+                    .map(|l| l.batch_id)
+                    .filter(|b| !names.contains_key(b))
+                    .collect();
+                if !unknown.is_empty() {
+                    names.extend(labels_of(conn, &unknown)?);
+                }
+                lines
+            };
+            for ((m, _), lines) in group.iter().zip(lines) {
+                for l in lines {
+                    let b = names.get(&l.batch_id).cloned().unwrap_or_default();
+                    emit(&[
+                        Cell::Text(m.voucher_no.clone()),
+                        Cell::Text(m.kind.label(lang).to_string()),
+                        Cell::Text(m.state.label(lang).to_string()),
+                        Cell::Text(time(m.created_at)),
+                        Cell::Text(m.posted_at.map(time).unwrap_or_default()),
+                        Cell::Text(b.item_code),
+                        Cell::Text(b.item_name),
+                        Cell::Text(b.batch_no),
+                        Cell::Qty(l.qty.milli()),
+                        Cell::Text(b.uom),
+                        Cell::Text(m.reason.clone()),
+                        Cell::Text(m.hash.clone().unwrap_or_default()),
+                    ])?;
+                }
             }
         }
     }

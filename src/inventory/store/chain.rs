@@ -83,15 +83,15 @@ pub fn last_movement_id(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<i64
         .map(Option::unwrap_or_default)
 }
 
-/// Up to `limit` movements of a warehouse with `after < id <= until`, in voucher order, each with its
-/// lines (for the ledger export, a page at a time).
+/// Up to `limit` movements of a warehouse with `after < id <= until`, in voucher order (for the ledger
+/// export, a page at a time), each with how many lines it has.
 pub fn movements_page(
     conn: &mut DbConn,
     warehouse_id: i64,
     after: i64,
     until: i64,
     limit: i64,
-) -> QueryResult<Vec<(Movement, Vec<Line>)>> {
+) -> QueryResult<Vec<(Movement, i64)>> {
     let page: Vec<Movement> = movements::table
         .filter(movements::warehouse_id.eq(warehouse_id))
         .filter(movements::id.gt(after))
@@ -101,8 +101,26 @@ pub fn movements_page(
         .select(Movement::as_select())
         .load(conn)?;
     let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
-    let lines: Vec<(i64, i64, i64, i64)> = movement_lines::table
+    let counts: std::collections::HashMap<i64, i64> = movement_lines::table
         .filter(movement_lines::movement_id.eq_any(&ids))
+        .group_by(movement_lines::movement_id)
+        .select((movement_lines::movement_id, diesel::dsl::count_star()))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(page
+        .into_iter()
+        .map(|m| {
+            let n = counts.get(&m.id).copied().unwrap_or(0);
+            (m, n)
+        })
+        .collect())
+}
+
+/// The lines of the movements `ids`, grouped by movement in the order of `ids` (ascending).
+pub fn lines_of_movements(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Vec<Line>>> {
+    let lines: Vec<(i64, i64, i64, i64)> = movement_lines::table
+        .filter(movement_lines::movement_id.eq_any(ids))
         .order((movement_lines::movement_id.asc(), movement_lines::id.asc()))
         .select((
             movement_lines::movement_id,
@@ -111,20 +129,19 @@ pub fn movements_page(
             movement_lines::qty,
         ))
         .load(conn)?;
-    // Both are in movement order: hand each movement its run of lines.
     let mut lines = lines.into_iter().peekable();
-    Ok(page
-        .into_iter()
-        .map(|m| {
+    Ok(ids
+        .iter()
+        .map(|id| {
             let mut mine = Vec::new();
-            while let Some((_, item_id, batch_id, q)) = lines.next_if(|l| l.0 == m.id) {
+            while let Some((_, item_id, batch_id, q)) = lines.next_if(|l| l.0 == *id) {
                 mine.push(Line {
                     item_id,
                     batch_id,
                     qty: Quantity::from_milli(q),
                 });
             }
-            (m, mine)
+            mine
         })
         .collect())
 }

@@ -3,12 +3,15 @@
 one run on this machine, with the same load generator (wrk, installed from Debian's packages when missing).
 
 Usage: scripts/bench.py [--seconds 10] [--connections 8] [--short] [--bin target/release/standby]
-                        [--bare target/release/examples/bare]
+                        [--bare target/release/examples/bare] [--database-url URL] [--instances N]
 Builds nothing: run `cargo build --release --bin standby --example bare` first (.ci/run does).
 Loads the demo district into a fresh SQLite database, adds batches until the main warehouse holds 50 rows of
 stock, then measures for each pair: requests per second, p99 latency and standby's share of the bare figure.
 --short runs a few seconds per endpoint and exits 1 when a ratio falls below its floor (about half of what
 was measured; see BENCHMARKS.md), so that a real regression stops CI and machine noise does not.
+--database-url runs standby on that database instead (a PostgreSQL URL: its tables are dropped and the demo
+loaded afresh); --instances N also posts emergency issues through N processes on the one database at once
+and prints their sum.
 """
 import argparse
 import http.client
@@ -29,11 +32,27 @@ DEMO = "standby-demo"
 
 # (name, standby method+path, bare path, floor for --short as a share of the bare figure)
 PAIRS = [
-    ("unit by id (API)", "GET /api/v1/units/3", "/unit", 0.25),
-    ("warehouse stock, 50 rows (API)", "GET /api/v1/warehouses/1/stock", "/stock", 0.20),
-    ("keeper's dashboard (HTML)", "GET /reserves", "/page", 0.10),
-    ("emergency issue (API, ledger post)", "POST /api/v1/movements", "/post", 0.02),
+    ("unit by id (API)", "GET /api/v1/units/3", "/unit", 0.20),
+    ("warehouse stock, 50 rows (API)", "GET /api/v1/warehouses/1/stock", "/stock", 0.12),
+    ("keeper's dashboard (HTML)", "GET /reserves", "/page", 0.015),
+    ("emergency issue (API, ledger post)", "POST /api/v1/movements", "/post", 0.005),
 ]
+
+
+def reset_postgres(url):
+    """Creates the PostgreSQL database the bench is pointed at if it is missing, and empties it. Refuses the
+    shared databases (postgres, test, root) so that a slip cannot wipe them."""
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    if name in ("", "postgres", "test", "root"):
+        raise SystemExit(f"bench: give the bench a database of its own (e.g. .../standby_bench), not '{name}'")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    quiet = dict(check=True, stdout=subprocess.DEVNULL)
+    found = subprocess.run(["psql", "-tA", admin, "-c", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+                           check=True, capture_output=True, text=True).stdout.strip()
+    if not found:
+        subprocess.run(["psql", "-q", admin, "-c", f'CREATE DATABASE "{name}"'], **quiet)
+    subprocess.run(["psql", "-q", url, "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], **quiet)
 
 
 def free_port():
@@ -133,6 +152,8 @@ def main():
     p.add_argument("--short", action="store_true")
     p.add_argument("--bin", default="target/release/standby")
     p.add_argument("--bare", default="target/release/examples/bare")
+    p.add_argument("--database-url")
+    p.add_argument("--instances", type=int, default=1)
     a = p.parse_args()
     seconds = 3 if a.short else a.seconds
     if not shutil.which("wrk"):
@@ -141,7 +162,10 @@ def main():
 
     work = tempfile.mkdtemp(prefix="bench-")
     port, bare_port = free_port(), free_port()
-    env = dict(os.environ, STANDBY_DATA_DIR=f"{work}/data", STANDBY_DATABASE_URL=f"sqlite://{work}/standby.db",
+    if a.database_url:
+        reset_postgres(a.database_url)
+    env = dict(os.environ, STANDBY_DATA_DIR=f"{work}/data",
+               STANDBY_DATABASE_URL=a.database_url or f"sqlite://{work}/standby.db",
                STANDBY_ADMIN_PASSWORD=PASSWORD, STANDBY_BIND=f"127.0.0.1:{port}", STANDBY_LOG="warn",
                STANDBY_BASE_URL=f"http://127.0.0.1:{port}",
                STANDBY_JOB_SCAN="off", STANDBY_JOB_DELIVER="off", STANDBY_JOB_DIGEST="off")
@@ -175,6 +199,17 @@ def main():
             print(f"{name:38} {rps:10.0f} {base:10.0f} {share:7.1%} {p99:8.2f}{flag}")
             if errors or (a.short and share < floor):
                 failed.append(f"{name}: {share:.1%} of the bare handler (floor {floor:.0%}), {errors} errors")
+        if a.instances > 1:
+            ports = [port] + [free_port() for _ in range(a.instances - 1)]
+            for extra in ports[1:]:
+                procs.append(subprocess.Popen([a.bin, "serve"], env=dict(env, STANDBY_BIND=f"127.0.0.1:{extra}"),
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                wait_for(extra)
+            runs = [subprocess.Popen(["wrk", "-t1", f"-c{a.connections}", f"-d{seconds}s", "--latency", "-s", post,
+                                      "-H", auth, f"http://127.0.0.1:{p}/api/v1/movements"],
+                                     stdout=subprocess.PIPE, text=True) for p in ports]
+            total = sum(float(re.search(r"Requests/sec:\s+([\d.]+)", r.communicate()[0]).group(1)) for r in runs)
+            print(f"emergency issue through {a.instances} instances at once: {total:.0f}/s in all")
         if failed:
             print("bench: below the floor:\n  " + "\n  ".join(failed), file=sys.stderr)
             sys.exit(1)

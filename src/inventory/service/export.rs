@@ -176,8 +176,13 @@ pub fn ledger_rows(
     let mut names: HashMap<i64, BatchLabel> = HashMap::new();
     let mut after = 0;
     loop {
-        let page =
-            chain_store::movements_page(&mut *pool.get()?, warehouse_id, after, until, LEDGER_PAGE)?;
+        let page = chain_store::movements_page(
+            &mut *pool.get()?,
+            warehouse_id,
+            after,
+            until,
+            LEDGER_PAGE,
+        )?;
         let Some((last, _)) = page.last() else {
             return Ok(());
         };

@@ -141,6 +141,8 @@ pub fn record(
     };
     let ids: Vec<i64> = req.lines.iter().map(|l| l.batch_id).collect();
     let found = cat_store::find_batches(conn, &ids)?;
+    let item_ids: Vec<i64> = found.iter().map(|b| b.item_id).collect();
+    let items = cat_store::find_items(conn, &item_ids)?;
     let day = today(now, tz);
     let mut lines = Vec::with_capacity(req.lines.len());
     for l in &req.lines {
@@ -149,7 +151,9 @@ pub fn record(
             .find(|b| b.id == l.batch_id)
             .ok_or_else(|| ServiceError::invalid("batch_id", "批次不存在", "No such batch"))?;
         let qty = signed(req.kind, l)?;
-        let item = cat_store::find_item(conn, b.item_id)?
+        let item = items
+            .iter()
+            .find(|i| i.id == b.item_id)
             .ok_or_else(|| ServiceError::invalid("batch_id", "批次不存在", "No such batch"))?;
         if item.track_serial {
             check_serial_line(qty)?;

@@ -94,13 +94,27 @@ pub(crate) fn post(
     signer: Option<i64>,
     tz: chrono_tz::Tz,
 ) -> ServiceResult<()> {
+    let received: Vec<i64> = lines
+        .iter()
+        .filter(|l| !l.qty.is_negative())
+        .map(|l| l.item_id)
+        .collect();
+    let serial: Vec<i64> = if received.is_empty() {
+        Vec::new()
+    } else {
+        cat_store::find_items(conn, &received)?
+            .into_iter()
+            .filter(|i| i.track_serial)
+            .map(|i| i.id)
+            .collect()
+    };
     for l in lines {
         if l.qty.is_negative() {
             if !store::decrease(conn, m.warehouse_id, l.batch_id, -l.qty)? {
                 return Err(insufficient(conn, m.warehouse_id, l));
             }
         } else {
-            if cat_store::find_item(conn, l.item_id)?.is_some_and(|i| i.track_serial) {
+            if serial.contains(&l.item_id) {
                 check_serial_receipt(store::total_balance(conn, l.batch_id)?)?;
             }
             store::increase(conn, m.warehouse_id, l)?;

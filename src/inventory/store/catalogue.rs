@@ -149,6 +149,14 @@ pub fn find_item(conn: &mut DbConn, id: i64) -> QueryResult<Option<Item>> {
         .optional()
 }
 
+/// The items `ids` (one query for a voucher's lines).
+pub fn find_items(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Item>> {
+    items::table
+        .filter(items::id.eq_any(ids))
+        .select(Item::as_select())
+        .load(conn)
+}
+
 /// One item by code.
 pub fn find_item_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Item>> {
     items::table

@@ -253,3 +253,35 @@ fn a_revoked_token_stops_at_once_here_and_within_the_remembering_time_elsewhere(
         "deactivated: at once"
     );
 }
+
+#[test]
+fn a_new_unit_counts_at_once_for_a_caller_remembered_before_it() {
+    let app = spawn_app_with(&[("STANDBY_CALLER_SECONDS", "60")]);
+    let admin = app.admin_token();
+    let bureau = app.create_unit(&admin, "建设局", "department", None);
+    let keeper = app.create_person(&admin, "蒋国平", bureau);
+    let (_, token) = app.create_account(
+        &admin,
+        "keeper7",
+        Some(keeper),
+        &[("warehouse_keeper", Some(bureau))],
+    );
+    assert_eq!(
+        app.get("/api/v1/me", &token).status,
+        200,
+        "seen and remembered"
+    );
+    // A station below the bureau, and its store: within the keeper's scope from the moment it exists.
+    let station = app.create_unit(&admin, "建设局东太湖站", "department", Some(bureau));
+    let w = app.post(
+        "/api/v1/warehouses",
+        &admin,
+        json!({"unit_id": station, "name": "东太湖站储备点", "custodians": [keeper]}),
+    );
+    assert_eq!(w.status, 201, "{}", w.text);
+    let stock = app.get(
+        &format!("/api/v1/warehouses/{}/stock", w.json()["id"]),
+        &token,
+    );
+    assert_eq!(stock.status, 200, "{}", stock.text);
+}

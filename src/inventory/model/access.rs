@@ -89,6 +89,7 @@ mod tests {
                 unit_id: unit,
             }],
             lang: Lang::Zh,
+            units: None,
         }
     }
 

@@ -29,13 +29,13 @@ pub fn warehouse_for(
 ) -> ServiceResult<Warehouse> {
     let w = wh_store::find(conn, id)?
         .ok_or_else(|| ServiceError::not_found("该储备库", "Warehouse"))?;
-    authorize_stock(actor, action, w.unit_id, &org_store::unit_tree(conn)?)?;
+    authorize_stock(actor, action, w.unit_id, &*org_store::tree_of(conn, actor)?)?;
     Ok(w)
 }
 
 /// The warehouses the actor may see.
 pub fn visible_warehouses(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<Warehouse>> {
-    let tree = org_store::unit_tree(conn)?;
+    let tree = org_store::tree_of(conn, actor)?;
     Ok(wh_store::all(conn)?
         .into_iter()
         .filter(|w| authorize_stock(actor, StockAction::View, w.unit_id, &tree).is_ok())
@@ -78,5 +78,5 @@ pub fn may(
     w: &Warehouse,
     action: StockAction,
 ) -> ServiceResult<bool> {
-    Ok(authorize_stock(actor, action, w.unit_id, &org_store::unit_tree(conn)?).is_ok())
+    Ok(authorize_stock(actor, action, w.unit_id, &*org_store::tree_of(conn, actor)?).is_ok())
 }

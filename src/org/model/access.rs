@@ -84,6 +84,9 @@ pub struct Actor {
     pub grants: Vec<Grant>,
     /// Its language.
     pub lang: Lang,
+    /// The shape of the organisation when the caller was looked up (remembered with them for a few
+    /// seconds, like their roles); `None`: read it afresh (see `org::store::tree_of`).
+    pub units: Option<std::sync::Arc<UnitTree>>,
 }
 
 impl Actor {
@@ -100,6 +103,7 @@ impl Actor {
                 unit_id: None,
             }],
             lang: Lang::Zh,
+            units: None,
         }
     }
 
@@ -328,6 +332,7 @@ mod tests {
                 .map(|&(role, unit_id)| Grant { role, unit_id })
                 .collect(),
             lang: Lang::Zh,
+            units: None,
         }
     }
 

@@ -56,6 +56,6 @@ pub fn may(
     action: crate::org::model::OrgAction,
     unit: Option<i64>,
 ) -> ServiceResult<bool> {
-    let tree = crate::org::store::unit_tree(conn)?;
+    let tree = crate::org::store::tree_of(conn, actor)?;
     Ok(crate::org::model::authorize(actor, action, unit, &tree).is_ok())
 }

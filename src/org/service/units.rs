@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::found;
+use super::{forgetting_callers, found};
 use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
@@ -65,7 +65,7 @@ pub fn create(
         ));
     };
     let parent_id = patch.parent_id.flatten();
-    write_tx(conn, |c| {
+    forgetting_callers(write_tx(conn, |c| {
         authorize(
             actor,
             OrgAction::ManageUnits,
@@ -90,7 +90,7 @@ pub fn create(
             Change::of("unit", unit.id, Some(unit.id), None, Some(&unit)),
         )?;
         Ok(unit)
-    })
+    }))
 }
 
 /// Edits a unit, including moving it (the actor must manage both places) and (de)activating it.
@@ -101,7 +101,8 @@ pub fn update(
     id: i64,
     patch: UnitPatch,
 ) -> ServiceResult<Unit> {
-    write_tx(conn, |c| {
+    // Remembered callers carry the tree they were looked up with: a change forgets them.
+    forgetting_callers(write_tx(conn, |c| {
         let before = found(store::find_unit(c, id)?, "该单位", "Unit")?;
         let tree: UnitTree = store::unit_tree(c)?;
         authorize(actor, OrgAction::ManageUnits, Some(id), &tree)?;
@@ -134,7 +135,7 @@ pub fn update(
             Change::of("unit", id, Some(id), Some(&before), Some(&after)),
         )?;
         Ok(after)
-    })
+    }))
 }
 
 fn duplicate_name(e: crate::db::WriteError) -> ServiceError {

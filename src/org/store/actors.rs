@@ -24,6 +24,7 @@ pub fn actor_of(conn: &mut DbConn, account: &Account) -> ServiceResult<Actor> {
         unit_id: person.map(|p| p.unit_id),
         grants: grants_of(conn, account.id)?,
         lang: account.lang(),
+        units: Some(std::sync::Arc::new(super::unit_tree(conn)?)),
     })
 }
 

@@ -139,6 +139,18 @@ pub fn unit_tree(conn: &mut DbConn) -> QueryResult<UnitTree> {
     Ok(UnitTree::new(pairs))
 }
 
+/// The tree as the caller saw it when they were looked up (a few seconds at most; every change to units
+/// forgets remembered callers), else read now. For checking access; a change to the tree reads it afresh.
+pub fn tree_of(
+    conn: &mut DbConn,
+    actor: &super::model::Actor,
+) -> QueryResult<std::sync::Arc<UnitTree>> {
+    match &actor.units {
+        Some(tree) => Ok(tree.clone()),
+        None => unit_tree(conn).map(std::sync::Arc::new),
+    }
+}
+
 /// Active units directly below `id`.
 pub fn count_active_children(conn: &mut DbConn, id: i64) -> QueryResult<i64> {
     units::table

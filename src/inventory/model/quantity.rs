@@ -135,19 +135,40 @@ impl serde::Serialize for Quantity {
     }
 }
 
-/// What a person typed, in the exact form: blanks and thousands separators dropped, full-width digits and
-/// points (from a Chinese input method) made ASCII, `.5` read as `0.5` and `12.` as `12`.
+/// What a person typed, in the exact form: surrounding blanks dropped, full-width digits and points (from a
+/// Chinese input method) made ASCII, `.5` read as `0.5` and `12.` as `12`. Commas and blanks are dropped only
+/// where they group thousands (`1,200`, `1 000`); anywhere else (`1,5` meant as 1.5) they stay, so that the
+/// quantity is refused rather than read as 15.
 pub fn as_typed(raw: &str) -> String {
-    let mut out: String = raw
+    let mapped: String = raw
+        .trim()
         .chars()
-        .filter_map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-            '．' | '。' => Some('.'),
-            ',' | '，' => None,
-            c if c.is_whitespace() => None,
-            c => Some(c),
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' | '。' => '.',
+            '，' => ',',
+            c if c.is_whitespace() => ' ',
+            c => c,
         })
         .collect();
+    let (whole, frac) = match mapped.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (mapped.as_str(), None),
+    };
+    let groups: Vec<&str> = whole.split([',', ' ']).collect();
+    let thousands = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+    let whole = if thousands {
+        groups.concat()
+    } else {
+        whole.to_string()
+    };
+    let mut out = match frac {
+        Some(f) => format!("{whole}.{f}"),
+        None => whole,
+    };
     if out.starts_with('.') {
         out.insert(0, '0');
     }
@@ -238,6 +259,18 @@ mod tests {
             );
         }
         assert!(Quantity::parse("q", &as_typed("-1")).is_err());
+        for meant_otherwise in ["1,5", "1，5", "1 5", "12,34", "1,2345", "1,500.5,0"] {
+            assert!(
+                Quantity::parse("q", &as_typed(meant_otherwise)).is_err(),
+                "{meant_otherwise} is refused, not read without its separator"
+            );
+        }
+        assert_eq!(
+            Quantity::parse("q", &as_typed("1,234,567.5"))
+                .unwrap()
+                .milli(),
+            1_234_567_500
+        );
     }
 
     proptest! {

@@ -152,7 +152,7 @@ async fn warehouse_page(
                 PageRequest::new(Some(1), Some(10)),
             )?
             .items;
-            let open = crate::inventory::store::stocktakes::open_of(c.conn, id)?.map(|s| s.id);
+            let open = crate::inventory::service::open_count(c.conn, id)?;
             let can_move = may(c.conn, c.actor, &view.warehouse, StockAction::Move)?;
             let persons = people::picker(c.conn, view.warehouse.unit_id)?;
             let recent = (recent, crate::org::service::account_names(c.conn)?);

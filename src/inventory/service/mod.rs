@@ -51,6 +51,11 @@ pub fn book_hidden_for(conn: &mut DbConn, actor: &Actor, w: &Warehouse) -> Servi
     ))
 }
 
+/// The stocktake open in the warehouse, if any.
+pub fn open_count(conn: &mut DbConn, warehouse_id: i64) -> ServiceResult<Option<i64>> {
+    Ok(crate::inventory::store::stocktakes::open_of(conn, warehouse_id)?.map(|s| s.id))
+}
+
 /// Whether a blind count is open in the warehouse.
 pub fn blind_count_open(conn: &mut DbConn, warehouse_id: i64) -> ServiceResult<bool> {
     Ok(crate::inventory::store::stocktakes::open_of(conn, warehouse_id)?.is_some_and(|s| s.blind))

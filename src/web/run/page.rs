@@ -197,14 +197,9 @@ impl Page {
         T: Send + 'static,
         D: FnOnce(&T) -> (Text, String) + Send + 'static,
     {
-        let (ctx, result) = self.attempt_done(f, done).await?;
-        match result {
-            Ok((text, to)) => {
-                flash(&self.session, true, text);
-                Ok(see_other(&to))
-            }
-            Err(e) => {
-                let refusal = Refusal::of(e, ctx.lang)?;
+        match self.submit(f, done).await? {
+            Ok(done) => Ok(done),
+            Err(refusal) => {
                 flash(
                     &self.session,
                     false,

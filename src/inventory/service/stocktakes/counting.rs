@@ -91,16 +91,8 @@ pub fn count(
             book.milli(),
             db_time(now),
         )?;
-        let change = Change {
-            entity: "stocktake",
-            entity_id: Some(st.id),
-            unit_id: None,
-            action: "count",
-            before: None,
-            after: Some(
-                serde_json::json!({"line_id": line.id, "batch_id": line.batch_id, "qty": qty.to_string()}),
-            ),
-        };
+        let after = serde_json::json!({"line_id": line.id, "batch_id": line.batch_id, "qty": qty.to_string()});
+        let change = Change::of("stocktake", st.id, None, None, Some(&after)).action("count");
         audit::record(c, Some(actor), now, change)?;
         Ok(st.id)
     })
@@ -136,14 +128,7 @@ pub fn add_found(
             c,
             Some(actor),
             now,
-            Change {
-                entity: "stocktake",
-                entity_id: Some(st.id),
-                unit_id: None,
-                action: "add_line",
-                before: None,
-                after: serde_json::to_value(&line).ok(),
-            },
+            Change::of("stocktake", st.id, None, None, Some(&line)).action("add_line"),
         )?;
         Ok(line)
     })
@@ -163,14 +148,14 @@ pub fn request_recount(
             c,
             Some(actor),
             now,
-            Change {
-                entity: "stocktake",
-                entity_id: Some(st.id),
-                unit_id: None,
-                action: "recount",
-                before: None,
-                after: Some(serde_json::json!({"line_id": line.id})),
-            },
+            Change::of(
+                "stocktake",
+                st.id,
+                None,
+                None,
+                Some(&serde_json::json!({"line_id": line.id})),
+            )
+            .action("recount"),
         )?;
         Ok(st.id)
     })
@@ -194,14 +179,7 @@ pub fn explain(
             c,
             Some(actor),
             now,
-            Change {
-                entity: "stocktake",
-                entity_id: Some(st.id),
-                unit_id: None,
-                action: "explain",
-                before: None,
-                after: Some(after),
-            },
+            Change::of("stocktake", st.id, None, None, Some(&after)).action("explain"),
         )?;
         Ok(st.id)
     })

@@ -1,6 +1,7 @@
 //! standby: emergency reserves, rescue teams, duty rosters and drills for a district emergency-management office.
 
 pub mod app;
+pub mod attachments;
 pub mod audit;
 pub mod clock;
 pub mod config;
@@ -18,4 +19,5 @@ pub mod org;
 pub mod pagination;
 pub mod sheets;
 pub mod state;
+pub mod teams;
 pub mod web;

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("config", 1),
     ("metrics", 1),
     ("mail", 1),
+    ("attachments", 1),
     ("state", 2),
     ("jobs", 2),
     ("web", 3),
@@ -46,6 +47,7 @@ const LAYERS: &[(&str, u8)] = &[
 
 /// Feature areas another area may use.
 const AREA_PEERS: &[(&str, &[&str])] = &[
+    ("teams", &["inventory"]),
     ("duty", &["teams", "calendar"]),
     ("drills", &["teams", "inventory"]),
     ("allocation", &["inventory"]),

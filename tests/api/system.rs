@@ -86,6 +86,28 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/me/notice-preferences", vec!["put"]),
         ("/api/v1/units/{id}/notice-settings", vec!["get", "put"]),
         ("/api/v1/units/{id}/test-email", vec!["post"]),
+        ("/api/v1/teams", vec!["get", "post"]),
+        ("/api/v1/teams/search", vec!["get"]),
+        ("/api/v1/teams/{id}", vec!["get", "put"]),
+        ("/api/v1/teams/{id}/members", vec!["post"]),
+        ("/api/v1/teams/{id}/members/{member_id}", vec!["put"]),
+        ("/api/v1/teams/{id}/equipment", vec!["post"]),
+        (
+            "/api/v1/teams/{id}/equipment/{equipment_id}",
+            vec!["delete"],
+        ),
+        ("/api/v1/teams/{id}/trainings", vec!["get", "post"]),
+        ("/api/v1/team-lists", vec!["get"]),
+        ("/api/v1/team-lists/specialities", vec!["post"]),
+        ("/api/v1/team-lists/certificate-types", vec!["post"]),
+        ("/api/v1/people/{id}/team-record", vec!["get"]),
+        ("/api/v1/certificates", vec!["post"]),
+        ("/api/v1/certificates/{id}", vec!["put"]),
+        ("/api/v1/certificates/{id}/scan", vec!["get", "put"]),
+        ("/api/v1/leaves", vec!["get", "post"]),
+        ("/api/v1/leaves/{id}/approve", vec!["post"]),
+        ("/api/v1/leaves/{id}/refuse", vec!["post"]),
+        ("/api/v1/leaves/{id}/cancel", vec!["post"]),
     ];
     let paths = spec["paths"].as_object().unwrap();
     assert_eq!(

@@ -83,6 +83,7 @@ mod tests {
             account_id: 1,
             username: "t".into(),
             name: "t".into(),
+            person_id: None,
             unit_id: None,
             grants: vec![Grant {
                 role,

@@ -78,6 +78,8 @@ pub struct Actor {
     pub username: String,
     /// The name people know it by: its person's name, else the username.
     pub name: String,
+    /// The person behind the account, if any (their own records; a team's 队长/副队长 manage their team).
+    pub person_id: Option<i64>,
     /// The unit of the person behind the account, if any.
     pub unit_id: Option<i64>,
     /// Its roles.
@@ -97,6 +99,7 @@ impl Actor {
             account_id: 0,
             username: "system".into(),
             name: "system".into(),
+            person_id: None,
             unit_id: None,
             grants: vec![Grant {
                 role: Role::Administrator,
@@ -326,6 +329,7 @@ mod tests {
             account_id: 7,
             username: "t".into(),
             name: "t".into(),
+            person_id: None,
             unit_id: None,
             grants: grants
                 .iter()

@@ -21,6 +21,7 @@ pub fn actor_of(conn: &mut DbConn, account: &Account) -> ServiceResult<Actor> {
         name: person
             .as_ref()
             .map_or_else(|| account.username.clone(), |p| p.name.clone()),
+        person_id: person.as_ref().map(|p| p.id),
         unit_id: person.map(|p| p.unit_id),
         grants: grants_of(conn, account.id)?,
         lang: account.lang(),

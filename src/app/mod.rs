@@ -1,5 +1,5 @@
-//! Builds the application from its areas: the whole route table, each area's reminder source, home-page tasks
-//! and jobs (registered here, side by side), the state, the scheduler and the HTTP server.
+//! Builds the application from its areas: the whole route table (`routes`), each area's reminder source,
+//! home-page tasks and jobs (registered here, side by side), the state, the scheduler and the HTTP server.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -14,7 +14,6 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context;
 use sha2::{Digest, Sha512};
 use utoipa::OpenApi;
-use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
 
 use crate::clock::Clock;
@@ -25,7 +24,11 @@ use crate::notify::Reminders;
 use crate::state::AppState;
 use crate::web::tasks::Tasks;
 use crate::web::{openapi, system};
-use crate::{audit, db, inventory, notify, org};
+use crate::{db, inventory, notify, org, teams};
+
+mod routes;
+
+use routes::{api_routes, page_routes};
 
 /// What the areas register: reminder sources, home-page tasks, scheduled jobs.
 #[derive(Debug, Clone)]
@@ -44,8 +47,11 @@ impl Areas {
         let reserves = Arc::new(inventory::Area::new(
             inventory::reminders::Settings::from_vars(&config.vars)?,
         ));
-        let reminders = Reminders::new(vec![reserves.clone()]);
-        let tasks = Tasks::new(vec![reserves]);
+        let teams = Arc::new(teams::Area::new(teams::reminders::Settings::from_vars(
+            &config.vars,
+        )?));
+        let reminders = Reminders::new(vec![reserves.clone(), teams.clone()]);
+        let tasks = Tasks::new(vec![reserves, teams]);
         let jobs = jobs(config, &reminders)?;
         Ok(Areas {
             reminders,
@@ -141,94 +147,6 @@ pub async fn prune(
             })
         })
         .await?)
-}
-
-/// Every JSON API route (documented in the OpenAPI spec as they are registered).
-fn api_routes(cfg: &mut ServiceConfig) {
-    use org::api::{accounts, people, tokens, units};
-    cfg.service(tokens::issue)
-        .service(tokens::list)
-        .service(tokens::revoke)
-        .service(accounts::me)
-        .service(accounts::change_password)
-        .service(units::list)
-        .service(units::get)
-        .service(units::create)
-        .service(units::update)
-        .service(people::list)
-        .service(people::get)
-        .service(people::create)
-        .service(people::update)
-        .service(accounts::list)
-        .service(accounts::get)
-        .service(accounts::create)
-        .service(accounts::update)
-        .service(audit::api::list);
-    inventory_routes(cfg);
-    notify_routes(cfg);
-}
-
-/// The notices API.
-fn notify_routes(cfg: &mut ServiceConfig) {
-    use notify::api;
-    cfg.service(api::list)
-        .service(api::get)
-        .service(api::retry)
-        .service(api::cancel)
-        .service(api::mine)
-        .service(api::set_preferences)
-        .service(api::settings)
-        .service(api::set_settings)
-        .service(api::test_email);
-}
-
-/// The reserves API.
-fn inventory_routes(cfg: &mut ServiceConfig) {
-    use inventory::api::{catalogue, movements, sheets, stocktakes, warehouses};
-    cfg.service(catalogue::categories)
-        .service(catalogue::add_category)
-        .service(catalogue::items)
-        .service(catalogue::item)
-        .service(catalogue::add_item)
-        .service(catalogue::batches)
-        .service(catalogue::add_batch)
-        .service(catalogue::update_batch)
-        .service(warehouses::list)
-        .service(warehouses::create)
-        .service(warehouses::get)
-        .service(warehouses::set_custodians)
-        .service(warehouses::set_norm)
-        .service(warehouses::stock)
-        .service(warehouses::suggest)
-        .service(warehouses::verify_ledger)
-        .service(warehouses::set_bin)
-        .service(movements::list)
-        .service(movements::get)
-        .service(movements::create)
-        .service(movements::countersign)
-        .service(movements::reject)
-        .service(movements::reverse)
-        .service(stocktakes::open)
-        .service(stocktakes::list)
-        .service(stocktakes::get)
-        .service(stocktakes::add_found)
-        .service(stocktakes::count)
-        .service(stocktakes::recount)
-        .service(stocktakes::explain)
-        .service(stocktakes::approve)
-        .service(stocktakes::cancel)
-        .service(warehouses::set_custodian)
-        .service(sheets::warehouse_export)
-        .service(sheets::stocktake_export)
-        .service(sheets::import_file);
-}
-
-/// Every HTML page.
-fn page_routes(cfg: &mut web::ServiceConfig) {
-    org::pages::routes(cfg);
-    audit::pages::routes(cfg);
-    inventory::pages::routes(cfg);
-    notify::pages::routes(cfg);
 }
 
 /// The OpenAPI document for the API routes, with the notice kinds the areas register.

@@ -1,0 +1,12 @@
+DROP TABLE training_attendance;
+DROP TABLE trainings;
+DROP TABLE certificates;
+DROP TABLE leaves;
+DROP TABLE team_members;
+DROP TABLE team_equipment;
+DROP TABLE team_specialities;
+DROP TABLE teams;
+DROP TABLE speciality_certificates;
+DROP TABLE specialities;
+DROP TABLE certificate_types;
+DROP TABLE attachments;

@@ -1,0 +1,125 @@
+//! The whole route table: every JSON API route (documented in the OpenAPI spec as registered) and every page,
+//! area by area.
+
+use actix_web::web;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{audit, inventory, notify, org};
+
+/// Every JSON API route (documented in the OpenAPI spec as they are registered).
+pub(super) fn api_routes(cfg: &mut ServiceConfig) {
+    use org::api::{accounts, people, tokens, units};
+    cfg.service(tokens::issue)
+        .service(tokens::list)
+        .service(tokens::revoke)
+        .service(accounts::me)
+        .service(accounts::change_password)
+        .service(units::list)
+        .service(units::get)
+        .service(units::create)
+        .service(units::update)
+        .service(people::list)
+        .service(people::get)
+        .service(people::create)
+        .service(people::update)
+        .service(accounts::list)
+        .service(accounts::get)
+        .service(accounts::create)
+        .service(accounts::update)
+        .service(audit::api::list);
+    inventory_routes(cfg);
+    teams_routes(cfg);
+    notify_routes(cfg);
+}
+
+/// The notices API.
+fn notify_routes(cfg: &mut ServiceConfig) {
+    use notify::api;
+    cfg.service(api::list)
+        .service(api::get)
+        .service(api::retry)
+        .service(api::cancel)
+        .service(api::mine)
+        .service(api::set_preferences)
+        .service(api::settings)
+        .service(api::set_settings)
+        .service(api::test_email);
+}
+
+/// The reserves API.
+fn inventory_routes(cfg: &mut ServiceConfig) {
+    use inventory::api::{catalogue, movements, sheets, stocktakes, warehouses};
+    cfg.service(catalogue::categories)
+        .service(catalogue::add_category)
+        .service(catalogue::items)
+        .service(catalogue::item)
+        .service(catalogue::add_item)
+        .service(catalogue::batches)
+        .service(catalogue::add_batch)
+        .service(catalogue::update_batch)
+        .service(warehouses::list)
+        .service(warehouses::create)
+        .service(warehouses::get)
+        .service(warehouses::set_custodians)
+        .service(warehouses::set_norm)
+        .service(warehouses::stock)
+        .service(warehouses::suggest)
+        .service(warehouses::verify_ledger)
+        .service(warehouses::set_bin)
+        .service(movements::list)
+        .service(movements::get)
+        .service(movements::create)
+        .service(movements::countersign)
+        .service(movements::reject)
+        .service(movements::reverse)
+        .service(stocktakes::open)
+        .service(stocktakes::list)
+        .service(stocktakes::get)
+        .service(stocktakes::add_found)
+        .service(stocktakes::count)
+        .service(stocktakes::recount)
+        .service(stocktakes::explain)
+        .service(stocktakes::approve)
+        .service(stocktakes::cancel)
+        .service(warehouses::set_custodian)
+        .service(sheets::warehouse_export)
+        .service(sheets::stocktake_export)
+        .service(sheets::import_file);
+}
+
+/// Every HTML page.
+pub(super) fn page_routes(cfg: &mut web::ServiceConfig) {
+    org::pages::routes(cfg);
+    audit::pages::routes(cfg);
+    inventory::pages::routes(cfg);
+    notify::pages::routes(cfg);
+}
+
+/// The rescue teams API.
+fn teams_routes(cfg: &mut ServiceConfig) {
+    use crate::teams::api::{people, teams};
+    cfg.service(teams::list)
+        .service(teams::search)
+        .service(teams::create)
+        .service(teams::get)
+        .service(teams::update)
+        .service(teams::add_member)
+        .service(teams::update_member)
+        .service(teams::add_equipment)
+        .service(teams::remove_equipment)
+        .service(teams::add_training)
+        .service(teams::trainings)
+        .service(teams::get_lists)
+        .service(teams::add_speciality)
+        .service(teams::add_certificate_type)
+        .service(people::record)
+        .service(people::add_certificate)
+        .service(people::update_certificate)
+        .service(people::put_scan)
+        .service(people::get_scan)
+        .service(people::request_leave)
+        .service(people::list_leaves)
+        .service(people::approve_leave)
+        .service(people::refuse_leave)
+        .service(people::cancel_leave);
+}

@@ -1,0 +1,4 @@
+//! JSON API of the teams area.
+
+pub mod people;
+pub mod teams;

@@ -1,0 +1,11 @@
+//! The rules of rescue teams: codes, readiness, what people submit, who may do what. Pure.
+
+mod access;
+mod inputs;
+mod kinds;
+mod readiness;
+
+pub use access::*;
+pub use inputs::*;
+pub use kinds::*;
+pub use readiness::*;

@@ -1,0 +1,82 @@
+//! Members: a person joins a team with a role; their role, status (在岗 / 伤病 / 离队) and skills change.
+
+use chrono::{DateTime, Utc};
+
+use super::managed_team;
+use crate::audit::{model::Change, service as audit};
+use crate::db::{db_time, write_tx, DbConn};
+use crate::error::{ServiceError, ServiceResult};
+use crate::org::model::Actor;
+use crate::org::store as org_store;
+use crate::teams::model::MemberInput;
+use crate::teams::store::members::{self as store, Member};
+
+/// Adds a person to a team the actor manages.
+pub fn add(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    team: i64,
+    input: MemberInput,
+) -> ServiceResult<Member> {
+    write_tx(conn, |c| {
+        let t = managed_team(c, actor, team)?;
+        if !org_store::find_person(c, input.person_id)?.is_some_and(|p| p.active) {
+            return Err(ServiceError::invalid(
+                "person_id",
+                "人员不存在或已停用",
+                "The person does not exist or is inactive",
+            ));
+        }
+        let id = store::insert(c, team, &input, db_time(now)).map_err(|e| {
+            ServiceError::unless_duplicate(e, "此人已是该队队员", "This person is already a member")
+        })?;
+        let member = store::find(c, id)?.ok_or_else(|| ServiceError::Internal("member".into()))?;
+        audit::record(
+            c,
+            Some(actor),
+            now,
+            Change::of("team_member", id, Some(t.unit_id), None, Some(&member)),
+        )?;
+        Ok(member)
+    })
+}
+
+/// Changes a membership of a team the actor manages (the person stays the same).
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    team: i64,
+    id: i64,
+    input: MemberInput,
+) -> ServiceResult<Member> {
+    write_tx(conn, |c| {
+        let t = managed_team(c, actor, team)?;
+        let before = store::find(c, id)?
+            .filter(|m| m.team_id == team)
+            .ok_or_else(|| ServiceError::not_found("该队员", "Member"))?;
+        if input.person_id != before.person_id {
+            return Err(ServiceError::invalid(
+                "person_id",
+                "不能把一条队员记录改成另一个人；请另行添加",
+                "A membership cannot change to another person; add them instead",
+            ));
+        }
+        store::update(c, id, &input, db_time(now))?;
+        let after = store::find(c, id)?.ok_or_else(|| ServiceError::Internal("member".into()))?;
+        audit::record(
+            c,
+            Some(actor),
+            now,
+            Change::of(
+                "team_member",
+                id,
+                Some(t.unit_id),
+                Some(&before),
+                Some(&after),
+            ),
+        )?;
+        Ok(after)
+    })
+}

@@ -1,4 +1,4 @@
-//! `standby demo`: the demo district, its people and accounts, and its reserves.
+//! `standby demo`: the demo district, its people and accounts, its reserves and its rescue teams.
 
 use chrono::{DateTime, Utc};
 
@@ -10,5 +10,6 @@ use crate::error::ServiceResult;
 pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResult<String> {
     let org = crate::org::demo::load(conn, now)?;
     let reserves = crate::inventory::demo::load(conn, now, cfg)?;
-    Ok(format!("{org}\n{reserves}"))
+    let teams = crate::teams::demo::load(conn, now, cfg)?;
+    Ok(format!("{org}\n{reserves}\n{teams}"))
 }

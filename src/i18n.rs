@@ -1,6 +1,7 @@
 //! Languages and bilingual text: Simplified Chinese by default, English available.
 
 mod table;
+mod teams;
 
 use std::borrow::Cow;
 

@@ -4,7 +4,7 @@
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, inventory, notify, org};
+use crate::{audit, inventory, notify, org, teams};
 
 /// Every JSON API route (documented in the OpenAPI spec as they are registered).
 pub(super) fn api_routes(cfg: &mut ServiceConfig) {
@@ -92,13 +92,15 @@ pub(super) fn page_routes(cfg: &mut web::ServiceConfig) {
     org::pages::routes(cfg);
     audit::pages::routes(cfg);
     inventory::pages::routes(cfg);
+    teams::pages::routes(cfg);
     notify::pages::routes(cfg);
 }
 
 /// The rescue teams API.
 fn teams_routes(cfg: &mut ServiceConfig) {
-    use crate::teams::api::{people, teams};
+    use crate::teams::api::{people, sheets, teams};
     cfg.service(teams::list)
+        .service(sheets::certificates_export)
         .service(teams::search)
         .service(teams::create)
         .service(teams::get)
@@ -121,5 +123,7 @@ fn teams_routes(cfg: &mut ServiceConfig) {
         .service(people::list_leaves)
         .service(people::approve_leave)
         .service(people::refuse_leave)
-        .service(people::cancel_leave);
+        .service(people::cancel_leave)
+        .service(sheets::team_export)
+        .service(sheets::import_roster);
 }

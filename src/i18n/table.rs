@@ -339,11 +339,16 @@ pub fn find(key: &str, lang: Lang) -> Option<&'static str> {
     static INDEX: std::sync::OnceLock<
         std::collections::HashMap<&'static str, (&'static str, &'static str)>,
     > = std::sync::OnceLock::new();
-    let index = INDEX.get_or_init(|| ENTRIES.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+    let index = INDEX.get_or_init(|| all().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
     index.get(key).map(|(zh, en)| match lang {
         Lang::Zh => *zh,
         Lang::En => *en,
     })
+}
+
+/// Every entry: the shared ones, then each area's.
+fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    ENTRIES.iter().chain(super::teams::ENTRIES)
 }
 
 /// The string for `key` (a missing one is logged and shown as `?`).
@@ -387,13 +392,13 @@ mod tests {
         for (name, text) in &files {
             for part in text.split(".t(\"").skip(1) {
                 let key = part.split('"').next().unwrap_or_default();
-                if !ENTRIES.iter().any(|(k, _, _)| *k == key) {
+                if !all().any(|(k, _, _)| *k == key) {
                     missing.push(format!("{key} ({name})"));
                 }
             }
         }
         assert!(missing.is_empty(), "untranslated keys: {missing:?}");
-        let mut keys: Vec<&str> = ENTRIES.iter().map(|(k, _, _)| *k).collect();
+        let mut keys: Vec<&str> = all().map(|(k, _, _)| *k).collect();
         keys.sort_unstable();
         let before = keys.len();
         keys.dedup();

@@ -14,9 +14,8 @@ use crate::inventory::model::{
 };
 use crate::inventory::service::{catalogue, ledger, stocktakes, warehouses};
 use crate::inventory::store::ledger::Receipt;
+use crate::org::demo::{person_id, unit_id};
 use crate::org::service::auth::actor_by_username;
-use crate::org::store::{self as org_store, PersonFilter};
-use crate::pagination::PageRequest;
 
 /// (code, name, spec, unit of measure, category, shelf life in days, unit price in yuan)
 type ItemRow = (
@@ -135,39 +134,6 @@ const ITEMS: &[ItemRow] = &[
     ("NY-CY-0", "柴油", "0# 桶装", "升", "3", Some(730), "7.85"),
     ("GC-SS-01", "砂石料", "中粗砂", "吨", "3", None, "95"),
 ];
-
-fn person_id(conn: &mut DbConn, name: &str) -> ServiceResult<i64> {
-    org_store::list_people(
-        conn,
-        &PersonFilter {
-            q: Some(name.into()),
-            active: Some(true),
-            ..Default::default()
-        },
-        PageRequest::new(None, Some(50)),
-    )?
-    .items
-    .into_iter()
-    .find(|p| p.name == name)
-    .map(|p| p.id)
-    .ok_or_else(|| ServiceError::Internal(format!("demo person {name} missing")))
-}
-
-fn unit_id(conn: &mut DbConn, name: &str) -> ServiceResult<i64> {
-    org_store::list_units(
-        conn,
-        &org_store::UnitFilter {
-            q: Some(name.into()),
-            ..Default::default()
-        },
-        PageRequest::new(None, Some(50)),
-    )?
-    .items
-    .into_iter()
-    .find(|u| u.name == name)
-    .map(|u| u.id)
-    .ok_or_else(|| ServiceError::Internal(format!("demo unit {name} missing")))
-}
 
 /// Loads the demo reserves (after the demo organisation). Returns a summary line.
 pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResult<String> {

@@ -11,6 +11,7 @@ use crate::org::model::{
 };
 use crate::org::service::{accounts, people, units};
 use crate::org::store;
+use crate::pagination::PageRequest;
 
 /// The password of every demo account (printed by the command; change it before real use).
 pub const DEMO_PASSWORD: &str = "standby-demo";
@@ -297,7 +298,8 @@ const PEOPLE: &[PersonRow] = &[
     ),
 ];
 
-fn unit_id(conn: &mut crate::db::DbConn, name: &str) -> ServiceResult<i64> {
+/// The id of the demo's active unit called `name`.
+pub fn unit_id(conn: &mut crate::db::DbConn, name: &str) -> ServiceResult<i64> {
     store::list_units(
         conn,
         &store::UnitFilter {
@@ -305,13 +307,31 @@ fn unit_id(conn: &mut crate::db::DbConn, name: &str) -> ServiceResult<i64> {
             active: Some(true),
             ..Default::default()
         },
-        crate::pagination::PageRequest::new(None, Some(200)),
+        PageRequest::new(None, Some(200)),
     )?
     .items
     .into_iter()
     .find(|u| u.name == name)
     .map(|u| u.id)
     .ok_or_else(|| ServiceError::Internal(format!("demo unit {name} missing")))
+}
+
+/// The id of the demo's active person called `name`.
+pub fn person_id(conn: &mut crate::db::DbConn, name: &str) -> ServiceResult<i64> {
+    store::list_people(
+        conn,
+        &store::PersonFilter {
+            q: Some(name.into()),
+            active: Some(true),
+            ..Default::default()
+        },
+        PageRequest::new(None, Some(50)),
+    )?
+    .items
+    .into_iter()
+    .find(|p| p.name == name)
+    .map(|p| p.id)
+    .ok_or_else(|| ServiceError::Internal(format!("demo person {name} missing")))
 }
 
 /// Loads the demo district into a database that does not have it yet; returns a summary to print.

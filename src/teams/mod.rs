@@ -4,7 +4,9 @@
 //! reserves (`inventory`: the equipment a team carries is stock the keepers count).
 
 pub mod api;
+pub mod demo;
 pub mod model;
+pub mod pages;
 pub mod reminders;
 pub mod service;
 pub mod store;

@@ -111,3 +111,20 @@ where
         .insert_header((header::CONTENT_DISPOSITION, disposition))
         .streaming(body)
 }
+
+/// A page's table as a download in the format its path names (`csv` or `xlsx`), named after what it holds.
+pub async fn table_download<F>(
+    page: &super::Page,
+    format: &str,
+    f: F,
+) -> Result<HttpResponse, super::error::PageError>
+where
+    F: FnOnce(&mut super::Call<'_>) -> ServiceResult<Table> + Send + 'static,
+{
+    use super::InLang;
+    let format = Format::parse(format).page(super::auth::request_lang(page.request()))?;
+    let (_, file) = page
+        .run(move |c| crate::sheets::render(&f(c)?, format))
+        .await?;
+    Ok(attachment(file))
+}

@@ -14,8 +14,9 @@ pub mod run;
 mod strict;
 pub mod system;
 pub mod tasks;
+pub mod upload;
 
-pub use download::{attachment, stream_sheet};
+pub use download::{attachment, stream_sheet, table_download};
 pub use run::{render, see_other, Answered, Api, Call, Page, Refusal, Reply};
 
 use crate::error::ServiceResult;

@@ -157,7 +157,7 @@ fn the_demo_district_loads_once_and_its_accounts_work() {
     );
     let admin = app.admin_token();
     assert_eq!(app.get("/api/v1/units", &admin).json()["total"], 15);
-    assert_eq!(app.get("/api/v1/people", &admin).json()["total"], 20);
+    assert_eq!(app.get("/api/v1/people", &admin).json()["total"], 39);
     let keeper = app.token("jianggp", standby::org::demo::DEMO_PASSWORD);
     let me = app.get("/api/v1/me", &keeper).json();
     assert_eq!(me["roles"][0]["role"], "warehouse_keeper");
@@ -179,6 +179,22 @@ fn the_demo_district_loads_once_and_its_accounts_work() {
     assert!(
         main["open_stocktake"].is_null() && reserves[1]["open_stocktake"].is_i64(),
         "the street point is being counted"
+    );
+
+    // The readiness board tells its story: one team ready, one short, one that cannot turn out.
+    let board = app.get("/api/v1/teams", &admin).json();
+    let count = |state: &str| board["summary"][state].as_i64();
+    assert_eq!(
+        (count("ready"), count("short"), count("not_ready")),
+        (Some(1), Some(1), Some(1)),
+        "{board}"
+    );
+    let captain = app.token("fanyq", standby::org::demo::DEMO_PASSWORD);
+    let waiting = app.get("/api/v1/leaves", &captain).json();
+    assert_eq!(
+        waiting.as_array().unwrap().len(),
+        1,
+        "a member's leave waits for the captain"
     );
 
     let again = run();

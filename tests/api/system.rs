@@ -108,6 +108,9 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/leaves/{id}/approve", vec!["post"]),
         ("/api/v1/leaves/{id}/refuse", vec!["post"]),
         ("/api/v1/leaves/{id}/cancel", vec!["post"]),
+        ("/api/v1/teams/{id}/export", vec!["get"]),
+        ("/api/v1/teams/{id}/roster", vec!["post"]),
+        ("/api/v1/certificates/export", vec!["get"]),
     ];
     let paths = spec["paths"].as_object().unwrap();
     assert_eq!(

@@ -40,7 +40,8 @@ pub enum Format {
 }
 
 impl Format {
-    fn of(format: Option<Format>) -> sheets::Format {
+    /// The sheets format asked for (CSV when none).
+    pub fn of(format: Option<Format>) -> sheets::Format {
         match format {
             Some(Format::Xlsx) => sheets::Format::Xlsx,
             _ => sheets::Format::Csv,

@@ -3,15 +3,14 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-
 use super::catalogue::{BatchInput, ItemInput, Ownership};
 use super::quantity::{as_typed, Quantity};
 use crate::error::ServiceError;
 use crate::i18n::Text;
+use crate::sheets::{parse_date, ColumnSpec, Columns, RowError};
 
 /// A column of the import sheet: field, the headers it may carry, whether required.
-const COLUMNS: &[(&str, &[&str], bool)] = &[
+const COLUMNS: &[ColumnSpec] = &[
     ("code", &["物资编码", "编码", "code"], true),
     ("name", &["品名", "名称", "物资名称", "name"], true),
     ("spec", &["规格型号", "规格", "spec"], false),
@@ -51,16 +50,6 @@ pub struct ImportRow {
     pub opening: Option<(String, Quantity)>,
 }
 
-/// A bad cell: row, column header as written in the file, message.
-pub type RowError = (usize, String, Text);
-
-fn parse_date(v: &str) -> Option<NaiveDate> {
-    let v = v.trim().replace(['/', '.'], "-");
-    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-        .ok()
-        .or_else(|| NaiveDate::parse_from_str(&v, "%Y%m%d").ok())
-}
-
 /// An ownership as keepers write it: its Chinese or English label, its code, or nothing (a government reserve).
 fn ownership(v: &str) -> Result<Ownership, ServiceError> {
     let v = v.trim();
@@ -78,76 +67,13 @@ fn ownership(v: &str) -> Result<Ownership, ServiceError> {
 
 /// Parses the grid (first row: headers). Returns every valid row, or every error found.
 pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>> {
-    // The header is the first row with anything in it; rows keep the numbers the spreadsheet shows.
-    let Some((header_at, header)) = grid
-        .iter()
-        .enumerate()
-        .find(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
-    else {
-        return Err(vec![(
-            1,
-            String::new(),
-            Text::new("文件是空的", "The file is empty"),
-        )]);
-    };
-    let mut at: HashMap<&str, (usize, String)> = HashMap::new();
+    let columns = Columns::find(grid, COLUMNS)?;
     let mut errors: Vec<RowError> = Vec::new();
-    for (field, names, required) in COLUMNS {
-        match header.iter().position(|h| {
-            names.iter().any(|n| {
-                h.trim()
-                    .trim_start_matches('\u{feff}')
-                    .eq_ignore_ascii_case(n)
-            })
-        }) {
-            Some(i) => {
-                at.insert(field, (i, header[i].trim().to_string()));
-            }
-            None if *required => errors.push((
-                header_at + 1,
-                names[0].to_string(),
-                Text::new(
-                    format!("缺少“{}”列", names[0]),
-                    format!("Column “{}” is missing", names[0]),
-                ),
-            )),
-            None => {}
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     let mut rows = Vec::new();
     let mut seen_items: HashMap<String, (usize, String, String)> = HashMap::new();
-    for (i, cells) in grid.iter().enumerate().skip(header_at + 1) {
-        let row = i + 1;
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let cell = |f: &str| {
-            at.get(f)
-                .and_then(|(i, _)| cells.get(*i))
-                .map(|s| s.trim().to_string())
-                .unwrap_or_default()
-        };
-        let column = |f: &str| {
-            at.get(f)
-                .map(|(_, h)| h.clone())
-                .unwrap_or_else(|| f.to_string())
-        };
-        let mut fail = |field: &str, e: ServiceError| {
-            let (col, msg) = match e {
-                ServiceError::Invalid { field: f, message } => (column(f), message),
-                other => (
-                    column(field),
-                    Text::new(
-                        other.message(crate::i18n::Lang::Zh),
-                        other.message(crate::i18n::Lang::En),
-                    ),
-                ),
-            };
-            errors.push((row, col, msg));
-        };
+    for (row, cells) in columns.rows(grid) {
+        let cell = |f: &str| columns.cell(cells, f);
+        let mut fail = |field: &str, e: ServiceError| errors.push(columns.error(row, field, e));
         let shelf = match cell("shelf_life_days").as_str() {
             "" => None,
             v => match v.trim_end_matches(".0").parse::<i32>() {
@@ -294,6 +220,7 @@ pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     fn grid(rows: &[&[&str]]) -> Vec<Vec<String>> {
         rows.iter()

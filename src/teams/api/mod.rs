@@ -1,4 +1,5 @@
 //! JSON API of the teams area.
 
 pub mod people;
+pub mod sheets;
 pub mod teams;

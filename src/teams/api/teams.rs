@@ -8,7 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::clock::today;
 use crate::teams::model::{
-    point, Attendance, MemberInput, MemberRole, MemberStatus, TeamInput, TeamKind, TrainingInput,
+    point, year_span, Attendance, MemberInput, MemberRole, MemberStatus, TeamInput, TeamKind,
+    TrainingInput,
 };
 use crate::teams::service::lists::{self, Lists, SpecialityView};
 use crate::teams::service::members;
@@ -293,24 +294,6 @@ pub async fn trainings(
         training::summary(c.conn, id, from, to)
     })
     .await
-}
-
-/// The first and last day of `year`.
-pub fn year_span(year: i32) -> crate::error::ServiceResult<(NaiveDate, NaiveDate)> {
-    let bad = || {
-        crate::error::ServiceError::invalid(
-            "year",
-            "年份应在 2000–2100 之间",
-            "The year is 2000–2100",
-        )
-    };
-    if !(2000..=2100).contains(&year) {
-        return Err(bad());
-    }
-    Ok((
-        NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad)?,
-        NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad)?,
-    ))
 }
 
 /// What to search for.

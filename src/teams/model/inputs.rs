@@ -264,6 +264,18 @@ impl TrainingInput {
     }
 }
 
+/// The first and last day of `year`.
+pub fn year_span(year: i32) -> Result<(NaiveDate, NaiveDate), ServiceError> {
+    let bad = || ServiceError::invalid("year", "年份应在 2000–2100 之间", "The year is 2000–2100");
+    if !(2000..=2100).contains(&year) {
+        return Err(bad());
+    }
+    Ok((
+        NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad)?,
+        NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad)?,
+    ))
+}
+
 /// Hours as people write them (`2`, `1.5`, `0.25`) in whole minutes, more than 0 and at most 24 hours.
 pub fn minutes_of(hours: &str) -> Result<i32, ServiceError> {
     let bad = || {

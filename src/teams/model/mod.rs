@@ -4,8 +4,10 @@ mod access;
 mod inputs;
 mod kinds;
 mod readiness;
+mod roster;
 
 pub use access::*;
 pub use inputs::*;
 pub use kinds::*;
 pub use readiness::*;
+pub use roster::*;

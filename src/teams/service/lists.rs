@@ -52,11 +52,15 @@ fn listed<T: Serialize>(entity: &'static str, entry: &T) -> Change {
     }
 }
 
-fn authorize(actor: &Actor) -> ServiceResult<()> {
-    if actor
+/// Whether the actor keeps the lists: a district-wide administrator or office staff.
+pub fn may_add(actor: &Actor) -> bool {
+    actor
         .scopes(&[Role::Administrator, Role::OfficeStaff])
         .is_none()
-    {
+}
+
+fn authorize(actor: &Actor) -> ServiceResult<()> {
+    if may_add(actor) {
         Ok(())
     } else {
         Err(ServiceError::Forbidden)

@@ -5,6 +5,7 @@ pub mod leaves;
 pub mod lists;
 pub mod members;
 pub mod readiness;
+pub mod sheets;
 pub mod teams;
 pub mod training;
 

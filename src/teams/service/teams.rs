@@ -128,6 +128,14 @@ pub fn update(
     })
 }
 
+/// Every team's id and name (to label memberships).
+pub fn names(conn: &mut DbConn) -> ServiceResult<Vec<(i64, String)>> {
+    Ok(store::all(conn)?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect())
+}
+
 /// Equipment with what it is and how much of it the book holds.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EquipmentView {
@@ -205,10 +213,14 @@ pub fn get(
     let day: NaiveDate = today(now, tz);
     let facts = Facts::read(conn, day, Some(&[id]))?;
     let status = facts.status(actor, &team, day);
+    let manageable = manages(conn, actor, &team)?;
+    // Those who lead the team call its members, whatever their roles.
     let members = member_store::of_teams(conn, Some(&[id]))?
         .into_iter()
         .map(|mut m| {
-            m.phone = phone_for(actor, &m.phone);
+            if !manageable {
+                m.phone = phone_for(actor, &m.phone);
+            }
             m
         })
         .collect();
@@ -217,7 +229,7 @@ pub fn get(
         .map(|e| equipment_view(conn, actor, e))
         .collect::<ServiceResult<_>>()?;
     Ok(TeamView {
-        manageable: manages(conn, actor, &team)?,
+        manageable,
         status,
         members,
         equipment,
@@ -268,6 +280,18 @@ pub fn add_equipment(
         )?;
         Ok(e)
     })
+}
+
+/// The item with this catalogue code (blank: none), for forms that name an item by its code.
+pub fn item_of_code(conn: &mut DbConn, code: &str) -> ServiceResult<Option<i64>> {
+    match code.trim() {
+        "" => Ok(None),
+        code => cat_store::find_item_by_code(conn, code)?
+            .map(|i| Some(i.id))
+            .ok_or_else(|| {
+                ServiceError::invalid("item_code", "没有这个物资编码", "No item has this code")
+            }),
+    }
 }
 
 /// Removes an equipment link from a team the actor manages.

@@ -357,3 +357,11 @@ pub fn overlapping(
     ))
     .get_result(conn)
 }
+
+/// Every active person: id, name, phone, unit (to match a roster's rows to people).
+pub fn active_people(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, String, i64)>> {
+    people::table
+        .filter(people::active.eq(true))
+        .select((people::id, people::name, people::phone, people::unit_id))
+        .load(conn)
+}

@@ -1,0 +1,302 @@
+//! A team's page: readiness with the reasons, members, equipment with what the book holds, training this
+//! year; adding a member, linking equipment.
+
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use super::{status_row, Names, StatusRow};
+use crate::clock::today;
+use crate::i18n::Text;
+use crate::inventory::service::visible_warehouses;
+use crate::org::service::people;
+use crate::teams::model::{hours_of, year_span, MemberInput, MemberRole, MemberStatus};
+use crate::teams::service::teams::{self as service, TeamView};
+use crate::teams::service::training::{self, TrainingSummary};
+use crate::teams::service::{lists, members};
+use crate::web::context::Ctx;
+use crate::web::csrf::{CsrfForm, Empty};
+use crate::web::error::PageError;
+use crate::web::forms::{optional_date, optional_id};
+use crate::web::Page;
+
+pub(super) fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(team_page)
+        .service(add_member)
+        .service(add_equipment)
+        .service(remove_equipment);
+}
+
+struct MemberLine {
+    id: i64,
+    person_id: i64,
+    name: String,
+    role: &'static str,
+    status: &'static str,
+    away: bool,
+    since: String,
+    phone: String,
+    skills: String,
+}
+
+struct EquipmentLine {
+    id: i64,
+    warehouse_id: i64,
+    warehouse: String,
+    item: String,
+    on_hand: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "teams/team.html")]
+struct TeamPage {
+    ctx: Ctx,
+    row: StatusRow,
+    address: String,
+    position: String,
+    manageable: bool,
+    members: Vec<MemberLine>,
+    equipment: Vec<EquipmentLine>,
+    year: i32,
+    sessions: Vec<(String, String, String, i64, i64)>,
+    hours: Vec<(i64, String, String, i64, i64)>,
+    total_hours: String,
+    people: Vec<(i64, String)>,
+    warehouses: Vec<(i64, String)>,
+    roles: Vec<(&'static str, &'static str)>,
+    day: String,
+}
+
+#[get("/teams/{id}")]
+async fn team_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    page.show(
+        move |c| {
+            let view = service::get(c.conn, c.actor, id, c.now, c.tz)?;
+            let day = today(c.now, c.tz);
+            let (from, to) = year_span(day.year())?;
+            let summary = training::summary(c.conn, id, from, to)?;
+            let (people, warehouses) = if view.manageable {
+                (
+                    people::picker(c.conn, view.status.team.unit_id)?,
+                    visible_warehouses(c.conn, c.actor)?
+                        .into_iter()
+                        .filter(|w| w.active)
+                        .map(|w| (w.id, w.name))
+                        .collect(),
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            Ok((
+                view,
+                summary,
+                lists::lists(c.conn)?,
+                people,
+                warehouses,
+                day,
+            ))
+        },
+        |ctx, (view, summary, lists, people, warehouses, day)| {
+            team_view(ctx, view, summary, &lists, people, warehouses, day)
+        },
+    )
+    .await
+}
+
+fn team_view(
+    ctx: Ctx,
+    view: TeamView,
+    summary: TrainingSummary,
+    lists: &lists::Lists,
+    people: Vec<(i64, String)>,
+    warehouses: Vec<(i64, String)>,
+    day: NaiveDate,
+) -> TeamPage {
+    let lang = ctx.lang;
+    let names = Names::of(lists, lang);
+    let team = &view.status.team;
+    TeamPage {
+        row: status_row(&view.status, &names, lang),
+        address: team.address.clone(),
+        position: team
+            .position()
+            .map(|(lat, lon)| format!("{lat:.5}, {lon:.5}"))
+            .unwrap_or_default(),
+        manageable: view.manageable,
+        members: view
+            .members
+            .iter()
+            .map(|m| MemberLine {
+                id: m.id,
+                person_id: m.person_id,
+                name: m.name.clone(),
+                role: m.role.label(lang),
+                status: m.status.label(lang),
+                away: m.status != MemberStatus::InPost,
+                since: match m.status_until {
+                    Some(u) => format!("{} → {u}", m.status_since),
+                    None => m.status_since.to_string(),
+                },
+                phone: m.phone.clone(),
+                skills: m.skills.clone(),
+            })
+            .collect(),
+        equipment: view
+            .equipment
+            .into_iter()
+            .map(|e| EquipmentLine {
+                id: e.link.id,
+                warehouse_id: e.link.warehouse_id,
+                warehouse: e.warehouse,
+                item: e.item.unwrap_or_default(),
+                on_hand: e.on_hand.unwrap_or_else(|| "—".into()),
+                note: e.link.note,
+            })
+            .collect(),
+        year: summary.from.year(),
+        total_hours: hours_of(summary.minutes),
+        sessions: summary
+            .sessions
+            .iter()
+            .map(|s| {
+                (
+                    s.session.held_on.to_string(),
+                    s.session.subject.clone(),
+                    hours_of(i64::from(s.session.minutes)),
+                    s.present,
+                    s.absent + s.leave,
+                )
+            })
+            .collect(),
+        hours: summary
+            .members
+            .iter()
+            .map(|m| {
+                (
+                    m.person_id,
+                    m.name.clone(),
+                    hours_of(m.minutes),
+                    m.present,
+                    m.absent,
+                )
+            })
+            .collect(),
+        people,
+        warehouses,
+        roles: MemberRole::ALL
+            .iter()
+            .map(|r| (r.code(), r.label(lang)))
+            .collect(),
+        day: day.to_string(),
+        ctx,
+    }
+}
+
+#[derive(Deserialize)]
+struct MemberForm {
+    person_id: String,
+    role: String,
+    joined_on: String,
+}
+
+#[post("/teams/{id}/members")]
+async fn add_member(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<MemberForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let here = format!("/teams/{id}");
+    page.act(
+        &here,
+        move |c| {
+            let person = optional_id("person_id", &form.person_id)?.ok_or_else(|| {
+                crate::error::ServiceError::invalid("person_id", "请选择人员", "Choose a person")
+            })?;
+            let joined =
+                optional_date("joined_on", &form.joined_on)?.unwrap_or_else(|| today(c.now, c.tz));
+            let input = MemberInput::parse(
+                person,
+                MemberRole::parse(&form.role)?,
+                joined,
+                MemberStatus::InPost,
+                None,
+                None,
+                "",
+            )?;
+            members::add(c.conn, c.actor, c.now, id, input)
+        },
+        move |m| {
+            let text = Text::new(
+                format!("已添加队员{}", m.name),
+                format!("{} joined the team", m.name),
+            );
+            (text, format!("/teams/{id}"))
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct EquipmentForm {
+    warehouse_id: String,
+    #[serde(default)]
+    item_code: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[post("/teams/{id}/equipment")]
+async fn add_equipment(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<EquipmentForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let here = format!("/teams/{id}");
+    page.act(
+        &here,
+        move |c| {
+            let warehouse = optional_id("warehouse_id", &form.warehouse_id)?.ok_or_else(|| {
+                crate::error::ServiceError::invalid(
+                    "warehouse_id",
+                    "请选择储备库",
+                    "Choose a warehouse",
+                )
+            })?;
+            let item = service::item_of_code(c.conn, &form.item_code)?;
+            service::add_equipment(c.conn, c.actor, c.now, id, warehouse, item, &form.note)
+        },
+        move |_| {
+            (
+                Text::new("已关联装备", "Equipment linked"),
+                format!("/teams/{id}"),
+            )
+        },
+    )
+    .await
+}
+
+#[post("/teams/{id}/equipment/{equipment_id}/remove")]
+async fn remove_equipment(
+    page: Page,
+    path: web::Path<(i64, i64)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, PageError> {
+    let (id, equipment) = path.into_inner();
+    let here = format!("/teams/{id}");
+    page.act(
+        &here,
+        move |c| service::remove_equipment(c.conn, c.actor, c.now, id, equipment),
+        move |_| {
+            (
+                Text::new("已取消关联", "Equipment unlinked"),
+                format!("/teams/{id}"),
+            )
+        },
+    )
+    .await
+}

@@ -32,4 +32,5 @@ mod permissions;
 mod security;
 mod smtp;
 mod system;
+mod teams_pages;
 mod validation;

@@ -32,4 +32,8 @@ mod permissions;
 mod security;
 mod smtp;
 mod system;
+mod teams;
+mod teams_people;
+mod teams_readiness;
+mod teams_training;
 mod validation;

@@ -204,11 +204,23 @@ pub fn get(
     let team = team_for(conn, id)?;
     let day: NaiveDate = today(now, tz);
     let facts = Facts::read(conn, day, Some(&[id]))?;
-    let status = facts.status(actor, &team, day);
-    let members = member_store::of_teams(conn, Some(&[id]))?
+    let mut status = facts.status(actor, &team, day);
+    let manageable = manages(conn, actor, &team)?;
+    let members: Vec<Member> = member_store::of_teams(conn, Some(&[id]))?;
+    // Those who manage the team call its members, its 队长/副队长 too whatever their roles.
+    if manageable {
+        for l in &mut status.leaders {
+            if let Some(m) = members.iter().find(|m| m.person_id == l.person_id) {
+                l.phone.clone_from(&m.phone);
+            }
+        }
+    }
+    let members = members
         .into_iter()
         .map(|mut m| {
-            m.phone = phone_for(actor, &m.phone);
+            if !manageable {
+                m.phone = phone_for(actor, &m.phone);
+            }
             m
         })
         .collect();
@@ -217,7 +229,7 @@ pub fn get(
         .map(|e| equipment_view(conn, actor, e))
         .collect::<ServiceResult<_>>()?;
     Ok(TeamView {
-        manageable: manages(conn, actor, &team)?,
+        manageable,
         status,
         members,
         equipment,

@@ -116,6 +116,17 @@ impl ReminderSource for super::Area {
             else {
                 continue;
             };
+            // Renewed under a new number: the old certificate lapses with nothing to do (as on the home page).
+            let renewed = cert_store::of_people(conn, Some(&[person.id]))?
+                .iter()
+                .any(|o| {
+                    o.id != c.id
+                        && o.certificate_type == c.certificate_type
+                        && o.expires_on.is_none_or(|x| x > expires_on)
+                });
+            if renewed {
+                continue;
+            }
             let mut people = vec![(person.id, &HOLDER)];
             let mut names = Vec::new();
             for t in member_store::teams_of(conn, person.id)? {

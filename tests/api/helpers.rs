@@ -298,6 +298,11 @@ impl Resp {
 }
 
 fn read(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
+    read_bytes(resp).0
+}
+
+/// A response and its body exactly as sent (a downloaded file).
+fn read_bytes(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (Resp, Vec<u8>) {
     let mut resp = resp.expect("request reached the server");
     let mut headers: HashMap<String, Vec<String>> = HashMap::new();
     for (k, v) in resp.headers() {
@@ -307,12 +312,16 @@ fn read(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
             .push(v.to_str().unwrap_or_default().to_string());
     }
     let status = resp.status().as_u16();
-    let text = resp.body_mut().read_to_string().unwrap_or_default();
-    Resp {
-        status,
-        text,
-        headers,
-    }
+    let bytes = resp.body_mut().read_to_vec().unwrap_or_default();
+    let text = String::from_utf8(bytes.clone()).unwrap_or_default();
+    (
+        Resp {
+            status,
+            text,
+            headers,
+        },
+        bytes,
+    )
 }
 
 impl TestApp {
@@ -381,6 +390,39 @@ impl TestApp {
 
     pub fn get(&self, path: &str, token: &str) -> Resp {
         self.api("GET", path, Some(token), None)
+    }
+
+    /// A GET whose body is a file: the response, and the bytes exactly as sent.
+    pub fn download(&self, path: &str, token: &str) -> (Resp, Vec<u8>) {
+        read_bytes(
+            self.agent
+                .get(&self.url(path))
+                .header("Authorization", &format!("Bearer {token}"))
+                .call(),
+        )
+    }
+
+    pub fn put(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.api("PUT", path, Some(token), Some(body))
+    }
+
+    /// Sends a file as the raw request body, its name in `X-File-Name` (an upload through the API).
+    pub fn put_file(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        file_name: &str,
+        body: &[u8],
+    ) -> Resp {
+        read(
+            self.agent
+                .put(&self.url(path))
+                .header("Authorization", &format!("Bearer {token}"))
+                .header("X-File-Name", file_name)
+                .content_type(content_type)
+                .send(body),
+        )
     }
 
     pub fn post(&self, path: &str, token: &str, body: Value) -> Resp {

@@ -212,10 +212,18 @@ pub fn get(
     let team = team_for(conn, id)?;
     let day: NaiveDate = today(now, tz);
     let facts = Facts::read(conn, day, Some(&[id]))?;
-    let status = facts.status(actor, &team, day);
+    let mut status = facts.status(actor, &team, day);
     let manageable = manages(conn, actor, &team)?;
-    // Those who lead the team call its members, whatever their roles.
-    let members = member_store::of_teams(conn, Some(&[id]))?
+    let members: Vec<Member> = member_store::of_teams(conn, Some(&[id]))?;
+    // Those who manage the team call its members, its 队长/副队长 too, whatever their roles.
+    if manageable {
+        for l in &mut status.leaders {
+            if let Some(m) = members.iter().find(|m| m.person_id == l.person_id) {
+                l.phone.clone_from(&m.phone);
+            }
+        }
+    }
+    let members = members
         .into_iter()
         .map(|mut m| {
             if !manageable {

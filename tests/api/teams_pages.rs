@@ -8,6 +8,7 @@ use crate::helpers::{spawn_app, TestApp, PASSWORD};
 struct Teams {
     admin: String,
     unit_a: i64,
+    unit_b: i64,
     team_a: i64,
     team_b: i64,
     member: i64,
@@ -63,6 +64,7 @@ fn setup(app: &TestApp) -> Teams {
     Teams {
         admin,
         unit_a,
+        unit_b,
         team_a,
         team_b,
         member,
@@ -176,6 +178,25 @@ fn a_captain_manages_their_own_team_on_the_pages_and_not_another() {
         ],
     );
     assert_eq!(refused.status, 403);
+    let outsider = app
+        .create_person(&admin, "外单位人员", t.unit_b)
+        .to_string();
+    let refused = captain.post(
+        &format!("/teams/{}/members", t.team_a),
+        &[
+            ("person_id", &outsider),
+            ("role", "member"),
+            ("joined_on", "2026-01-01"),
+        ],
+    );
+    assert_eq!(refused.status, 303);
+    assert!(
+        captain
+            .get(&format!("/teams/{}", t.team_a))
+            .text
+            .contains("只能添加本单位的人员"),
+        "a captain does not gain authority over another unit's people by listing them"
+    );
     let added = captain.post(
         &format!("/teams/{}/members", t.team_a),
         &[

@@ -14,6 +14,26 @@ pub fn manages_team(actor: &Actor, unit: i64, leads: bool, tree: &UnitTree) -> b
     leads || actor.covers(MANAGERS, Some(unit), tree)
 }
 
+/// Who may put a person of unit `person_unit` into a team of unit `team_unit`: someone with a role over the
+/// person's unit, or a team's leader when the person belongs to the team's unit (or one below it) — a captain
+/// does not gain authority over people of other units by listing them.
+pub fn authorize_new_member(
+    actor: &Actor,
+    person_unit: i64,
+    team_unit: i64,
+    tree: &UnitTree,
+) -> Result<(), ServiceError> {
+    if actor.covers(MANAGERS, Some(person_unit), tree) || tree.is_within(person_unit, team_unit) {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            "person_id",
+            "只能添加本单位的人员；其他单位的人员请由其单位负责人或安委办加入本队",
+            "Only people of the team's unit can be added here; people of other units are added by their unit head or the office",
+        ))
+    }
+}
+
 /// Creating or removing a team takes a role over its unit; leading a team is not enough.
 pub fn authorize_new_team(actor: &Actor, unit: i64, tree: &UnitTree) -> Result<(), ServiceError> {
     if actor.covers(MANAGERS, Some(unit), tree) {
@@ -44,7 +64,9 @@ pub fn person_rights(
     tree: &UnitTree,
 ) -> PersonRights {
     let own = actor.person_id == Some(person);
-    let manage = leads_them || actor.covers(MANAGERS, Some(unit), tree);
+    // Leading a team gives authority over its members, not over oneself: a captain's own certificates are
+    // recorded by someone above them.
+    let manage = (leads_them && !own) || actor.covers(MANAGERS, Some(unit), tree);
     PersonRights {
         view: own || manage,
         manage,
@@ -107,6 +129,13 @@ mod tests {
         assert!(manages_team(&head, 2, false, &tree()));
         assert!(!manages_team(&head, 3, false, &tree()));
         assert!(authorize_new_team(&head, 2, &tree()).is_ok());
+        assert!(authorize_new_member(&captain, 2, 2, &tree()).is_ok());
+        assert!(
+            authorize_new_member(&captain, 3, 2, &tree()).is_err(),
+            "a captain cannot bring in someone of another unit"
+        );
+        let office = actor(None, &[(Role::OfficeStaff, None)]);
+        assert!(authorize_new_member(&office, 3, 2, &tree()).is_ok());
     }
 
     #[test]
@@ -122,6 +151,14 @@ mod tests {
         let captain = actor(Some(5), &[]);
         let theirs = person_rights(&captain, 5, 2, true, &tree());
         assert!(authorize_leave_decision(&captain, 5, theirs).is_err());
+        assert!(
+            !theirs.manage,
+            "a captain does not record their own certificates"
+        );
+        assert!(
+            person_rights(&captain, 6, 2, true, &tree()).manage,
+            "but their members'"
+        );
         let office = actor(Some(1), &[(Role::OfficeStaff, None)]);
         let rights = person_rights(&office, 5, 2, false, &tree());
         assert!(authorize_leave_decision(&office, 5, rights).is_ok());

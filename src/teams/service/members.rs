@@ -8,7 +8,7 @@ use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::org::model::Actor;
 use crate::org::store as org_store;
-use crate::teams::model::MemberInput;
+use crate::teams::model::{authorize_new_member, MemberInput};
 use crate::teams::store::members::{self as store, Member};
 
 /// Adds a person to a team the actor manages.
@@ -21,13 +21,21 @@ pub fn add(
 ) -> ServiceResult<Member> {
     write_tx(conn, |c| {
         let t = managed_team(c, actor, team)?;
-        if !org_store::find_person(c, input.person_id)?.is_some_and(|p| p.active) {
-            return Err(ServiceError::invalid(
-                "person_id",
-                "人员不存在或已停用",
-                "The person does not exist or is inactive",
-            ));
-        }
+        let person = org_store::find_person(c, input.person_id)?
+            .filter(|p| p.active)
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "person_id",
+                    "人员不存在或已停用",
+                    "The person does not exist or is inactive",
+                )
+            })?;
+        authorize_new_member(
+            actor,
+            person.unit_id,
+            t.unit_id,
+            &*org_store::tree_of(c, actor)?,
+        )?;
         let id = store::insert(c, team, &input, db_time(now)).map_err(|e| {
             ServiceError::unless_duplicate(e, "此人已是该队队员", "This person is already a member")
         })?;

@@ -54,11 +54,11 @@ pub(super) struct Facts {
 }
 
 impl Facts {
-    /// Reads the facts of the active teams (only those in `only`, when given) on `day`.
+    /// Reads the facts of the active teams on `day`, or of the teams in `only` (active or not).
     pub fn read(conn: &mut DbConn, day: NaiveDate, only: Option<&[i64]>) -> ServiceResult<Facts> {
         let teams: Vec<Team> = team_store::all(conn)?
             .into_iter()
-            .filter(|t| t.active && only.is_none_or(|o| o.contains(&t.id)))
+            .filter(|t| only.map_or(t.active, |o| o.contains(&t.id)))
             .collect();
         let ids: Vec<i64> = teams.iter().map(|t| t.id).collect();
         let mut specialities: HashMap<i64, Vec<String>> = HashMap::new();

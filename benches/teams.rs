@@ -102,8 +102,8 @@ fn fixture(path: &str) -> Pool {
                     "water_rescue",
                     &format!("SJ-{n:03}-{m:02}"),
                     "",
-                    day("2024-01-01"),
-                    Some(expires),
+                    (day("2024-01-01"), Some(expires)),
+                    day("2026-11-28"),
                 )
                 .unwrap();
                 certificates::add(c, &system, now(), cert, None).unwrap();
@@ -114,6 +114,7 @@ fn fixture(path: &str) -> Pool {
                         day("2026-11-27"),
                         day("2026-11-30"),
                         "",
+                        day("2026-11-28"),
                     )
                     .unwrap();
                     let l = leaves::request(c, &system, now(), leave).unwrap();

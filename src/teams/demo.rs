@@ -103,8 +103,8 @@ fn certificate(
         kind,
         number,
         "苏州市应急管理局",
+        (issued, Some(expires)),
         issued,
-        Some(expires),
     )?;
     certificates::add(conn, actor, now, input, None)?;
     Ok(())
@@ -189,6 +189,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
             day + Duration::days(from),
             day + Duration::days(to),
             why,
+            day,
         )
     };
     let zheng = leaves::request(
@@ -235,11 +236,9 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
                 .collect();
             let input = TrainingInput::parse(
                 day - Duration::weeks(weeks),
-                hours,
-                subject,
-                "支队教官",
-                "东太湖训练基地",
+                (hours, subject, "支队教官", "东太湖训练基地"),
                 attendance,
+                day,
             )?;
             training::record(conn, &office, now, *team, input)?;
         }

@@ -47,6 +47,22 @@ pub fn page_lang(req: &HttpRequest, session: &Session, actor: Option<&Actor>) ->
         .unwrap_or_else(|| request_lang(req))
 }
 
+/// Where the language switch returns to: the page itself, or — for a page shown in answer to a form (a
+/// refused form is shown at the address it was posted to, which has no page of its own) — the page the form
+/// was on, when it is one of ours.
+fn here(req: &HttpRequest) -> String {
+    if req.method() == actix_web::http::Method::GET {
+        return req.uri().to_string();
+    }
+    let referer = req
+        .headers()
+        .get(actix_web::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.parse::<actix_web::http::Uri>().ok())
+        .and_then(|u| u.path_and_query().map(|p| p.to_string()));
+    safe_next(referer.as_deref())
+}
+
 /// Page context.
 #[derive(Debug, Clone)]
 pub struct Ctx {
@@ -92,7 +108,7 @@ impl Ctx {
             csrf: csrf::token(session),
             flashes,
             is_admin: actor.is_some_and(|a| a.holds_any(OrgAction::ManageAccounts.roles())),
-            path: req.uri().to_string(),
+            path: here(req),
             print: req.query_string().split('&').any(|p| p == "print=1"),
         }
     }
@@ -168,6 +184,7 @@ pub fn local_time(t: &chrono::NaiveDateTime, tz: chrono_tz::Tz) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use actix_web::test::TestRequest;
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
@@ -180,5 +197,28 @@ mod tests {
     #[test]
     fn query_values_are_percent_encoded() {
         assert_eq!(url_encode("/units?q=a b"), "/units%3Fq%3Da%20b");
+    }
+
+    #[test]
+    fn a_page_shown_in_answer_to_a_form_switches_language_back_to_the_form_page() {
+        let get = TestRequest::get().uri("/teams/2?x=1").to_http_request();
+        assert_eq!(here(&get), "/teams/2?x=1");
+        let refused = TestRequest::post()
+            .uri("/teams/2/trainings")
+            .insert_header((
+                actix_web::http::header::REFERER,
+                "http://standby.example/teams/2/trainings/new",
+            ))
+            .to_http_request();
+        assert_eq!(here(&refused), "/teams/2/trainings/new");
+        let elsewhere = TestRequest::post()
+            .uri("/teams/2/trainings")
+            .insert_header((actix_web::http::header::REFERER, "//evil.example/x"))
+            .to_http_request();
+        assert_eq!(here(&elsewhere), "/");
+        assert_eq!(
+            here(&TestRequest::post().uri("/teams").to_http_request()),
+            "/"
+        );
     }
 }

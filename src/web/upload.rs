@@ -18,6 +18,8 @@ pub struct Uploaded {
     pub fields: HashMap<String, String>,
     /// The file field's file name and bytes, if a file was chosen.
     pub file: Option<(String, Vec<u8>)>,
+    /// The file was larger than allowed (it was not kept, nor anything after it in the form).
+    pub too_large: bool,
 }
 
 impl Uploaded {
@@ -27,8 +29,8 @@ impl Uploaded {
     }
 }
 
-/// Reads a form whose file field is `file_field`, at most `limit` bytes; refuses it without the session's
-/// CSRF token.
+/// Reads a form whose file field is `file_field`, at most `limit` bytes (a larger one is noted in
+/// [`Uploaded::too_large`] for the form to say so); refuses it without the session's CSRF token.
 pub async fn read_form(
     mut form: Multipart,
     req: &HttpRequest,
@@ -47,13 +49,18 @@ pub async fn read_form(
                 .and_then(|d| d.get_filename())
                 .unwrap_or_default()
                 .to_string();
-            let bytes = field
-                .bytes(limit)
-                .await
-                .map_err(|_| ServiceError::TooLarge { limit_bytes: limit })?
-                .map_err(|_| failed())?;
-            if !bytes.is_empty() {
-                out.file = Some((file_name, bytes.to_vec()));
+            match field.bytes(limit).await {
+                Ok(bytes) => {
+                    let bytes = bytes.map_err(|_| failed())?;
+                    if !bytes.is_empty() {
+                        out.file = Some((file_name, bytes.to_vec()));
+                    }
+                }
+                Err(_) => {
+                    // The rest of the body is not read: the form is answered with what came before.
+                    out.too_large = true;
+                    break;
+                }
             }
         } else {
             let bytes = field

@@ -77,16 +77,14 @@ struct ResultPage {
 
 /// Reads the upload form: its CSRF token and the file (at most [`MAX_UPLOAD`] bytes).
 async fn read_upload(form: Multipart, req: &HttpRequest) -> Result<Vec<u8>, ServiceError> {
-    let sent = read_form(form, req, "file", MAX_UPLOAD)
-        .await
-        .map_err(|e| match e {
-            ServiceError::TooLarge { .. } => ServiceError::invalid(
-                "file",
-                "文件不能超过 10 MB",
-                "The file may be at most 10 MB",
-            ),
-            e => e,
-        })?;
+    let sent = read_form(form, req, "file", MAX_UPLOAD).await?;
+    if sent.too_large {
+        return Err(ServiceError::invalid(
+            "file",
+            "文件不能超过 10 MB",
+            "The file may be at most 10 MB",
+        ));
+    }
     sent.file.map(|(_, bytes)| bytes).ok_or_else(|| {
         ServiceError::invalid("file", "请选择要上传的文件", "Choose a file to upload")
     })

@@ -43,14 +43,14 @@ pub struct CertificateIn {
 }
 
 impl CertificateIn {
-    fn parse(self) -> crate::error::ServiceResult<CertificateInput> {
+    fn parse(self, today: NaiveDate) -> crate::error::ServiceResult<CertificateInput> {
         CertificateInput::parse(
             self.person_id,
             &self.certificate_type,
             &self.number,
             &self.issuer,
-            self.issued_on,
-            self.expires_on,
+            (self.issued_on, self.expires_on),
+            today,
         )
     }
 }
@@ -62,7 +62,7 @@ impl CertificateIn {
 pub async fn add_certificate(api: Api, body: Json<CertificateIn>) -> Reply<Certificate> {
     let b = body.0;
     api.reply(StatusCode::CREATED, move |c| {
-        certificates::add(c.conn, c.actor, c.now, b.parse()?, None)
+        certificates::add(c.conn, c.actor, c.now, b.parse(today(c.now, c.tz))?, None)
     })
     .await
 }
@@ -76,8 +76,10 @@ pub async fn update_certificate(
     body: Json<CertificateIn>,
 ) -> Reply<Certificate> {
     let (id, b) = (id.into_inner(), body.0);
-    api.json(move |c| certificates::update(c.conn, c.actor, c.now, id, b.parse()?))
-        .await
+    api.json(move |c| {
+        certificates::update(c.conn, c.actor, c.now, id, b.parse(today(c.now, c.tz))?)
+    })
+    .await
 }
 
 /// Attach the scanned copy: the body is the file itself, a PDF, PNG or JPEG of at most 5 MB (the type is
@@ -114,11 +116,11 @@ pub async fn get_scan(api: Api, id: web::Path<i64>) -> Result<HttpResponse, ApiE
     let (info, bytes) = api
         .run(move |c| certificates::scan(c.conn, c.actor, id))
         .await?;
-    Ok(scan_response(&info, bytes))
+    Ok(scan_response(id, &info, bytes))
 }
 
 /// A kept scan as a download that a browser does not run: its sniffed type, `nosniff`, an attachment.
-pub fn scan_response(info: &AttachmentInfo, bytes: Vec<u8>) -> HttpResponse {
+pub fn scan_response(certificate: i64, info: &AttachmentInfo, bytes: Vec<u8>) -> HttpResponse {
     let ext = match info.content_type.as_str() {
         "application/pdf" => "pdf",
         "image/png" => "png",
@@ -129,7 +131,7 @@ pub fn scan_response(info: &AttachmentInfo, bytes: Vec<u8>) -> HttpResponse {
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"certificate-{}.{ext}\"", info.id),
+            format!("attachment; filename=\"certificate-{certificate}.{ext}\""),
         ))
         .body(bytes)
 }
@@ -153,7 +155,8 @@ pub struct LeaveIn {
 pub async fn request_leave(api: Api, body: Json<LeaveIn>) -> Reply<Leave> {
     let b = body.0;
     api.reply(StatusCode::CREATED, move |c| {
-        let input = LeaveInput::parse(b.person_id, b.kind, b.starts_on, b.ends_on, &b.reason)?;
+        let day = today(c.now, c.tz);
+        let input = LeaveInput::parse(b.person_id, b.kind, b.starts_on, b.ends_on, &b.reason, day)?;
         leaves::request(c.conn, c.actor, c.now, input)
     })
     .await

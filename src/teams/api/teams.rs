@@ -258,14 +258,12 @@ pub async fn add_training(api: Api, id: web::Path<i64>, body: Json<TrainingIn>) 
     api.reply(StatusCode::CREATED, move |c| {
         let input = TrainingInput::parse(
             b.held_on,
-            &b.hours,
-            &b.subject,
-            &b.trainer,
-            &b.place,
+            (&b.hours, &b.subject, &b.trainer, &b.place),
             b.attendance
                 .into_iter()
                 .map(|a| (a.person_id, a.status))
                 .collect(),
+            today(c.now, c.tz),
         )?;
         training::record(c.conn, c.actor, c.now, id, input)
     })

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Attendance, LeaveKind, MemberRole, MemberStatus, TeamKind};
+use super::{minutes_of, Attendance, LeaveKind, MemberRole, MemberStatus, TeamKind};
 use crate::error::ServiceError;
 use crate::org::model::{optional_text, phone, required_text};
 
@@ -153,13 +153,15 @@ pub struct LeaveInput {
 }
 
 impl LeaveInput {
-    /// Checks a leave: it ends on or after its first day and lasts at most a year.
+    /// Checks a leave: it ends on or after its first day, lasts at most a year, and lies within a year of
+    /// `today` either way (a mistyped year is caught, not filed).
     pub fn parse(
         person_id: i64,
         kind: LeaveKind,
         starts_on: NaiveDate,
         ends_on: NaiveDate,
         reason: &str,
+        today: NaiveDate,
     ) -> Result<LeaveInput, ServiceError> {
         if ends_on < starts_on {
             return Err(ServiceError::invalid(
@@ -173,6 +175,13 @@ impl LeaveInput {
                 "ends_on",
                 "一次请假不能超过一年",
                 "A leave lasts at most a year",
+            ));
+        }
+        if (today - starts_on).num_days() > 366 || (ends_on - today).num_days() > 366 {
+            return Err(ServiceError::invalid(
+                "starts_on",
+                "请假日期应在今天前后一年之内，请检查年份",
+                "Leave lies within a year of today; check the year",
             ));
         }
         Ok(LeaveInput {
@@ -197,15 +206,22 @@ pub struct CertificateInput {
 }
 
 impl CertificateInput {
-    /// Checks a certificate: a number, and an expiry (if any) on or after its issue.
+    /// Checks a certificate: a number, issued by `today`, and an expiry (if any) on or after its issue.
     pub fn parse(
         person_id: i64,
         kind: &str,
         number: &str,
         issuer: &str,
-        issued_on: NaiveDate,
-        expires_on: Option<NaiveDate>,
+        (issued_on, expires_on): (NaiveDate, Option<NaiveDate>),
+        today: NaiveDate,
     ) -> Result<CertificateInput, ServiceError> {
+        if issued_on > today {
+            return Err(ServiceError::invalid(
+                "issued_on",
+                "发证日期不能晚于今天",
+                "The issue date cannot be later than today",
+            ));
+        }
         if expires_on.is_some_and(|e| e < issued_on) {
             return Err(ServiceError::invalid(
                 "expires_on",
@@ -236,15 +252,21 @@ pub struct TrainingInput {
 }
 
 impl TrainingInput {
-    /// Checks a session: hours written as a decimal (`2.5`) of at most 24, a subject, each member once.
+    /// Checks a session held by `today`: hours written as a decimal (`2.5`) of at most 24, a subject, each
+    /// member once.
     pub fn parse(
         held_on: NaiveDate,
-        hours: &str,
-        subject: &str,
-        trainer: &str,
-        place: &str,
+        (hours, subject, trainer, place): (&str, &str, &str, &str),
         mut attendance: Vec<(i64, Attendance)>,
+        today: NaiveDate,
     ) -> Result<TrainingInput, ServiceError> {
+        if held_on > today {
+            return Err(ServiceError::invalid(
+                "held_on",
+                "训练日期不能晚于今天（登记的是已经进行的训练）",
+                "The date cannot be later than today (a session is recorded once held)",
+            ));
+        }
         attendance.sort_by_key(|(p, _)| *p);
         if attendance.windows(2).any(|w| w[0].0 == w[1].0) {
             return Err(ServiceError::invalid(
@@ -264,46 +286,6 @@ impl TrainingInput {
     }
 }
 
-/// The first and last day of `year`.
-pub fn year_span(year: i32) -> Result<(NaiveDate, NaiveDate), ServiceError> {
-    let bad = || ServiceError::invalid("year", "年份应在 2000–2100 之间", "The year is 2000–2100");
-    if !(2000..=2100).contains(&year) {
-        return Err(bad());
-    }
-    Ok((
-        NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad)?,
-        NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad)?,
-    ))
-}
-
-/// Hours as people write them (`2`, `1.5`, `0.25`) in whole minutes, more than 0 and at most 24 hours.
-pub fn minutes_of(hours: &str) -> Result<i32, ServiceError> {
-    let bad = || {
-        ServiceError::invalid(
-            "hours",
-            "学时应为 0 到 24 之间的数字，例如 2 或 1.5",
-            "Hours are a number above 0 and at most 24, e.g. 2 or 1.5",
-        )
-    };
-    let v = hours.trim();
-    if v.is_empty() || v.len() > 8 || !v.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return Err(bad());
-    }
-    let h: f64 = v.parse().map_err(|_| bad())?;
-    let minutes = (h * 60.0).round();
-    if !(1.0..=1440.0).contains(&minutes) {
-        return Err(bad());
-    }
-    Ok(minutes as i32)
-}
-
-/// Minutes as hours for people to read: `90` → `1.5`.
-pub fn hours_of(minutes: i64) -> String {
-    let h = minutes as f64 / 60.0;
-    let s = format!("{h:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,21 +295,17 @@ mod tests {
     }
 
     #[test]
-    fn hours_are_decimals_of_at_most_a_day() {
-        assert_eq!(minutes_of("2").unwrap(), 120);
-        assert_eq!(minutes_of(" 1.5 ").unwrap(), 90);
-        for bad in ["", "0", "-1", "25", "1,5", "two", "1e2", "nan"] {
-            assert!(minutes_of(bad).is_err(), "{bad}");
-        }
-        assert_eq!(hours_of(90), "1.5");
-        assert_eq!(hours_of(120), "2");
-        assert_eq!(hours_of(20), "0.33");
-    }
-
-    #[test]
     fn reversed_dates_are_refused_wherever_they_appear() {
-        let e = LeaveInput::parse(1, LeaveKind::Sick, day("2026-12-05"), day("2026-12-01"), "")
-            .unwrap_err();
+        let today = day("2026-11-30");
+        let e = LeaveInput::parse(
+            1,
+            LeaveKind::Sick,
+            day("2026-12-05"),
+            day("2026-12-01"),
+            "",
+            today,
+        )
+        .unwrap_err();
         assert!(matches!(
             e,
             ServiceError::Invalid {
@@ -340,8 +318,8 @@ mod tests {
             "diving",
             "A1",
             "",
-            day("2026-01-01"),
-            Some(day("2025-01-01")),
+            (day("2026-01-01"), Some(day("2025-01-01"))),
+            today,
         )
         .unwrap_err();
         assert!(matches!(
@@ -368,6 +346,31 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_mistyped_year_is_caught_not_filed() {
+        let today = day("2026-11-30");
+        let leave =
+            |from, to| LeaveInput::parse(1, LeaveKind::Annual, day(from), day(to), "", today);
+        assert!(leave("2026-12-01", "2026-12-03").is_ok());
+        assert!(
+            leave("2025-12-01", "2025-12-03").is_ok(),
+            "last winter's leave, filed late"
+        );
+        assert!(leave("2020-01-01", "2020-01-02").is_err());
+        assert!(leave("2027-12-01", "2027-12-03").is_err());
+        let cert =
+            |issued| CertificateInput::parse(1, "diving", "A1", "", (day(issued), None), today);
+        assert!(cert("2026-11-30").is_ok());
+        assert!(cert("2027-11-01").is_err(), "not issued yet");
+        let training =
+            |held| TrainingInput::parse(day(held), ("2", "水上救援", "", ""), vec![], today);
+        assert!(training("2026-11-30").is_ok());
+        assert!(
+            training("2027-05-01").is_err(),
+            "a session is recorded once held"
+        );
     }
 
     #[test]

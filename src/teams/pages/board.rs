@@ -26,6 +26,8 @@ struct BoardPage {
     teams: Vec<StatusRow>,
     specialities: Vec<(String, String)>,
     can_create: bool,
+    /// Oversees people's records (a role over units, or leads a team): the certificate register is theirs.
+    oversees: bool,
 }
 
 #[get("/teams")]
@@ -34,14 +36,11 @@ async fn board(page: Page) -> Result<HttpResponse, PageError> {
         |c| {
             let day = today(c.now, c.tz);
             let teams = readiness::statuses(c.conn, c.actor, day)?;
-            Ok((
-                day,
-                teams,
-                lists::lists(c.conn)?,
-                c.actor.holds_any(MANAGERS),
-            ))
+            let can_create = c.actor.holds_any(MANAGERS);
+            let oversees = can_create || crate::teams::service::leads_any(c.conn, c.actor)?;
+            Ok((day, teams, lists::lists(c.conn)?, can_create, oversees))
         },
-        |ctx, (day, teams, lists, can_create)| {
+        |ctx, (day, teams, lists, can_create, oversees)| {
             let names = Names::of(&lists, ctx.lang);
             BoardPage {
                 day: day.to_string(),
@@ -52,6 +51,7 @@ async fn board(page: Page) -> Result<HttpResponse, PageError> {
                     .collect(),
                 specialities: names.specialities,
                 can_create,
+                oversees,
                 ctx,
             }
         },
@@ -94,7 +94,9 @@ async fn search(page: Page, q: web::Query<SearchQuery>) -> Result<HttpResponse, 
     let q = q.into_inner();
     let speciality = q.speciality.unwrap_or_default().trim().to_string();
     let (lat, lon) = (q.lat.unwrap_or_default(), q.lon.unwrap_or_default());
-    let ready_only = q.ready_only.is_some_and(|v| v == "true");
+    let ready_only = q
+        .ready_only
+        .is_some_and(|v| matches!(v.as_str(), "true" | "1" | "on"));
     let searched = !speciality.is_empty();
     let (code, typed) = (speciality.clone(), (lat.clone(), lon.clone()));
     let (ctx, _, result) = page

@@ -2,6 +2,7 @@
 //! its members, equipment and training, a person's certificates and leave, the leave queue, the lists.
 
 mod board;
+mod decisions;
 mod people;
 mod sheets;
 mod team;
@@ -13,6 +14,7 @@ use crate::error::ServiceError;
 use crate::i18n::Lang;
 use crate::teams::service::lists::Lists;
 use crate::teams::service::readiness::TeamStatus;
+use crate::web::Refusal;
 
 /// Registers the pages.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -20,6 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     sheets::routes(cfg);
     team_forms::routes(cfg);
     people::routes(cfg);
+    decisions::routes(cfg);
     // Last: `/teams/{id}` would otherwise take `/teams/leaves` and the like.
     team::routes(cfg);
 }
@@ -131,5 +134,119 @@ pub(super) fn coordinate(field: &'static str, v: &str) -> Result<Option<f64>, Se
                     "A coordinate is a number, e.g. 31.139",
                 )
             }),
+    }
+}
+
+/// A refused form shown again on its page: which form, what was typed, and why it was refused (naming the
+/// field when the message alone would not).
+#[derive(Debug, Default)]
+struct Typed {
+    form: String,
+    fields: Vec<(String, String)>,
+    error: String,
+}
+
+/// A form refused: which form, what was typed, and the refusal.
+struct Refused {
+    form: String,
+    fields: Vec<(String, String)>,
+    refusal: Refusal,
+}
+
+impl Refused {
+    fn new(form: impl Into<String>, fields: Vec<(String, String)>, refusal: Refusal) -> Refused {
+        Refused {
+            form: form.into(),
+            fields,
+            refusal,
+        }
+    }
+}
+
+impl Typed {
+    /// What a page shows of a refused form, if there is one, and the page's status (the refusal's, else 200).
+    fn of(refused: Option<Refused>, lang: Lang) -> (Typed, actix_web::http::StatusCode) {
+        match refused {
+            Some(r) => {
+                let status = r.refusal.status;
+                (Typed::new(r.form, r.fields, &r.refusal, lang), status)
+            }
+            None => (Typed::default(), actix_web::http::StatusCode::OK),
+        }
+    }
+
+    /// The refusal of form `form` with what was typed.
+    fn new(
+        form: impl Into<String>,
+        fields: Vec<(String, String)>,
+        refusal: &Refusal,
+        lang: Lang,
+    ) -> Typed {
+        let label = refusal.field.and_then(|f| {
+            lang.find(&format!("af.{f}"))
+                .or_else(|| lang.find(&format!("teams.{f}")))
+        });
+        Typed {
+            form: form.into(),
+            fields,
+            error: match label {
+                Some(l) => format!("{l}{}{}", lang.t("colon"), refusal.message),
+                None => refusal.message.clone(),
+            },
+        }
+    }
+
+    /// What was typed into `name` of form `form` (empty for any other form).
+    fn value(&self, form: &str, name: &str) -> &str {
+        if self.form != form {
+            return "";
+        }
+        self.fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The refusal of form `form`, if it was the one refused.
+    fn error(&self, form: &str) -> Option<&str> {
+        (self.form == form).then_some(self.error.as_str())
+    }
+
+    /// Whether form `form` was the one refused (a folded form opens again).
+    fn is(&self, form: &str) -> bool {
+        self.form == form
+    }
+}
+
+/// A leave as the lists show it.
+struct LeaveLine {
+    id: i64,
+    who: String,
+    kind: &'static str,
+    /// First and last day, and how many days.
+    days: String,
+    reason: String,
+    state: &'static str,
+    /// Requested or approved: it can still be withdrawn.
+    open: bool,
+    note: String,
+}
+
+fn leave_line(l: &crate::teams::store::members::Leave, who: String, lang: Lang) -> LeaveLine {
+    use crate::teams::model::LeaveState;
+    let n = (l.ends_on - l.starts_on).num_days() + 1;
+    LeaveLine {
+        id: l.id,
+        who,
+        kind: l.kind.label(lang),
+        days: match lang {
+            Lang::Zh => format!("{} → {}，共 {n} 天", l.starts_on, l.ends_on),
+            Lang::En => format!("{} → {}, {n} day(s)", l.starts_on, l.ends_on),
+        },
+        reason: l.reason.clone(),
+        state: l.state.label(lang),
+        open: matches!(l.state, LeaveState::Requested | LeaveState::Approved),
+        note: l.decision_note.clone(),
     }
 }

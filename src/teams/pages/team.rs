@@ -4,10 +4,10 @@
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
 
-use super::{status_row, Names, StatusRow};
+use super::{status_row, Names, Refused, StatusRow, Typed};
 use crate::clock::today;
+use crate::error::ServiceError;
 use crate::i18n::Text;
 use crate::inventory::service::visible_warehouses;
 use crate::org::service::people;
@@ -19,7 +19,7 @@ use crate::web::context::Ctx;
 use crate::web::csrf::{CsrfForm, Empty};
 use crate::web::error::PageError;
 use crate::web::forms::{optional_date, optional_id};
-use crate::web::Page;
+use crate::web::{render, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(team_page)
@@ -28,6 +28,9 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
         .service(remove_equipment);
 }
 
+/// The entries of a select box: id and label.
+type Choices = Vec<(i64, String)>;
+
 struct MemberLine {
     id: i64,
     person_id: i64,
@@ -35,6 +38,10 @@ struct MemberLine {
     role: &'static str,
     status: &'static str,
     away: bool,
+    on_leave: bool,
+    lacking: bool,
+    /// The caller may open the person's record.
+    linked: bool,
     since: String,
     phone: String,
     skills: String,
@@ -67,20 +74,28 @@ struct TeamPage {
     warehouses: Vec<(i64, String)>,
     roles: Vec<(&'static str, &'static str)>,
     day: String,
+    typed: Typed,
 }
 
-#[get("/teams/{id}")]
-async fn team_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
-    page.show(
-        move |c| {
+/// Shows a team, with a refused form's typed values and refusal when there is one.
+async fn team_page_view(
+    page: &Page,
+    id: i64,
+    typed: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
+    let (ctx, (view, summary, lists, people, warehouses, day, me)) = page
+        .run(move |c| {
             let view = service::get(c.conn, c.actor, id, c.now, c.tz)?;
             let day = today(c.now, c.tz);
             let (from, to) = year_span(day.year())?;
             let summary = training::summary(c.conn, id, from, to)?;
             let (people, warehouses) = if view.manageable {
+                let members: Vec<i64> = view.members.iter().map(|m| m.person_id).collect();
                 (
-                    people::picker(c.conn, view.status.team.unit_id)?,
+                    people::picker(c.conn, view.status.team.unit_id)?
+                        .into_iter()
+                        .filter(|(p, _)| !members.contains(p))
+                        .collect(),
                     visible_warehouses(c.conn, c.actor)?
                         .into_iter()
                         .filter(|w| w.active)
@@ -90,20 +105,27 @@ async fn team_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageE
             } else {
                 (Vec::new(), Vec::new())
             };
+            let lists = lists::lists(c.conn)?;
             Ok((
                 view,
                 summary,
-                lists::lists(c.conn)?,
+                lists,
                 people,
                 warehouses,
                 day,
+                c.actor.person_id,
             ))
-        },
-        |ctx, (view, summary, lists, people, warehouses, day)| {
-            team_view(ctx, view, summary, &lists, people, warehouses, day)
-        },
-    )
-    .await
+        })
+        .await?;
+    let (typed, status) = Typed::of(typed, ctx.lang);
+    let mut view = team_view(ctx, view, summary, &lists, (people, warehouses), day, me);
+    view.typed = typed;
+    render(&view, status)
+}
+
+#[get("/teams/{id}")]
+async fn team_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
+    team_page_view(&page, id.into_inner(), None).await
 }
 
 fn team_view(
@@ -111,9 +133,9 @@ fn team_view(
     view: TeamView,
     summary: TrainingSummary,
     lists: &lists::Lists,
-    people: Vec<(i64, String)>,
-    warehouses: Vec<(i64, String)>,
+    (people, warehouses): (Choices, Choices),
     day: NaiveDate,
+    me: Option<i64>,
 ) -> TeamPage {
     let lang = ctx.lang;
     let names = Names::of(lists, lang);
@@ -136,6 +158,9 @@ fn team_view(
                 role: m.role.label(lang),
                 status: m.status.label(lang),
                 away: m.status != MemberStatus::InPost,
+                on_leave: view.on_leave.contains(&m.person_id),
+                lacking: view.lacking.contains(&m.person_id),
+                linked: view.manageable || me == Some(m.person_id),
                 since: match m.status_until {
                     Some(u) => format!("{} → {u}", m.status_since),
                     None => m.status_since.to_string(),
@@ -191,93 +216,97 @@ fn team_view(
             .map(|r| (r.code(), r.label(lang)))
             .collect(),
         day: day.to_string(),
+        typed: Typed::default(),
         ctx,
     }
 }
 
-#[derive(Deserialize)]
-struct MemberForm {
-    person_id: String,
-    role: String,
-    joined_on: String,
+fn field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map_or_else(String::new, |(_, v)| v.clone())
 }
 
 #[post("/teams/{id}/members")]
 async fn add_member(
     page: Page,
     id: web::Path<i64>,
-    CsrfForm(form): CsrfForm<MemberForm>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let here = format!("/teams/{id}");
-    page.act(
-        &here,
-        move |c| {
-            let person = optional_id("person_id", &form.person_id)?.ok_or_else(|| {
-                crate::error::ServiceError::invalid("person_id", "请选择人员", "Choose a person")
-            })?;
-            let joined =
-                optional_date("joined_on", &form.joined_on)?.unwrap_or_else(|| today(c.now, c.tz));
-            let input = MemberInput::parse(
-                person,
-                MemberRole::parse(&form.role)?,
-                joined,
-                MemberStatus::InPost,
-                None,
-                None,
-                "",
-            )?;
-            members::add(c.conn, c.actor, c.now, id, input)
-        },
-        move |m| {
-            let text = Text::new(
-                format!("已添加队员{}", m.name),
-                format!("{} joined the team", m.name),
-            );
-            (text, format!("/teams/{id}"))
-        },
-    )
-    .await
-}
-
-#[derive(Deserialize)]
-struct EquipmentForm {
-    warehouse_id: String,
-    #[serde(default)]
-    item_code: String,
-    #[serde(default)]
-    note: String,
+    let typed = fields.clone();
+    let saved = page
+        .submit(
+            move |c| {
+                let f = |k| field(&fields, k);
+                let person = optional_id("person_id", &f("person_id"))?.ok_or_else(|| {
+                    ServiceError::invalid("person_id", "请选择人员", "Choose a person")
+                })?;
+                let joined = optional_date("joined_on", &f("joined_on"))?
+                    .unwrap_or_else(|| today(c.now, c.tz));
+                let input = MemberInput::parse(
+                    person,
+                    MemberRole::parse(&f("role"))?,
+                    joined,
+                    MemberStatus::InPost,
+                    None,
+                    None,
+                    "",
+                )?;
+                members::add(c.conn, c.actor, c.now, id, input)
+            },
+            move |m| {
+                let text = Text::new(
+                    format!("已添加队员{}", m.name),
+                    format!("{} joined the team", m.name),
+                );
+                (text, format!("/teams/{id}"))
+            },
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => {
+            team_page_view(&page, id, Some(Refused::new("member", typed, refusal))).await
+        }
+    }
 }
 
 #[post("/teams/{id}/equipment")]
 async fn add_equipment(
     page: Page,
     id: web::Path<i64>,
-    CsrfForm(form): CsrfForm<EquipmentForm>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let here = format!("/teams/{id}");
-    page.act(
-        &here,
-        move |c| {
-            let warehouse = optional_id("warehouse_id", &form.warehouse_id)?.ok_or_else(|| {
-                crate::error::ServiceError::invalid(
-                    "warehouse_id",
-                    "请选择储备库",
-                    "Choose a warehouse",
+    let typed = fields.clone();
+    let saved = page
+        .submit(
+            move |c| {
+                let f = |k| field(&fields, k);
+                let warehouse =
+                    optional_id("warehouse_id", &f("warehouse_id"))?.ok_or_else(|| {
+                        ServiceError::invalid("warehouse_id", "请选择储备库", "Choose a warehouse")
+                    })?;
+                let item = service::item_of_code(c.conn, &f("item_code"))?;
+                service::add_equipment(c.conn, c.actor, c.now, id, warehouse, item, &f("note"))
+            },
+            move |_| {
+                (
+                    Text::new("已关联装备", "Equipment linked"),
+                    format!("/teams/{id}"),
                 )
-            })?;
-            let item = service::item_of_code(c.conn, &form.item_code)?;
-            service::add_equipment(c.conn, c.actor, c.now, id, warehouse, item, &form.note)
-        },
-        move |_| {
-            (
-                Text::new("已关联装备", "Equipment linked"),
-                format!("/teams/{id}"),
-            )
-        },
-    )
-    .await
+            },
+        )
+        .await?;
+    match saved {
+        Ok(done) => Ok(done),
+        Err(refusal) => {
+            team_page_view(&page, id, Some(Refused::new("equipment", typed, refusal))).await
+        }
+    }
 }
 
 #[post("/teams/{id}/equipment/{equipment_id}/remove")]

@@ -12,7 +12,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Text;
 use crate::org::service::units;
 use crate::teams::model::{
-    Attendance, MemberInput, MemberRole, MemberStatus, TeamInput, TeamKind, TrainingInput,
+    Attendance, MemberInput, MemberRole, MemberStatus, TeamInput, TeamKind, TrainingInput, MANAGERS,
 };
 use crate::teams::service::teams::{self as service, TeamView};
 use crate::teams::service::{lists, members, training};
@@ -120,7 +120,8 @@ async fn team_form_page(
                     }
                     Some(v)
                 }
-                None => None,
+                None if c.actor.holds_any(MANAGERS) => None,
+                None => return Err(ServiceError::Forbidden),
             };
             Ok((view, units::names(c.conn, true)?, lists::lists(c.conn)?))
         })
@@ -421,14 +422,17 @@ async fn training_page(
             None,
         ),
     };
+    // Members on leave today are marked on leave; the others present until ticked otherwise.
     let chosen = |p: i64| {
+        let default = if view.on_leave.contains(&p) {
+            Attendance::Leave
+        } else {
+            Attendance::Present
+        };
         fields
             .iter()
             .find(|(k, _)| *k == format!("attendance_{p}"))
-            .map_or_else(
-                || Attendance::Present.code().to_string(),
-                |(_, v)| v.clone(),
-            )
+            .map_or_else(|| default.code().to_string(), |(_, v)| v.clone())
     };
     let members = view
         .members
@@ -486,11 +490,9 @@ async fn record_training(
                     .collect::<ServiceResult<Vec<_>>>()?;
                 let input = TrainingInput::parse(
                     held,
-                    get("hours"),
-                    get("subject"),
-                    get("trainer"),
-                    get("place"),
+                    (get("hours"), get("subject"), get("trainer"), get("place")),
                     attendance,
+                    today(c.now, c.tz),
                 )?;
                 training::record(c.conn, c.actor, c.now, team, input)
             },

@@ -32,6 +32,14 @@ pub fn manages(conn: &mut DbConn, actor: &Actor, team: &Team) -> ServiceResult<b
     Ok(manages_team(actor, team.unit_id, leads, &tree))
 }
 
+/// Whether the actor leads (is an active 队长 or 副队长 of) any team.
+pub fn leads_any(conn: &mut DbConn, actor: &Actor) -> ServiceResult<bool> {
+    Ok(match actor.person_id {
+        Some(p) => !member_store::teams_led_by(conn, p)?.is_empty(),
+        None => false,
+    })
+}
+
 /// A team the actor manages (403 otherwise).
 pub fn managed_team(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Team> {
     let team = team_for(conn, id)?;

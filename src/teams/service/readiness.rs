@@ -141,14 +141,25 @@ impl Facts {
 
     /// One team's status on `day`.
     pub fn status(&self, actor: &Actor, team: &Team, day: NaiveDate) -> TeamStatus {
+        self.status_for(actor, team, day, None)
+    }
+
+    /// One team's status on `day` for one of its specialities (`only`): its members count when they hold
+    /// what that speciality requires; for the whole team (`None`), what all of its specialities require.
+    pub fn status_for(
+        &self,
+        actor: &Actor,
+        team: &Team,
+        day: NaiveDate,
+        only: Option<&str>,
+    ) -> TeamStatus {
         let specialities = self.specialities.get(&team.id).cloned().unwrap_or_default();
+        let required = match only {
+            Some(code) => self.required(&[code.to_string()]),
+            None => self.required(&specialities),
+        };
         let facts = self.team_facts(team.id);
-        let r = readiness(
-            i64::from(team.min_ready),
-            &self.required(&specialities),
-            &facts,
-            day,
-        );
+        let r = readiness(i64::from(team.min_ready), &required, &facts, day);
         let leaders = self
             .members
             .iter()
@@ -228,9 +239,10 @@ pub struct Holder {
     pub available: bool,
 }
 
-/// A team that has the capability sought.
+/// A team that has the capability sought, with its readiness for that capability.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Capability {
+    /// The team, its readiness counted for the speciality sought (members holding what it requires).
     #[serde(flatten)]
     pub status: TeamStatus,
     /// Members who can do it today: available, holding the speciality's required certificates.
@@ -241,8 +253,8 @@ pub struct Capability {
     pub holders: Vec<Holder>,
 }
 
-/// Teams with speciality `code` (ready ones first, then by capable headcount and distance); `ready_only`
-/// leaves out teams that are not ready.
+/// Teams with speciality `code`, each with its readiness for it (ready ones first, then by capable headcount and
+/// distance); `ready_only` leaves out teams that are not ready for it.
 pub fn search(
     conn: &mut DbConn,
     actor: &Actor,
@@ -269,17 +281,11 @@ pub fn search(
         {
             continue;
         }
-        let status = facts.status(actor, team, day);
+        let status = facts.status_for(actor, team, day, Some(code));
         if ready_only && status.readiness.state != ReadyState::Ready {
             continue;
         }
-        let members = facts.team_facts(team.id);
-        let capable = members
-            .iter()
-            .filter(|m| {
-                m.status != MemberStatus::Left && m.available() && m.qualified(&required, day)
-            })
-            .count() as i64;
+        let capable = status.readiness.qualified;
         let holders = facts
             .members
             .iter()

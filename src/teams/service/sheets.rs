@@ -15,7 +15,7 @@ use crate::i18n::{Lang, Text};
 use crate::org::model::{Actor, PersonPatch};
 use crate::org::service::people as org_people;
 use crate::sheets::{Cell, Table};
-use crate::teams::model::{certificate_valid, hours_of, parse_roster, person_rights, MemberInput};
+use crate::teams::model::{certificate_valid, parse_roster, person_rights, MemberInput};
 use crate::teams::store::members as member_store;
 use crate::teams::store::{certificates as cert_store, lists};
 
@@ -362,10 +362,11 @@ pub fn training_table(
             .map(|m| {
                 vec![
                     text(&m.name),
-                    text(hours_of(m.minutes)),
-                    text(m.present.to_string()),
-                    text(m.absent.to_string()),
-                    text(m.leave.to_string()),
+                    // Numbers, so that a spreadsheet sums them: hours to three decimals, counts whole.
+                    Cell::Qty(m.minutes * 1000 / 60),
+                    Cell::Qty(m.present * 1000),
+                    Cell::Qty(m.absent * 1000),
+                    Cell::Qty(m.leave * 1000),
                 ]
             })
             .collect(),

@@ -197,6 +197,10 @@ pub struct TeamView {
     pub status: TeamStatus,
     pub members: Vec<Member>,
     pub equipment: Vec<EquipmentView>,
+    /// Members on approved leave today.
+    pub on_leave: Vec<i64>,
+    /// Members in post but without a valid certificate the team's specialities require.
+    pub lacking: Vec<i64>,
     /// Whether the caller manages the team (pages show its forms).
     pub manageable: bool,
 }
@@ -213,6 +217,15 @@ pub fn get(
     let day: NaiveDate = today(now, tz);
     let facts = Facts::read(conn, day, Some(&[id]))?;
     let mut status = facts.status(actor, &team, day);
+    let required = facts.required(&status.specialities);
+    let (mut on_leave, mut lacking) = (Vec::new(), Vec::new());
+    for f in facts.facts.values() {
+        if f.on_leave {
+            on_leave.push(f.person_id);
+        } else if f.available() && !f.qualified(&required, day) {
+            lacking.push(f.person_id);
+        }
+    }
     let manageable = manages(conn, actor, &team)?;
     let members: Vec<Member> = member_store::of_teams(conn, Some(&[id]))?;
     // Those who manage the team call its members, its 队长/副队长 too, whatever their roles.
@@ -237,6 +250,8 @@ pub fn get(
         .map(|e| equipment_view(conn, actor, e))
         .collect::<ServiceResult<_>>()?;
     Ok(TeamView {
+        on_leave,
+        lacking,
         manageable,
         status,
         members,
@@ -270,6 +285,13 @@ pub fn add_equipment(
                     "item_id",
                     "没有这种物资",
                     "No such item",
+                ));
+            }
+            if crate::inventory::store::ledger::stock(c, warehouse, Some(i), None)?.is_empty() {
+                return Err(ServiceError::invalid(
+                    "item_id",
+                    "这个储备库没有这种物资的账，请先核对物资编码或储备库",
+                    "The warehouse keeps no stock of this item; check the item code or the warehouse",
                 ));
             }
         }

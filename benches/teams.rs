@@ -8,8 +8,10 @@ use std::time::Duration;
 use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use standby::db::{self, Backend, Pool};
-use standby::org::model::{Actor, PersonPatch, UnitKind, UnitPatch};
-use standby::org::service::{people, units};
+use standby::org::model::{
+    Actor, Grant, NewAccount, Password, PersonPatch, Role, UnitKind, UnitPatch,
+};
+use standby::org::service::{accounts, auth, people, units};
 use standby::teams::model::{
     CertificateInput, LeaveInput, LeaveKind, MemberInput, MemberRole, MemberStatus, TeamInput,
     TeamKind,
@@ -39,7 +41,19 @@ fn fixture(path: &str) -> Pool {
     let pool = db::connect(&Backend::Sqlite(path.into()), 4).unwrap();
     let c = &mut pool.get().unwrap();
     db::migrate(c).unwrap();
-    let system = Actor::system();
+    let new = NewAccount {
+        username: "office".into(),
+        password: Password::parse("bench password", "office").unwrap(),
+        person_id: None,
+        language: standby::i18n::Lang::Zh,
+        grants: vec![Grant {
+            role: Role::OfficeStaff,
+            unit_id: None,
+        }],
+    };
+    accounts::create(c, None, now(), new).unwrap();
+    // The office records everything (leave needs an account that asked for it).
+    let system = auth::actor_by_username(c, "office").unwrap();
     for u in 0..20 {
         let patch = UnitPatch::parse(
             Some(&format!("救援单位{u:02}")),

@@ -57,9 +57,10 @@ fn the_backend_is_chosen_by_scheme_not_by_trial() {
 }
 
 #[test]
-fn the_bundled_sqlite_keeps_its_plans_whatever_is_bound() {
+fn the_bundled_sqlite_keeps_its_plans_whatever_is_bound_and_takes_no_mutex_per_call() {
     // Without the query planner stability guarantee, SQLite plans `LIMIT ?` with the bound value and
-    // re-parses the cached statement on every execution (.cargo/config.toml sets the flag).
+    // re-parses the cached statement on every execution; serialized mode and memory statistics take a mutex
+    // on every call and allocation (.cargo/config.toml sets the flags).
     #[derive(diesel::QueryableByName)]
     struct Opt {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -69,8 +70,14 @@ fn the_bundled_sqlite_keeps_its_plans_whatever_is_bound() {
     let options: Vec<Opt> = diesel::sql_query("PRAGMA compile_options")
         .load(&mut conn)
         .unwrap();
+    let has = |o: &str| options.iter().any(|x| x.compile_options == o);
     assert!(
-        options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+        has("ENABLE_QPSG"),
         "SQLite was built without SQLITE_ENABLE_QPSG"
     );
+    assert!(
+        has("THREADSAFE=2"),
+        "SQLite was built serialized, not multi-threaded"
+    );
+    assert!(has("DEFAULT_MEMSTATUS=0"), "SQLite keeps memory statistics");
 }

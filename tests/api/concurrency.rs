@@ -72,3 +72,44 @@ fn parallel_writers_all_succeed() {
         "one audit row per change"
     );
 }
+
+#[test]
+fn racing_leave_requests_for_the_same_days_file_exactly_one() {
+    let app = spawn_app();
+    let admin = app.admin_token();
+    let unit = app.create_unit(&admin, "度假区防汛抢险队", "rescue_team", None);
+    let person = app.create_person(&admin, "孙海涛", unit);
+    let barrier = Barrier::new(8);
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let (barrier, app, admin) = (&barrier, &app, &admin);
+                s.spawn(move || {
+                    barrier.wait();
+                    // Overlapping days, asked at once (a double tap, two people asking for the same member).
+                    app.post(
+                        "/api/v1/leaves",
+                        admin,
+                        json!({"person_id": person, "kind": "annual",
+                               "starts_on": format!("2026-12-0{}", 1 + i % 3), "ends_on": "2026-12-05"}),
+                    )
+                    .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
+    let filed = app
+        .get(&format!("/api/v1/leaves?person_id={person}"), &admin)
+        .json();
+    assert_eq!(filed.as_array().unwrap().len(), 1, "{filed}");
+}

@@ -17,24 +17,6 @@ text_enum!(
     }
 );
 
-/// A certificate someone holds: its type and the days it is valid.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Held {
-    /// The certificate type's code.
-    pub kind: String,
-    /// Issued on.
-    pub issued_on: NaiveDate,
-    /// Last day valid (`None`: does not lapse).
-    pub expires_on: Option<NaiveDate>,
-}
-
-impl Held {
-    /// Whether the certificate is valid on `day`: issued by then and not lapsed.
-    pub fn valid_on(&self, day: NaiveDate) -> bool {
-        certificate_valid(self.issued_on, self.expires_on, day)
-    }
-}
-
 /// Whether a certificate issued on `issued_on` and last valid on `expires_on` is valid on `day`.
 pub fn certificate_valid(
     issued_on: NaiveDate,
@@ -55,7 +37,7 @@ pub struct Requirement {
     pub name_en: String,
 }
 
-/// What readiness needs to know of a member on the day.
+/// What readiness needs to know of a member on the day it is decided for.
 #[derive(Debug, Clone)]
 pub struct MemberFacts {
     /// The person.
@@ -66,8 +48,8 @@ pub struct MemberFacts {
     pub status: MemberStatus,
     /// On approved leave that day.
     pub on_leave: bool,
-    /// Every certificate they hold.
-    pub held: Vec<Held>,
+    /// The types of the certificates they hold that are valid that day ([`certificate_valid`]).
+    pub valid: Vec<String>,
 }
 
 impl MemberFacts {
@@ -76,13 +58,14 @@ impl MemberFacts {
         self.status == MemberStatus::InPost && !self.on_leave
     }
 
-    /// Holds a valid certificate of every type in `required` on `day`.
-    pub fn qualified(&self, required: &[Requirement], day: NaiveDate) -> bool {
-        required.iter().all(|r| {
-            self.held
-                .iter()
-                .any(|h| h.kind == r.code && h.valid_on(day))
-        })
+    /// Holds a valid certificate of every type in `required`.
+    pub fn qualified(&self, required: &[Requirement]) -> bool {
+        required.iter().all(|r| self.holds(r))
+    }
+
+    /// Holds a valid certificate of the type `r`.
+    pub fn holds(&self, r: &Requirement) -> bool {
+        self.valid.contains(&r.code)
     }
 }
 
@@ -106,23 +89,15 @@ pub struct Readiness {
     pub why: Vec<Text>,
 }
 
-/// Decides a team's readiness on `day`. Not ready: nobody qualified, or no 队长/副队长 available to lead;
+/// Decides a team's readiness from its members' facts on a day. Not ready: nobody qualified, or no 队长/副队长 available to lead;
 /// short by N: fewer qualified members than the minimum; else ready.
-pub fn readiness(
-    min_ready: i64,
-    required: &[Requirement],
-    members: &[MemberFacts],
-    day: NaiveDate,
-) -> Readiness {
+pub fn readiness(min_ready: i64, required: &[Requirement], members: &[MemberFacts]) -> Readiness {
     let staying: Vec<&MemberFacts> = members
         .iter()
         .filter(|m| m.status != MemberStatus::Left)
         .collect();
     let available: Vec<&&MemberFacts> = staying.iter().filter(|m| m.available()).collect();
-    let qualified = available
-        .iter()
-        .filter(|m| m.qualified(required, day))
-        .count() as i64;
+    let qualified = available.iter().filter(|m| m.qualified(required)).count() as i64;
     let leader = available.iter().any(|m| m.role.leads());
     let mut why = Vec::new();
     let on_leave = staying
@@ -146,10 +121,7 @@ pub fn readiness(
         ));
     }
     for r in required {
-        let lacking = available
-            .iter()
-            .filter(|m| !m.qualified(std::slice::from_ref(r), day))
-            .count();
+        let lacking = available.iter().filter(|m| !m.holds(r)).count();
         if lacking > 0 {
             why.push(Text::new(
                 format!("{lacking} 人无有效{}", r.name),
@@ -222,11 +194,11 @@ mod tests {
             role,
             status: MemberStatus::InPost,
             on_leave: false,
-            held: vec![Held {
-                kind: "water_rescue".into(),
-                issued_on: day("2024-01-01"),
-                expires_on: expires.map(day),
-            }],
+            valid: if certificate_valid(day("2024-01-01"), expires.map(day), day("2026-11-30")) {
+                vec!["water_rescue".into()]
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -247,7 +219,7 @@ mod tests {
             member(2, MemberRole::Member, Some("2027-01-01")),
             member(3, MemberRole::Member, None),
         ];
-        let r = readiness(3, &water(), &members, day("2026-11-30"));
+        let r = readiness(3, &water(), &members);
         assert_eq!(
             (r.state, r.short_by, r.qualified),
             (ReadyState::Ready, 0, 3)
@@ -267,7 +239,7 @@ mod tests {
         members[2].on_leave = true;
         members[3].status = MemberStatus::Injured;
         members[4].status = MemberStatus::Left;
-        let r = readiness(3, &water(), &members, day("2026-11-30"));
+        let r = readiness(3, &water(), &members);
         assert_eq!(r.state, ReadyState::Short);
         assert_eq!(
             (r.members, r.available, r.qualified, r.short_by),
@@ -293,11 +265,11 @@ mod tests {
             member(3, MemberRole::Member, None),
         ];
         members[0].on_leave = true;
-        let r = readiness(2, &water(), &members, day("2026-11-30"));
+        let r = readiness(2, &water(), &members);
         assert_eq!(r.state, ReadyState::NotReady);
         assert_eq!(r.qualified, 2, "enough hands, but nobody to lead them");
         members[1].role = MemberRole::Deputy;
-        let r = readiness(2, &water(), &members, day("2026-11-30"));
+        let r = readiness(2, &water(), &members);
         assert_eq!(
             r.state,
             ReadyState::Ready,
@@ -311,9 +283,9 @@ mod tests {
             member(1, MemberRole::Captain, Some("2026-01-01")),
             member(2, MemberRole::Member, Some("2026-01-01")),
         ];
-        let r = readiness(1, &water(), &members, day("2026-11-30"));
+        let r = readiness(1, &water(), &members);
         assert_eq!((r.state, r.qualified), (ReadyState::NotReady, 0));
-        let r = readiness(1, &[], &members, day("2026-11-30"));
+        let r = readiness(1, &[], &members);
         assert_eq!((r.state, r.qualified), (ReadyState::Ready, 2));
     }
 

@@ -27,6 +27,7 @@ pub fn request(
         if !rights.request_leave {
             return Err(ServiceError::Forbidden);
         }
+        store::lock_person(c, input.person_id)?;
         if store::overlapping(c, input.person_id, input.starts_on, input.ends_on)? {
             return Err(ServiceError::conflict(
                 "这段时间已有请假记录（待审批或已批准）",

@@ -16,7 +16,7 @@ use crate::teams::model::{
 };
 use crate::teams::store::certificates as cert_store;
 use crate::teams::store::lists::{self, CertificateType};
-use crate::teams::store::members::{self as member_store, Member};
+use crate::teams::store::members::{self as member_store, Roll};
 use crate::teams::store::teams::{self as team_store, Team};
 
 /// Someone who leads a team, to call.
@@ -49,12 +49,21 @@ pub(super) struct Facts {
     pub specialities: HashMap<i64, Vec<String>>,
     /// Required certificate types per speciality.
     pub requires: HashMap<String, Vec<Requirement>>,
-    pub members: Vec<Member>,
-    pub facts: HashMap<(i64, i64), MemberFacts>,
+    /// Each team's members with what readiness knows of them, leaders first.
+    pub rosters: HashMap<i64, Roster>,
+}
+
+/// A team's members and, in the same order, what readiness knows of each.
+#[derive(Default)]
+pub(super) struct Roster {
+    pub members: Vec<Roll>,
+    pub facts: Vec<MemberFacts>,
 }
 
 impl Facts {
-    /// Reads the facts of the active teams on `day`, or of the teams in `only` (active or not).
+    /// Reads the facts of the active teams on `day`, or of the teams in `only` (active or not), in a fixed
+    /// number of queries: members without what readiness does not use, only the certificates valid that day,
+    /// and for all teams certificates and leave read whole rather than by a list of people.
     pub fn read(conn: &mut DbConn, day: NaiveDate, only: Option<&[i64]>) -> ServiceResult<Facts> {
         let teams: Vec<Team> = team_store::all(conn)?
             .into_iter()
@@ -79,42 +88,43 @@ impl Facts {
                 });
             }
         }
-        let members = member_store::of_teams(conn, Some(&ids))?;
-        let people: Vec<i64> = members
-            .iter()
-            .map(|m| m.person_id)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let mut held: HashMap<i64, Vec<_>> = HashMap::new();
-        for c in cert_store::of_people(conn, Some(&people))? {
-            held.entry(c.person_id).or_default().push(c.held());
+        let members = member_store::roll(conn, only.map(|_| ids.as_slice()))?;
+        let people: Option<Vec<i64>> = only.map(|_| {
+            let set: HashSet<i64> = members.iter().map(|m| m.person_id).collect();
+            set.into_iter().collect()
+        });
+        let mut valid: HashMap<i64, Vec<String>> = HashMap::new();
+        for (person, kind) in cert_store::valid_on(conn, people.as_deref(), day)? {
+            valid.entry(person).or_default().push(kind);
         }
-        let away: HashSet<i64> =
-            member_store::leaves(conn, Some(&people), Some(LeaveState::Approved), Some(day))?
-                .into_iter()
-                .filter(|l| l.covers(day))
-                .map(|l| l.person_id)
-                .collect();
-        let facts = members
-            .iter()
-            .map(|m| {
-                let f = MemberFacts {
-                    person_id: m.person_id,
-                    role: m.role,
-                    status: m.status,
-                    on_leave: away.contains(&m.person_id),
-                    held: held.get(&m.person_id).cloned().unwrap_or_default(),
-                };
-                ((m.team_id, m.person_id), f)
-            })
-            .collect();
+        let away: HashSet<i64> = member_store::leaves(
+            conn,
+            people.as_deref(),
+            Some(LeaveState::Approved),
+            Some(day),
+        )?
+        .into_iter()
+        .filter(|l| l.covers(day))
+        .map(|l| l.person_id)
+        .collect();
+        let mut rosters: HashMap<i64, Roster> = HashMap::new();
+        for m in members {
+            let f = MemberFacts {
+                person_id: m.person_id,
+                role: m.role,
+                status: m.status,
+                on_leave: away.contains(&m.person_id),
+                valid: valid.get(&m.person_id).cloned().unwrap_or_default(),
+            };
+            let roster = rosters.entry(m.team_id).or_default();
+            roster.members.push(m);
+            roster.facts.push(f);
+        }
         Ok(Facts {
             teams,
             specialities,
             requires,
-            members,
-            facts,
+            rosters,
         })
     }
 
@@ -131,48 +141,41 @@ impl Facts {
         out
     }
 
-    fn team_facts(&self, team: i64) -> Vec<MemberFacts> {
-        self.members
-            .iter()
-            .filter(|m| m.team_id == team)
-            .filter_map(|m| self.facts.get(&(team, m.person_id)).cloned())
-            .collect()
+    /// A team's members with their facts (none for a team without members).
+    pub fn roster(&self, team: i64) -> impl Iterator<Item = (&Roll, &MemberFacts)> {
+        self.rosters
+            .get(&team)
+            .into_iter()
+            .flat_map(|r| r.members.iter().zip(&r.facts))
     }
 
-    /// One team's status on `day`.
-    pub fn status(&self, actor: &Actor, team: &Team, day: NaiveDate) -> TeamStatus {
-        self.status_for(actor, team, day, None)
+    /// One team's status on the day the facts were read for.
+    pub fn status(&self, actor: &Actor, team: &Team) -> TeamStatus {
+        self.status_for(actor, team, None)
     }
 
-    /// One team's status on `day` for one of its specialities (`only`): its members count when they hold
+    /// One team's status for one of its specialities (`only`): its members count when they hold
     /// what that speciality requires; for the whole team (`None`), what all of its specialities require.
-    pub fn status_for(
-        &self,
-        actor: &Actor,
-        team: &Team,
-        day: NaiveDate,
-        only: Option<&str>,
-    ) -> TeamStatus {
+    pub fn status_for(&self, actor: &Actor, team: &Team, only: Option<&str>) -> TeamStatus {
         let specialities = self.specialities.get(&team.id).cloned().unwrap_or_default();
         let required = match only {
             Some(code) => self.required(&[code.to_string()]),
             None => self.required(&specialities),
         };
-        let facts = self.team_facts(team.id);
-        let r = readiness(i64::from(team.min_ready), &required, &facts, day);
+        let facts = self
+            .rosters
+            .get(&team.id)
+            .map_or(&[][..], |r| r.facts.as_slice());
+        let r = readiness(i64::from(team.min_ready), &required, facts);
         let leaders = self
-            .members
-            .iter()
-            .filter(|m| m.team_id == team.id && m.role.leads() && m.status != MemberStatus::Left)
-            .map(|m| Leader {
+            .roster(team.id)
+            .filter(|(m, _)| m.role.leads() && m.status != MemberStatus::Left)
+            .map(|(m, f)| Leader {
                 person_id: m.person_id,
                 name: m.name.clone(),
                 role: m.role,
                 phone: phone_for(actor, &m.phone),
-                available: self
-                    .facts
-                    .get(&(team.id, m.person_id))
-                    .is_some_and(|f| f.available()),
+                available: f.available(),
             })
             .collect();
         TeamStatus {
@@ -196,11 +199,7 @@ pub fn statuses(
     day: NaiveDate,
 ) -> ServiceResult<Vec<TeamStatus>> {
     let facts = Facts::read(conn, day, None)?;
-    let mut out: Vec<TeamStatus> = facts
-        .teams
-        .iter()
-        .map(|t| facts.status(actor, t, day))
-        .collect();
+    let mut out: Vec<TeamStatus> = facts.teams.iter().map(|t| facts.status(actor, t)).collect();
     out.sort_by_key(|s| (std::cmp::Reverse(s.readiness.state), s.team.name.clone()));
     Ok(out)
 }
@@ -281,26 +280,23 @@ pub fn search(
         {
             continue;
         }
-        let status = facts.status_for(actor, team, day, Some(code));
+        let status = facts.status_for(actor, team, Some(code));
         if ready_only && status.readiness.state != ReadyState::Ready {
             continue;
         }
         let capable = status.readiness.qualified;
         let holders = facts
-            .members
-            .iter()
-            .filter(|m| m.team_id == team.id && m.status != MemberStatus::Left)
-            .filter_map(|m| {
-                let f = facts.facts.get(&(team.id, m.person_id))?;
-                let holds = required
-                    .iter()
-                    .any(|r| f.held.iter().any(|h| h.kind == r.code && h.valid_on(day)));
-                (holds && !required.is_empty()).then(|| Holder {
-                    person_id: m.person_id,
-                    name: m.name.clone(),
-                    phone: phone_for(actor, &m.phone),
-                    available: f.available() && f.qualified(&required, day),
-                })
+            .roster(team.id)
+            .filter(|(m, f)| {
+                m.status != MemberStatus::Left
+                    && !required.is_empty()
+                    && required.iter().any(|r| f.holds(r))
+            })
+            .map(|(m, f)| Holder {
+                person_id: m.person_id,
+                name: m.name.clone(),
+                phone: phone_for(actor, &m.phone),
+                available: f.available() && f.qualified(&required),
             })
             .collect();
         out.push(Capability {

@@ -216,13 +216,13 @@ pub fn get(
     let team = team_for(conn, id)?;
     let day: NaiveDate = today(now, tz);
     let facts = Facts::read(conn, day, Some(&[id]))?;
-    let mut status = facts.status(actor, &team, day);
+    let mut status = facts.status(actor, &team);
     let required = facts.required(&status.specialities);
     let (mut on_leave, mut lacking) = (Vec::new(), Vec::new());
-    for f in facts.facts.values() {
+    for (_, f) in facts.roster(id) {
         if f.on_leave {
             on_leave.push(f.person_id);
-        } else if f.available() && !f.qualified(&required, day) {
+        } else if f.available() && !f.qualified(&required) {
             lacking.push(f.person_id);
         }
     }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::db::schema_teams::certificates;
 use crate::db::{unique, DbConn, WriteResult};
-use crate::teams::model::{CertificateInput, Held};
+use crate::teams::model::CertificateInput;
 
 /// A certificate.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -29,17 +29,6 @@ pub struct Certificate {
     #[serde(serialize_with = "crate::db::utc::serialize")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
-}
-
-impl Certificate {
-    /// What readiness needs of it.
-    pub fn held(&self) -> Held {
-        Held {
-            kind: self.certificate_type.clone(),
-            issued_on: self.issued_on,
-            expires_on: self.expires_on,
-        }
-    }
 }
 
 /// Certificates of the given people (everyone when `None`), by person and type.
@@ -142,4 +131,28 @@ pub fn set_attachment(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The types of the certificates valid on `day` (issued by then, not lapsed: [`certificate_valid`] in SQL) of
+/// the given people (everyone when `None`), as readiness needs them: (person, type).
+///
+/// [`certificate_valid`]: crate::teams::model::certificate_valid
+pub fn valid_on(
+    conn: &mut DbConn,
+    people: Option<&[i64]>,
+    day: NaiveDate,
+) -> QueryResult<Vec<(i64, String)>> {
+    let mut q = certificates::table
+        .filter(certificates::issued_on.le(day))
+        .filter(
+            certificates::expires_on
+                .is_null()
+                .or(certificates::expires_on.ge(day)),
+        )
+        .select((certificates::person_id, certificates::certificate_type))
+        .into_boxed();
+    if let Some(p) = people {
+        q = q.filter(certificates::person_id.eq_any(p.to_vec()));
+    }
+    q.load(conn)
 }

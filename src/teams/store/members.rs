@@ -365,3 +365,63 @@ pub fn active_people(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, String,
         .select((people::id, people::name, people::phone, people::unit_id))
         .load(conn)
 }
+
+/// Holds the person's row until the transaction ends, so that two requests for the same person's leave
+/// are decided one after the other (SQLite's writers already are).
+pub fn lock_person(conn: &mut DbConn, person: i64) -> QueryResult<()> {
+    match conn {
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => {
+            diesel::sql_query("SELECT id FROM people WHERE id = $1 FOR UPDATE")
+                .bind::<diesel::sql_types::BigInt, _>(person)
+                .execute(conn)?;
+        }
+        DbConn::Sqlite(_) => {
+            let _ = person;
+        }
+    }
+    Ok(())
+}
+
+/// A member as readiness and the search need them: team, person, name, phone, role, status.
+#[derive(Debug, Clone)]
+pub struct Roll {
+    pub team_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub phone: String,
+    pub role: MemberRole,
+    pub status: MemberStatus,
+}
+
+/// The members of the given teams (every team when `None`), leaders first within each team, then by name.
+pub fn roll(conn: &mut DbConn, teams: Option<&[i64]>) -> QueryResult<Vec<Roll>> {
+    let mut q = joined()
+        .select((
+            team_members::team_id,
+            team_members::person_id,
+            people::name,
+            people::phone,
+            team_members::role,
+            team_members::status,
+        ))
+        .order((team_members::team_id, people::sort_key))
+        .into_boxed();
+    if let Some(ids) = teams {
+        q = q.filter(team_members::team_id.eq_any(ids.to_vec()));
+    }
+    let mut out: Vec<Roll> = q
+        .load::<(i64, i64, String, String, String, String)>(conn)?
+        .into_iter()
+        .map(|(team_id, person_id, name, phone, role, status)| Roll {
+            team_id,
+            person_id,
+            name,
+            phone,
+            role: MemberRole::from_code(&role).unwrap_or(MemberRole::Member),
+            status: MemberStatus::from_code(&status).unwrap_or(MemberStatus::InPost),
+        })
+        .collect();
+    out.sort_by_key(|m| (m.team_id, m.role));
+    Ok(out)
+}

@@ -13,7 +13,7 @@ use crate::teams::model::{CertificateInput, LeaveInput, LeaveKind};
 use crate::teams::service::certificates::{self, PersonRecord};
 use crate::teams::service::leaves::{self, Decision};
 use crate::teams::store::certificates::Certificate;
-use crate::teams::store::members::Leave;
+use crate::teams::store::leaves::Leave;
 use crate::web::error::ApiError;
 use crate::web::json::Json;
 use crate::web::{Api, Reply};

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{minutes_of, Attendance, LeaveKind, MemberRole, MemberStatus, TeamKind};
+use super::{LeaveKind, MemberRole, MemberStatus, TeamKind};
 use crate::error::ServiceError;
 use crate::org::model::{optional_text, phone, required_text};
 
@@ -240,52 +240,6 @@ impl CertificateInput {
     }
 }
 
-/// A training session with its attendance.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrainingInput {
-    pub held_on: NaiveDate,
-    pub minutes: i32,
-    pub subject: String,
-    pub trainer: String,
-    pub place: String,
-    pub attendance: Vec<(i64, Attendance)>,
-}
-
-impl TrainingInput {
-    /// Checks a session held by `today`: hours written as a decimal (`2.5`) of at most 24, a subject, each
-    /// member once.
-    pub fn parse(
-        held_on: NaiveDate,
-        (hours, subject, trainer, place): (&str, &str, &str, &str),
-        mut attendance: Vec<(i64, Attendance)>,
-        today: NaiveDate,
-    ) -> Result<TrainingInput, ServiceError> {
-        if held_on > today {
-            return Err(ServiceError::invalid(
-                "held_on",
-                "训练日期不能晚于今天（登记的是已经进行的训练）",
-                "The date cannot be later than today (a session is recorded once held)",
-            ));
-        }
-        attendance.sort_by_key(|(p, _)| *p);
-        if attendance.windows(2).any(|w| w[0].0 == w[1].0) {
-            return Err(ServiceError::invalid(
-                "attendance",
-                "同一人员只能登记一次出勤",
-                "Each member is listed once",
-            ));
-        }
-        Ok(TrainingInput {
-            held_on,
-            minutes: minutes_of(hours)?,
-            subject: required_text("subject", subject, 100)?,
-            trainer: optional_text("trainer", trainer, 60)?,
-            place: optional_text("place", place, 100)?,
-            attendance,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,13 +318,6 @@ mod tests {
             |issued| CertificateInput::parse(1, "diving", "A1", "", (day(issued), None), today);
         assert!(cert("2026-11-30").is_ok());
         assert!(cert("2027-11-01").is_err(), "not issued yet");
-        let training =
-            |held| TrainingInput::parse(day(held), ("2", "水上救援", "", ""), vec![], today);
-        assert!(training("2026-11-30").is_ok());
-        assert!(
-            training("2027-05-01").is_err(),
-            "a session is recorded once held"
-        );
     }
 
     #[test]

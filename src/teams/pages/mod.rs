@@ -7,6 +7,7 @@ mod people;
 mod sheets;
 mod team;
 mod team_forms;
+mod training;
 
 use actix_web::web;
 
@@ -21,6 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     board::routes(cfg);
     sheets::routes(cfg);
     team_forms::routes(cfg);
+    training::routes(cfg);
     people::routes(cfg);
     decisions::routes(cfg);
     // Last: `/teams/{id}` would otherwise take `/teams/leaves` and the like.
@@ -233,7 +235,7 @@ struct LeaveLine {
     note: String,
 }
 
-fn leave_line(l: &crate::teams::store::members::Leave, who: String, lang: Lang) -> LeaveLine {
+fn leave_line(l: &crate::teams::store::leaves::Leave, who: String, lang: Lang) -> LeaveLine {
     use crate::teams::model::LeaveState;
     let n = (l.ends_on - l.starts_on).num_days() + 1;
     LeaveLine {

@@ -13,7 +13,8 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::org::model::Actor;
 use crate::teams::model::{certificate_valid, CertificateInput};
 use crate::teams::store::certificates::{self as store, Certificate};
-use crate::teams::store::members::{self as member_store, Leave, Member};
+use crate::teams::store::leaves::{self as leave_store, Leave};
+use crate::teams::store::members::{self as member_store, Member};
 use crate::teams::store::{lists, training as training_store};
 
 fn check_type(conn: &mut DbConn, code: &str) -> ServiceResult<()> {
@@ -227,7 +228,7 @@ pub fn record(
         unit_id: person.unit_id,
         memberships: member_store::of_person(conn, person_id)?,
         certificates,
-        leaves: member_store::leaves(
+        leaves: leave_store::leaves(
             conn,
             Some(&[person_id]),
             None,

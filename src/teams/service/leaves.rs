@@ -12,7 +12,8 @@ use crate::org::store as org_store;
 use crate::teams::model::{
     authorize_leave_decision, manages_team, LeaveInput, LeaveState, MANAGERS,
 };
-use crate::teams::store::members::{self as store, Leave};
+use crate::teams::store::leaves::{self as store, Leave};
+use crate::teams::store::members as member_store;
 
 /// Asks for leave for a person the actor may ask for (themselves, or someone they manage). Overlapping an
 /// approved or pending leave of the same person is refused.
@@ -143,7 +144,7 @@ pub fn awaiting(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<Leave>> {
     }
     let tree = org_store::tree_of(conn, actor)?;
     let led: Vec<i64> = match actor.person_id {
-        Some(p) => store::teams_led_by(conn, p)?,
+        Some(p) => member_store::teams_led_by(conn, p)?,
         None => Vec::new(),
     };
     let mut out = Vec::new();
@@ -155,7 +156,7 @@ pub fn awaiting(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<Leave>> {
             continue;
         };
         let leads_them = !led.is_empty()
-            && store::teams_of(conn, l.person_id)?
+            && member_store::teams_of(conn, l.person_id)?
                 .iter()
                 .any(|t| led.contains(t));
         if manages_team(actor, person.unit_id, leads_them, &tree) {

@@ -15,6 +15,7 @@ use crate::teams::model::{
     ReadyState, Requirement,
 };
 use crate::teams::store::certificates as cert_store;
+use crate::teams::store::leaves as leave_store;
 use crate::teams::store::lists::{self, CertificateType};
 use crate::teams::store::members::{self as member_store, Roll};
 use crate::teams::store::teams::{self as team_store, Team};
@@ -97,7 +98,7 @@ impl Facts {
         for (person, kind) in cert_store::valid_on(conn, people.as_deref(), day)? {
             valid.entry(person).or_default().push(kind);
         }
-        let away: HashSet<i64> = member_store::leaves(
+        let away: HashSet<i64> = leave_store::leaves(
             conn,
             people.as_deref(),
             Some(LeaveState::Approved),

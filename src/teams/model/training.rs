@@ -18,7 +18,7 @@ pub struct TrainingInput {
 }
 
 impl TrainingInput {
-    /// Checks a session held by `today`: hours written as a decimal (`2.5`) of at most 24, a subject, each
+    /// Checks a session held by `today` and within the last year: hours written as a decimal (`2.5`) of at most 24, a subject, each
     /// member once.
     pub fn parse(
         held_on: NaiveDate,
@@ -31,6 +31,13 @@ impl TrainingInput {
                 "held_on",
                 "训练日期不能晚于今天（登记的是已经进行的训练）",
                 "The date cannot be later than today (a session is recorded once held)",
+            ));
+        }
+        if (today - held_on).num_days() > 366 {
+            return Err(ServiceError::invalid(
+                "held_on",
+                "训练日期早于一年前，请检查年份",
+                "The date is more than a year ago; check the year",
             ));
         }
         attendance.sort_by_key(|(p, _)| *p);

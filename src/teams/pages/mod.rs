@@ -148,6 +148,21 @@ struct Typed {
     error: String,
 }
 
+/// A refusal as a form shows it: naming the field (as the teams pages label it) unless the message already
+/// does.
+fn labelled(refusal: &Refusal, lang: Lang) -> String {
+    let label = refusal.field.and_then(|f| {
+        lang.find(&format!("teams.{f}"))
+            .or_else(|| lang.find(&format!("af.{f}")))
+    });
+    match label {
+        Some(l) if !refusal.message.starts_with(l) => {
+            format!("{l}{}{}", lang.t("colon"), refusal.message)
+        }
+        _ => refusal.message.clone(),
+    }
+}
+
 /// A form refused: which form, what was typed, and the refusal.
 struct Refused {
     form: String,
@@ -184,17 +199,10 @@ impl Typed {
         refusal: &Refusal,
         lang: Lang,
     ) -> Typed {
-        let label = refusal.field.and_then(|f| {
-            lang.find(&format!("af.{f}"))
-                .or_else(|| lang.find(&format!("teams.{f}")))
-        });
         Typed {
             form: form.into(),
             fields,
-            error: match label {
-                Some(l) => format!("{l}{}{}", lang.t("colon"), refusal.message),
-                None => refusal.message.clone(),
-            },
+            error: labelled(refusal, lang),
         }
     }
 

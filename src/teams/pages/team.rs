@@ -10,7 +10,6 @@ use crate::clock::today;
 use crate::error::ServiceError;
 use crate::i18n::Text;
 use crate::inventory::service::visible_warehouses;
-use crate::org::service::people;
 use crate::teams::model::{hours_of, year_span, MemberInput, MemberRole, MemberStatus};
 use crate::teams::service::teams::{self as service, TeamView};
 use crate::teams::service::training::{self, TrainingSummary};
@@ -39,7 +38,8 @@ struct MemberLine {
     status: &'static str,
     away: bool,
     on_leave: bool,
-    lacking: bool,
+    /// The required certificates the member lacks, by name (empty: none).
+    lacking: String,
     /// The caller may open the person's record.
     linked: bool,
     since: String,
@@ -67,6 +67,8 @@ struct TeamPage {
     members: Vec<MemberLine>,
     equipment: Vec<EquipmentLine>,
     year: i32,
+    /// This year (the training section links to the years before it).
+    this_year: i32,
     sessions: Vec<(String, String, String, i64, i64)>,
     hours: Vec<(i64, String, String, i64, i64)>,
     total_hours: String,
@@ -81,21 +83,18 @@ struct TeamPage {
 async fn team_page_view(
     page: &Page,
     id: i64,
+    year: Option<i32>,
     typed: Option<Refused>,
 ) -> Result<HttpResponse, PageError> {
     let (ctx, (view, summary, lists, people, warehouses, day, me)) = page
         .run(move |c| {
             let view = service::get(c.conn, c.actor, id, c.now, c.tz)?;
             let day = today(c.now, c.tz);
-            let (from, to) = year_span(day.year())?;
+            let (from, to) = year_span(year.unwrap_or(day.year()))?;
             let summary = training::summary(c.conn, id, from, to)?;
             let (people, warehouses) = if view.manageable {
-                let members: Vec<i64> = view.members.iter().map(|m| m.person_id).collect();
                 (
-                    people::picker(c.conn, view.status.team.unit_id)?
-                        .into_iter()
-                        .filter(|(p, _)| !members.contains(p))
-                        .collect(),
+                    members::candidates(c.conn, c.actor, &view.status.team)?,
                     visible_warehouses(c.conn, c.actor)?
                         .into_iter()
                         .filter(|w| w.active)
@@ -123,9 +122,18 @@ async fn team_page_view(
     render(&view, status)
 }
 
+#[derive(serde::Deserialize)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
 #[get("/teams/{id}")]
-async fn team_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
-    team_page_view(&page, id.into_inner(), None).await
+async fn team_page(
+    page: Page,
+    id: web::Path<i64>,
+    q: web::Query<YearQuery>,
+) -> Result<HttpResponse, PageError> {
+    team_page_view(&page, id.into_inner(), q.year, None).await
 }
 
 fn team_view(
@@ -159,7 +167,12 @@ fn team_view(
                 status: m.status.label(lang),
                 away: m.status != MemberStatus::InPost,
                 on_leave: view.on_leave.contains(&m.person_id),
-                lacking: view.lacking.contains(&m.person_id),
+                lacking: view
+                    .lacking
+                    .iter()
+                    .find(|(p, _)| *p == m.person_id)
+                    .map(|(_, names)| names.join("、"))
+                    .unwrap_or_default(),
                 linked: view.manageable || me == Some(m.person_id),
                 since: match m.status_until {
                     Some(u) => format!("{} → {u}", m.status_since),
@@ -182,6 +195,7 @@ fn team_view(
             })
             .collect(),
         year: summary.from.year(),
+        this_year: day.year(),
         total_hours: hours_of(summary.minutes),
         sessions: summary
             .sessions
@@ -269,7 +283,13 @@ async fn add_member(
     match saved {
         Ok(done) => Ok(done),
         Err(refusal) => {
-            team_page_view(&page, id, Some(Refused::new("member", typed, refusal))).await
+            team_page_view(
+                &page,
+                id,
+                None,
+                Some(Refused::new("member", typed, refusal)),
+            )
+            .await
         }
     }
 }
@@ -304,7 +324,13 @@ async fn add_equipment(
     match saved {
         Ok(done) => Ok(done),
         Err(refusal) => {
-            team_page_view(&page, id, Some(Refused::new("equipment", typed, refusal))).await
+            team_page_view(
+                &page,
+                id,
+                None,
+                Some(Refused::new("equipment", typed, refusal)),
+            )
+            .await
         }
     }
 }

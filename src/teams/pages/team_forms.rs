@@ -144,7 +144,7 @@ async fn team_form_page(
             .map(|k| (k.code(), k.label(lang)))
             .collect(),
         specialities: Names::of(&lists, lang).specialities,
-        error: refusal.map(|r| r.message),
+        error: refusal.map(|r| super::labelled(&r, lang)),
         ctx,
     };
     render(&view, status)
@@ -316,7 +316,7 @@ async fn member_page(
             .iter()
             .map(|s| (s.code(), s.label(lang)))
             .collect(),
-        error: refusal.map(|r| r.message),
+        error: refusal.map(|r| super::labelled(&r, lang)),
         ctx,
     };
     render(&view, status)

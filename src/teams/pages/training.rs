@@ -94,7 +94,7 @@ async fn training_page(
             .iter()
             .map(|a| (a.code(), a.label(lang)))
             .collect(),
-        error: refusal.map(|r| r.message),
+        error: refusal.map(|r| super::labelled(&r, lang)),
         ctx,
     };
     render(&view, status)

@@ -88,3 +88,23 @@ pub fn update(
         Ok(after)
     })
 }
+
+/// The people the actor may add to the team, labelled as the pickers show them, the team's unit first;
+/// present members left out.
+pub fn candidates(
+    conn: &mut DbConn,
+    actor: &Actor,
+    team: &crate::teams::store::teams::Team,
+) -> ServiceResult<Vec<(i64, String)>> {
+    let tree = org_store::tree_of(conn, actor)?;
+    let present: Vec<i64> = store::of_teams(conn, Some(&[team.id]))?
+        .iter()
+        .map(|m| m.person_id)
+        .collect();
+    let mut all = org_store::people_with_units(conn)?;
+    all.retain(|(p, _, unit)| {
+        !present.contains(p) && authorize_new_member(actor, *unit, team.unit_id, &tree).is_ok()
+    });
+    all.sort_by_key(|(_, _, u)| *u != team.unit_id);
+    Ok(all.into_iter().map(|(id, label, _)| (id, label)).collect())
+}

@@ -199,8 +199,9 @@ pub struct TeamView {
     pub equipment: Vec<EquipmentView>,
     /// Members on approved leave today.
     pub on_leave: Vec<i64>,
-    /// Members in post but without a valid certificate the team's specialities require.
-    pub lacking: Vec<i64>,
+    /// Members available but without a valid certificate the team's specialities require, with the names of
+    /// the certificate types they lack (in the caller's language).
+    pub lacking: Vec<(i64, Vec<String>)>,
     /// Whether the caller manages the team (pages show its forms).
     pub manageable: bool,
 }
@@ -223,7 +224,15 @@ pub fn get(
         if f.on_leave {
             on_leave.push(f.person_id);
         } else if f.available() && !f.qualified(&required) {
-            lacking.push(f.person_id);
+            let names = required
+                .iter()
+                .filter(|r| !f.holds(r))
+                .map(|r| match actor.lang {
+                    crate::i18n::Lang::Zh => r.name.clone(),
+                    crate::i18n::Lang::En => r.name_en.clone(),
+                })
+                .collect();
+            lacking.push((f.person_id, names));
         }
     }
     let manageable = manages(conn, actor, &team)?;

@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{leave_line, LeaveLine, Refused, Typed};
+use super::{field, leave_line, LeaveLine, Refused, Typed};
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Text};
 use crate::org::service::people;
@@ -154,14 +154,6 @@ async fn lists_view(page: &Page, typed: Option<Refused>) -> Result<HttpResponse,
 #[get("/teams/lists")]
 async fn lists_page(page: Page) -> Result<HttpResponse, PageError> {
     lists_view(&page, None).await
-}
-
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map_or_else(String::new, |(_, v)| v.clone())
 }
 
 #[post("/teams/lists/specialities")]

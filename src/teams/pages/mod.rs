@@ -139,6 +139,15 @@ pub(super) fn coordinate(field: &'static str, v: &str) -> Result<Option<f64>, Se
     }
 }
 
+/// The last value of form field `name` (empty when absent).
+fn field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map_or_else(String::new, |(_, v)| v.clone())
+}
+
 /// A refused form shown again on its page: which form, what was typed, and why it was refused (naming the
 /// field when the message alone would not).
 #[derive(Debug, Default)]

@@ -7,7 +7,7 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::{leave_line, LeaveLine, Names, Refused, Typed};
+use super::{field, leave_line, LeaveLine, Names, Refused, Typed};
 use crate::attachments::{Upload, MAX_BYTES, SCANS};
 use crate::error::ServiceError;
 use crate::i18n::Text;
@@ -190,14 +190,6 @@ fn scan_of(f: &mut Uploaded) -> Result<Option<Upload>, ServiceError> {
         .take()
         .map(|(name, bytes)| Upload::check("scan", &name, bytes, SCANS))
         .transpose()
-}
-
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map_or_else(String::new, |(_, v)| v.clone())
 }
 
 fn typed_fields(f: &Uploaded) -> Vec<(String, String)> {

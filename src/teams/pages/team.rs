@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
 
-use super::{status_row, Names, Refused, StatusRow, Typed};
+use super::{field, status_row, Names, Refused, StatusRow, Typed};
 use crate::clock::today;
 use crate::error::ServiceError;
 use crate::i18n::Text;
@@ -233,14 +233,6 @@ fn team_view(
         typed: Typed::default(),
         ctx,
     }
-}
-
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map_or_else(String::new, |(_, v)| v.clone())
 }
 
 #[post("/teams/{id}/members")]

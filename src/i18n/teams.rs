@@ -139,6 +139,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("teams.valid", "有效", "valid"),
     ("teams.list_name", "名称", "Name"),
     ("teams.name", "名称", "Name"),
+    ("teams.person_name", "姓名", "Name"),
     ("teams.type_code_hint", "小写字母、数字和下划线，例如 rope_rescue；定下后不再改。", "Lower-case letters, digits and underscores, e.g. rope_rescue; it does not change later."),
     ("teams.name_en", "英文名称", "English name"),
     ("teams.code_hint", "小写字母、数字和下划线，例如 mountain_rescue；定下后不再改。", "Lower-case letters, digits and underscores, e.g. mountain_rescue; it does not change later."),

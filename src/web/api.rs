@@ -128,11 +128,17 @@ fn matches(template: &str, path: &str) -> bool {
 
 /// The methods the API documents for a path.
 pub fn allowed(spec: &Spec, path: &str) -> Vec<&'static str> {
+    // The most literal templates that fit decide (`/teams/search` rather than `/teams/{id}`), as the routes do.
+    let params = |t: &str| t.matches('{').count();
+    let fitting: Vec<_> = spec
+        .paths
+        .paths
+        .iter()
+        .filter(|(template, _)| matches(template, path))
+        .collect();
+    let fewest = fitting.iter().map(|(t, _)| params(t)).min().unwrap_or(0);
     let mut out = Vec::new();
-    for (template, item) in &spec.paths.paths {
-        if !matches(template, path) {
-            continue;
-        }
+    for (_, item) in fitting.into_iter().filter(|(t, _)| params(t) == fewest) {
         for (method, op) in [
             ("GET", &item.get),
             ("POST", &item.post),
@@ -148,11 +154,16 @@ pub fn allowed(spec: &Spec, path: &str) -> Vec<&'static str> {
     out
 }
 
-/// What no route of the API matched: 405 with `Allow` for a documented path, else 404.
+/// What no route of the API matched: 405 with `Allow` for a documented path, else 404 (also when the method is
+/// documented for the path's template but the path does not fit its route: `GET /teams/abc`).
 pub async fn no_such_endpoint(req: HttpRequest, spec: web::Data<Spec>) -> HttpResponse {
     let lang = request_lang(&req);
     let methods = allowed(&spec, req.path());
-    if methods.is_empty() {
+    let head = req.method() == actix_web::http::Method::HEAD;
+    if methods.is_empty()
+        || methods.contains(&req.method().as_str())
+        || (head && methods.contains(&"GET"))
+    {
         return refusal(StatusCode::NOT_FOUND, lang);
     }
     let mut resp = refusal(StatusCode::METHOD_NOT_ALLOWED, lang);

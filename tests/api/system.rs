@@ -241,3 +241,20 @@ fn an_unknown_api_path_answers_with_the_json_error_body() {
     assert_eq!(r.status, 404);
     assert_eq!(r.code(), "not_found");
 }
+
+#[test]
+fn a_fixed_path_beside_an_id_route_answers_405_and_a_non_number_id_404() {
+    let app = crate::helpers::spawn_app();
+    let admin = app.admin_token();
+    for (method, path, status) in [
+        ("PUT", "/api/v1/teams/search", 405),
+        ("POST", "/api/v1/certificates/export", 405),
+        ("GET", "/api/v1/teams/abc", 404),
+        ("PUT", "/api/v1/teams/abc", 404),
+        ("GET", "/api/v1/teams/search?speciality=flood", 200),
+    ] {
+        let body = (method != "GET").then(|| serde_json::json!({}));
+        let r = app.api(method, path, Some(&admin), body);
+        assert_eq!(r.status, status, "{method} {path}: {}", r.text);
+    }
+}

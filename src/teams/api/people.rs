@@ -69,7 +69,7 @@ pub async fn add_certificate(api: Api, body: Json<CertificateIn>) -> Reply<Certi
 
 /// Change or renew a certificate.
 #[utoipa::path(tag = "team people", request_body = CertificateIn, security(("bearer" = [])), responses((status = 200, body = Certificate)))]
-#[put("/certificates/{id}")]
+#[put("/certificates/{id:\\d+}")]
 pub async fn update_certificate(
     api: Api,
     id: web::Path<i64>,

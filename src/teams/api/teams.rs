@@ -104,7 +104,7 @@ pub async fn create(api: Api, body: Json<TeamIn>) -> Reply<Team> {
 
 /// One team: readiness today with the reasons, members, equipment with what the book holds.
 #[utoipa::path(tag = "teams", security(("bearer" = [])), responses((status = 200, body = TeamView)))]
-#[get("/teams/{id}")]
+#[get("/teams/{id:\\d+}")]
 pub async fn get(api: Api, id: web::Path<i64>) -> Reply<TeamView> {
     let id = id.into_inner();
     api.json(move |c| service::get(c.conn, c.actor, id, c.now, c.tz))
@@ -114,7 +114,7 @@ pub async fn get(api: Api, id: web::Path<i64>) -> Reply<TeamView> {
 /// Replace a team's details and specialities (its 队长/副队长 may; moving it to another unit or standing it
 /// down takes a role over the unit).
 #[utoipa::path(tag = "teams", request_body = TeamIn, security(("bearer" = [])), responses((status = 200, body = Team)))]
-#[put("/teams/{id}")]
+#[put("/teams/{id:\\d+}")]
 pub async fn update(api: Api, id: web::Path<i64>, body: Json<TeamIn>) -> Reply<Team> {
     let (id, b) = (id.into_inner(), body.0);
     api.json(move |c| {

@@ -9,9 +9,7 @@ use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::org::model::Actor;
 use crate::org::store as org_store;
-use crate::teams::model::{
-    authorize_leave_decision, manages_team, LeaveInput, LeaveState, MANAGERS,
-};
+use crate::teams::model::{authorize_leave_decision, manages_team, LeaveInput, LeaveState};
 use crate::teams::store::leaves::{self as store, Leave};
 use crate::teams::store::members as member_store;
 
@@ -178,9 +176,4 @@ pub fn of_person(
         return Err(ServiceError::Forbidden);
     }
     Ok(store::leaves(conn, Some(&[person]), None, from)?)
-}
-
-/// Whether the roles of the actor could let them decide anyone's leave (pages show the queue link).
-pub fn decides_any(actor: &Actor) -> bool {
-    actor.holds_any(MANAGERS) || actor.person_id.is_some()
 }

@@ -77,15 +77,6 @@ pub fn of_team(
         .load(conn)
 }
 
-/// One session.
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Training>> {
-    trainings::table
-        .find(id)
-        .select(Training::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// Attendance at the given sessions: (session, person, status).
 pub fn attendance(conn: &mut DbConn, sessions: &[i64]) -> QueryResult<Vec<(i64, i64, Attendance)>> {
     Ok(training_attendance::table

@@ -1,6 +1,8 @@
 //! Leave (请假/休假): asked for by the person or by someone who manages them, decided by someone who manages
 //! them (never by themselves); one record per person and period, read by readiness and by duty rosters.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::person_for;
@@ -9,7 +11,9 @@ use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::org::model::Actor;
 use crate::org::store as org_store;
-use crate::teams::model::{authorize_leave_decision, manages_team, LeaveInput, LeaveState};
+use crate::teams::model::{
+    authorize_leave_decision, person_rights, LeaveInput, LeaveState, MemberStatus,
+};
 use crate::teams::store::leaves::{self as store, Leave};
 use crate::teams::store::members as member_store;
 
@@ -145,23 +149,31 @@ pub fn awaiting(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<Leave>> {
         Some(p) => member_store::teams_led_by(conn, p)?,
         None => Vec::new(),
     };
-    let mut out = Vec::new();
-    for l in pending {
-        if actor.person_id == Some(l.person_id) {
-            continue;
-        }
-        let Some(person) = org_store::find_person(conn, l.person_id)? else {
-            continue;
-        };
-        let leads_them = !led.is_empty()
-            && member_store::teams_of(conn, l.person_id)?
-                .iter()
-                .any(|t| led.contains(t));
-        if manages_team(actor, person.unit_id, leads_them, &tree) {
-            out.push(l);
-        }
-    }
-    Ok(out)
+    // The members of the teams the actor leads, and everyone's unit, read once for the whole queue.
+    let led_members: HashSet<i64> = member_store::of_teams(conn, Some(&led))?
+        .iter()
+        .filter(|m| m.status != MemberStatus::Left)
+        .map(|m| m.person_id)
+        .collect();
+    let units: HashMap<i64, i64> = member_store::active_people(conn)?
+        .into_iter()
+        .map(|(id, _, _, unit)| (id, unit))
+        .collect();
+    Ok(pending
+        .into_iter()
+        .filter(|l| {
+            units.get(&l.person_id).is_some_and(|unit| {
+                let rights = person_rights(
+                    actor,
+                    l.person_id,
+                    *unit,
+                    led_members.contains(&l.person_id),
+                    &tree,
+                );
+                authorize_leave_decision(actor, l.person_id, rights).is_ok()
+            })
+        })
+        .collect())
 }
 
 /// A person's leaves ending on or after `from`, for those who may see their record.

@@ -163,6 +163,31 @@ fn a_captain_manages_their_own_team_on_the_pages_and_not_another() {
         "the captain sees the forms of his team"
     );
     assert!(own.text.contains("孙海涛"));
+    let members_of = |team: i64| {
+        app.get(&format!("/api/v1/teams/{team}"), &t.admin).json()["members"][0]["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (mine, theirs) = (members_of(t.team_a), members_of(t.team_b));
+    let edit = captain.get(&format!("/teams/{}/members/{mine}/edit", t.team_a));
+    assert_eq!(edit.status, 200);
+    assert!(
+        edit.text.contains("防汛抢险队"),
+        "the member's form names the team"
+    );
+    assert_eq!(
+        captain
+            .get(&format!("/teams/{}/members/{theirs}/edit", t.team_b))
+            .status,
+        403
+    );
+    assert_eq!(
+        captain
+            .get(&format!("/teams/{}/members/{theirs}/edit", t.team_a))
+            .status,
+        404,
+        "a member of another team is not found through this one"
+    );
     let other = captain.get(&format!("/teams/{}", t.team_b));
     assert_eq!(other.status, 200, "every team's readiness is visible");
     assert!(!other.text.contains(&format!("/teams/{}/edit", t.team_b)));

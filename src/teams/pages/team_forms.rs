@@ -269,21 +269,10 @@ async fn member_page(
     id: i64,
     typed: Option<(MemberForm, Refusal)>,
 ) -> Result<HttpResponse, PageError> {
-    let (ctx, view) = page
-        .run(move |c| {
-            let v = service::get(c.conn, c.actor, team, c.now, c.tz)?;
-            if !v.manageable {
-                return Err(ServiceError::Forbidden);
-            }
-            Ok(v)
-        })
+    let (ctx, (found, member)) = page
+        .run(move |c| members::managed(c.conn, c.actor, team, id))
         .await?;
     let lang = ctx.lang;
-    let member = view
-        .members
-        .iter()
-        .find(|m| m.id == id)
-        .ok_or_else(|| PageError::from(ServiceError::not_found("该队员", "Member")))?;
     let (form, refusal) = match typed {
         Some((f, r)) => (f, Some(r)),
         None => (
@@ -304,7 +293,7 @@ async fn member_page(
     let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
     let view = MemberPage {
         team,
-        team_name: view.status.team.name.clone(),
+        team_name: found.name.clone(),
         id,
         name: member.name.clone(),
         form,
@@ -346,11 +335,7 @@ async fn update_member(
                         "The joining date is required",
                     )
                 })?;
-                let current = service::get(c.conn, c.actor, team, c.now, c.tz)?
-                    .members
-                    .into_iter()
-                    .find(|m| m.id == id)
-                    .ok_or_else(|| ServiceError::not_found("该队员", "Member"))?;
+                let (_, current) = members::managed(c.conn, c.actor, team, id)?;
                 let input = MemberInput::parse(
                     current.person_id,
                     MemberRole::parse(&form.role)?,

@@ -108,3 +108,17 @@ pub fn candidates(
     all.sort_by_key(|(_, _, u)| *u != team.unit_id);
     Ok(all.into_iter().map(|(id, label, _)| (id, label)).collect())
 }
+
+/// A membership of a team the actor manages, with its team (for the member's form).
+pub fn managed(
+    conn: &mut DbConn,
+    actor: &Actor,
+    team: i64,
+    id: i64,
+) -> ServiceResult<(crate::teams::store::teams::Team, Member)> {
+    let t = managed_team(conn, actor, team)?;
+    let member = store::find(conn, id)?
+        .filter(|m| m.team_id == team)
+        .ok_or_else(|| ServiceError::not_found("该队员", "Member"))?;
+    Ok((t, member))
+}

@@ -616,3 +616,29 @@ impl Browser<'_> {
         )
     }
 }
+
+/// A `multipart/form-data` body: text fields, the CSRF token, and optionally a file `(field, name, bytes)`.
+pub fn multipart(
+    boundary: &str,
+    csrf: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &str, &[u8])>,
+) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields.iter().chain([("csrf_token", csrf)].iter()) {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((field, name, bytes)) = file {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    body
+}

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, TestApp, PASSWORD};
+use crate::helpers::{multipart, spawn_app, TestApp, PASSWORD};
 
 /// Two teams of two units, each with a captain who can sign in, and a member with an account.
 struct Teams {
@@ -69,31 +69,6 @@ fn setup(app: &TestApp) -> Teams {
         team_b,
         member,
     }
-}
-
-fn multipart(
-    boundary: &str,
-    csrf: &str,
-    fields: &[(&str, &str)],
-    file: Option<(&str, &str, &[u8])>,
-) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (k, v) in fields.iter().chain([("csrf_token", csrf)].iter()) {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    if let Some((field, name, bytes)) = file {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend(bytes);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").as_bytes());
-    body
 }
 
 #[test]

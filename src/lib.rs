@@ -3,6 +3,7 @@
 pub mod app;
 pub mod attachments;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod cron;

@@ -4,3 +4,5 @@
 //! other feature area.
 
 pub mod model;
+
+pub mod store;

@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod once;
 pub mod schema;
+pub mod schema_calendar;
 pub mod schema_teams;
 pub mod settings;
 

@@ -1,0 +1,2 @@
+DROP TABLE calendar_years;
+DROP TABLE calendar_days;

@@ -4,7 +4,7 @@
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, inventory, notify, org, teams};
+use crate::{audit, calendar, inventory, notify, org, teams};
 
 /// Every JSON API route (documented in the OpenAPI spec as they are registered).
 pub(super) fn api_routes(cfg: &mut ServiceConfig) {
@@ -29,6 +29,7 @@ pub(super) fn api_routes(cfg: &mut ServiceConfig) {
         .service(audit::api::list);
     inventory_routes(cfg);
     teams_routes(cfg);
+    calendar_routes(cfg);
     notify_routes(cfg);
 }
 
@@ -126,4 +127,15 @@ fn teams_routes(cfg: &mut ServiceConfig) {
         .service(people::cancel_leave)
         .service(sheets::team_export)
         .service(sheets::import_roster);
+}
+
+/// The holiday calendar API.
+fn calendar_routes(cfg: &mut ServiceConfig) {
+    use crate::calendar::api;
+    cfg.service(api::get_year)
+        .service(api::days)
+        .service(api::set_day)
+        .service(api::clear_day)
+        .service(api::mark_year)
+        .service(api::import);
 }

@@ -3,6 +3,7 @@
 //! keep it (a page, the API, imports from CSV/XLSX or ICS); rosters read it through `store::load`. Imports no
 //! other feature area.
 
+pub mod api;
 pub mod model;
-
+pub mod service;
 pub mod store;

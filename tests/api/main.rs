@@ -12,6 +12,8 @@ mod access;
 mod audit;
 mod auth;
 mod browser;
+mod calendar;
+mod calendar_imports;
 mod cli;
 mod concurrency;
 mod helpers;

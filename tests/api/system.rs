@@ -111,6 +111,11 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/teams/{id}/export", vec!["get"]),
         ("/api/v1/teams/{id}/roster", vec!["post"]),
         ("/api/v1/certificates/export", vec!["get"]),
+        ("/api/v1/calendar", vec!["get"]),
+        ("/api/v1/calendar/days", vec!["get"]),
+        ("/api/v1/calendar/days/{date}", vec!["put", "delete"]),
+        ("/api/v1/calendar/years/{year}", vec!["put"]),
+        ("/api/v1/calendar/import", vec!["post"]),
     ];
     let paths = spec["paths"].as_object().unwrap();
     assert_eq!(

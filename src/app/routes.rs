@@ -94,6 +94,7 @@ pub(super) fn page_routes(cfg: &mut web::ServiceConfig) {
     audit::pages::routes(cfg);
     inventory::pages::routes(cfg);
     teams::pages::routes(cfg);
+    calendar::pages::routes(cfg);
     notify::pages::routes(cfg);
 }
 

@@ -348,7 +348,10 @@ pub fn find(key: &str, lang: Lang) -> Option<&'static str> {
 
 /// Every entry: the shared ones, then each area's.
 fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    ENTRIES.iter().chain(super::teams::ENTRIES)
+    ENTRIES
+        .iter()
+        .chain(super::teams::ENTRIES)
+        .chain(super::calendar::ENTRIES)
 }
 
 /// The string for `key` (a missing one is logged and shown as `?`).

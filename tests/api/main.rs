@@ -14,6 +14,7 @@ mod auth;
 mod browser;
 mod calendar;
 mod calendar_imports;
+mod calendar_pages;
 mod cli;
 mod concurrency;
 mod helpers;

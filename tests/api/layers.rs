@@ -48,6 +48,7 @@ const LAYERS: &[(&str, u8)] = &[
 /// Feature areas another area may use.
 const AREA_PEERS: &[(&str, &[&str])] = &[
     ("teams", &["inventory"]),
+    ("calendar", &[]),
     ("duty", &["teams", "calendar"]),
     ("drills", &["teams", "inventory"]),
     ("allocation", &["inventory"]),

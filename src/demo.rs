@@ -1,4 +1,4 @@
-//! `standby demo`: the demo district, its people and accounts, its reserves and its rescue teams.
+//! `standby demo`: the demo district, its people and accounts, its reserves, its rescue teams and its duty rosters.
 
 use chrono::{DateTime, Utc};
 
@@ -11,5 +11,6 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
     let org = crate::org::demo::load(conn, now)?;
     let reserves = crate::inventory::demo::load(conn, now, cfg)?;
     let teams = crate::teams::demo::load(conn, now, cfg)?;
-    Ok(format!("{org}\n{reserves}\n{teams}"))
+    let duty = crate::duty::demo::load(conn, now, cfg)?;
+    Ok(format!("{org}\n{reserves}\n{teams}\n{duty}"))
 }

@@ -1,6 +1,7 @@
 //! Languages and bilingual text: Simplified Chinese by default, English available.
 
 mod calendar;
+mod duty;
 mod table;
 mod teams;
 

@@ -9,6 +9,7 @@ pub mod config;
 pub mod cron;
 pub mod db;
 pub mod demo;
+pub mod duty;
 pub mod error;
 pub mod i18n;
 pub mod inventory;

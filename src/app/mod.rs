@@ -24,7 +24,7 @@ use crate::notify::Reminders;
 use crate::state::AppState;
 use crate::web::tasks::Tasks;
 use crate::web::{openapi, system};
-use crate::{db, inventory, notify, org, teams};
+use crate::{db, duty, inventory, notify, org, teams};
 
 mod routes;
 
@@ -50,8 +50,11 @@ impl Areas {
         let teams = Arc::new(teams::Area::new(teams::reminders::Settings::from_vars(
             &config.vars,
         )?));
-        let reminders = Reminders::new(vec![reserves.clone(), teams.clone()]);
-        let tasks = Tasks::new(vec![reserves, teams]);
+        let duty = Arc::new(duty::Area::new(duty::reminders::Settings::from_vars(
+            &config.vars,
+        )?));
+        let reminders = Reminders::new(vec![reserves.clone(), teams.clone(), duty.clone()]);
+        let tasks = Tasks::new(vec![duty, reserves, teams]);
         let jobs = jobs(config, &reminders)?;
         Ok(Areas {
             reminders,

@@ -4,7 +4,7 @@
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, calendar, inventory, notify, org, teams};
+use crate::{audit, calendar, duty, inventory, notify, org, teams};
 
 /// Every JSON API route (documented in the OpenAPI spec as they are registered).
 pub(super) fn api_routes(cfg: &mut ServiceConfig) {
@@ -30,6 +30,7 @@ pub(super) fn api_routes(cfg: &mut ServiceConfig) {
     inventory_routes(cfg);
     teams_routes(cfg);
     calendar_routes(cfg);
+    duty_routes(cfg);
     notify_routes(cfg);
 }
 
@@ -95,6 +96,7 @@ pub(super) fn page_routes(cfg: &mut web::ServiceConfig) {
     inventory::pages::routes(cfg);
     teams::pages::routes(cfg);
     calendar::pages::routes(cfg);
+    duty::pages::routes(cfg);
     notify::pages::routes(cfg);
 }
 
@@ -139,4 +141,33 @@ fn calendar_routes(cfg: &mut ServiceConfig) {
         .service(api::clear_day)
         .service(api::mark_year)
         .service(api::import);
+}
+
+/// The duty API.
+fn duty_routes(cfg: &mut ServiceConfig) {
+    use duty::api::{changes, log, rosters};
+    cfg.service(rosters::on_duty)
+        .service(rosters::list)
+        .service(rosters::create)
+        .service(rosters::get)
+        .service(rosters::update)
+        .service(rosters::add_period)
+        .service(rosters::remove_period)
+        .service(rosters::set_people)
+        .service(rosters::generate)
+        .service(rosters::roster_gaps)
+        .service(rosters::plan)
+        .service(rosters::step)
+        .service(rosters::set_shift)
+        .service(log::shift_log)
+        .service(log::record)
+        .service(log::close)
+        .service(log::sign_out)
+        .service(log::sign_in)
+        .service(changes::ask)
+        .service(changes::list_changes)
+        .service(changes::act)
+        .service(changes::my_duty)
+        .service(changes::add_unavailable)
+        .service(changes::remove_unavailable);
 }

@@ -352,6 +352,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .iter()
         .chain(super::teams::ENTRIES)
         .chain(super::calendar::ENTRIES)
+        .chain(super::duty::ENTRIES)
 }
 
 /// The string for `key` (a missing one is logged and shown as `?`).

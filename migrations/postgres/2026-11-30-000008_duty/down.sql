@@ -1,0 +1,12 @@
+DROP TABLE duty_feeds;
+DROP TABLE duty_presence;
+DROP TABLE duty_handovers;
+DROP TABLE duty_log;
+DROP TABLE duty_changes;
+DROP TABLE duty_assignments;
+DROP TABLE duty_shifts;
+DROP TABLE duty_plans;
+DROP TABLE duty_unavailable;
+DROP TABLE duty_eligible;
+DROP TABLE duty_periods;
+DROP TABLE duty_rosters;

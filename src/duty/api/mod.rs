@@ -1,0 +1,6 @@
+//! The duty API: rosters and their plans, shifts, swaps and substitutions, who is on duty now, the duty log
+//! and handovers.
+
+pub mod changes;
+pub mod log;
+pub mod rosters;

@@ -1,0 +1,159 @@
+//! `/duty`: the rosters and who is on duty on each now; `/duty/now`: the same for a phone and the duty
+//! room's wall screen, in large type, refreshing itself every minute without scripts.
+
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{shift_line, ShiftLine};
+use crate::duty::model::{RosterInput, MANAGERS};
+use crate::duty::service::now::{self, RosterNow};
+use crate::duty::service::rosters;
+use crate::i18n::Text;
+use crate::org::store as org_store;
+use crate::web::context::Ctx;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::PageError;
+use crate::web::Page;
+
+pub(super) fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(index).service(wall).service(create);
+}
+
+/// A roster's line: who is on now and next.
+struct NowLine {
+    roster_id: i64,
+    roster_name: String,
+    unit_name: String,
+    duty_phone: String,
+    current: Option<ShiftLine>,
+    next: Option<ShiftLine>,
+}
+
+fn now_line(r: &RosterNow, tz: chrono_tz::Tz) -> NowLine {
+    NowLine {
+        roster_id: r.roster_id,
+        roster_name: r.roster_name.clone(),
+        unit_name: r.unit_name.clone(),
+        duty_phone: r.duty_phone.clone(),
+        current: r.current.as_ref().map(|s| shift_line(s, tz)),
+        next: r.next.as_ref().map(|s| shift_line(s, tz)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "duty/index.html")]
+struct IndexPage {
+    ctx: Ctx,
+    now: Vec<NowLine>,
+    /// Retired rosters: `(id, name, unit)`.
+    retired: Vec<(i64, String, String)>,
+    /// Units whose duty the caller manages: `(id, name)` (empty: no create form).
+    units: Vec<(i64, String)>,
+}
+
+#[get("/duty")]
+async fn index(page: Page) -> Result<HttpResponse, PageError> {
+    page.show(
+        |c| {
+            let on = now::on_duty(c.conn, c.actor, c.now, None)?;
+            let all = rosters::list(c.conn)?;
+            let tree = org_store::tree_of(c.conn, c.actor)?;
+            let units = org_store::unit_names(c.conn, true)?
+                .into_iter()
+                .filter(|(u, _)| c.actor.covers(MANAGERS, Some(*u), &tree))
+                .collect();
+            Ok((on, all, units, c.tz))
+        },
+        |ctx, (on, all, units, tz)| IndexPage {
+            now: on.iter().map(|r| now_line(r, tz)).collect(),
+            retired: all
+                .into_iter()
+                .filter(|(r, _)| !r.active)
+                .map(|(r, u)| (r.id, r.name, u))
+                .collect(),
+            units,
+            ctx,
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct WallQuery {
+    unit: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "duty/wall.html")]
+struct WallPage {
+    ctx: Ctx,
+    now: Vec<NowLine>,
+    /// The time shown, office time.
+    at: String,
+    unit: Option<i64>,
+}
+
+#[get("/duty/now")]
+async fn wall(page: Page, q: web::Query<WallQuery>) -> Result<HttpResponse, PageError> {
+    let unit = q.unit;
+    page.show(
+        move |c| Ok((now::on_duty(c.conn, c.actor, c.now, unit)?, c.now, c.tz)),
+        move |ctx, (on, at, tz)| WallPage {
+            now: on.iter().map(|r| now_line(r, tz)).collect(),
+            at: at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+            unit,
+            ctx,
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    unit_id: i64,
+    name: String,
+    shift_starts: String,
+    workday_leaders: i64,
+    workday_officers: i64,
+    weekend_leaders: i64,
+    weekend_officers: i64,
+    holiday_leaders: i64,
+    holiday_officers: i64,
+    #[serde(default)]
+    duty_phone: String,
+}
+
+#[post("/duty/rosters")]
+async fn create(page: Page, CsrfForm(f): CsrfForm<CreateForm>) -> Result<HttpResponse, PageError> {
+    page.act(
+        "/duty",
+        move |c| {
+            let input = RosterInput::parse(
+                f.unit_id,
+                &f.name,
+                &f.shift_starts,
+                [
+                    (f.workday_leaders, f.workday_officers),
+                    (f.weekend_leaders, f.weekend_officers),
+                    (f.holiday_leaders, f.holiday_officers),
+                ],
+                &f.duty_phone,
+                30,
+                "通讯设备测试正常\n值班电话、传真畅通\n文件资料已移交\n车辆装备正常",
+                24,
+            )?;
+            rosters::create(c.conn, c.actor, c.now, input)
+        },
+        |r| {
+            (
+                Text::new(
+                    "值班表已建立，请添加值班人员",
+                    "Roster created: add its people",
+                ),
+                format!("/duty/rosters/{}", r.id),
+            )
+        },
+    )
+    .await
+}

@@ -1,0 +1,250 @@
+//! A plan: the month (or quarter, or holiday) as the office's 值班表 grid, printable on A4 landscape, with
+//! its gaps and conflicts and the steps to approval and publication; the form that sets a shift's people.
+
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{shift_line, weekday, ShiftLine};
+use crate::duty::model::{DayClass, DutyRole};
+use crate::duty::service::plan_view::{self, PlanView};
+use crate::duty::service::plans::{self, Step};
+use crate::duty::service::rosters;
+use crate::duty::store::shifts::{self as store, PlanState};
+use crate::error::ServiceError;
+use crate::i18n::Text;
+use crate::web::context::Ctx;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::PageError;
+use crate::web::Page;
+
+pub(super) fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(show)
+        .service(step)
+        .service(places_form)
+        .service(set_places);
+}
+
+/// A day of the grid.
+struct DayLine {
+    day: String,
+    weekday: &'static str,
+    /// `workday`, `weekend` or `holiday`: how the row is marked.
+    class: &'static str,
+    class_label: &'static str,
+    holiday: String,
+    shifts: Vec<ShiftLine>,
+}
+
+#[derive(Template)]
+#[template(path = "duty/plan.html")]
+struct PlanPage {
+    ctx: Ctx,
+    v: PlanView,
+    state: &'static str,
+    days: Vec<DayLine>,
+    /// The steps the caller may take now: `(code, label, needs a note)`.
+    steps: Vec<(&'static str, &'static str, bool)>,
+    issued: String,
+}
+
+#[get("/duty/plans/{id}")]
+async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    page.show(
+        move |c| {
+            Ok((
+                plan_view::view(c.conn, c.actor, id)?,
+                c.tz,
+                crate::clock::today(c.now, c.tz),
+            ))
+        },
+        |ctx, (v, tz, today)| {
+            let lang = ctx.lang;
+            let state = v.plan.state();
+            let mut steps = Vec::new();
+            let label = |zh: &'static str, en: &'static str| match lang {
+                crate::i18n::Lang::Zh => zh,
+                crate::i18n::Lang::En => en,
+            };
+            if v.can_edit && state == PlanState::Draft && v.plan.holiday {
+                steps.push((
+                    "submit",
+                    label("报安委办审批", "Send to the office for approval"),
+                    false,
+                ));
+            }
+            if v.can_approve && state == PlanState::Submitted {
+                steps.push(("approve", label("审批通过", "Approve"), false));
+                steps.push(("refuse", label("退回修改", "Send back"), true));
+            }
+            if v.can_edit
+                && (state == PlanState::Approved || (state == PlanState::Draft && !v.plan.holiday))
+            {
+                steps.push(("publish", label("发布", "Publish"), false));
+            }
+            if v.can_edit
+                && matches!(
+                    state,
+                    PlanState::Draft | PlanState::Submitted | PlanState::Approved
+                )
+            {
+                steps.push(("discard", label("废弃", "Discard"), false));
+            }
+            PlanPage {
+                state: state.label(lang),
+                days: v
+                    .days
+                    .iter()
+                    .map(|d| DayLine {
+                        day: d.day.format("%m-%d").to_string(),
+                        weekday: weekday(d.day, lang),
+                        class: d.class.code(),
+                        class_label: if d.class == DayClass::Workday {
+                            ""
+                        } else {
+                            d.class.label(lang)
+                        },
+                        holiday: d.holiday.clone(),
+                        shifts: d.shifts.iter().map(|s| shift_line(s, tz)).collect(),
+                    })
+                    .collect(),
+                steps,
+                issued: today.to_string(),
+                v,
+                ctx,
+            }
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct StepForm {
+    step: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[post("/duty/plans/{id}")]
+async fn step(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(f): CsrfForm<StepForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let back = format!("/duty/plans/{id}");
+    let discarded = f.step == "discard";
+    page.act(
+        &back.clone(),
+        move |c| {
+            let step = match f.step.as_str() {
+                "submit" => Step::Submit,
+                "approve" => Step::Approve,
+                "refuse" => Step::Refuse,
+                "publish" => Step::Publish,
+                "discard" => Step::Discard,
+                _ => return Err(ServiceError::invalid("step", "未知的操作", "Unknown step")),
+            };
+            let roster = store::find_plan(c.conn, id)?.map(|p| p.roster_id);
+            plans::step(c.conn, c.config, c.actor, c.now, c.tz, id, step, &f.note).map(|_| roster)
+        },
+        move |roster| {
+            if discarded {
+                (
+                    Text::new("排班已废弃", "Plan discarded"),
+                    roster.map_or("/duty".into(), |r| format!("/duty/rosters/{r}")),
+                )
+            } else {
+                (Text::new("已完成", "Done"), back)
+            }
+        },
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "duty/places.html")]
+struct PlacesPage {
+    ctx: Ctx,
+    shift: ShiftLine,
+    plan_id: i64,
+    roster_name: String,
+    /// Candidates: `(person, name, current role code or "")`, eligible ones first.
+    people: Vec<(i64, String, &'static str)>,
+}
+
+#[get("/duty/shifts/{id}/places")]
+async fn places_form(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    page.show(
+        move |c| {
+            let s = store::find_shift(c.conn, id)?
+                .ok_or_else(|| ServiceError::not_found("该班次", "Shift"))?;
+            let r = crate::duty::service::managed_roster(c.conn, c.actor, s.roster_id)?;
+            let holders = store::holders(c.conn, &[id])?;
+            let view = rosters::view(c.conn, c.actor, r.id)?;
+            let now = crate::duty::service::now::shift_now(&s, &r.pattern, &holders, c.actor.lang);
+            let mut people: Vec<(i64, String, &'static str)> = Vec::new();
+            for e in &view.eligible {
+                if !people.iter().any(|(p, _, _)| *p == e.person_id) {
+                    people.push((e.person_id, e.name.clone(), ""));
+                }
+            }
+            for h in &holders {
+                if !people.iter().any(|(p, _, _)| *p == h.person_id) {
+                    people.push((h.person_id, h.name.clone(), ""));
+                }
+            }
+            for p in people.iter_mut() {
+                if let Some(h) = holders.iter().find(|h| h.person_id == p.0) {
+                    p.2 = DutyRole::parse(&h.role).map_or("", |r| r.code());
+                }
+            }
+            Ok((now, s.plan_id, r.name, people, c.tz))
+        },
+        |ctx, (s, plan_id, roster_name, people, tz)| PlacesPage {
+            shift: shift_line(&s, tz),
+            plan_id,
+            roster_name,
+            people,
+            ctx,
+        },
+    )
+    .await
+}
+
+#[post("/duty/shifts/{id}/places")]
+async fn set_places(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    page.act(
+        &format!("/duty/shifts/{id}/places"),
+        move |c| {
+            let mut places = Vec::new();
+            for (k, v) in &f {
+                let Some(person) = k.strip_prefix("role_").and_then(|p| p.parse::<i64>().ok())
+                else {
+                    continue;
+                };
+                match v.as_str() {
+                    "" => {}
+                    role => places.push((person, DutyRole::parse(role)?)),
+                }
+            }
+            let shift = plans::set_shift(c.conn, c.config, c.actor, c.now, c.tz, id, places)?;
+            let plan = store::find_shift(c.conn, shift.shift_id)?.map_or(0, |s| s.plan_id);
+            Ok(plan)
+        },
+        |plan| {
+            (
+                Text::new("班次已更新", "Shift updated"),
+                format!("/duty/plans/{plan}"),
+            )
+        },
+    )
+    .await
+}

@@ -1,0 +1,289 @@
+//! A shift's page, made for a phone: who is on it, the duty log, matters carried over, the handover
+//! (outgoing signature with the checklist, incoming confirmation); and a roster's day as the printed 值班记录.
+
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use serde::Deserialize;
+
+use super::{shift_line, ShiftLine};
+use crate::duty::service::log::{self, DayRecord, EntryInput, ShiftLog};
+use crate::duty::store::log::Entry;
+use crate::error::ServiceError;
+use crate::i18n::Text;
+use crate::web::context::Ctx;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::PageError;
+use crate::web::Page;
+
+pub(super) fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(show)
+        .service(record)
+        .service(close)
+        .service(sign_out)
+        .service(sign_in)
+        .service(day);
+}
+
+/// A log entry as shown.
+struct EntryLine {
+    id: i64,
+    at: String,
+    caller: String,
+    summary: String,
+    notified: String,
+    handling: String,
+    open: bool,
+}
+
+fn entry_line(e: &Entry, tz: chrono_tz::Tz) -> EntryLine {
+    let caller = [
+        e.caller_unit.as_str(),
+        e.caller_name.as_str(),
+        e.caller_phone.as_str(),
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" ");
+    EntryLine {
+        id: e.id,
+        at: local(e.occurred_at, tz),
+        caller,
+        summary: e.summary.clone(),
+        notified: e.notified.clone(),
+        handling: e.handling.clone(),
+        open: e.open,
+    }
+}
+
+fn local(t: NaiveDateTime, tz: chrono_tz::Tz) -> String {
+    tz.from_utc_datetime(&t).format("%m-%d %H:%M").to_string()
+}
+
+/// A handover as shown: when each side signed, the matters handed over, the items ticked, the note.
+struct HandoverLine {
+    out_at: String,
+    in_at: Option<String>,
+    matters: String,
+    checked: Vec<String>,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "duty/shift.html")]
+struct ShiftPage {
+    ctx: Ctx,
+    v: ShiftLog,
+    shift: ShiftLine,
+    entries: Vec<EntryLine>,
+    carried: Vec<EntryLine>,
+    handover: Option<HandoverLine>,
+    day: String,
+}
+
+#[get("/duty/shifts/{id:\\d+}")]
+async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    page.show(
+        move |c| Ok((log::shift_log(c.conn, c.actor, id)?, c.tz)),
+        |ctx, (v, tz)| ShiftPage {
+            shift: shift_line(&v.shift, tz),
+            entries: v.entries.iter().map(|e| entry_line(e, tz)).collect(),
+            carried: v.carried.iter().map(|e| entry_line(e, tz)).collect(),
+            handover: v.handover.as_ref().map(|h| HandoverLine {
+                out_at: local(h.outgoing_at, tz),
+                in_at: h.incoming_at.map(|t| local(t, tz)),
+                matters: h.open_matters.clone(),
+                checked: h.checked.lines().map(str::to_string).collect(),
+                note: h.note.clone(),
+            }),
+            day: v.shift.day.to_string(),
+            v,
+            ctx,
+        },
+    )
+    .await
+}
+
+fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
+    f.iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+#[post("/duty/shifts/{id}/log")]
+async fn record(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let back = format!("/duty/shifts/{id}");
+    page.act(
+        &back.clone(),
+        move |c| {
+            let at = match field(&f, "occurred_at").trim() {
+                "" => None,
+                t => {
+                    let naive =
+                        NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").map_err(|_| {
+                            ServiceError::invalid(
+                                "occurred_at",
+                                "时间格式应为 2026-12-01T08:30",
+                                "Times look like 2026-12-01T08:30",
+                            )
+                        })?;
+                    Some(crate::duty::model::local_instant(
+                        naive.date(),
+                        naive.time(),
+                        c.tz,
+                    ))
+                }
+            };
+            log::record(
+                c.conn,
+                c.actor,
+                c.now,
+                id,
+                EntryInput {
+                    occurred_at: at,
+                    caller_unit: field(&f, "caller_unit").into(),
+                    caller_name: field(&f, "caller_name").into(),
+                    caller_phone: field(&f, "caller_phone").into(),
+                    summary: field(&f, "summary").into(),
+                    notified: field(&f, "notified").into(),
+                    handling: field(&f, "handling").into(),
+                    open: field(&f, "open") == "1",
+                },
+            )
+        },
+        move |_| (Text::new("已记录", "Recorded"), back),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct CloseForm {
+    handling: String,
+    next: String,
+}
+
+#[post("/duty/log/{id}/close")]
+async fn close(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(f): CsrfForm<CloseForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let back = crate::web::context::safe_next(Some(&f.next));
+    page.act(
+        &back.clone(),
+        move |c| log::close(c.conn, c.actor, c.now, id, &f.handling),
+        move |_| (Text::new("事项已办结", "Matter closed"), back),
+    )
+    .await
+}
+
+#[post("/duty/shifts/{id}/handover")]
+async fn sign_out(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let back = format!("/duty/shifts/{id}");
+    page.act(
+        &back.clone(),
+        move |c| {
+            let checked: Vec<String> = f
+                .iter()
+                .filter(|(k, _)| k == "checked")
+                .map(|(_, v)| v.clone())
+                .collect();
+            log::sign_out(
+                c.conn,
+                c.actor,
+                c.now,
+                id,
+                field(&f, "open_matters"),
+                &checked,
+                field(&f, "note"),
+            )
+        },
+        move |_| {
+            (
+                Text::new(
+                    "交班已签字，请接班人确认",
+                    "Signed out: the incoming side confirms next",
+                ),
+                back,
+            )
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+#[post("/duty/shifts/{id}/handover/confirm")]
+async fn sign_in(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let back = format!("/duty/shifts/{id}");
+    page.act(
+        &back.clone(),
+        move |c| log::sign_in(c.conn, c.actor, c.now, id),
+        move |_| (Text::new("接班已确认", "Handover confirmed"), back),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "duty/record.html")]
+struct RecordPage {
+    ctx: Ctx,
+    r: DayRecord,
+    shifts: Vec<ShiftLine>,
+    entries: Vec<EntryLine>,
+    /// `(outgoing signed, incoming signed, open matters)` per handover.
+    handovers: Vec<(String, String, String)>,
+    roster_id: i64,
+}
+
+#[get("/duty/rosters/{id}/record/{day}")]
+async fn day(page: Page, path: web::Path<(i64, String)>) -> Result<HttpResponse, PageError> {
+    let (id, day) = path.into_inner();
+    page.show(
+        move |c| {
+            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .map_err(|_| ServiceError::not_found("该日期", "Date"))?;
+            Ok((log::day_record(c.conn, c.actor, id, day)?, c.tz))
+        },
+        move |ctx, (r, tz)| RecordPage {
+            shifts: r.shifts.iter().map(|s| shift_line(s, tz)).collect(),
+            entries: r.entries.iter().map(|e| entry_line(e, tz)).collect(),
+            handovers: r
+                .handovers
+                .iter()
+                .map(|h| {
+                    (
+                        local(h.outgoing_at, tz),
+                        h.incoming_at.map_or_else(|| "—".into(), |t| local(t, tz)),
+                        h.open_matters.clone(),
+                    )
+                })
+                .collect(),
+            roster_id: id,
+            r,
+            ctx,
+        },
+    )
+    .await
+}

@@ -1,0 +1,8 @@
+//! Diesel queries of the duty area; they take `&mut DbConn` and never commit on their own.
+
+pub mod changes;
+pub mod held;
+pub mod log;
+pub mod rosters;
+pub mod shifts;
+pub mod unavailable;

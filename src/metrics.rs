@@ -53,11 +53,24 @@ impl Series {
 
 type Route = [Series; METHODS.len()];
 
+/// A value an area reports at each reminder scan (e.g. gaps ahead on a roster).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gauge {
+    /// The metric's name (`standby_…`).
+    pub name: &'static str,
+    /// Its one-line help text.
+    pub help: &'static str,
+    /// Its labels.
+    pub labels: Vec<(&'static str, String)>,
+    pub value: f64,
+}
+
 /// Counters shared by all workers and jobs.
 #[derive(Debug, Default)]
 pub struct Metrics {
     routes: RwLock<HashMap<String, Box<Route>>>,
     failures: Mutex<BTreeMap<(&'static str, String), u64>>,
+    gauges: RwLock<BTreeMap<&'static str, Vec<Gauge>>>,
 }
 
 impl Metrics {
@@ -92,6 +105,13 @@ impl Metrics {
             .ok()
             .and_then(|f| f.get(&(what, area.to_string())).copied())
             .unwrap_or(0)
+    }
+
+    /// Replaces an area's gauges with what its latest scan found.
+    pub fn set_gauges(&self, area: &'static str, gauges: Vec<Gauge>) {
+        if let Ok(mut g) = self.gauges.write() {
+            g.insert(area, gauges);
+        }
     }
 
     /// The exposition text, with the pool's state appended.
@@ -173,6 +193,33 @@ impl Metrics {
              standby_db_pool_connections{{state=\"in_use\"}} {in_use}\n\
              standby_db_pool_connections{{state=\"max\"}} {pool_max}"
         );
+        if let Ok(g) = self.gauges.read() {
+            let mut all: Vec<&Gauge> = g.values().flatten().collect();
+            all.sort_by(|a, b| a.name.cmp(b.name));
+            let mut last = "";
+            for gauge in all {
+                if gauge.name != last {
+                    let _ = writeln!(
+                        out,
+                        "# HELP {} {}\n# TYPE {} gauge",
+                        gauge.name, gauge.help, gauge.name
+                    );
+                    last = gauge.name;
+                }
+                let labels: Vec<String> = gauge
+                    .labels
+                    .iter()
+                    .map(|(k, v)| format!("{k}=\"{}\"", esc(v)))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{}{{{}}} {}",
+                    gauge.name,
+                    labels.join(","),
+                    gauge.value
+                );
+            }
+        }
         out
     }
 }

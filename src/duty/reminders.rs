@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use crate::clock::today;
 use crate::config::{ConfigError, Vars};
 use crate::db::{db_time, DbConn};
-use crate::duty::model::DutyRole;
+use crate::duty::model::{DutyRole, Finding};
 use crate::duty::notices::{self, span, DutyMessage};
 use crate::duty::service::{gaps, names, people_over};
 use crate::duty::store::log as log_store;
@@ -16,6 +16,7 @@ use crate::duty::store::rosters as roster_store;
 use crate::duty::store::shifts as store;
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
+use crate::metrics::Gauge;
 use crate::notify::model::{KindSpec, Reason};
 use crate::notify::service::Outgoing;
 use crate::notify::ReminderSource;
@@ -60,6 +61,35 @@ impl ReminderSource for super::Area {
         let mut out = upcoming(conn, now, tz)?;
         out.extend(handovers(conn, now, tz)?);
         out.extend(gap_notices(conn, now, tz, self.settings.gap_days)?);
+        Ok(out)
+    }
+
+    /// `standby_duty_findings{roster, kind}`: gaps and conflicts on each active roster over the gap scan's
+    /// days (`kind="total"` always present, so a roster without trouble reads 0).
+    fn gauges(&self, conn: &mut DbConn, now: DateTime<Utc>, tz: Tz) -> ServiceResult<Vec<Gauge>> {
+        let mut out = Vec::new();
+        for r in roster_store::all(conn)?.into_iter().filter(|r| r.active) {
+            let found = gaps::findings(conn, &r, now, tz, self.settings.gap_days)?;
+            let mut kinds: Vec<&'static str> = found.iter().map(Finding::code).collect();
+            kinds.sort_unstable();
+            let gauge = |kind: &str, value: usize| Gauge {
+                name: "standby_duty_findings",
+                help: "Gaps and conflicts ahead on each active duty roster, by kind.",
+                labels: vec![("roster", r.name.clone()), ("kind", kind.to_string())],
+                value: value as f64,
+            };
+            out.push(gauge("total", found.len()));
+            for kind in [
+                "not_rostered",
+                "no_leader",
+                "short_of_officers",
+                "on_leave",
+                "double_booked",
+                "back_to_back",
+            ] {
+                out.push(gauge(kind, kinds.iter().filter(|k| **k == kind).count()));
+            }
+        }
         Ok(out)
     }
 }

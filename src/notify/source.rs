@@ -10,7 +10,7 @@ use super::model::{KindSpec, Reason, OWN_KINDS, OWN_REASONS};
 use super::service::Outgoing;
 use crate::db::DbConn;
 use crate::error::ServiceResult;
-use crate::metrics::Metrics;
+use crate::metrics::{Gauge, Metrics};
 
 /// An area's reminders.
 pub trait ReminderSource: Send + Sync {
@@ -28,6 +28,15 @@ pub trait ReminderSource: Send + Sync {
         now: DateTime<Utc>,
         tz: chrono_tz::Tz,
     ) -> ServiceResult<Vec<Outgoing>>;
+    /// What the area reports in `/metrics` at each scan (none by default). Read-only.
+    fn gauges(
+        &self,
+        _conn: &mut DbConn,
+        _now: DateTime<Utc>,
+        _tz: chrono_tz::Tz,
+    ) -> ServiceResult<Vec<Gauge>> {
+        Ok(Vec::new())
+    }
 }
 
 /// Every registered reminder source.
@@ -90,6 +99,13 @@ impl Reminders {
                 Err(e) => {
                     tracing::error!(area = source.area(), error = %e, "a reminder source failed");
                     metrics.count_failure("reminder_source", source.area());
+                }
+            }
+            match source.gauges(conn, now, tz) {
+                Ok(gauges) => metrics.set_gauges(source.area(), gauges),
+                Err(e) => {
+                    tracing::error!(area = source.area(), error = %e, "an area's gauges failed");
+                    metrics.count_failure("gauges", source.area());
                 }
             }
         }

@@ -482,6 +482,10 @@ fn editing_a_published_shift_tells_exactly_the_people_it_moves_and_gaps_show_ahe
         ),
         "{gaps}"
     );
+    app.scan();
+    let metrics = app.api("GET", "/metrics", None, None).text;
+    let gauge = r#"standby_duty_findings{roster="区应急局总值班",kind="short_of_officers"} 1"#;
+    assert!(metrics.contains(gauge), "{metrics}");
     let page = app
         .get(
             &format!("/api/v1/duty/plans/{}", plan["plan"]["id"]),

@@ -68,6 +68,18 @@ impl Finding {
         }
     }
 
+    /// The finding's kind as in the API (`no_leader`, `short_of_officers` …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Finding::NotRostered { .. } => "not_rostered",
+            Finding::NoLeader { .. } => "no_leader",
+            Finding::ShortOfOfficers { .. } => "short_of_officers",
+            Finding::OnLeave { .. } => "on_leave",
+            Finding::DoubleBooked { .. } => "double_booked",
+            Finding::BackToBack { .. } => "back_to_back",
+        }
+    }
+
     /// Whether the shift would run short (as opposed to a person's conflict).
     pub fn is_gap(&self) -> bool {
         matches!(

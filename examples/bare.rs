@@ -1,5 +1,5 @@
 //! A bare actix-web server for the side-by-side benchmark (`scripts/bench.py`): handlers that return what
-//! standby's endpoints return (a unit, 50 stock rows, a page of HTML, a created voucher) with no database,
+//! standby's endpoints return (a unit, 50 stock rows, who is on duty now, a page of HTML, a created voucher) with no database,
 //! no authentication and no middleware, so that standby's figures read as a ratio of what the framework
 //! alone does on the same machine in the same run. Built from the project's own dependencies.
 //!
@@ -101,6 +101,23 @@ async fn page() -> HttpResponse {
         .body(html)
 }
 
+/// Who is on duty now on two rosters: the shift under way and the next, a leader and an officer each.
+#[get("/duty")]
+async fn duty() -> HttpResponse {
+    let person = |id: i64, role: &str, name: &str| serde_json::json!({"person_id": id, "role": role, "name": name, "post": "值班室主任", "phone": "13806250003"});
+    let shift = |id: i64, day: &str| {
+        serde_json::json!({"shift_id": id, "day": day, "name": "24小时班",
+            "starts_at": "2026-11-30T00:30:00Z", "ends_at": "2026-12-01T00:30:00Z",
+            "leaders": [person(3, "leader", "陆志明")], "officers": [person(41, "officer", "王芳")]})
+    };
+    let roster = |id: i64| {
+        serde_json::json!({"roster_id": id, "roster_name": "东太湖度假区总值班", "unit_id": 1,
+            "unit_name": "东太湖度假区安委办", "duty_phone": "0512-63980110",
+            "current": shift(30, "2026-11-30"), "next": shift(31, "2026-12-01")})
+    };
+    HttpResponse::Ok().json(vec![roster(1), roster(2)])
+}
+
 #[post("/post")]
 async fn create(body: web::Json<Value>) -> HttpResponse {
     HttpResponse::Created().json(serde_json::json!({
@@ -120,6 +137,7 @@ async fn main() -> std::io::Result<()> {
             .service(stock)
             .service(page)
             .service(create)
+            .service(duty)
     })
     .bind(bind)?
     .run()

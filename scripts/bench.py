@@ -34,6 +34,7 @@ DEMO = "standby-demo"
 PAIRS = [
     ("unit by id (API)", "GET /api/v1/units/3", "/unit", 0.20),
     ("warehouse stock, 50 rows (API)", "GET /api/v1/warehouses/1/stock", "/stock", 0.12),
+    ("who is on duty now (API)", "GET /api/v1/duty/now", "/duty", 0.40),
     ("keeper's dashboard (HTML)", "GET /reserves", "/page", 0.015),
     ("emergency issue (API, ledger post)", "POST /api/v1/movements", "/post", 0.005),
 ]

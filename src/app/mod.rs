@@ -39,6 +39,8 @@ pub struct Areas {
     pub tasks: Tasks,
     /// Every scheduled job.
     pub jobs: Jobs,
+    /// The duty area (its handlers share its snapshot of who is on duty).
+    pub duty: Arc<duty::Area>,
 }
 
 impl Areas {
@@ -54,12 +56,13 @@ impl Areas {
             &config.vars,
         )?));
         let reminders = Reminders::new(vec![reserves.clone(), teams.clone(), duty.clone()]);
-        let tasks = Tasks::new(vec![duty, reserves, teams]);
+        let tasks = Tasks::new(vec![duty.clone(), reserves, teams]);
         let jobs = jobs(config, &reminders)?;
         Ok(Areas {
             reminders,
             tasks,
             jobs,
+            duty,
         })
     }
 }
@@ -305,6 +308,7 @@ pub fn server(
     let data = web::Data::new(state);
     let reminders = web::Data::new(areas.reminders.clone());
     let tasks = web::Data::new(areas.tasks.clone());
+    let duty = web::Data::from(areas.duty.clone());
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let blocking_threads = (data.config.pool_size as usize).div_ceil(workers) + 1;
     let server = HttpServer::new(move || {
@@ -325,6 +329,7 @@ pub fn server(
             .app_data(data.clone())
             .app_data(reminders.clone())
             .app_data(tasks.clone())
+            .app_data(duty.clone())
             .app_data(spec.clone())
             .service(
                 scope::scope("/api/v1")

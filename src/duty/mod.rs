@@ -18,11 +18,16 @@ pub mod tasks;
 #[derive(Debug, Clone)]
 pub struct Area {
     settings: reminders::Settings,
+    /// Who is on duty now, as last read (shared by this app's requests).
+    pub now: std::sync::Arc<service::now::NowCache>,
 }
 
 impl Area {
     /// The area with its settings.
     pub fn new(settings: reminders::Settings) -> Area {
-        Area { settings }
+        Area {
+            settings,
+            now: Default::default(),
+        }
     }
 }

@@ -287,6 +287,39 @@ fn a_month_is_generated_fairly_published_and_everyone_on_it_told() {
         now[0]["current"]["shift_id"], s[0].1,
         "the 24-hour shift runs until 08:30"
     );
+
+    // A change to the shift under way shows at once; at 08:30 the next shift is on.
+    let leader = s[0].2.iter().find(|(_, r)| r == "leader").unwrap().0;
+    let stand_in = o
+        .leaders
+        .iter()
+        .map(|w| w.person)
+        .find(|p| *p != leader)
+        .unwrap();
+    let r = app.put(
+        &format!("/api/v1/duty/shifts/{}", s[0].1),
+        &o.office.token,
+        json!({"places": [{"person_id": stand_in, "role": "leader"}]}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let now = app.get("/api/v1/duty/now", &o.officers[0].token).json();
+    let office_now = now
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["roster_id"] == id)
+        .unwrap();
+    assert_eq!(office_now["current"]["leaders"][0]["person_id"], stand_in);
+    assert_eq!(office_now["current"]["officers"], json!([]));
+    app.clock.advance(Duration::minutes(31));
+    let now = app.get("/api/v1/duty/now", &o.officers[0].token).json();
+    let office_now = now
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["roster_id"] == id)
+        .unwrap();
+    assert_eq!(office_now["current"]["shift_id"], s[1].1);
 }
 
 #[test]

@@ -28,9 +28,13 @@ pub struct UnitQuery {
 /// their phones, the next shift, the duty phone. A roster with nobody on now shows `current: null`.
 #[utoipa::path(tag = "duty", params(UnitQuery), security(("bearer" = [])), responses((status = 200, body = Vec<RosterNow>)))]
 #[get("/duty/now")]
-pub async fn on_duty(api: Api, q: web::Query<UnitQuery>) -> Reply<Vec<RosterNow>> {
-    let unit = q.unit_id;
-    api.json(move |c| now::on_duty(c.conn, c.actor, c.now, unit))
+pub async fn on_duty(
+    api: Api,
+    area: web::Data<crate::duty::Area>,
+    q: web::Query<UnitQuery>,
+) -> Reply<Vec<RosterNow>> {
+    let (unit, cache) = (q.unit_id, area.now.clone());
+    api.json(move |c| now::on_duty(c.conn, &cache, c.actor, c.now, unit))
         .await
 }
 

@@ -53,10 +53,11 @@ struct IndexPage {
 }
 
 #[get("/duty")]
-async fn index(page: Page) -> Result<HttpResponse, PageError> {
+async fn index(page: Page, area: web::Data<crate::duty::Area>) -> Result<HttpResponse, PageError> {
+    let cache = area.now.clone();
     page.show(
-        |c| {
-            let on = now::on_duty(c.conn, c.actor, c.now, None)?;
+        move |c| {
+            let on = now::on_duty(c.conn, &cache, c.actor, c.now, None)?;
             let all = rosters::list(c.conn)?;
             let tree = org_store::tree_of(c.conn, c.actor)?;
             let units = org_store::unit_names(c.conn, true)?
@@ -95,10 +96,20 @@ struct WallPage {
 }
 
 #[get("/duty/now")]
-async fn wall(page: Page, q: web::Query<WallQuery>) -> Result<HttpResponse, PageError> {
-    let unit = q.unit;
+async fn wall(
+    page: Page,
+    area: web::Data<crate::duty::Area>,
+    q: web::Query<WallQuery>,
+) -> Result<HttpResponse, PageError> {
+    let (unit, cache) = (q.unit, area.now.clone());
     page.show(
-        move |c| Ok((now::on_duty(c.conn, c.actor, c.now, unit)?, c.now, c.tz)),
+        move |c| {
+            Ok((
+                now::on_duty(c.conn, &cache, c.actor, c.now, unit)?,
+                c.now,
+                c.tz,
+            ))
+        },
         move |ctx, (on, at, tz)| WallPage {
             now: on.iter().map(|r| now_line(r, tz)).collect(),
             at: at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),

@@ -247,6 +247,7 @@ pub fn ask(
         )?;
         Ok(ch)
     })
+    .inspect(|_| super::now::changed())
 }
 
 /// Agrees, declines, approves, refuses or withdraws a change.
@@ -309,6 +310,7 @@ pub fn act(
         )?;
         Ok(after)
     })
+    .inspect(|_| super::now::changed())
 }
 
 /// Tells someone a change waits for them (the taker to agree, the approvers to decide).

@@ -276,6 +276,7 @@ pub fn step(
         }
         Ok(())
     })?;
+    super::now::changed();
     super::plan_view::view(conn, actor, id)
 }
 
@@ -354,6 +355,7 @@ pub fn set_shift(
         let holders = store::holders(c, &[shift])?;
         Ok(shift_now(&s, &r.pattern, &holders, actor.lang))
     })
+    .inspect(|_| super::now::changed())
 }
 
 /// Plans waiting for the office, for its tasks.

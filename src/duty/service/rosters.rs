@@ -109,6 +109,7 @@ pub fn create(
         )?;
         Ok(roster)
     })
+    .inspect(|_| super::now::changed())
 }
 
 /// Changes a roster (its unit stays; a roster is retired by making it inactive).
@@ -145,6 +146,7 @@ pub fn update(
         )?;
         Ok(after)
     })
+    .inspect(|_| super::now::changed())
 }
 
 /// Adds a period with its own composition (汛期, 节假日, 重要时段); overlapping another is refused.

@@ -687,11 +687,22 @@ fn another_units_roster_is_read_only_and_bad_input_changes_nothing() {
     );
     let again = app.post(&format!("/api/v1/duty/rosters/{id}/periods"), &o.leaders[0].token, json!({"kind": "important", "name": "重要时段", "starts_on": "2027-09-30", "ends_on": "2027-10-07", "leaders": 1, "officers": 2}));
     assert_eq!(again.status, 409, "{}", again.text);
-    generate(&app, &o.leaders[0].token, id, "2026-12-01", "2026-12-10");
+    let first = generate(&app, &o.leaders[0].token, id, "2026-12-01", "2026-12-10");
     let r = app.post(
         &format!("/api/v1/duty/rosters/{id}/plans"),
         &o.leaders[0].token,
         json!({"from": "2026-12-10", "to": "2026-12-20"}),
     );
     assert_eq!(r.status, 409, "{}", r.text);
+    // A draft thrown away frees its days.
+    let gone = step(
+        &app,
+        &o.leaders[0].token,
+        first["plan"]["id"].as_i64().unwrap(),
+        "discard",
+        "",
+    );
+    assert_eq!(gone.status, 200, "{}", gone.text);
+    assert_eq!(gone.json()["plan"]["state"], "discarded");
+    generate(&app, &o.leaders[0].token, id, "2026-12-10", "2026-12-20");
 }

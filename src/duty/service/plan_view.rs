@@ -45,9 +45,8 @@ pub struct PlanView {
 
 /// A plan with its days, findings and the caller's rights.
 pub fn view(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<PlanView> {
-    let plan = store::find_plan(conn, id)?
-        .filter(|p| p.state() != PlanState::Discarded)
-        .ok_or_else(|| ServiceError::not_found("该排班", "Plan"))?;
+    let plan =
+        store::find_plan(conn, id)?.ok_or_else(|| ServiceError::not_found("该排班", "Plan"))?;
     let r = roster_for(conn, plan.roster_id)?;
     let shifts = store::shifts_of_plan(conn, id)?;
     let ids: Vec<i64> = shifts.iter().map(|s| s.id).collect();

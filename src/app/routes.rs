@@ -164,6 +164,8 @@ fn duty_routes(cfg: &mut ServiceConfig) {
         .service(log::close)
         .service(log::sign_out)
         .service(log::sign_in)
+        .service(log::ask_presence)
+        .service(log::presence_checks)
         .service(changes::ask)
         .service(changes::list_changes)
         .service(changes::act)

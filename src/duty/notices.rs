@@ -64,6 +64,23 @@ pub static HANDOVER_MISSING: KindSpec = KindSpec {
     unit_choice: false,
 };
 
+/// A presence check (查岗) asking the people on a shift to confirm.
+pub static PRESENCE: KindSpec = KindSpec {
+    code: "duty_presence",
+    zh: "查岗",
+    en: "Presence check",
+    default_mode: Mode::Immediate,
+    unit_choice: false,
+};
+/// A presence check not confirmed in time.
+pub static PRESENCE_MISSED: KindSpec = KindSpec {
+    code: "duty_presence_missed",
+    zh: "查岗未确认",
+    en: "Presence not confirmed",
+    default_mode: Mode::Immediate,
+    unit_choice: false,
+};
+
 /// The person on the shift concerned.
 pub static ON_DUTY: Reason = Reason {
     code: "on_duty",
@@ -84,7 +101,7 @@ pub static CHANGE_PARTY: Reason = Reason {
 };
 
 /// Every kind the area sends.
-pub static KINDS: [&KindSpec; 7] = [
+pub static KINDS: [&KindSpec; 9] = [
     &PUBLISHED,
     &CHANGED,
     &UPCOMING,
@@ -92,6 +109,8 @@ pub static KINDS: [&KindSpec; 7] = [
     &APPROVAL_WAITING,
     &GAPS,
     &HANDOVER_MISSING,
+    &PRESENCE,
+    &PRESENCE_MISSED,
 ];
 /// Every reason people hear them.
 pub static REASONS: [&Reason; 3] = [&ON_DUTY, &DUTY_MANAGER, &CHANGE_PARTY];

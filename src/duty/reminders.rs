@@ -60,6 +60,7 @@ impl ReminderSource for super::Area {
     ) -> ServiceResult<Vec<Outgoing>> {
         let mut out = upcoming(conn, now, tz)?;
         out.extend(handovers(conn, now, tz)?);
+        out.extend(presence_missed(conn, now, tz)?);
         out.extend(gap_notices(conn, now, tz, self.settings.gap_days)?);
         Ok(out)
     }
@@ -201,6 +202,63 @@ fn handovers(conn: &mut DbConn, now: DateTime<Utc>, tz: Tz) -> ServiceResult<Vec
             key: format!("duty_handover:{shift}"),
             unit_id: Some(r.unit_id),
             path: format!("/duty/shifts/{shift}"),
+            people: people
+                .into_iter()
+                .map(|p| (p, &notices::DUTY_MANAGER))
+                .collect(),
+            to_unit: false,
+            addresses: Vec::new(),
+            content: Box::new(msg),
+        });
+    }
+    Ok(out)
+}
+
+/// Presence checks not confirmed by their limit (looking back a day): the roster's duty leaders and the
+/// leaders on that shift.
+fn presence_missed(conn: &mut DbConn, now: DateTime<Utc>, tz: Tz) -> ServiceResult<Vec<Outgoing>> {
+    let missed = crate::duty::store::presence::missed(
+        conn,
+        db_time(now - Duration::hours(24)),
+        db_time(now),
+    )?;
+    if missed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rosters = roster_store::all(conn)?;
+    let all_names = names(conn)?;
+    let mut out = Vec::new();
+    for (check, roster) in missed {
+        let Some(r) = rosters.iter().find(|r| r.id == roster) else {
+            continue;
+        };
+        let mut people = people_over(conn, r.unit_id, &[Role::DutyLeader])?;
+        people.extend(
+            store::holders(conn, &[check.shift_id])?
+                .iter()
+                .filter(|h| h.role == DutyRole::Leader.code() && h.person_id != check.person_id)
+                .map(|h| h.person_id),
+        );
+        people.sort_unstable();
+        people.dedup();
+        let who = all_names.get(&check.person_id).cloned().unwrap_or_default();
+        let at = check
+            .due_at
+            .and_utc()
+            .with_timezone(&tz)
+            .format("%m-%d %H:%M");
+        let msg = DutyMessage::new(
+            (format!("【查岗未确认】{who} — {}", r.name), format!("[Presence not confirmed] {who} — {}", r.name)),
+            (
+                format!("{who} 未在 {at} 前确认在岗，请立即联系核实。值班电话：{}", r.duty_phone),
+                format!("{who} did not confirm being at their post by {at}; call them now. Duty phone: {}", r.duty_phone),
+            ),
+        );
+        out.push(Outgoing {
+            kind: &notices::PRESENCE_MISSED,
+            key: format!("duty_presence_missed:{}", check.id),
+            unit_id: Some(r.unit_id),
+            path: format!("/duty/shifts/{}", check.shift_id),
             people: people
                 .into_iter()
                 .map(|p| (p, &notices::DUTY_MANAGER))

@@ -123,5 +123,13 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("duty.send", "提交", "Submit"),
     ("duty.change_hint", "提交后须对方同意，再由非当事人的带班领导或安委办审批，批准后自动调整值班表并通知相关人员。", "The other person agrees, then a duty leader or office staff who is party to neither side approves; the roster is then changed and the people told."),
     ("duty.approve", "批准", "Approve"),
+    ("duty_presence", "查岗", "Presence check"),
+    ("duty.presence", "查岗", "Presence check"),
+    ("duty.presence_due", "请在此时间前确认在岗：", "Confirm you are at your post by"),
+    ("duty.presence_done", "已确认在岗", "Confirmed at"),
+    ("duty.presence_late", "超时确认", "late"),
+    ("duty.presence_confirm", "确认在岗", "I am at my post"),
+    ("duty.presence_minutes", "确认时限（分钟）", "Minutes to confirm"),
+    ("duty.presence_ask", "查岗", "Check presence"),
     ("duty.refuse", "不批准", "Refuse"),
 ];

@@ -131,6 +131,7 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/duty/log/{id}/close", vec!["post"]),
         ("/api/v1/duty/shifts/{id}/handover", vec!["post"]),
         ("/api/v1/duty/shifts/{id}/handover/confirm", vec!["post"]),
+        ("/api/v1/duty/shifts/{id}/presence", vec!["get", "post"]),
         ("/api/v1/duty/changes", vec!["get", "post"]),
         ("/api/v1/duty/changes/{id}/{action}", vec!["post"]),
         ("/api/v1/duty/mine", vec!["get"]),

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::duty::service::log::{self, EntryInput, ShiftLog};
+use crate::duty::service::presence;
 use crate::duty::store::log::{Entry, Handover};
+use crate::duty::store::presence::Check;
 use crate::web::json::Json;
 use crate::web::{Api, Reply};
 
@@ -114,6 +116,39 @@ pub async fn sign_out(api: Api, id: web::Path<i64>, body: Json<HandoverIn>) -> R
         )
     })
     .await
+}
+
+/// How long the people on a shift have to confirm.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PresenceIn {
+    /// 5–120 (default 15).
+    pub minutes: Option<i64>,
+}
+
+/// Check the duty room (查岗): everyone on a shift under way gets an email with a link to confirm they are at
+/// their post within the minutes given; a miss reaches the duty leaders. Office staff and the roster's
+/// managers.
+#[utoipa::path(tag = "duty", request_body = PresenceIn, security(("bearer" = [])), responses((status = 201, body = Vec<Check>)))]
+#[post("/duty/shifts/{id}/presence")]
+pub async fn ask_presence(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<PresenceIn>,
+) -> Reply<Vec<Check>> {
+    let (id, minutes) = (id.into_inner(), body.0.minutes.unwrap_or(15));
+    api.reply(StatusCode::CREATED, move |c| {
+        presence::ask(c.conn, c.config, c.actor, c.now, c.tz, id, minutes)
+    })
+    .await
+}
+
+/// The presence checks of a shift and their answers.
+#[utoipa::path(tag = "duty", security(("bearer" = [])), responses((status = 200, body = Vec<Check>)))]
+#[get("/duty/shifts/{id}/presence")]
+pub async fn presence_checks(api: Api, id: web::Path<i64>) -> Reply<Vec<Check>> {
+    let id = id.into_inner();
+    api.json(move |c| presence::of_shift(c.conn, id)).await
 }
 
 /// Confirm the handover as the incoming side (someone on the next shift, or a manager; not the one who

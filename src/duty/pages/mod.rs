@@ -5,6 +5,7 @@ mod board;
 mod changes;
 mod mine;
 mod plan;
+mod presence;
 mod roster;
 mod shift;
 
@@ -19,6 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     board::routes(cfg);
     roster::routes(cfg);
     plan::routes(cfg);
+    presence::routes(cfg);
     shift::routes(cfg);
     mine::routes(cfg);
     changes::routes(cfg);

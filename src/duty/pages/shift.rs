@@ -80,6 +80,8 @@ struct ShiftPage {
     entries: Vec<EntryLine>,
     carried: Vec<EntryLine>,
     handover: Option<HandoverLine>,
+    /// Presence checks: who, asked at, answered.
+    presence: Vec<(String, String, bool)>,
     day: String,
 }
 
@@ -100,6 +102,20 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
                 note: h.note.clone(),
             }),
             day: v.shift.day.to_string(),
+            presence: v
+                .presence
+                .iter()
+                .map(|c| {
+                    let who = v
+                        .shift
+                        .leaders
+                        .iter()
+                        .chain(&v.shift.officers)
+                        .find(|h| h.person_id == c.person_id)
+                        .map_or_else(String::new, |h| h.name.clone());
+                    (who, local(c.asked_at, tz), c.confirmed_at.is_some())
+                })
+                .collect(),
             v,
             ctx,
         },

@@ -31,6 +31,10 @@ pub struct ShiftLog {
     pub can_record: bool,
     /// The caller is on the next shift (or manages the roster) and may confirm the handover.
     pub can_sign_in: bool,
+    /// The caller manages the roster (may check the duty room's presence).
+    pub manage: bool,
+    /// Presence checks of the shift (查岗) and their answers.
+    pub presence: Vec<crate::duty::store::presence::Check>,
 }
 
 fn shift_of(conn: &mut DbConn, id: i64) -> ServiceResult<(ShiftRow, Roster)> {
@@ -89,6 +93,8 @@ pub fn shift_log(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Shi
         handover: store::handover(conn, s.id)?,
         can_record: manager || holds(conn, actor, s.id)?,
         can_sign_in,
+        manage: manager,
+        presence: crate::duty::store::presence::of_shift(conn, s.id)?,
     })
 }
 

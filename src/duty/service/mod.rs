@@ -9,6 +9,7 @@ pub mod mine;
 pub mod now;
 pub mod plan_view;
 pub mod plans;
+pub mod presence;
 pub mod rosters;
 pub mod tell;
 

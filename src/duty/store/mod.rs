@@ -3,6 +3,7 @@
 pub mod changes;
 pub mod held;
 pub mod log;
+pub mod presence;
 pub mod rosters;
 pub mod shifts;
 pub mod unavailable;

@@ -145,7 +145,7 @@ fn calendar_routes(cfg: &mut ServiceConfig) {
 
 /// The duty API.
 fn duty_routes(cfg: &mut ServiceConfig) {
-    use duty::api::{changes, log, rosters};
+    use duty::api::{changes, feeds, log, rosters};
     cfg.service(rosters::on_duty)
         .service(rosters::list)
         .service(rosters::create)
@@ -171,5 +171,8 @@ fn duty_routes(cfg: &mut ServiceConfig) {
         .service(changes::act)
         .service(changes::my_duty)
         .service(changes::add_unavailable)
-        .service(changes::remove_unavailable);
+        .service(changes::remove_unavailable)
+        .service(feeds::create_feed)
+        .service(feeds::list_feeds)
+        .service(feeds::revoke_feed);
 }

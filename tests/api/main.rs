@@ -19,6 +19,7 @@ mod cli;
 mod concurrency;
 mod duty;
 mod duty_changes;
+mod duty_feeds;
 mod duty_log;
 mod duty_presence;
 mod helpers;

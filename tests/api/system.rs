@@ -137,6 +137,8 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/duty/mine", vec!["get"]),
         ("/api/v1/duty/unavailable", vec!["post"]),
         ("/api/v1/duty/unavailable/{person}/{id}", vec!["delete"]),
+        ("/api/v1/duty/feeds", vec!["get", "post"]),
+        ("/api/v1/duty/feeds/{id}", vec!["delete"]),
     ];
     let paths = spec["paths"].as_object().unwrap();
     assert_eq!(

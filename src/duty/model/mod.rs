@@ -1,11 +1,13 @@
 //! The rules of emergency duty (应急值班), pure: shift times in the office's zone, who a shift needs, fair
-//! generation, gaps and conflicts, the state of a swap or substitution, handover and the checks of input.
+//! generation, gaps and conflicts, the state of a swap or substitution, handover, the checks of input and
+//! duty as an iCalendar feed.
 
 mod access;
 mod changes;
 mod composition;
 mod gaps;
 mod generate;
+pub mod ical;
 mod inputs;
 mod shifts;
 

@@ -1,4 +1,5 @@
-//! My duty: my shifts ahead, the swaps and substitutions I am party to, the days I cannot be on duty.
+//! My duty: my shifts ahead, the swaps and substitutions I am party to, the days I cannot be on duty, my
+//! calendar feeds.
 
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
@@ -7,11 +8,12 @@ use serde::Deserialize;
 
 use super::roster::{change_line, ChangeLine};
 use crate::duty::model::ChangeState;
+use crate::duty::service::feeds;
 use crate::duty::service::mine::{self, MyShift};
 use crate::duty::service::names;
 use crate::error::ServiceError;
 use crate::i18n::Text;
-use crate::web::context::Ctx;
+use crate::web::context::{local_time, Ctx};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::Page;
@@ -41,6 +43,8 @@ struct MinePage {
     unavailable: Vec<(i64, i64, String, String)>,
     person: Option<i64>,
     today: String,
+    /// Live calendar feeds I made or that show my duty: `(id, whose, made)`.
+    feeds: Vec<(i64, String, String)>,
 }
 
 #[get("/duty/mine")]
@@ -48,14 +52,19 @@ async fn show(page: Page) -> Result<HttpResponse, PageError> {
     page.show(
         |c| {
             let d = mine::of_actor(c.conn, c.actor, c.now, c.tz)?;
+            let feeds: Vec<_> = feeds::mine(c.conn, c.actor)?
+                .into_iter()
+                .map(|f| (f.id, f.name, local_time(&f.created_at, c.tz)))
+                .collect();
             Ok((
                 d,
                 names(c.conn)?,
                 c.actor.person_id,
                 crate::clock::today(c.now, c.tz),
+                feeds,
             ))
         },
-        |ctx, (d, names, me, today)| {
+        |ctx, (d, names, me, today, feeds)| {
             let lang = ctx.lang;
             MinePage {
                 waiting: d
@@ -82,6 +91,7 @@ async fn show(page: Page) -> Result<HttpResponse, PageError> {
                 shifts: d.shifts,
                 person: me,
                 today: today.to_string(),
+                feeds,
                 ctx,
             }
         },

@@ -1,8 +1,10 @@
 //! Duty pages: who is on duty now (for a phone and the duty room's wall), rosters and their plans, the
-//! places on a shift, the duty log and handover of a shift, my duty with swaps and substitutions.
+//! places on a shift, the duty log and handover of a shift, my duty with swaps and substitutions, calendar
+//! feeds.
 
 mod board;
 mod changes;
+mod feeds;
 mod mine;
 mod plan;
 mod presence;
@@ -24,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     shift::routes(cfg);
     mine::routes(cfg);
     changes::routes(cfg);
+    feeds::routes(cfg);
 }
 
 /// A person on a shift as pages show them: name, post, phone.

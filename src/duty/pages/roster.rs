@@ -8,12 +8,12 @@ use serde::Deserialize;
 
 use crate::duty::model::{DutyRole, PeriodInput, PeriodKind, RosterInput};
 use crate::duty::service::rosters::{self, RosterView, Source};
-use crate::duty::service::{changes, gaps, names};
+use crate::duty::service::{changes, feeds, gaps, names};
 use crate::duty::store::changes::DutyChange;
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Text};
 use crate::teams::store::teams as team_store;
-use crate::web::context::Ctx;
+use crate::web::context::{local_time, Ctx};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::Page;
@@ -70,6 +70,8 @@ struct RosterPage {
     teams: Vec<(i64, String)>,
     kinds: Vec<(&'static str, &'static str)>,
     plan_states: Vec<(i64, String, &'static str, bool)>,
+    /// The roster's live calendar feeds, for its managers: `(id, made)`.
+    feeds: Vec<(i64, String)>,
 }
 
 #[get("/duty/rosters/{id:\\d+}")]
@@ -102,9 +104,17 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
                 .filter(|t| t.active)
                 .map(|t| (t.id, t.name))
                 .collect();
-            Ok((v, findings, changes, people, teams))
+            let feeds = if v.manage {
+                feeds::of_roster(c.conn, c.actor, id)?
+                    .into_iter()
+                    .map(|f| (f.id, local_time(&f.created_at, c.tz)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Ok((v, findings, changes, people, teams, feeds))
         },
-        |ctx, (v, findings, changes, people, teams)| {
+        |ctx, (v, findings, changes, people, teams, feeds)| {
             let lang = ctx.lang;
             RosterPage {
                 kinds: PeriodKind::ALL
@@ -128,6 +138,7 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
                 changes,
                 people,
                 teams,
+                feeds,
                 ctx,
             }
         },

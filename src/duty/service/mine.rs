@@ -91,7 +91,7 @@ pub fn shifts_of(
 }
 
 /// Whether the actor may speak for the person's duty: themselves, or a manager of their unit's duty.
-fn speaks_for(conn: &mut DbConn, actor: &Actor, person: i64) -> ServiceResult<i64> {
+pub(super) fn speaks_for(conn: &mut DbConn, actor: &Actor, person: i64) -> ServiceResult<i64> {
     let p = org_store::find_person(conn, person)?
         .filter(|p| p.active)
         .ok_or_else(|| ServiceError::not_found("该人员", "Person"))?;

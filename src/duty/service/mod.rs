@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod changes;
+pub mod feeds;
 pub mod gaps;
 pub mod log;
 pub mod mine;

@@ -104,20 +104,25 @@ impl TaskSource for super::Area {
                 true,
             ));
         }
-        let approvals = plans::awaiting_approval(conn)?
+        let approvals: Vec<i64> = plans::awaiting_approval(conn)?
             .into_iter()
             .filter(|p| {
                 rosters.iter().any(|r| {
                     r.id == p.roster_id && approves_holiday_roster(actor, r.unit_id, &tree)
                 })
             })
-            .count();
+            .map(|p| p.id)
+            .collect();
+        // The oldest waiting plan opens first; the next is the next task once it is decided.
+        let link = approvals
+            .first()
+            .map_or_else(|| "/duty".into(), |p| format!("/duty/plans/{p}"));
         tasks.push(task(
             lang,
             "待审批的节假日值班表",
             "Holiday rosters to approve",
-            approvals,
-            "/duty".into(),
+            approvals.len(),
+            link,
             false,
         ));
         Ok(tasks)

@@ -340,6 +340,12 @@ fn leave_and_unavailability_keep_people_off_the_days_they_are_away() {
         json!({"person_id": o.officers[1].person, "starts_on": "2026-12-01", "ends_on": "2026-12-04", "reason": "外出培训"}),
     );
     assert_eq!(u.status, 201, "{}", u.text);
+    let twice = app.post(
+        "/api/v1/duty/unavailable",
+        &o.officers[1].token,
+        json!({"person_id": o.officers[1].person, "starts_on": "2026-12-03", "ends_on": "2026-12-03"}),
+    );
+    assert_eq!(twice.status, 409, "days already recorded: {}", twice.text);
     let other = app.post(
         "/api/v1/duty/unavailable",
         &o.officers[1].token,

@@ -176,6 +176,23 @@ fn a_manager_substitutes_at_once_and_bad_changes_are_refused() {
     let ask = app.post("/api/v1/duty/changes", token_of(&o, officer), json!({"kind": "substitution", "shift_id": shift, "giver_id": officer, "taker_id": stand_in}));
     assert_eq!(ask.status, 201, "{}", ask.text);
     let c = ask.json()["id"].as_i64().unwrap();
+    let twice = app.post("/api/v1/duty/changes", token_of(&o, officer), json!({"kind": "substitution", "shift_id": shift, "giver_id": officer, "taker_id": stand_in}));
+    assert_eq!(
+        twice.status, 409,
+        "one open change per shift and person: {}",
+        twice.text
+    );
+    let leader = holder(people, "leader");
+    let already = app.post(
+        "/api/v1/duty/changes",
+        token_of(&o, officer),
+        json!({"kind": "substitution", "shift_id": shift, "giver_id": officer, "taker_id": leader}),
+    );
+    assert_eq!(
+        already.status, 409,
+        "the leader is on that shift already: {}",
+        already.text
+    );
     assert_eq!(
         act(&app, token_of(&o, stand_in), c, "agree", "").status,
         200

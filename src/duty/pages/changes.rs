@@ -40,6 +40,8 @@ struct AskPage {
     takers: Vec<(i64, String)>,
     /// Places on shifts of the same roster the giver could take in return: `("shift:person", label)`.
     swaps: Vec<(String, String)>,
+    /// The caller manages the roster (may make the change at once).
+    manage: bool,
 }
 
 #[derive(Deserialize)]
@@ -67,10 +69,13 @@ async fn ask_form(
                 .or(c.actor.person_id)
                 .ok_or(ServiceError::Forbidden)?;
             let all = names(c.conn)?;
-            let on: Vec<i64> = store::holders(c.conn, &[id])?
+            let here = store::holders(c.conn, &[id])?;
+            let on: Vec<i64> = here.iter().map(|h| h.person_id).collect();
+            // A swap trades places of the same role: an officer's for an officer's.
+            let giver_role = here
                 .iter()
-                .map(|h| h.person_id)
-                .collect();
+                .find(|h| h.person_id == giver)
+                .map_or_else(String::new, |h| h.role.clone());
             if !on.contains(&giver) {
                 return Err(ServiceError::invalid(
                     "person",
@@ -105,26 +110,26 @@ async fn ask_form(
                 }
                 let when =
                     crate::duty::notices::span(x.starts_at.and_utc(), x.ends_at.and_utc(), c.tz);
-                for h in holders
-                    .iter()
-                    .filter(|h| h.shift_id == x.id && !on.contains(&h.person_id))
-                {
+                for h in holders.iter().filter(|h| {
+                    h.shift_id == x.id && !on.contains(&h.person_id) && h.role == giver_role
+                }) {
                     swaps.push((
                         format!("{}:{}", x.id, h.person_id),
                         format!("{when} · {}", h.name),
                     ));
                 }
             }
+            let manage = crate::duty::service::manages(c.conn, c.actor, &r)?;
             Ok((
                 s,
                 r.name,
                 (giver, all.get(&giver).cloned().unwrap_or_default()),
-                takers,
-                swaps,
+                (takers, swaps, manage),
                 c.tz,
             ))
         },
-        move |ctx, (s, roster_name, giver, takers, swaps, tz)| AskPage {
+        move |ctx, (s, roster_name, giver, (takers, swaps, manage), tz)| AskPage {
+            manage,
             shift_id: id,
             when: crate::duty::notices::span(s.starts_at.and_utc(), s.ends_at.and_utc(), tz),
             roster_name,
@@ -292,21 +297,24 @@ async fn queue(page: Page) -> Result<HttpResponse, PageError> {
             let rosters = roster_store::all(c.conn)?;
             let all = names(c.conn)?;
             let me = c.actor.person_id;
-            let open = change_store::open(c.conn)?
-                .into_iter()
-                .filter_map(|ch| {
-                    let r = rosters.iter().find(|r| r.id == ch.roster_id)?;
-                    if !manages_duty(c.actor, r.unit_id, &tree) {
-                        return None;
-                    }
-                    let party = me == Some(ch.giver_id) || me == Some(ch.taker_id);
-                    Some((
-                        change_line(&ch, &all, c.actor.lang),
-                        r.name.clone(),
-                        ch.state == ChangeState::Agreed && !party,
-                    ))
-                })
-                .collect();
+            let mut open = Vec::new();
+            for ch in change_store::open(c.conn)? {
+                let Some(r) = rosters.iter().find(|r| r.id == ch.roster_id) else {
+                    continue;
+                };
+                let party = me == Some(ch.giver_id) || me == Some(ch.taker_id);
+                if !(party || manages_duty(c.actor, r.unit_id, &tree)) {
+                    continue;
+                }
+                let approve = ch.state == ChangeState::Agreed
+                    && !party
+                    && manages_duty(c.actor, r.unit_id, &tree);
+                open.push((
+                    change_line(c.conn, &ch, &all, (c.actor.lang, c.tz))?,
+                    r.name.clone(),
+                    approve,
+                ));
+            }
             Ok(open)
         },
         |ctx, open| QueuePage { open, ctx },

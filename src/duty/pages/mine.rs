@@ -56,44 +56,47 @@ async fn show(page: Page) -> Result<HttpResponse, PageError> {
                 .into_iter()
                 .map(|f| (f.id, f.name, local_time(&f.created_at, c.tz)))
                 .collect();
+            let all = names(c.conn)?;
+            let mut lines = Vec::new();
+            for ch in &d.waiting {
+                lines.push(change_line(c.conn, ch, &all, (c.actor.lang, c.tz))?);
+            }
             Ok((
-                d,
-                names(c.conn)?,
+                (d, lines),
+                all,
                 c.actor.person_id,
                 crate::clock::today(c.now, c.tz),
                 feeds,
             ))
         },
-        |ctx, (d, names, me, today, feeds)| {
-            let lang = ctx.lang;
-            MinePage {
-                waiting: d
-                    .waiting
-                    .iter()
-                    .map(|c| Waiting {
-                        line: change_line(c, &names, lang),
-                        answer: c.state == ChangeState::Asked && Some(c.taker_id) == me,
-                        withdraw: Some(c.giver_id) == me,
-                    })
-                    .collect(),
-                unavailable: d
-                    .unavailable
-                    .iter()
-                    .map(|u| {
-                        (
-                            u.person_id,
-                            u.id,
-                            format!("{} → {}", u.starts_on, u.ends_on),
-                            u.reason.clone(),
-                        )
-                    })
-                    .collect(),
-                shifts: d.shifts,
-                person: me,
-                today: today.to_string(),
-                feeds,
-                ctx,
-            }
+        |ctx, ((d, lines), _names, me, today, feeds)| MinePage {
+            waiting: d
+                .waiting
+                .iter()
+                .zip(lines)
+                .map(|(c, line)| Waiting {
+                    line,
+                    answer: c.state == ChangeState::Asked && Some(c.taker_id) == me,
+                    withdraw: Some(c.giver_id) == me,
+                })
+                .collect(),
+            unavailable: d
+                .unavailable
+                .iter()
+                .map(|u| {
+                    (
+                        u.person_id,
+                        u.id,
+                        format!("{} → {}", u.starts_on, u.ends_on),
+                        u.reason.clone(),
+                    )
+                })
+                .collect(),
+            shifts: d.shifts,
+            person: me,
+            today: today.to_string(),
+            feeds,
+            ctx,
         },
     )
     .await

@@ -31,6 +31,8 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
 pub(super) struct ChangeLine {
     pub id: i64,
     pub kind: &'static str,
+    /// The shift given up (and for a swap, the one taken in return), in office time.
+    pub when: String,
     pub state: &'static str,
     pub open: bool,
     pub giver: String,
@@ -40,14 +42,27 @@ pub(super) struct ChangeLine {
 }
 
 pub(super) fn change_line(
+    conn: &mut crate::db::DbConn,
     c: &DutyChange,
     names: &std::collections::HashMap<i64, String>,
-    lang: Lang,
-) -> ChangeLine {
+    (lang, tz): (Lang, chrono_tz::Tz),
+) -> crate::error::ServiceResult<ChangeLine> {
     use crate::duty::model::ChangeState;
     let name = |p: i64| names.get(&p).cloned().unwrap_or_default();
-    ChangeLine {
+    let mut span = |id: i64| -> crate::error::ServiceResult<String> {
+        Ok(
+            crate::duty::store::shifts::find_shift(conn, id)?.map_or_else(String::new, |s| {
+                crate::duty::notices::span(s.starts_at.and_utc(), s.ends_at.and_utc(), tz)
+            }),
+        )
+    };
+    let when = match c.taker_shift_id {
+        Some(other) => format!("{} ⇄ {}", span(c.shift_id)?, span(other)?),
+        None => span(c.shift_id)?,
+    };
+    Ok(ChangeLine {
         id: c.id,
+        when,
         kind: c.kind.label(lang),
         state: c.state.label(lang),
         open: matches!(c.state, ChangeState::Asked | ChangeState::Agreed),
@@ -55,7 +70,7 @@ pub(super) fn change_line(
         taker: name(c.taker_id),
         reason: c.reason.clone(),
         note: c.decision_note.clone(),
-    }
+    })
 }
 
 #[derive(Template)]
@@ -87,11 +102,10 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
                 .iter()
                 .map(|f| f.describe(c.actor.lang, &name))
                 .collect();
-            let changes: Vec<ChangeLine> = changes::list(c.conn, Some(id), None)?
-                .iter()
-                .take(30)
-                .map(|x| change_line(x, &all, c.actor.lang))
-                .collect();
+            let mut changes: Vec<ChangeLine> = Vec::new();
+            for x in changes::list(c.conn, Some(id), None)?.iter().take(30) {
+                changes.push(change_line(c.conn, x, &all, (c.actor.lang, c.tz))?);
+            }
             let people = crate::duty::store::rosters::people_of_unit(c.conn, v.roster.unit_id)?
                 .into_iter()
                 .map(|(p, n)| {

@@ -58,12 +58,21 @@ fn entry_line(e: &Entry, tz: chrono_tz::Tz) -> EntryLine {
     }
 }
 
+/// The name of the account that signed, if one did.
+fn signer(signers: &[(i64, String)], account: Option<i64>) -> String {
+    account
+        .and_then(|a| signers.iter().find(|(id, _)| *id == a))
+        .map_or_else(String::new, |(_, n)| n.clone())
+}
+
 fn local(t: NaiveDateTime, tz: chrono_tz::Tz) -> String {
     tz.from_utc_datetime(&t).format("%m-%d %H:%M").to_string()
 }
 
 /// A handover as shown: when each side signed, the matters handed over, the items ticked, the note.
 struct HandoverLine {
+    out_by: String,
+    in_by: String,
     out_at: String,
     in_at: Option<String>,
     matters: String,
@@ -95,6 +104,8 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
             entries: v.entries.iter().map(|e| entry_line(e, tz)).collect(),
             carried: v.carried.iter().map(|e| entry_line(e, tz)).collect(),
             handover: v.handover.as_ref().map(|h| HandoverLine {
+                out_by: signer(&v.signers, Some(h.outgoing_by)),
+                in_by: signer(&v.signers, h.incoming_by),
                 out_at: local(h.outgoing_at, tz),
                 in_at: h.incoming_at.map(|t| local(t, tz)),
                 matters: h.open_matters.clone(),
@@ -268,7 +279,7 @@ struct RecordPage {
     r: DayRecord,
     shifts: Vec<ShiftLine>,
     entries: Vec<EntryLine>,
-    /// `(outgoing signed, incoming signed, open matters)` per handover.
+    /// `(outgoing signed: who and when, incoming signed: who and when, open matters)` per handover.
     handovers: Vec<(String, String, String)>,
     roster_id: i64,
 }
@@ -290,8 +301,15 @@ async fn day(page: Page, path: web::Path<(i64, String)>) -> Result<HttpResponse,
                 .iter()
                 .map(|h| {
                     (
-                        local(h.outgoing_at, tz),
-                        h.incoming_at.map_or_else(|| "—".into(), |t| local(t, tz)),
+                        format!(
+                            "{} {}",
+                            signer(&r.signers, Some(h.outgoing_by)),
+                            local(h.outgoing_at, tz)
+                        ),
+                        h.incoming_at.map_or_else(
+                            || "—".into(),
+                            |t| format!("{} {}", signer(&r.signers, h.incoming_by), local(t, tz)),
+                        ),
                         h.open_matters.clone(),
                     )
                 })

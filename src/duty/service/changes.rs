@@ -84,8 +84,8 @@ fn apply(
 ) -> ServiceResult<()> {
     let gone = || {
         ServiceError::conflict(
-            "值班表已变化，该申请无法执行（当事人已不在原班次上）",
-            "The roster has changed since: the people are no longer on those shifts",
+            "值班表已变化，该申请无法执行（当事人已不在原班次上，或接替人已在该班次上），请撤回后重新申请",
+            "The roster has changed since it was asked: withdraw it and ask again",
         )
     };
     let shift = live_shift(conn, ch.shift_id, now)?;
@@ -204,6 +204,27 @@ pub fn ask(
                     "The other person is not on that shift",
                 ));
             }
+            if role_on(c, s.id, a.giver_id)?.is_some() {
+                return Err(ServiceError::conflict(
+                    "您已在对方的班次上，不能与之换班",
+                    "You are already on the other person's shift",
+                ));
+            }
+        }
+        if role_on(c, shift.id, a.taker_id)?.is_some() {
+            return Err(ServiceError::conflict(
+                "接替人已在该班次上",
+                "The person taking over is already on that shift",
+            ));
+        }
+        if store::open(c)?
+            .iter()
+            .any(|o| o.shift_id == a.shift_id && o.giver_id == a.giver_id)
+        {
+            return Err(ServiceError::conflict(
+                "该班次已有一个待处理的换班/替班申请，请先撤回或等待处理",
+                "A change of this shift is already waiting: withdraw it or wait for it",
+            ));
         }
         let state = if a.apply_now {
             ChangeState::Applied

@@ -35,6 +35,8 @@ pub struct ShiftLog {
     pub manage: bool,
     /// Presence checks of the shift (查岗) and their answers.
     pub presence: Vec<crate::duty::store::presence::Check>,
+    /// Who signed the handover: `(account, name)`.
+    pub signers: Vec<(i64, String)>,
 }
 
 fn shift_of(conn: &mut DbConn, id: i64) -> ServiceResult<(ShiftRow, Roster)> {
@@ -78,6 +80,7 @@ pub fn shift_log(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Shi
     let (s, r) = shift_of(conn, id)?;
     let manager = manages(conn, actor, &r)?;
     let holders = shift_store::holders(conn, &[s.id])?;
+    let handover = store::handover(conn, s.id)?;
     let can_sign_in = manager
         || match next_shift(conn, &s)? {
             Some(n) => holds(conn, actor, n.id)?,
@@ -90,12 +93,23 @@ pub fn shift_log(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Shi
         entries: store::of_shifts(conn, &[s.id])?,
         carried: store::open_of_roster(conn, r.id, s.starts_at)?,
         checklist: r.checklist.clone(),
-        handover: store::handover(conn, s.id)?,
+        handover: handover.clone(),
         can_record: manager || holds(conn, actor, s.id)?,
         can_sign_in,
         manage: manager,
         presence: crate::duty::store::presence::of_shift(conn, s.id)?,
+        signers: signers_of(conn, handover.as_slice())?,
     })
+}
+
+/// The names of those who signed these handovers.
+fn signers_of(conn: &mut DbConn, handovers: &[Handover]) -> ServiceResult<Vec<(i64, String)>> {
+    let ids: Vec<i64> = handovers
+        .iter()
+        .flat_map(|h| [Some(h.outgoing_by), h.incoming_by])
+        .flatten()
+        .collect();
+    Ok(store::signers(conn, &ids)?)
 }
 
 /// A log entry as submitted.
@@ -336,6 +350,8 @@ pub struct DayRecord {
     pub shifts: Vec<ShiftNow>,
     pub entries: Vec<Entry>,
     pub handovers: Vec<Handover>,
+    /// Who signed them: `(account, name)`.
+    pub signers: Vec<(i64, String)>,
 }
 
 /// The record of a roster's day.
@@ -354,6 +370,7 @@ pub fn day_record(
             .collect();
     let ids: Vec<i64> = shifts.iter().map(|s| s.id).collect();
     let holders = shift_store::holders(conn, &ids)?;
+    let handovers = store::handovers(conn, &ids)?;
     Ok(DayRecord {
         roster_name: r.name.clone(),
         unit_id: r.unit_id,
@@ -364,6 +381,7 @@ pub fn day_record(
             .map(|s| shift_now(s, &r.pattern, &holders, actor.lang))
             .collect(),
         entries: store::of_shifts(conn, &ids)?,
-        handovers: store::handovers(conn, &ids)?,
+        signers: signers_of(conn, &handovers)?,
+        handovers,
     })
 }

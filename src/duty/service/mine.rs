@@ -124,6 +124,12 @@ pub fn add_unavailable(
     }
     write_tx(conn, |c| {
         let unit = speaks_for(c, actor, person)?;
+        if !unavailable::between(c, &[person], from, to)?.is_empty() {
+            return Err(ServiceError::conflict(
+                "这段时间已登记过不可值班",
+                "Some of these days are already recorded as unavailable",
+            ));
+        }
         let u = unavailable::insert(c, person, (from, to), &why, actor.account_id, db_time(now))?;
         audit::record(
             c,

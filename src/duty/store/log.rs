@@ -226,3 +226,17 @@ pub fn unsigned_between(
         ))
         .load(conn)
 }
+
+/// The names signatures show: each account's person's name, else its username.
+pub fn signers(conn: &mut DbConn, accounts: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    use crate::db::schema::{accounts, people};
+    let rows: Vec<(i64, String, Option<String>)> = accounts::table
+        .left_join(people::table)
+        .filter(accounts::id.eq_any(accounts.to_vec()))
+        .select((accounts::id, accounts::username, people::name.nullable()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, user, name)| (id, name.unwrap_or(user)))
+        .collect())
+}

@@ -157,7 +157,7 @@ fn the_demo_district_loads_once_and_its_accounts_work() {
     );
     let admin = app.admin_token();
     assert_eq!(app.get("/api/v1/units", &admin).json()["total"], 15);
-    assert_eq!(app.get("/api/v1/people", &admin).json()["total"], 39);
+    assert_eq!(app.get("/api/v1/people", &admin).json()["total"], 45);
     let keeper = app.token("jianggp", standby::org::demo::DEMO_PASSWORD);
     let me = app.get("/api/v1/me", &keeper).json();
     assert_eq!(me["roles"][0]["role"], "warehouse_keeper");
@@ -195,6 +195,49 @@ fn the_demo_district_loads_once_and_its_accounts_work() {
         waiting.as_array().unwrap().len(),
         1,
         "a member's leave waits for the captain"
+    );
+
+    // Duty: the office's roster published this month, next month and the coming holiday (approved), 建设局's
+    // day/night flood roster with its flood season, a swap waiting for approval.
+    let rosters = app.get("/api/v1/duty/rosters", &admin).json();
+    let names: Vec<&str> = rosters
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["东太湖度假区总值班", "建设局防汛值班"]);
+    let office = app
+        .get(
+            &format!("/api/v1/duty/rosters/{}", rosters[0]["id"]),
+            &admin,
+        )
+        .json();
+    let plans = office["plans"].as_array().unwrap();
+    assert!(
+        plans.len() >= 3 && plans.iter().all(|p| p["state"] == "published"),
+        "{plans:?}"
+    );
+    assert!(
+        plans.iter().any(|p| p["holiday"] == true),
+        "the coming holiday's roster: {plans:?}"
+    );
+    let flood = app
+        .get(
+            &format!("/api/v1/duty/rosters/{}", rosters[1]["id"]),
+            &admin,
+        )
+        .json();
+    assert_eq!(flood["periods"][0]["kind"], "flood");
+    let changes = app
+        .get(
+            &format!("/api/v1/duty/changes?roster_id={}", rosters[0]["id"]),
+            &admin,
+        )
+        .json();
+    assert_eq!(
+        changes[0]["state"], "agreed",
+        "a swap waits for approval: {changes}"
     );
 
     let again = run();

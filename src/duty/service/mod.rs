@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod changes;
+mod drafts;
 pub mod gaps;
 pub mod log;
 pub mod mine;

@@ -20,6 +20,7 @@ mod concurrency;
 mod duty;
 mod duty_changes;
 mod duty_log;
+mod duty_reports;
 mod helpers;
 mod inventory;
 mod inventory_pages;

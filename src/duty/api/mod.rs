@@ -1,6 +1,7 @@
 //! The duty API: rosters and their plans, shifts, swaps and substitutions, who is on duty now, the duty log
-//! and handovers.
+//! and handovers; the month on paper, the year's report, the contact directory and imported rosters.
 
 pub mod changes;
 pub mod log;
+pub mod reports;
 pub mod rosters;

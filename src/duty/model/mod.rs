@@ -1,5 +1,6 @@
 //! The rules of emergency duty (应急值班), pure: shift times in the office's zone, who a shift needs, fair
-//! generation, gaps and conflicts, the state of a swap or substitution, handover and the checks of input.
+//! generation, gaps and conflicts, the state of a swap or substitution, handover and the checks of input;
+//! the office's paper (值班表, 通讯录) and the year's tally of who carried what.
 
 mod access;
 mod changes;
@@ -7,7 +8,9 @@ mod composition;
 mod gaps;
 mod generate;
 mod inputs;
+mod paper;
 mod shifts;
+mod tally;
 
 pub use access::*;
 pub use changes::*;
@@ -15,4 +18,6 @@ pub use composition::*;
 pub use gaps::*;
 pub use generate::*;
 pub use inputs::*;
+pub use paper::*;
 pub use shifts::*;
+pub use tally::*;

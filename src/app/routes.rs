@@ -145,7 +145,7 @@ fn calendar_routes(cfg: &mut ServiceConfig) {
 
 /// The duty API.
 fn duty_routes(cfg: &mut ServiceConfig) {
-    use duty::api::{changes, feeds, log, rosters};
+    use duty::api::{changes, feeds, log, reports, rosters};
     cfg.service(rosters::on_duty)
         .service(rosters::list)
         .service(rosters::create)
@@ -156,6 +156,10 @@ fn duty_routes(cfg: &mut ServiceConfig) {
         .service(rosters::set_people)
         .service(rosters::generate)
         .service(rosters::roster_gaps)
+        .service(reports::month_export)
+        .service(reports::report)
+        .service(reports::import_paper)
+        .service(reports::contact_directory)
         .service(rosters::plan)
         .service(rosters::step)
         .service(rosters::set_shift)

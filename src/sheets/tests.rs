@@ -142,3 +142,28 @@ fn rows_keep_the_numbers_the_spreadsheet_shows() {
     assert_eq!(grid[1], ["编码", "品名"]);
     assert_eq!(grid[3], ["A1", "沙袋"]);
 }
+
+#[test]
+fn a_paper_has_its_title_above_the_header_and_its_notes_below_the_rows() {
+    let paper = Paper {
+        title: "区应急局2026年12月值班安排表".into(),
+        notes: vec!["值班电话：0512-63980110".into(), "-不是公式".into()],
+        ..Paper::from(table())
+    };
+    let grid = read_grid(&render_paper(&paper, Format::Xlsx).unwrap().bytes).unwrap();
+    assert_eq!(grid[0], ["区应急局2026年12月值班安排表"]);
+    assert_eq!(grid[1][0], "品名");
+    assert_eq!(grid[2][0], "救生衣");
+    assert_eq!(grid[3], ["值班电话：0512-63980110"]);
+    let csv = String::from_utf8(render_paper(&paper, Format::Csv).unwrap().bytes).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0], "\u{feff}区应急局2026年12月值班安排表,,,,",
+        "as wide as the table"
+    );
+    assert_eq!(lines[3], "值班电话：0512-63980110,,,,");
+    assert_eq!(
+        lines[4], "'-不是公式,,,,",
+        "a note is defused like any text"
+    );
+}

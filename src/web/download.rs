@@ -10,7 +10,7 @@ use actix_web::HttpResponse;
 use tokio::sync::mpsc;
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::sheets::{Cell, File, Format, SheetWriter, Table};
+use crate::sheets::{Cell, File, Format, Paper, SheetWriter, Table};
 
 /// `Content-Disposition` for `name.ext`: the Chinese name encoded per RFC 6266, with an ASCII fallback
 /// for old clients.
@@ -112,19 +112,21 @@ where
         .streaming(body)
 }
 
-/// A page's table as a download in the format its path names (`csv` or `xlsx`), named after what it holds.
-pub async fn table_download<F>(
+/// A page's table (or document: see [`Paper`]) as a download in the format its path names (`csv` or
+/// `xlsx`), named after what it holds.
+pub async fn table_download<F, T>(
     page: &super::Page,
     format: &str,
     f: F,
 ) -> Result<HttpResponse, super::error::PageError>
 where
-    F: FnOnce(&mut super::Call<'_>) -> ServiceResult<Table> + Send + 'static,
+    F: FnOnce(&mut super::Call<'_>) -> ServiceResult<T> + Send + 'static,
+    T: Into<Paper>,
 {
     use super::InLang;
     let format = Format::parse(format).page(super::auth::request_lang(page.request()))?;
     let (_, file) = page
-        .run(move |c| crate::sheets::render(&f(c)?, format))
+        .run(move |c| crate::sheets::render_paper(&f(c)?.into(), format))
         .await?;
     Ok(attachment(file))
 }

@@ -425,6 +425,17 @@ impl TestApp {
         )
     }
 
+    /// Posts a file as the raw request body (an import through the API).
+    pub fn post_file(&self, path: &str, token: &str, content_type: &str, body: &[u8]) -> Resp {
+        read(
+            self.agent
+                .post(&self.url(path))
+                .header("Authorization", &format!("Bearer {token}"))
+                .content_type(content_type)
+                .send(body),
+        )
+    }
+
     pub fn post(&self, path: &str, token: &str, body: Value) -> Resp {
         self.api("POST", path, Some(token), Some(body))
     }
@@ -554,6 +565,18 @@ impl Browser<'_> {
         );
         self.absorb(&r);
         r
+    }
+
+    /// A GET whose body is a file: the response, and the bytes exactly as sent.
+    pub fn download(&mut self, path: &str) -> (Resp, Vec<u8>) {
+        read_bytes(
+            self.app
+                .agent
+                .get(&self.app.url(path))
+                .header("Cookie", &self.cookie_header())
+                .header("Accept-Language", &self.accept_language)
+                .call(),
+        )
     }
 
     /// Posts a form with the current CSRF token added.

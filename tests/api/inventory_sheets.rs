@@ -280,7 +280,7 @@ fn the_import_page_takes_an_upload_and_lists_errors() {
 
 /// 1.4 KB of XLSX with values in A1 and XFD1048576: the reader once densified the declared range and the
 /// allocation of 512 GiB aborted the whole process.
-fn corner_to_corner_xlsx() -> Vec<u8> {
+pub(crate) fn corner_to_corner_xlsx() -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.write_string(0, 0, "物资编码").unwrap();

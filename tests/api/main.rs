@@ -22,6 +22,7 @@ mod duty_changes;
 mod duty_feeds;
 mod duty_log;
 mod duty_presence;
+mod duty_reports;
 mod helpers;
 mod inventory;
 mod inventory_pages;

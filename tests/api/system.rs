@@ -124,6 +124,13 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/duty/rosters/{id}/people", vec!["put"]),
         ("/api/v1/duty/rosters/{id}/plans", vec!["post"]),
         ("/api/v1/duty/rosters/{id}/gaps", vec!["get"]),
+        (
+            "/api/v1/duty/rosters/{id}/month/{month}/export",
+            vec!["get"],
+        ),
+        ("/api/v1/duty/rosters/{id}/report", vec!["get"]),
+        ("/api/v1/duty/rosters/{id}/import", vec!["post"]),
+        ("/api/v1/duty/directory", vec!["get"]),
         ("/api/v1/duty/plans/{id}", vec!["get"]),
         ("/api/v1/duty/plans/{id}/{step}", vec!["post"]),
         ("/api/v1/duty/shifts/{id}", vec!["put"]),

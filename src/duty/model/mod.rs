@@ -1,6 +1,6 @@
 //! The rules of emergency duty (应急值班), pure: shift times in the office's zone, who a shift needs, fair
-//! generation, gaps and conflicts, the state of a swap or substitution, handover, the checks of input and
-//! duty as an iCalendar feed.
+//! generation, gaps and conflicts, the state of a swap or substitution, handover, the checks of input, duty
+//! as an iCalendar feed; the office's paper (值班表, 通讯录) and the year's tally of who carried what.
 
 mod access;
 mod changes;
@@ -9,7 +9,9 @@ mod gaps;
 mod generate;
 pub mod ical;
 mod inputs;
+mod paper;
 mod shifts;
+mod tally;
 
 pub use access::*;
 pub use changes::*;
@@ -17,4 +19,6 @@ pub use composition::*;
 pub use gaps::*;
 pub use generate::*;
 pub use inputs::*;
+pub use paper::*;
 pub use shifts::*;
+pub use tally::*;

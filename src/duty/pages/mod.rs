@@ -1,13 +1,16 @@
 //! Duty pages: who is on duty now (for a phone and the duty room's wall), rosters and their plans, the
 //! places on a shift, the duty log and handover of a shift, my duty with swaps and substitutions, calendar
-//! feeds.
+//! feeds, presence checks; the 值班表 in and out as spreadsheets, the year's report and the contact directory.
 
 mod board;
 mod changes;
+mod directory;
 mod feeds;
 mod mine;
+mod paper;
 mod plan;
 mod presence;
+mod reports;
 mod roster;
 mod shift;
 
@@ -27,6 +30,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     mine::routes(cfg);
     changes::routes(cfg);
     feeds::routes(cfg);
+    paper::routes(cfg);
+    reports::routes(cfg);
+    directory::routes(cfg);
 }
 
 /// A person on a shift as pages show them: name, post, phone.
@@ -62,6 +68,17 @@ fn shift_line(s: &ShiftNow, tz: chrono_tz::Tz) -> ShiftLine {
         leaders: s.leaders.iter().map(who).collect(),
         officers: s.officers.iter().map(who).collect(),
     }
+}
+
+/// The months from `from` to `to` as `2026-12`, for the 值班表 downloads of each.
+fn months_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Vec<String> {
+    let mut out: Vec<String> = from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .map(|d| d.format("%Y-%m").to_string())
+        .collect();
+    out.dedup();
+    out
 }
 
 /// The weekday of a date in `lang` (星期一 / Mon).

@@ -46,6 +46,8 @@ struct PlanPage {
     /// The steps the caller may take now: `(code, label, needs a note)`.
     steps: Vec<(&'static str, &'static str, bool)>,
     issued: String,
+    /// The months of a published plan (`2026-12`), for their 值班表 downloads.
+    months: Vec<String>,
 }
 
 #[get("/duty/plans/{id}")]
@@ -92,6 +94,11 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
                 steps.push(("discard", label("废弃", "Discard"), false));
             }
             PlanPage {
+                months: if state == PlanState::Published {
+                    super::months_between(v.plan.starts_on, v.plan.ends_on)
+                } else {
+                    Vec::new()
+                },
                 state: state.label(lang),
                 days: v
                     .days

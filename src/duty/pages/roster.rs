@@ -10,6 +10,7 @@ use crate::duty::model::{DutyRole, PeriodInput, PeriodKind, RosterInput};
 use crate::duty::service::rosters::{self, RosterView, Source};
 use crate::duty::service::{changes, feeds, gaps, names};
 use crate::duty::store::changes::DutyChange;
+use crate::duty::store::shifts::PlanState;
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Text};
 use crate::teams::store::teams as team_store;
@@ -87,6 +88,10 @@ struct RosterPage {
     plan_states: Vec<(i64, String, &'static str, bool)>,
     /// The roster's live calendar feeds, for its managers: `(id, made)`.
     feeds: Vec<(i64, String)>,
+    /// Months holding published shifts, newest first (`2026-12`), for their 值班表 downloads.
+    months: Vec<String>,
+    /// Whether the roster has one 24-hour shift a day (so a 值班表 file can be imported into it).
+    daily: bool,
 }
 
 #[get("/duty/rosters/{id:\\d+}")]
@@ -130,7 +135,17 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
         },
         |ctx, (v, findings, changes, people, teams, feeds)| {
             let lang = ctx.lang;
+            let mut months: Vec<String> = v
+                .plans
+                .iter()
+                .filter(|p| p.state() == PlanState::Published)
+                .flat_map(|p| super::months_between(p.starts_on, p.ends_on))
+                .collect();
+            months.sort_unstable_by(|a, b| b.cmp(a));
+            months.dedup();
             RosterPage {
+                months,
+                daily: v.roster.pattern.is_24_hour(),
                 kinds: PeriodKind::ALL
                     .iter()
                     .map(|k| (k.code(), k.label(lang)))

@@ -3,14 +3,19 @@
 
 pub mod availability;
 pub mod changes;
+pub mod directory;
+mod drafts;
 pub mod feeds;
 pub mod gaps;
+pub mod import;
 pub mod log;
 pub mod mine;
+pub mod month;
 pub mod now;
 pub mod plan_view;
 pub mod plans;
 pub mod presence;
+pub mod reports;
 pub mod rosters;
 pub mod tell;
 

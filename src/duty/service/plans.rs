@@ -7,22 +7,19 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use super::drafts::{open_range, slots_of, store_draft};
 use super::now::{shift_now, ShiftNow};
 use super::plan_view::PlanView;
 use super::{managed_roster, manages, roster_for};
 use crate::audit::{model::Change, service as audit};
 use crate::calendar::model::DayKind;
-use crate::calendar::store as calendar;
 use crate::clock::today;
 use crate::config::Config;
 use crate::db::{db_time, write_tx, DbConn};
-use crate::duty::model::{
-    approves_holiday_roster, check_range, generate as fill, is_holiday_duty, need_on, DayClass,
-    Place, Slot,
-};
+use crate::duty::model::{approves_holiday_roster, check_range, generate as fill, DayClass, Place};
 use crate::duty::notices::{self, DutyMessage};
-use crate::duty::store::rosters::{self as roster_store, Roster};
-use crate::duty::store::shifts::{self as store, NewShift, PlanRow, PlanState};
+use crate::duty::store::rosters::Roster;
+use crate::duty::store::shifts::{self as store, PlanRow, PlanState};
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Lang;
 use crate::notify::service::{enqueue, Outgoing};
@@ -49,82 +46,21 @@ pub fn generate(
 ) -> ServiceResult<PlanView> {
     check_range(from, to, today(now, tz))?;
     let plan = write_tx(conn, |c| {
-        let r = managed_roster(c, actor, roster)?;
-        if !r.active {
-            return Err(ServiceError::conflict(
-                "该值班表已停用",
-                "The roster is retired",
-            ));
-        }
-        if let Some(p) = store::plan_overlapping(c, roster, from, to)? {
-            return Err(ServiceError::conflict(
-                format!(
-                    "{} 至 {} 已有排班（{}），请修改或先废弃它",
-                    p.starts_on,
-                    p.ends_on,
-                    p.state().label(Lang::Zh)
-                ),
-                format!(
-                    "{} to {} is already rostered ({}); edit it or discard it first",
-                    p.starts_on,
-                    p.ends_on,
-                    p.state().label(Lang::En).to_lowercase()
-                ),
-            ));
-        }
-        let cal = calendar::load(c, from, to)?;
-        let periods = roster_store::periods(c, roster)?;
-        let mut slots = Vec::new();
-        let mut holiday = false;
-        for day in from.iter_days().take_while(|d| *d <= to) {
-            let class = class_of(cal.kind(day));
-            holiday |= is_holiday_duty(&periods, day, class);
-            for no in 0..r.pattern.len() {
-                let (start, end) = r.pattern.bounds(day, no, tz);
-                let need = need_on(&r.composition, &periods, day, class);
-                slots.push(Slot {
-                    day,
-                    no,
-                    start,
-                    end,
-                    class,
-                    need,
-                });
-            }
-        }
+        let r = open_range(c, actor, roster, (from, to))?;
+        let (slots, holiday) = slots_of(c, &r, (from, to), tz)?;
         let people = super::availability::people_for(c, &r, &slots, tz)?;
         let places = fill(&slots, &people);
-        let shifts: Vec<NewShift> = slots
-            .iter()
-            .zip(places)
-            .map(|(s, places)| NewShift {
-                day: s.day,
-                no: s.no,
-                starts_at: db_time(s.start),
-                ends_at: db_time(s.end),
-                class: s.class,
-                need: s.need,
-                places,
-            })
-            .collect();
-        let id = store::insert_plan(
+        store_draft(
             c,
-            roster,
+            actor,
+            now,
+            &r,
             (from, to),
             holiday,
-            &shifts,
-            actor.account_id,
-            db_time(now),
-        )?;
-        let plan = store::find_plan(c, id)?
-            .ok_or_else(|| ServiceError::Internal("plan vanished".into()))?;
-        audit::record(
-            c,
-            Some(actor),
-            now,
-            Change::of("duty_plan", id, Some(r.unit_id), None, Some(&plan)),
-        )?;
-        Ok(id)
+            &slots,
+            places,
+            "create",
+        )
     })?;
     super::plan_view::view(conn, actor, plan)
 }

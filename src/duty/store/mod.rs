@@ -1,6 +1,7 @@
 //! Diesel queries of the duty area; they take `&mut DbConn` and never commit on their own.
 
 pub mod changes;
+pub mod directory;
 pub mod feeds;
 pub mod held;
 pub mod log;

@@ -289,6 +289,23 @@ pub fn live_between(
     q.load(conn)
 }
 
+/// The live shifts of a roster begun on the days from `from` to `to`, in time order (a month's 值班表, a
+/// year's tally).
+pub fn live_on_days(
+    conn: &mut DbConn,
+    roster: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<ShiftRow>> {
+    duty_shifts::table
+        .filter(duty_shifts::roster_id.eq(roster))
+        .filter(duty_shifts::live.eq(true))
+        .filter(duty_shifts::day.between(from, to))
+        .order(duty_shifts::starts_at)
+        .select(ShiftRow::as_select())
+        .load(conn)
+}
+
 /// Who holds the places of the given shifts, leaders first.
 pub fn holders(conn: &mut DbConn, shifts: &[i64]) -> QueryResult<Vec<Holder>> {
     if shifts.is_empty() {

@@ -22,11 +22,7 @@ fn headers(lang: Lang, zh: &[&str], en: &[&str]) -> Vec<String> {
 
 /// A download's name: what it is, whose, and which day (`建设局东太湖防汛物资仓库-库存-2026-11-30`).
 fn file_name(warehouse: &str, what: &str, day: chrono::NaiveDate) -> String {
-    let safe: String = warehouse
-        .chars()
-        .map(|c| if "/\\:*?\"<>|".contains(c) { '-' } else { c })
-        .collect();
-    format!("{safe}-{what}-{day}")
+    format!("{}-{what}-{day}", crate::sheets::safe_name(warehouse))
 }
 
 fn labels_of(conn: &mut DbConn, ids: &[i64]) -> ServiceResult<HashMap<i64, BatchLabel>> {

@@ -14,7 +14,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::{Lang, Text};
 use crate::org::model::{Actor, PersonPatch};
 use crate::org::service::people as org_people;
-use crate::sheets::{Cell, Table};
+use crate::sheets::{safe_name, Cell, Table};
 use crate::teams::model::{certificate_valid, parse_roster, person_rights, MemberInput};
 use crate::teams::store::members as member_store;
 use crate::teams::store::{certificates as cert_store, lists};
@@ -191,7 +191,7 @@ pub fn roster_table(
         }
     }
     Ok(Table {
-        name: format!("{}-{}-{day}", safe(&team.name), lang.t("teams.roster")),
+        name: format!("{}-{}-{day}", safe_name(&team.name), lang.t("teams.roster")),
         sheet: lang.t("teams.roster").to_string(),
         headers: headers(
             lang,
@@ -246,13 +246,6 @@ fn type_names(conn: &mut DbConn, lang: Lang) -> ServiceResult<HashMap<String, St
             (t.code, name)
         })
         .collect())
-}
-
-/// A name fit for a file name.
-fn safe(name: &str) -> String {
-    name.chars()
-        .map(|c| if "/\\:*?\"<>|".contains(c) { '-' } else { c })
-        .collect()
 }
 
 /// The certificate register: every certificate of the people whose records the actor may see (their units'
@@ -349,7 +342,11 @@ pub fn training_table(
     let (from, to) = crate::teams::model::year_span(year)?;
     let summary = super::training::summary(conn, team_id, from, to)?;
     Ok(Table {
-        name: format!("{}-{}-{year}", safe(&team.name), lang.t("teams.training")),
+        name: format!(
+            "{}-{}-{year}",
+            safe_name(&team.name),
+            lang.t("teams.training")
+        ),
         sheet: lang.t("teams.training").to_string(),
         headers: headers(
             lang,

@@ -113,3 +113,83 @@ fn racing_leave_requests_for_the_same_days_file_exactly_one() {
         .json();
     assert_eq!(filed.as_array().unwrap().len(), 1, "{filed}");
 }
+
+#[test]
+fn racing_drafts_and_swaps_of_one_roster_make_exactly_one_each() {
+    let app = spawn_app();
+    let o = crate::duty::office(&app);
+    let id = crate::duty::roster(&app, &o);
+    // Overlapping ranges generated at once (two managers, a double tap): one draft, the others refused.
+    let barrier = Barrier::new(6);
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|i| {
+                let (barrier, app, token) = (&barrier, &app, &o.leaders[i % 3].token);
+                s.spawn(move || {
+                    barrier.wait();
+                    app.post(
+                        &format!("/api/v1/duty/rosters/{id}/plans"),
+                        token,
+                        json!({"from": format!("2026-12-0{}", 1 + i % 3), "to": "2026-12-20"}),
+                    )
+                    .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
+    let roster = app
+        .get(&format!("/api/v1/duty/rosters/{id}"), &o.viewer)
+        .json();
+    let plan = roster["plans"][0]["id"].as_i64().unwrap();
+    assert_eq!(roster["plans"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        crate::duty::step(&app, &o.leaders[0].token, plan, "publish", "").status,
+        200
+    );
+
+    // The same substitution asked at once: one open request.
+    let p = app
+        .get(&format!("/api/v1/duty/plans/{plan}"), &o.viewer)
+        .json();
+    let (_, shift, people) = crate::duty::shifts(&p)[5].clone();
+    let officer = people.iter().find(|(_, r)| r == "officer").unwrap().0;
+    let taker = o
+        .officers
+        .iter()
+        .map(|w| w.person)
+        .find(|p| *p != officer)
+        .unwrap();
+    let barrier = Barrier::new(4);
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let (barrier, app, token) = (&barrier, &app, crate::duty::token_of(&o, officer));
+                s.spawn(move || {
+                    barrier.wait();
+                    app.post(
+                        "/api/v1/duty/changes",
+                        token,
+                        json!({"kind": "substitution", "shift_id": shift, "giver_id": officer, "taker_id": taker}),
+                    )
+                    .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+}

@@ -17,7 +17,7 @@ use crate::duty::model::{
 };
 use crate::duty::notices::{self, span, DutyMessage};
 use crate::duty::store::changes::{self as store, DutyChange, NewChange};
-use crate::duty::store::rosters::Roster;
+use crate::duty::store::rosters::{self as roster_store, Roster};
 use crate::duty::store::shifts::{self as shift_store, ShiftRow};
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Lang;
@@ -163,6 +163,7 @@ pub fn ask(
     write_tx(conn, |c| {
         let shift = live_shift(c, a.shift_id, now)?;
         let r = roster_for(c, shift.roster_id)?;
+        roster_store::lock(c, r.id)?;
         let manager = manages(c, actor, &r)?;
         if !(manager || actor.person_id == Some(a.giver_id)) {
             return Err(ServiceError::Forbidden);
@@ -295,6 +296,7 @@ pub fn act(
         let ch = store::find(c, id)?
             .ok_or_else(|| ServiceError::not_found("该换班/替班申请", "Change"))?;
         let r = roster_for(c, ch.roster_id)?;
+        roster_store::lock(c, r.id)?;
         let who = Standing {
             giver: actor.person_id == Some(ch.giver_id)
                 || (action == ChangeAction::Withdraw && ch.asked_by == actor.account_id),

@@ -26,6 +26,7 @@ pub(super) fn open_range(
     (from, to): (NaiveDate, NaiveDate),
 ) -> ServiceResult<Roster> {
     let r = managed_roster(c, actor, roster)?;
+    crate::duty::store::rosters::lock(c, r.id)?;
     if !r.active {
         return Err(ServiceError::conflict(
             "该值班表已停用",

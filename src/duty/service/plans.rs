@@ -125,6 +125,7 @@ pub fn step(
     }
     write_tx(conn, |c| {
         let (plan, r) = managed_plan(c, actor, id)?;
+        crate::duty::store::rosters::lock(c, r.id)?;
         let tree = org_store::tree_of(c, actor)?;
         let office = approves_holiday_roster(actor, r.unit_id, &tree);
         let manager = manages(c, actor, &r)?;
@@ -249,6 +250,7 @@ pub fn set_shift(
         let s = store::find_shift(c, shift)?
             .ok_or_else(|| ServiceError::not_found("该班次", "Shift"))?;
         let r = managed_roster(c, actor, s.roster_id)?;
+        crate::duty::store::rosters::lock(c, r.id)?;
         let plan = store::find_plan(c, s.plan_id)?
             .ok_or_else(|| ServiceError::not_found("该排班", "Plan"))?;
         if plan.state() == PlanState::Discarded {

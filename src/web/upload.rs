@@ -27,6 +27,23 @@ impl Uploaded {
     pub fn field(&self, name: &str) -> &str {
         self.fields.get(name).map_or("", String::as_str)
     }
+
+    /// The file's bytes; refused when none was chosen or it was over `limit` bytes (the form's limit).
+    pub fn into_file(self, limit: usize) -> Result<Vec<u8>, ServiceError> {
+        if self.too_large {
+            let mb = limit / (1024 * 1024);
+            return Err(ServiceError::Invalid {
+                field: "file",
+                message: crate::i18n::Text::new(
+                    format!("文件不能超过 {mb} MB"),
+                    format!("The file may be at most {mb} MB"),
+                ),
+            });
+        }
+        self.file.map(|(_, bytes)| bytes).ok_or_else(|| {
+            ServiceError::invalid("file", "请选择要上传的文件", "Choose a file to upload")
+        })
+    }
 }
 
 /// Reads a form whose file field is `file_field`, at most `limit` bytes (a larger one is noted in

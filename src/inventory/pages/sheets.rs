@@ -2,7 +2,7 @@
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 
 use crate::clock::today;
@@ -75,27 +75,15 @@ struct ResultPage {
     errors: Vec<(usize, String, String)>,
 }
 
-/// Reads the upload form: its CSRF token and the file (at most [`MAX_UPLOAD`] bytes).
-async fn read_upload(form: Multipart, req: &HttpRequest) -> Result<Vec<u8>, ServiceError> {
-    let sent = read_form(form, req, "file", MAX_UPLOAD).await?;
-    if sent.too_large {
-        return Err(ServiceError::invalid(
-            "file",
-            "文件不能超过 10 MB",
-            "The file may be at most 10 MB",
-        ));
-    }
-    sent.file.map(|(_, bytes)| bytes).ok_or_else(|| {
-        ServiceError::invalid("file", "请选择要上传的文件", "Choose a file to upload")
-    })
-}
-
 /// Imports an uploaded file: whether the account may import is settled before the upload is read.
 #[post("/reserves/import")]
 async fn upload(page: Page, form: Multipart) -> Result<HttpResponse, PageError> {
     let (ctx, _) = page.run(|c| import::authorize(c.actor)).await?;
     let lang = ctx.lang;
-    let bytes = read_upload(form, page.request()).await.page(lang)?;
+    let bytes = read_form(form, page.request(), "file", MAX_UPLOAD)
+        .await
+        .and_then(|sent| sent.into_file(MAX_UPLOAD))
+        .page(lang)?;
     let (ctx, _, result) = page
         .attempt(move |c| import::import_file(c.conn, c.actor, c.now, c.tz, &bytes))
         .await?;

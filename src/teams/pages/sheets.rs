@@ -86,23 +86,10 @@ async fn import_roster(
 ) -> Result<HttpResponse, PageError> {
     let team = id.into_inner();
     let lang = request_lang(page.request());
-    let sent = read_form(form, page.request(), "file", MAX_UPLOAD)
+    let bytes = read_form(form, page.request(), "file", MAX_UPLOAD)
         .await
+        .and_then(|sent| sent.into_file(MAX_UPLOAD))
         .page(lang)?;
-    let bytes = match (sent.too_large, sent.file) {
-        (true, _) => Err(ServiceError::invalid(
-            "file",
-            "文件不能超过 10 MB",
-            "The file may be at most 10 MB",
-        )),
-        (false, Some((_, b))) => Ok(b),
-        (false, None) => Err(ServiceError::invalid(
-            "file",
-            "请选择要上传的文件",
-            "Choose a file to upload",
-        )),
-    }
-    .page(lang)?;
     let (ctx, _, result) = page
         .attempt(move |c| service::import_roster(c.conn, c.actor, c.now, c.tz, team, &bytes))
         .await?;

@@ -380,7 +380,18 @@ fn a_holiday_roster_is_approved_by_the_office_before_it_is_published() {
         json!({"kind": "holiday", "name": "元旦"}),
     );
     assert_eq!(h.status, 200, "{}", h.text);
+    let period = json!({"kind": "holiday", "name": "元旦假期", "starts_on": "2026-12-31", "ends_on": "2027-01-02", "leaders": 1, "officers": 2});
+    let p = app.post(
+        &format!("/api/v1/duty/rosters/{id}/periods"),
+        &o.leaders[0].token,
+        period,
+    );
+    assert_eq!(p.status, 201, "{}", p.text);
     let plan = generate(&app, &o.leaders[0].token, id, "2026-12-31", "2027-01-02");
+    assert_eq!(
+        plan["days"][0]["holiday"], "元旦假期",
+        "a period names its days where the calendar does not"
+    );
     let plan_id = plan["plan"]["id"].as_i64().unwrap();
     assert_eq!(plan["plan"]["holiday"], true);
     assert_eq!(plan["uncovered_years"], json!([2027]));

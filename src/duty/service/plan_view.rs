@@ -23,7 +23,7 @@ use crate::org::store as org_store;
 pub struct DayView {
     pub day: NaiveDate,
     pub class: DayClass,
-    /// The holiday's or adjusted workday's name from the calendar.
+    /// The holiday's or adjusted workday's name from the calendar, else the roster period's (汛期 …).
     pub holiday: String,
     pub shifts: Vec<ShiftNow>,
 }
@@ -57,6 +57,7 @@ pub fn view(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<PlanView
             .for_each(|h| h.phone = crate::org::model::mask_phone(&h.phone));
     }
     let cal = calendar::load(conn, plan.starts_on, plan.ends_on)?;
+    let periods = crate::duty::store::rosters::periods(conn, r.id)?;
     let findings = findings_of(conn, &r, &shifts, plan.starts_on, plan.ends_on)?;
     let names = super::names(conn)?;
     let name = |p: i64| names.get(&p).cloned().unwrap_or_else(|| format!("#{p}"));
@@ -66,7 +67,16 @@ pub fn view(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<PlanView
             days.push(DayView {
                 day: s.day,
                 class: s.class(),
-                holiday: cal.name(s.day).unwrap_or_default().to_string(),
+                holiday: cal
+                    .name(s.day)
+                    .or_else(|| {
+                        periods
+                            .iter()
+                            .find(|p| p.holds(s.day))
+                            .map(|p| p.name.as_str())
+                    })
+                    .unwrap_or_default()
+                    .to_string(),
                 shifts: Vec::new(),
             });
         }

@@ -107,6 +107,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("duty.handover_note", "备注（有未勾选项时必填）", "Note (required when an item is not ticked)"),
     ("duty.sign_out", "交班签字", "Sign the handover"),
     ("duty.not_signed", "尚未交班签字。", "Not signed yet."),
+    ("duty.handover_window", "交班签字在交接班前 2 小时至交接班后 12 小时之间进行。", "The handover is signed from 2 hours before the changeover to 12 hours after."),
     ("duty.signatures", "交班人签字：__________　接班人签字：__________　带班领导：__________", "Outgoing: __________  Incoming: __________  Leader: __________"),
     ("duty.no_person", "您的账号未关联人员，无法排班。", "Your account is not linked to a person, so it holds no duty."),
     ("duty.no_shifts", "未来60天没有您的值班。", "No duty for you in the next 60 days."),

@@ -222,3 +222,76 @@ fn a_shift_starting_soon_reaches_its_people_by_email_and_a_missing_handover_reac
         "every duty leader of the unit: {addressed:?}"
     );
 }
+
+#[test]
+fn the_duty_pages_work_for_an_officer_on_a_phone_and_a_leader_at_a_desk() {
+    let app = spawn_app();
+    let o = office(&app);
+    let s = published(&app, &o);
+    let (today, _) = (&s[0], &s[1]);
+    let me = officer(&today.2);
+    let username =
+        ["qxy", "whf", "lijun", "wangf"][o.officers.iter().position(|w| w.person == me).unwrap()];
+
+    let mut phone = app.browser();
+    phone.sign_in(username, crate::helpers::PASSWORD);
+    let wall = phone.get("/duty/now");
+    assert_eq!(wall.status, 200);
+    assert!(
+        wall.text.contains(r#"http-equiv="refresh""#) && wall.text.contains("tel:0512-63980110")
+    );
+    assert!(phone.get("/duty").text.contains("区应急局总值班"));
+    assert_eq!(phone.get("/duty/mine").status, 200);
+    let shift = format!("/duty/shifts/{}", today.1);
+    let page = phone.get(&shift);
+    assert!(
+        page.text.contains("/log\"") && !page.text.contains("/handover\""),
+        "the log form, not yet the handover's"
+    );
+    let r = phone.post(
+        &format!("{shift}/log"),
+        &[
+            ("summary", "<b>大堤渗水</b>"),
+            ("caller_phone", "13806250041"),
+            ("open", "1"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page = phone.get(&shift);
+    assert!(
+        page.text.contains("大堤渗水") && !page.text.contains("<b>大堤渗水"),
+        "escaped"
+    );
+    let refused = phone.post(
+        &format!("{shift}/log"),
+        &[("summary", "x"), ("caller_phone", "abc")],
+    );
+    assert_eq!(refused.status, 303);
+    assert!(
+        phone.get(&shift).text.contains("flash error"),
+        "a refusal is said on the page"
+    );
+    assert_eq!(
+        phone
+            .get(&format!("/duty/shifts/{}/places", today.1))
+            .status,
+        403,
+        "an officer edits no shift"
+    );
+
+    let mut desk = app.browser();
+    desk.sign_in("lzm", crate::helpers::PASSWORD);
+    let roster = desk.get("/duty/rosters/1");
+    assert_eq!(roster.status, 200);
+    let r = desk.post(
+        "/duty/rosters/1/plans",
+        &[("from", "2026-12-11"), ("to", "2026-12-20")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    let plan = desk.get(r.header("location").unwrap());
+    assert!(
+        plan.text.contains("值班安排表") && plan.text.contains("发布"),
+        "{}",
+        plan.text
+    );
+}

@@ -19,7 +19,8 @@ use crate::web::{Api, Reply};
 #[get("/duty/shifts/{id}/log")]
 pub async fn shift_log(api: Api, id: web::Path<i64>) -> Reply<ShiftLog> {
     let id = id.into_inner();
-    api.json(move |c| log::shift_log(c.conn, c.actor, id)).await
+    api.json(move |c| log::shift_log(c.conn, c.actor, c.now, id))
+        .await
 }
 
 /// A log entry.

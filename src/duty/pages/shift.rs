@@ -98,7 +98,7 @@ struct ShiftPage {
 async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     page.show(
-        move |c| Ok((log::shift_log(c.conn, c.actor, id)?, c.tz)),
+        move |c| Ok((log::shift_log(c.conn, c.actor, c.now, id)?, c.tz)),
         |ctx, (v, tz)| ShiftPage {
             shift: shift_line(&v.shift, tz),
             entries: v.entries.iter().map(|e| entry_line(e, tz)).collect(),

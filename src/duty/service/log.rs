@@ -31,6 +31,10 @@ pub struct ShiftLog {
     pub can_record: bool,
     /// The caller is on the next shift (or manages the roster) and may confirm the handover.
     pub can_sign_in: bool,
+    /// Entries may be recorded now: the shift is under way or ended less than 12 hours ago.
+    pub log_open: bool,
+    /// The outgoing side may sign now: from 2 hours before the changeover to 12 hours after.
+    pub handover_open: bool,
     /// The caller manages the roster (may check the duty room's presence).
     pub manage: bool,
     /// Presence checks of the shift (查岗) and their answers.
@@ -76,7 +80,12 @@ fn next_shift(conn: &mut DbConn, s: &ShiftRow) -> ServiceResult<Option<ShiftRow>
 }
 
 /// A shift's log.
-pub fn shift_log(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<ShiftLog> {
+pub fn shift_log(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+) -> ServiceResult<ShiftLog> {
     let (s, r) = shift_of(conn, id)?;
     let manager = manages(conn, actor, &r)?;
     let holders = shift_store::holders(conn, &[s.id])?;
@@ -97,6 +106,9 @@ pub fn shift_log(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<Shi
         can_record: manager || holds(conn, actor, s.id)?,
         can_sign_in,
         manage: manager,
+        log_open: s.starts_at.and_utc() <= now && now <= s.ends_at.and_utc() + Duration::hours(12),
+        handover_open: s.ends_at.and_utc() - Duration::hours(2) <= now
+            && now <= s.ends_at.and_utc() + Duration::hours(12),
         presence: crate::duty::store::presence::of_shift(conn, s.id)?,
         signers: signers_of(conn, handover.as_slice())?,
     })

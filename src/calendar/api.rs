@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::calendar::model::{parse_day, CalendarDay, DayKind};
-use crate::calendar::service::{self, DayView, Days, ImportSummary, YearView};
+use crate::calendar::service::{self, CalendarImport, DayView, Days, YearView};
 use crate::clock::today;
 use crate::web::json::Json;
 use crate::web::{Api, Reply};
@@ -113,14 +113,14 @@ pub async fn mark_year(api: Api, year: web::Path<i32>, body: Json<YearIn>) -> Re
 /// file (only `year`, when given) is replaced and marked covered. All or nothing: a bad row or event gives 422
 /// `invalid_rows` naming each; at most 1 MB. An `X-File-Name` header is kept in the year's note.
 #[utoipa::path(tag = "calendar", params(YearQuery), request_body(content((String = "text/calendar"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), security(("bearer" = [])),
-    responses((status = 200, body = ImportSummary)))]
+    responses((status = 200, body = CalendarImport)))]
 #[post("/calendar/import")]
 pub async fn import(
     api: Api,
     req: HttpRequest,
     q: web::Query<YearQuery>,
     body: web::Bytes,
-) -> Reply<ImportSummary> {
+) -> Reply<CalendarImport> {
     let year = q.year;
     let name = req
         .headers()

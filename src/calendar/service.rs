@@ -75,7 +75,7 @@ pub struct Days {
 
 /// What an import did.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ImportSummary {
+pub struct CalendarImport {
     pub format: FileFormat,
     /// The years replaced and marked covered.
     pub years: Vec<i32>,
@@ -237,14 +237,14 @@ pub fn import(
     file: &[u8],
     file_name: &str,
     only_year: Option<i32>,
-) -> ServiceResult<ImportSummary> {
+) -> ServiceResult<CalendarImport> {
     authorize(actor)?;
     let arrangement = read_arrangement(file, only_year)?;
     let source: String = match file_name.trim() {
         "" => arrangement.format.label(Lang::Zh).to_string(),
         name => name.chars().take(100).collect(),
     };
-    let mut summary = ImportSummary {
+    let mut summary = CalendarImport {
         format: arrangement.format,
         years: arrangement.years.keys().copied().collect(),
         holidays: 0,

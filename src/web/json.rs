@@ -35,12 +35,13 @@ fn malformed(zh: String, en: String) -> ServiceError {
     ServiceError::Malformed(Text::new(zh, en))
 }
 
-/// Floats with no fraction become integers, everywhere in the document.
+/// Floats with no fraction become integers, everywhere in the document (every such float inside the range of
+/// `i64` is exactly that integer, 2^53 and beyond included).
 fn whole_numbers(v: &mut Value) {
     match v {
         Value::Number(n) if n.is_f64() => {
             if let Some(f) = n.as_f64() {
-                if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 {
+                if f.fract() == 0.0 && f.abs() < 9.223_372_036_854_776e18 {
                     *v = Value::from(f as i64);
                 }
             }
@@ -186,6 +187,15 @@ mod tests {
                 unit_id: 3,
                 tags: vec![1, 2]
             }
+        );
+        let big: In = parse(br#"{"unit_id": 9007199254740992.0, "tags": [-1e15]}"#).unwrap();
+        assert_eq!(
+            (big.unit_id, big.tags[0]),
+            (9_007_199_254_740_992, -1_000_000_000_000_000)
+        );
+        assert!(
+            parse::<In>(br#"{"unit_id": 1e19, "tags": []}"#).is_err(),
+            "beyond i64"
         );
         assert!(parse::<In>(br#"{"unit_id": 3.5, "tags": []}"#).is_err());
         assert!(parse::<In>(br#"{"unit_id": 3, "tags": [], "x": 1}"#).is_err());

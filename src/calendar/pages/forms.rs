@@ -9,7 +9,7 @@ use chrono::Datelike;
 
 use super::{show, Typed};
 use crate::calendar::model::{parse_day, CalendarDay, DayKind, MAX_FILE};
-use crate::calendar::service::{self, dated, DayView, ImportSummary, YearView};
+use crate::calendar::service::{self, dated, CalendarImport, DayView, YearView};
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Text};
 use crate::web::auth::request_lang;
@@ -147,7 +147,7 @@ struct ResultPage {
     errors: Vec<(usize, String, String)>,
 }
 
-fn imported(s: &ImportSummary) -> Text {
+fn imported(s: &CalendarImport) -> Text {
     let years: Vec<String> = s.years.iter().map(i32::to_string).collect();
     Text::new(
         format!(

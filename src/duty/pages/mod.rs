@@ -17,7 +17,7 @@ mod shift;
 use actix_web::web;
 
 use crate::duty::service::now::ShiftNow;
-use crate::duty::store::shifts::Holder;
+use crate::duty::store::shifts::OnShift;
 use crate::i18n::Lang;
 
 /// Registers the pages.
@@ -52,7 +52,7 @@ struct ShiftLine {
     officers: Vec<Who>,
 }
 
-fn who(h: &Holder) -> Who {
+fn who(h: &OnShift) -> Who {
     Who {
         name: h.name.clone(),
         post: h.post.clone(),

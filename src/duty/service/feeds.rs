@@ -17,7 +17,7 @@ use crate::duty::model::ical::{self, FeedEvent};
 use crate::duty::model::{DutyRole, Pattern};
 use crate::duty::store::feeds::{self as store, Feed, Which};
 use crate::duty::store::rosters::RosterHead;
-use crate::duty::store::shifts::{self as shift_store, Holder, ShiftRow};
+use crate::duty::store::shifts::{self as shift_store, OnShift, ShiftRow};
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::{Lang, Text};
 use crate::org::credentials::{random_token, token_hash};
@@ -238,7 +238,7 @@ pub fn calendar(
         .into_iter()
         .map(|h| (h.id, h))
         .collect();
-    let mut holders: HashMap<i64, Vec<Holder>> = HashMap::new();
+    let mut holders: HashMap<i64, Vec<OnShift>> = HashMap::new();
     for h in shift_store::holders(conn, &ids)? {
         holders.entry(h.shift_id).or_default().push(h);
     }
@@ -279,7 +279,7 @@ fn texts(
     s: &ShiftRow,
     role: Option<DutyRole>,
     head: &RosterHead,
-    on: &[Holder],
+    on: &[OnShift],
     lang: Lang,
 ) -> (String, String) {
     let pattern = Pattern::parse(&head.shift_starts).unwrap_or_else(|_| Pattern::daily());

@@ -9,7 +9,7 @@ use crate::calendar::model::weekday_name;
 use crate::calendar::store as calendar;
 use crate::db::DbConn;
 use crate::duty::model::{remark, DutyRole};
-use crate::duty::store::shifts::{self as store, Holder};
+use crate::duty::store::shifts::{self as store, OnShift};
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
 use crate::org::model::{mask_phone, Actor};
@@ -34,7 +34,7 @@ pub fn month_paper(
     let unit = org_store::find_unit(conn, r.unit_id)?
         .map(|u| u.name)
         .unwrap_or_default();
-    let phone = |h: &Holder| {
+    let phone = |h: &OnShift| {
         if actor.sees_phones() {
             h.phone.clone()
         } else {

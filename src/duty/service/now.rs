@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::db::{db_time, DbConn};
 use crate::duty::model::{DutyRole, Pattern};
 use crate::duty::store::rosters::{self as roster_store, RosterHead};
-use crate::duty::store::shifts::{self as store, Holder, ShiftRow};
+use crate::duty::store::shifts::{self as store, OnShift, ShiftRow};
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
 use crate::org::model::{mask_phone, Actor};
@@ -29,8 +29,8 @@ pub struct ShiftNow {
     pub starts_at: DateTime<Utc>,
     #[schema(value_type = String, format = DateTime)]
     pub ends_at: DateTime<Utc>,
-    pub leaders: Vec<Holder>,
-    pub officers: Vec<Holder>,
+    pub leaders: Vec<OnShift>,
+    pub officers: Vec<OnShift>,
 }
 
 /// A roster as the duty room's wall shows it.
@@ -70,7 +70,7 @@ struct Snapshot {
     until: DateTime<Utc>,
     rosters: Vec<RosterHead>,
     shifts: Vec<ShiftRow>,
-    holders: Vec<Holder>,
+    holders: Vec<OnShift>,
 }
 
 /// The last snapshot of who is on duty, shared by the requests of one process (one per app).
@@ -143,14 +143,14 @@ pub fn on_duty(
     };
     let snap = cache.get(conn, now)?;
     let at = db_time(now);
-    let masked: Vec<Holder>;
+    let masked: Vec<OnShift>;
     let holders = if actor.sees_phones() {
         &snap.holders
     } else {
         masked = snap
             .holders
             .iter()
-            .map(|h| Holder {
+            .map(|h| OnShift {
                 phone: mask_phone(&h.phone),
                 ..h.clone()
             })
@@ -181,7 +181,7 @@ pub fn on_duty(
 }
 
 /// A stored shift with its holders, for showing.
-pub fn shift_now(s: &ShiftRow, pattern: &Pattern, holders: &[Holder], lang: Lang) -> ShiftNow {
+pub fn shift_now(s: &ShiftRow, pattern: &Pattern, holders: &[OnShift], lang: Lang) -> ShiftNow {
     let on = |role: DutyRole| {
         holders
             .iter()

@@ -20,7 +20,7 @@ use crate::org::store as org_store;
 
 /// A day of a plan.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct DayView {
+pub struct PlanDay {
     pub day: NaiveDate,
     pub class: DayClass,
     /// The holiday's or adjusted workday's name from the calendar, else the roster period's (汛期 …).
@@ -34,7 +34,7 @@ pub struct PlanView {
     pub plan: PlanRow,
     pub roster_id: i64,
     pub roster_name: String,
-    pub days: Vec<DayView>,
+    pub days: Vec<PlanDay>,
     /// Gaps and conflicts in words (the caller's language).
     pub findings: Vec<String>,
     /// Years of the range the holiday calendar does not cover yet (weekends only are known there).
@@ -61,10 +61,10 @@ pub fn view(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<PlanView
     let findings = findings_of(conn, &r, &shifts, plan.starts_on, plan.ends_on)?;
     let names = super::names(conn)?;
     let name = |p: i64| names.get(&p).cloned().unwrap_or_else(|| format!("#{p}"));
-    let mut days: Vec<DayView> = Vec::new();
+    let mut days: Vec<PlanDay> = Vec::new();
     for s in &shifts {
         if days.last().is_none_or(|d| d.day != s.day) {
-            days.push(DayView {
+            days.push(PlanDay {
                 day: s.day,
                 class: s.class(),
                 holiday: cal

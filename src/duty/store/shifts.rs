@@ -88,7 +88,7 @@ impl ShiftRow {
 
 /// A place on a shift with the person's name and phone.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Serialize, utoipa::ToSchema)]
-pub struct Holder {
+pub struct OnShift {
     #[serde(skip)]
     pub shift_id: i64,
     pub person_id: i64,
@@ -307,7 +307,7 @@ pub fn live_on_days(
 }
 
 /// Who holds the places of the given shifts, leaders first.
-pub fn holders(conn: &mut DbConn, shifts: &[i64]) -> QueryResult<Vec<Holder>> {
+pub fn holders(conn: &mut DbConn, shifts: &[i64]) -> QueryResult<Vec<OnShift>> {
     if shifts.is_empty() {
         return Ok(Vec::new());
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::audit::{model::Change, service as audit};
 use crate::clock::today;
 use crate::db::{db_time, write_tx, DbConn};
-use crate::duty::model::{manages_duty, reason, ChangeState, DutyRole, Pattern};
+use crate::duty::model::{manages_duty, reason, ChangeState, DutyRole};
 use crate::duty::notices::span;
 use crate::duty::store::changes::{self as change_store, DutyChange};
 use crate::duty::store::unavailable::{self, Unavailable};
@@ -162,11 +162,4 @@ pub fn remove_unavailable(
         )?;
         Ok(())
     })
-}
-
-/// The name of shift `no` of a roster's pattern text, in `lang`.
-pub fn shift_name(pattern: &str, no: i32, lang: crate::i18n::Lang) -> String {
-    Pattern::parse(pattern)
-        .unwrap_or_else(|_| Pattern::daily())
-        .shift_name(no.max(0) as usize, lang)
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::availability::away;
-use super::tell::tell_changed;
+use super::tell::{tell_changed, tell_waiting};
 use super::{manages, roster_for};
 use crate::audit::{model::Change, service as audit};
 use crate::config::Config;
@@ -15,13 +15,11 @@ use crate::db::{db_time, write_tx, DbConn};
 use crate::duty::model::{
     next_state, reason, ChangeAction, ChangeKind, ChangeState, Standing, MANAGERS,
 };
-use crate::duty::notices::{self, span, DutyMessage};
+use crate::duty::notices;
 use crate::duty::store::changes::{self as store, DutyChange, NewChange};
 use crate::duty::store::rosters::{self as roster_store, Roster};
 use crate::duty::store::shifts::{self as shift_store, ShiftRow};
 use crate::error::{ServiceError, ServiceResult};
-use crate::i18n::Lang;
-use crate::notify::service::{enqueue, Outgoing};
 use crate::org::model::Actor;
 use crate::org::store as org_store;
 
@@ -334,59 +332,6 @@ pub fn act(
         Ok(after)
     })
     .inspect(|_| super::now::changed())
-}
-
-/// Tells someone a change waits for them (the taker to agree, the approvers to decide).
-#[allow(clippy::too_many_arguments)]
-fn tell_waiting(
-    conn: &mut DbConn,
-    cfg: &Config,
-    now: DateTime<Utc>,
-    tz: Tz,
-    r: &Roster,
-    ch: &DutyChange,
-    shift: &ShiftRow,
-    people: Vec<(i64, &'static crate::notify::model::Reason)>,
-) -> ServiceResult<()> {
-    let names = super::names(conn)?;
-    let name = |p: i64| names.get(&p).cloned().unwrap_or_default();
-    let when = span(shift.starts_at.and_utc(), shift.ends_at.and_utc(), tz);
-    let msg = DutyMessage::new(
-        (
-            format!("【{}待处理】{} {when}", ch.kind.label(Lang::Zh), r.name),
-            format!("[{} waiting] {} {when}", ch.kind.label(Lang::En), r.name),
-        ),
-        (
-            format!(
-                "{} 请 {} 接替 {when} 的值班（{}）",
-                name(ch.giver_id),
-                name(ch.taker_id),
-                ch.state.label(Lang::Zh)
-            ),
-            format!(
-                "{} asks {} to take over {when} ({})",
-                name(ch.giver_id),
-                name(ch.taker_id),
-                ch.state.label(Lang::En).to_lowercase()
-            ),
-        ),
-    );
-    enqueue(
-        conn,
-        cfg,
-        now,
-        &Outgoing {
-            kind: &notices::CHANGE_WAITING,
-            key: format!("duty_change:{}:{}", ch.id, ch.state.code()),
-            unit_id: Some(r.unit_id),
-            path: format!("/duty/changes/{}", ch.id),
-            people,
-            to_unit: false,
-            addresses: Vec::new(),
-            content: Box::new(msg),
-        },
-    )?;
-    Ok(())
 }
 
 /// Changes of a roster (everyone may read) or those the actor is party to.

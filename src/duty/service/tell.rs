@@ -1,5 +1,5 @@
 //! Telling people about their duty: a published plan (each person their shifts, the unit the whole range)
-//! and changes to live shifts (exactly the people they move, one notice each).
+//! changes to live shifts (exactly the people they move, one notice each) and swaps waiting for someone.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::duty::model::{DutyRole, Place};
 use crate::duty::notices::{self, span, DutyMessage};
+use crate::duty::store::changes::DutyChange;
 use crate::duty::store::rosters::Roster;
 use crate::duty::store::shifts::{self as store, PlanRow, ShiftRow};
 use crate::error::ServiceResult;
@@ -179,5 +180,58 @@ pub fn tell_changed(
             },
         )?;
     }
+    Ok(())
+}
+
+/// Tells someone a change waits for them (the taker to agree, the approvers to decide).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn tell_waiting(
+    conn: &mut DbConn,
+    cfg: &Config,
+    now: DateTime<Utc>,
+    tz: Tz,
+    r: &Roster,
+    ch: &DutyChange,
+    shift: &ShiftRow,
+    people: Vec<(i64, &'static crate::notify::model::Reason)>,
+) -> ServiceResult<()> {
+    let names = super::names(conn)?;
+    let name = |p: i64| names.get(&p).cloned().unwrap_or_default();
+    let when = span(shift.starts_at.and_utc(), shift.ends_at.and_utc(), tz);
+    let msg = DutyMessage::new(
+        (
+            format!("【{}待处理】{} {when}", ch.kind.label(Lang::Zh), r.name),
+            format!("[{} waiting] {} {when}", ch.kind.label(Lang::En), r.name),
+        ),
+        (
+            format!(
+                "{} 请 {} 接替 {when} 的值班（{}）",
+                name(ch.giver_id),
+                name(ch.taker_id),
+                ch.state.label(Lang::Zh)
+            ),
+            format!(
+                "{} asks {} to take over {when} ({})",
+                name(ch.giver_id),
+                name(ch.taker_id),
+                ch.state.label(Lang::En).to_lowercase()
+            ),
+        ),
+    );
+    enqueue(
+        conn,
+        cfg,
+        now,
+        &Outgoing {
+            kind: &notices::CHANGE_WAITING,
+            key: format!("duty_change:{}:{}", ch.id, ch.state.code()),
+            unit_id: Some(r.unit_id),
+            path: format!("/duty/changes/{}", ch.id),
+            people,
+            to_unit: false,
+            addresses: Vec::new(),
+            content: Box::new(msg),
+        },
+    )?;
     Ok(())
 }

@@ -153,14 +153,14 @@ async fn step(
                 "discard" => Step::Discard,
                 _ => return Err(ServiceError::invalid("step", "未知的操作", "Unknown step")),
             };
-            let roster = store::find_plan(c.conn, id)?.map(|p| p.roster_id);
-            plans::step(c.conn, c.config, c.actor, c.now, c.tz, id, step, &f.note).map(|_| roster)
+            plans::step(c.conn, c.config, c.actor, c.now, c.tz, id, step, &f.note)
+                .map(|v| v.roster_id)
         },
         move |roster| {
             if discarded {
                 (
                     Text::new("排班已废弃", "Plan discarded"),
-                    roster.map_or("/duty".into(), |r| format!("/duty/rosters/{r}")),
+                    format!("/duty/rosters/{roster}"),
                 )
             } else {
                 (Text::new("已完成", "Done"), back)

@@ -10,13 +10,16 @@ pub mod forms;
 pub mod json;
 pub mod openapi;
 pub mod pages;
+mod rows;
 pub mod run;
 mod strict;
 pub mod system;
 pub mod tasks;
+pub mod typed;
 pub mod upload;
 
 pub use download::{attachment, stream_sheet, table_download};
+pub use rows::refused_rows;
 pub use run::{render, see_other, Answered, Api, Call, Page, Refusal, Reply};
 
 use crate::error::ServiceResult;

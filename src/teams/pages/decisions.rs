@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{field, leave_line, LeaveLine, Refused, Typed};
+use super::{leave_line, LeaveLine};
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Text};
 use crate::org::service::people;
@@ -14,6 +14,7 @@ use crate::teams::service::lists;
 use crate::web::context::{safe_next, Ctx};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
+use crate::web::typed::{field, Refused, Typed};
 use crate::web::{render, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
@@ -128,12 +129,7 @@ impl ListsPage {
 
     /// Whether certificate type `code` was ticked on the refused speciality form.
     fn ticked(&self, code: &str) -> bool {
-        self.typed.is("speciality")
-            && self
-                .typed
-                .fields
-                .iter()
-                .any(|(k, v)| k == "requires" && v == code)
+        self.typed.has("speciality", "requires", code)
     }
 }
 
@@ -141,7 +137,7 @@ async fn lists_view(page: &Page, typed: Option<Refused>) -> Result<HttpResponse,
     let (ctx, (lists, may_add)) = page
         .run(|c| Ok((lists::lists(c.conn)?, lists::may_add(c.actor))))
         .await?;
-    let (typed, status) = Typed::of(typed, ctx.lang);
+    let (typed, status) = Typed::of(typed, ctx.lang, super::LABELS);
     let view = ListsPage {
         lists,
         may_add,

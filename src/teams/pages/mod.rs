@@ -15,7 +15,6 @@ use crate::error::ServiceError;
 use crate::i18n::Lang;
 use crate::teams::service::lists::Lists;
 use crate::teams::service::readiness::TeamStatus;
-use crate::web::Refusal;
 
 /// Registers the pages.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -139,104 +138,8 @@ pub(super) fn coordinate(field: &'static str, v: &str) -> Result<Option<f64>, Se
     }
 }
 
-/// The last value of form field `name` (empty when absent).
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map_or_else(String::new, |(_, v)| v.clone())
-}
-
-/// A refused form shown again on its page: which form, what was typed, and why it was refused (naming the
-/// field when the message alone would not).
-#[derive(Debug, Default)]
-struct Typed {
-    form: String,
-    fields: Vec<(String, String)>,
-    error: String,
-}
-
-/// A refusal as a form shows it: naming the field (as the teams pages label it) unless the message already
-/// does.
-fn labelled(refusal: &Refusal, lang: Lang) -> String {
-    let label = refusal.field.and_then(|f| {
-        lang.find(&format!("teams.{f}"))
-            .or_else(|| lang.find(&format!("af.{f}")))
-    });
-    match label {
-        Some(l) if !refusal.message.starts_with(l) => {
-            format!("{l}{}{}", lang.t("colon"), refusal.message)
-        }
-        _ => refusal.message.clone(),
-    }
-}
-
-/// A form refused: which form, what was typed, and the refusal.
-struct Refused {
-    form: String,
-    fields: Vec<(String, String)>,
-    refusal: Refusal,
-}
-
-impl Refused {
-    fn new(form: impl Into<String>, fields: Vec<(String, String)>, refusal: Refusal) -> Refused {
-        Refused {
-            form: form.into(),
-            fields,
-            refusal,
-        }
-    }
-}
-
-impl Typed {
-    /// What a page shows of a refused form, if there is one, and the page's status (the refusal's, else 200).
-    fn of(refused: Option<Refused>, lang: Lang) -> (Typed, actix_web::http::StatusCode) {
-        match refused {
-            Some(r) => {
-                let status = r.refusal.status;
-                (Typed::new(r.form, r.fields, &r.refusal, lang), status)
-            }
-            None => (Typed::default(), actix_web::http::StatusCode::OK),
-        }
-    }
-
-    /// The refusal of form `form` with what was typed.
-    fn new(
-        form: impl Into<String>,
-        fields: Vec<(String, String)>,
-        refusal: &Refusal,
-        lang: Lang,
-    ) -> Typed {
-        Typed {
-            form: form.into(),
-            fields,
-            error: labelled(refusal, lang),
-        }
-    }
-
-    /// What was typed into `name` of form `form` (empty for any other form).
-    fn value(&self, form: &str, name: &str) -> &str {
-        if self.form != form {
-            return "";
-        }
-        self.fields
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    /// The refusal of form `form`, if it was the one refused.
-    fn error(&self, form: &str) -> Option<&str> {
-        (self.form == form).then_some(self.error.as_str())
-    }
-
-    /// Whether form `form` was the one refused (a folded form opens again).
-    fn is(&self, form: &str) -> bool {
-        self.form == form
-    }
-}
+/// Where the teams pages find a refused field's label: `teams.{field}`, else `af.{field}`.
+const LABELS: &[&str] = &["teams", "af"];
 
 /// A leave as the lists show it.
 struct LeaveLine {

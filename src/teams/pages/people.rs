@@ -7,7 +7,7 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::{field, leave_line, LeaveLine, Names, Refused, Typed};
+use super::{leave_line, LeaveLine, Names};
 use crate::attachments::{Upload, MAX_BYTES, SCANS};
 use crate::error::ServiceError;
 use crate::i18n::Text;
@@ -20,6 +20,7 @@ use crate::web::context::{safe_next, Ctx};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::forms::optional_date;
+use crate::web::typed::{field, Refused, Typed};
 use crate::web::upload::{read_form, Uploaded};
 use crate::web::{render, InLang, Page};
 
@@ -82,7 +83,7 @@ async fn person_view(
         })
         .await?;
     let lang = ctx.lang;
-    let (typed, status) = Typed::of(typed, lang);
+    let (typed, status) = Typed::of(typed, lang, super::LABELS);
     let names = Names::of(&lists, lang);
     let certificates = record
         .certificates

@@ -2,9 +2,7 @@
 //! imported from a file.
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
-use askama::Template;
 use chrono::Datelike;
 use serde::Deserialize;
 
@@ -14,10 +12,10 @@ use crate::i18n::Text;
 use crate::sheets::MAX_UPLOAD;
 use crate::teams::service::sheets::{self as service, RosterSummary};
 use crate::web::auth::request_lang;
-use crate::web::context::{flash, Ctx};
+use crate::web::context::flash;
 use crate::web::error::PageError;
 use crate::web::upload::read_form;
-use crate::web::{render, see_other, table_download, InLang, Page};
+use crate::web::{refused_rows, see_other, table_download, InLang, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(certificates_export)
@@ -68,15 +66,6 @@ async fn training_export(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "teams/import_result.html")]
-struct ResultPage {
-    ctx: Ctx,
-    team: i64,
-    message: String,
-    errors: Vec<(usize, String, String)>,
-}
-
 /// Imports a roster file into a team: done, back to the team; refused, every error by row and column.
 #[post("/teams/{id}/roster")]
 async fn import_roster(
@@ -108,21 +97,7 @@ async fn import_roster(
             Ok(see_other(&format!("/teams/{team}")))
         }
         Err(ServiceError::InvalidRows(rows)) => {
-            let lang = ctx.lang;
-            let message = ServiceError::InvalidRows(rows.clone()).message(lang);
-            let errors = rows
-                .into_iter()
-                .map(|(r, c, m)| (r, c, m.get(lang).to_string()))
-                .collect();
-            render(
-                &ResultPage {
-                    ctx,
-                    team,
-                    message,
-                    errors,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            refused_rows(ctx, "teams.import_roster", format!("/teams/{team}"), rows)
         }
         Err(e) => Err(e).page(ctx.lang),
     }

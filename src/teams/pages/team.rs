@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
 
-use super::{field, status_row, Names, Refused, StatusRow, Typed};
+use super::{status_row, Names, StatusRow};
 use crate::clock::today;
 use crate::error::ServiceError;
 use crate::i18n::Text;
@@ -18,6 +18,7 @@ use crate::web::context::Ctx;
 use crate::web::csrf::{CsrfForm, Empty};
 use crate::web::error::PageError;
 use crate::web::forms::{optional_date, optional_id};
+use crate::web::typed::{field, Refused, Typed};
 use crate::web::{render, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
@@ -116,7 +117,7 @@ async fn team_page_view(
             ))
         })
         .await?;
-    let (typed, status) = Typed::of(typed, ctx.lang);
+    let (typed, status) = Typed::of(typed, ctx.lang, super::LABELS);
     let mut view = team_view(ctx, view, summary, &lists, (people, warehouses), day, me);
     view.typed = typed;
     render(&view, status)

@@ -17,6 +17,7 @@ use crate::web::context::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::forms::{optional_date, optional_id};
+use crate::web::typed::labelled;
 use crate::web::{render, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
@@ -144,7 +145,7 @@ async fn team_form_page(
             .map(|k| (k.code(), k.label(lang)))
             .collect(),
         specialities: Names::of(&lists, lang).specialities,
-        error: refusal.map(|r| super::labelled(&r, lang)),
+        error: refusal.map(|r| labelled(&r, lang, super::LABELS)),
         ctx,
     };
     render(&view, status)
@@ -305,7 +306,7 @@ async fn member_page(
             .iter()
             .map(|s| (s.code(), s.label(lang)))
             .collect(),
-        error: refusal.map(|r| super::labelled(&r, lang)),
+        error: refusal.map(|r| labelled(&r, lang, super::LABELS)),
         ctx,
     };
     render(&view, status)

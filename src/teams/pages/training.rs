@@ -14,6 +14,7 @@ use crate::web::context::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::forms::optional_date;
+use crate::web::typed::labelled;
 use crate::web::{render, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
@@ -94,7 +95,7 @@ async fn training_page(
             .iter()
             .map(|a| (a.code(), a.label(lang)))
             .collect(),
-        error: refusal.map(|r| super::labelled(&r, lang)),
+        error: refusal.map(|r| labelled(&r, lang, super::LABELS)),
         ctx,
     };
     render(&view, status)

@@ -157,10 +157,41 @@ impl Finding {
     }
 }
 
+/// The people on `earlier` who are also on `later` with no rest between (it ends as `later` begins, or
+/// after).
+fn no_rest<'a>(earlier: &'a Held, later: &'a Held) -> impl Iterator<Item = i64> + 'a {
+    let on_later = |p: &i64| later.places.iter().flatten().any(|(q, _)| q == p);
+    earlier
+        .places
+        .iter()
+        .flatten()
+        .map(|(p, _)| *p)
+        .filter(move |p| earlier.end >= later.start && on_later(p))
+}
+
+/// A 24-hour shift right after another across the edges of a range of shifts (a plan): `before` is the
+/// roster's shift of another plan that ends as the range begins, `after` the one that begins as it ends.
+/// Found on the later shift of each pair.
+pub fn across_edges(shifts: &[Held], before: Option<&Held>, after: Option<&Held>) -> Vec<Finding> {
+    let pairs = [before.zip(shifts.first()), shifts.last().zip(after)];
+    pairs
+        .into_iter()
+        .flatten()
+        .flat_map(|(earlier, later)| {
+            no_rest(earlier, later).map(|person_id| Finding::BackToBack {
+                day: later.day,
+                no: later.no,
+                person_id,
+            })
+        })
+        .collect()
+}
+
 /// Another roster's shift a person holds: when, and the roster's name.
 pub type Elsewhere = (DateTime<Utc>, DateTime<Utc>, String);
 
-/// Scans `shifts` (in time order): what is short, who is away, who is in two places, who gets no rest.
+/// Scans `shifts` (in time order): what is short, who is away, who is in two places, who gets no rest
+/// (after their previous shift here, or after one elsewhere that ends as this one begins).
 pub fn scan(
     shifts: &[Held],
     people: &People,
@@ -201,10 +232,8 @@ pub fn scan(
                     person_id,
                 });
             }
-            if let Some((_, _, name)) = elsewhere
-                .get(&person_id)
-                .and_then(|v| v.iter().find(|(a, b, _)| *a < s.end && s.start < *b))
-            {
+            let theirs = elsewhere.get(&person_id).map_or(&[][..], Vec::as_slice);
+            if let Some((_, _, name)) = theirs.iter().find(|(a, b, _)| *a < s.end && s.start < *b) {
                 out.push(Finding::DoubleBooked {
                     day: s.day,
                     no: s.no,
@@ -212,10 +241,8 @@ pub fn scan(
                     elsewhere: name.clone(),
                 });
             }
-            let after_own = previous.is_some_and(|p| {
-                p.end >= s.start && p.places.iter().flatten().any(|(q, _)| *q == person_id)
-            });
-            if after_own {
+            let after_elsewhere = theirs.iter().any(|(_, b, _)| *b == s.start);
+            if after_elsewhere || previous.is_some_and(|p| no_rest(p, s).any(|q| q == person_id)) {
                 out.push(Finding::BackToBack {
                     day: s.day,
                     no: s.no,
@@ -323,5 +350,54 @@ mod tests {
             Some(vec![(2, Leader), (12, Officer), (13, Officer)]),
         ]);
         assert!(scan(&s, &People::default(), &HashMap::new()).is_empty());
+    }
+
+    #[test]
+    fn no_rest_is_found_across_the_edges_of_a_plan_and_after_another_rosters_shift() {
+        use DutyRole::{Leader, Officer};
+        let all = shifts(vec![
+            Some(vec![(1, Leader), (10, Officer)]),
+            Some(vec![(2, Leader), (11, Officer)]),
+            Some(vec![(3, Leader), (12, Officer)]),
+            Some(vec![(3, Leader), (13, Officer)]),
+        ]);
+        let (before, plan, after) = (&all[0], &all[1..3], &all[3]);
+        let tired = |s: &Held, person_id| {
+            vec![Finding::BackToBack {
+                day: s.day,
+                no: 0,
+                person_id,
+            }]
+        };
+        assert_eq!(
+            across_edges(plan, Some(before), Some(after)),
+            tired(after, 3),
+            "leader 3 ends the plan and begins the next one"
+        );
+        let mut first_again = plan.to_vec();
+        first_again[0].places = Some(vec![(1, Leader), (11, Officer)]);
+        assert_eq!(
+            across_edges(&first_again, Some(before), None),
+            tired(&plan[0], 1)
+        );
+        assert!(across_edges(&[], Some(before), Some(after)).is_empty());
+        let ends_as_it_begins = (plan[0].start - Duration::hours(24), plan[0].start);
+        let elsewhere = HashMap::from([(
+            11,
+            vec![(
+                ends_as_it_begins.0,
+                ends_as_it_begins.1,
+                "建设局".to_string(),
+            )],
+        )]);
+        let conflicts: Vec<Finding> = scan(plan, &People::default(), &elsewhere)
+            .into_iter()
+            .filter(|f| !f.is_gap())
+            .collect();
+        assert_eq!(
+            conflicts,
+            tired(&plan[0], 11),
+            "a shift elsewhere that ends as this one begins leaves no rest; touching is not double booking"
+        );
     }
 }

@@ -11,7 +11,9 @@ use super::now::{shift_now, ShiftNow};
 use super::{manages, roster_for};
 use crate::calendar::store as calendar;
 use crate::db::DbConn;
-use crate::duty::model::{approves_holiday_roster, scan, DayClass, Finding, Held, People};
+use crate::duty::model::{
+    across_edges, approves_holiday_roster, scan, DayClass, Finding, Held, People,
+};
 use crate::duty::store::rosters::Roster;
 use crate::duty::store::shifts::{self as store, PlanRow, PlanState, ShiftRow};
 use crate::error::{ServiceError, ServiceResult};
@@ -58,7 +60,7 @@ pub fn view(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<PlanView
     }
     let cal = calendar::load(conn, plan.starts_on, plan.ends_on)?;
     let periods = crate::duty::store::rosters::periods(conn, r.id)?;
-    let findings = findings_of(conn, &r, &shifts, plan.starts_on, plan.ends_on)?;
+    let findings = findings_of(conn, &r, id, &shifts, (plan.starts_on, plan.ends_on))?;
     let names = super::names(conn)?;
     let name = |p: i64| names.get(&p).cloned().unwrap_or_else(|| format!("#{p}"));
     let mut days: Vec<PlanDay> = Vec::new();
@@ -101,37 +103,45 @@ pub fn view(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<PlanView
     })
 }
 
-/// Gaps and conflicts among `shifts` (of one roster, in time order).
-pub fn findings_of(
+/// Gaps and conflicts among `shifts` (of one roster, in time order), and no rest across the plan's edges
+/// (the roster's shifts of the plans before and after it).
+fn findings_of(
     conn: &mut DbConn,
     r: &Roster,
+    plan: i64,
     shifts: &[ShiftRow],
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
 ) -> ServiceResult<Vec<Finding>> {
-    let ids: Vec<i64> = shifts.iter().map(|s| s.id).collect();
+    let (Some(first), Some(last)) = (shifts.first(), shifts.last()) else {
+        return Ok(Vec::new());
+    };
+    let near = store::next_to(conn, r.id, plan, first.starts_at, last.ends_at)?;
+    let before = near.iter().rfind(|s| s.starts_at < first.starts_at);
+    let after = near.iter().find(|s| s.starts_at > first.starts_at);
+    let ids: Vec<i64> = shifts
+        .iter()
+        .chain(before)
+        .chain(after)
+        .map(|s| s.id)
+        .collect();
     let places = store::places(conn, &ids)?;
-    let people: Vec<i64> = places
-        .values()
+    let held = |s: &ShiftRow| Held {
+        day: s.day,
+        no: s.shift_no.max(0) as usize,
+        start: s.starts_at.and_utc(),
+        end: s.ends_at.and_utc(),
+        need: s.need(),
+        places: Some(places.get(&s.id).cloned().unwrap_or_default()),
+    };
+    let plan_held: Vec<Held> = shifts.iter().map(held).collect();
+    let people: Vec<i64> = shifts
+        .iter()
+        .filter_map(|s| places.get(&s.id))
         .flatten()
         .map(|(p, _)| *p)
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let held: Vec<Held> = shifts
-        .iter()
-        .map(|s| Held {
-            day: s.day,
-            no: s.shift_no.max(0) as usize,
-            start: s.starts_at.and_utc(),
-            end: s.ends_at.and_utc(),
-            need: s.need(),
-            places: Some(places.get(&s.id).cloned().unwrap_or_default()),
-        })
-        .collect();
-    let (Some(first), Some(last)) = (shifts.first(), shifts.last()) else {
-        return Ok(Vec::new());
-    };
     let mut elsewhere: HashMap<i64, Vec<crate::duty::model::Elsewhere>> = HashMap::new();
     for (p, a, b, name) in
         crate::duty::store::held::elsewhere(conn, r.id, &people, first.starts_at, last.ends_at)?
@@ -145,5 +155,12 @@ pub fn findings_of(
         away: away(conn, &people, from, to)?,
         ..People::default()
     };
-    Ok(scan(&held, &away, &elsewhere))
+    let mut found = scan(&plan_held, &away, &elsewhere);
+    found.extend(across_edges(
+        &plan_held,
+        before.map(held).as_ref(),
+        after.map(held).as_ref(),
+    ));
+    found.sort_by_key(Finding::day);
+    Ok(found)
 }

@@ -29,7 +29,8 @@ pub fn held_between(
         .load(conn)
 }
 
-/// The live shifts of other rosters that the given people hold in `[from, to)`: `(person, start, end, roster name)`.
+/// The live shifts of other rosters that the given people hold in `[from, to]`, those that only touch it
+/// included (one ending as it begins leaves no rest): `(person, start, end, roster name)`.
 pub fn elsewhere(
     conn: &mut DbConn,
     roster: i64,
@@ -42,8 +43,8 @@ pub fn elsewhere(
         .filter(duty_shifts::roster_id.ne(roster))
         .filter(duty_shifts::live.eq(true))
         .filter(duty_assignments::person_id.eq_any(people.to_vec()))
-        .filter(duty_shifts::ends_at.gt(from))
-        .filter(duty_shifts::starts_at.lt(to))
+        .filter(duty_shifts::ends_at.ge(from))
+        .filter(duty_shifts::starts_at.le(to))
         .select((
             duty_assignments::person_id,
             duty_shifts::starts_at,

@@ -269,6 +269,27 @@ pub fn shifts_of_plan(conn: &mut DbConn, plan: i64) -> QueryResult<Vec<ShiftRow>
         .load(conn)
 }
 
+/// The roster's shifts of its other plans (not discarded) that reach `[from, to]`, touching it included:
+/// the neighbours of a plan on either side, in time order.
+pub fn next_to(
+    conn: &mut DbConn,
+    roster: i64,
+    plan: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<ShiftRow>> {
+    duty_shifts::table
+        .inner_join(duty_plans::table)
+        .filter(duty_shifts::roster_id.eq(roster))
+        .filter(duty_shifts::plan_id.ne(plan))
+        .filter(duty_plans::state.ne(PlanState::Discarded.code()))
+        .filter(duty_shifts::ends_at.ge(from))
+        .filter(duty_shifts::starts_at.le(to))
+        .order(duty_shifts::starts_at)
+        .select(ShiftRow::as_select())
+        .load(conn)
+}
+
 /// The live shifts of the given rosters (all when `None`) that overlap `[from, to)`, in time order.
 pub fn live_between(
     conn: &mut DbConn,

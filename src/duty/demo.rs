@@ -217,9 +217,20 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
                 taker_shift_id: Some(b.id),
                 reason: "家中有事，与同事对调".into(),
                 apply_now: false,
+                despite_clashes: false,
             };
             let ch = changes::ask(conn, cfg, &leader, now, tz, ask)?;
-            changes::act(conn, cfg, &leader, now, tz, ch.id, ChangeAction::Agree, "")?;
+            changes::act(
+                conn,
+                cfg,
+                &leader,
+                now,
+                tz,
+                ch.id,
+                ChangeAction::Agree,
+                "",
+                false,
+            )?;
         }
     }
 

@@ -155,11 +155,12 @@ pub async fn head_as_get(
     Ok(res.map_body(|_, _| BoxBody::new(())).map_into_right_body())
 }
 
-/// Query strings a page cannot read answer 400 with a page saying so.
+/// Query strings a page cannot read answer 400 with a page saying so (the parser's own words, which are
+/// English, only on an English page).
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, req| {
         let error = ServiceError::Malformed(Text::new(
-            format!("链接中的查询参数有误：{err}"),
+            "链接中的查询参数有误，请返回后重新打开",
             format!("The link's query could not be read: {err}"),
         ));
         PageError {

@@ -210,15 +210,33 @@ fn a_manager_substitutes_at_once_and_bad_changes_are_refused() {
         "refused"
     );
 
-    // The duty leader makes a substitution directly for someone else: applied at once.
+    // The office makes a substitution directly for someone else: applied at once, once it has heard that the
+    // officer taking over, on duty the day before or after, gets no rest.
     let other = o
         .officers
         .iter()
         .map(|w| w.person)
-        .find(|p| *p != officer && *p != stand_in)
+        .find(|p| *p != officer && near.contains(p))
         .unwrap();
-    let r = app.post("/api/v1/duty/changes", &o.office.token,
-        json!({"kind": "substitution", "shift_id": shift, "giver_id": officer, "taker_id": other, "apply_now": true, "reason": "本人突发疾病"}));
+    let direct = json!({"kind": "substitution", "shift_id": shift, "giver_id": officer, "taker_id": other, "apply_now": true, "reason": "本人突发疾病"});
+    let r = app.post("/api/v1/duty/changes", &o.office.token, direct.clone());
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (422, Some("despite_clashes")),
+        "{}",
+        r.text
+    );
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("连续值班"));
+    assert!(
+        on(&app, &o.viewer, id, *shift).contains(&officer),
+        "nothing moved"
+    );
+    let mut despite = direct;
+    despite["despite_clashes"] = json!(true);
+    let r = app.post("/api/v1/duty/changes", &o.office.token, despite);
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.json()["state"], "applied");
     let now_on = on(&app, &o.viewer, id, *shift);

@@ -266,10 +266,10 @@ fn the_duty_pages_work_for_an_officer_on_a_phone_and_a_leader_at_a_desk() {
         &format!("{shift}/log"),
         &[("summary", "x"), ("caller_phone", "abc")],
     );
-    assert_eq!(refused.status, 303);
+    assert_eq!(refused.status, 422);
     assert!(
-        phone.get(&shift).text.contains("flash error"),
-        "a refusal is said on the page"
+        refused.text.contains("flash error") && refused.text.contains(r#"value="abc""#),
+        "a refusal is said on the page, with what was typed"
     );
     assert_eq!(
         phone

@@ -21,6 +21,7 @@ mod duty;
 mod duty_changes;
 mod duty_feeds;
 mod duty_log;
+mod duty_pages;
 mod duty_presence;
 mod duty_reports;
 mod helpers;

@@ -16,8 +16,6 @@ use crate::error::ServiceError;
 use crate::web::json::Json;
 use crate::web::{Api, Reply};
 
-use super::rosters::NoteIn;
-
 /// A swap or substitution.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +34,11 @@ pub struct ChangeIn {
     /// A manager making the change directly: it applies at once.
     #[serde(default)]
     pub apply_now: bool,
+    /// With `apply_now`: apply it even though it puts someone in two places at once or on one shift
+    /// straight after another (without it such a change is refused, `invalid_value` on this field, naming
+    /// each clash).
+    #[serde(default)]
+    pub despite_clashes: bool,
 }
 
 /// Ask for a swap (换班) or substitution (替班): the person taking over agrees, a duty leader or office
@@ -54,6 +57,7 @@ pub async fn ask(api: Api, body: Json<ChangeIn>) -> Reply<DutyChange> {
             taker_shift_id: b.taker_shift_id,
             reason: b.reason,
             apply_now: b.apply_now,
+            despite_clashes: b.despite_clashes,
         };
         changes::ask(c.conn, c.config, c.actor, c.now, c.tz, ask)
     })
@@ -82,17 +86,33 @@ pub async fn list_changes(api: Api, q: web::Query<ChangesQuery>) -> Reply<Vec<Du
     .await
 }
 
+/// A decision on a change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeActIn {
+    /// The reason (required to refuse).
+    #[serde(default)]
+    pub note: String,
+    /// Approve even though the change puts someone in two places at once or on one shift straight after
+    /// another.
+    #[serde(default)]
+    pub despite_clashes: bool,
+}
+
 /// Act on a change: `agree` or `decline` (the person taking over, or a manager for them), `approve` or
 /// `refuse` (a duty leader or office staff party to neither side; a reason is required to refuse),
-/// `withdraw` (whoever asked, or a manager).
-#[utoipa::path(tag = "duty", request_body = NoteIn, security(("bearer" = [])), responses((status = 200, body = DutyChange)))]
+/// `withdraw` (whoever asked, or a manager). Approving a change that would put someone in two places at
+/// once or on one shift straight after another is refused (422, `invalid_value` on `despite_clashes`, the
+/// message naming each clash) until it is sent again with `despite_clashes`.
+#[utoipa::path(tag = "duty", request_body = ChangeActIn, security(("bearer" = [])), responses((status = 200, body = DutyChange)))]
 #[post("/duty/changes/{id}/{action}")]
 pub async fn act(
     api: Api,
     path: web::Path<(i64, String)>,
-    body: Json<NoteIn>,
+    body: Json<ChangeActIn>,
 ) -> Reply<DutyChange> {
-    let ((id, action), note) = (path.into_inner(), body.0.note);
+    let ((id, action), b) = (path.into_inner(), body.0);
+    let (note, despite) = (b.note, b.despite_clashes);
     api.json(move |c| {
         let action = match action.as_str() {
             "agree" => ChangeAction::Agree,
@@ -102,7 +122,9 @@ pub async fn act(
             "withdraw" => ChangeAction::Withdraw,
             _ => return Err(ServiceError::not_found("该操作", "Action")),
         };
-        changes::act(c.conn, c.config, c.actor, c.now, c.tz, id, action, &note)
+        changes::act(
+            c.conn, c.config, c.actor, c.now, c.tz, id, action, &note, despite,
+        )
     })
     .await
 }

@@ -1,9 +1,11 @@
 //! The rules of emergency duty (应急值班), pure: shift times in the office's zone, who a shift needs, fair
-//! generation, gaps and conflicts, the state of a swap or substitution, handover, the checks of input, duty
-//! as an iCalendar feed; the office's paper (值班表, 通讯录) and the year's tally of who carried what.
+//! generation, gaps and conflicts, the state of a swap or substitution and what it would clash with,
+//! handover, the checks of input, duty as an iCalendar feed; the office's paper (值班表, 通讯录) and the
+//! year's tally of who carried what.
 
 mod access;
 mod changes;
+mod clash;
 mod composition;
 mod gaps;
 mod generate;
@@ -15,6 +17,7 @@ mod tally;
 
 pub use access::*;
 pub use changes::*;
+pub use clash::*;
 pub use composition::*;
 pub use gaps::*;
 pub use generate::*;

@@ -5,16 +5,16 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{shift_line, ShiftLine};
-use crate::duty::model::{RosterInput, MANAGERS};
+use super::{number, shift_line, text, ShiftLine, LABELS};
+use crate::duty::model::RosterInput;
 use crate::duty::service::now::{self, RosterNow};
-use crate::duty::service::rosters;
+use crate::duty::service::{options, rosters};
 use crate::i18n::Text;
-use crate::org::store as org_store;
 use crate::web::context::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::Page;
+use crate::web::typed::{submit_or_again, Refused, Typed};
+use crate::web::{render, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(index).service(wall).service(create);
@@ -50,34 +50,42 @@ struct IndexPage {
     retired: Vec<(i64, String, String)>,
     /// Units whose duty the caller manages: `(id, name)` (empty: no create form).
     units: Vec<(i64, String)>,
+    typed: Typed,
 }
 
 #[get("/duty")]
 async fn index(page: Page, area: web::Data<crate::duty::Area>) -> Result<HttpResponse, PageError> {
+    index_view(&page, &area, None).await
+}
+
+/// The rosters and who is on each now, with the new roster's form as it was refused, if it was.
+async fn index_view(
+    page: &Page,
+    area: &crate::duty::Area,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
     let cache = area.now.clone();
-    page.show(
-        move |c| {
+    let (ctx, (on, all, units, tz)) = page
+        .run(move |c| {
             let on = now::on_duty(c.conn, &cache, c.actor, c.now, None)?;
             let all = rosters::list(c.conn)?;
-            let tree = org_store::tree_of(c.conn, c.actor)?;
-            let units = org_store::unit_names(c.conn, true)?
-                .into_iter()
-                .filter(|(u, _)| c.actor.covers(MANAGERS, Some(*u), &tree))
-                .collect();
+            let units = options::units_to_manage(c.conn, c.actor)?;
             Ok((on, all, units, c.tz))
-        },
-        |ctx, (on, all, units, tz)| IndexPage {
-            now: on.iter().map(|r| now_line(r, tz)).collect(),
-            retired: all
-                .into_iter()
-                .filter(|(r, _)| !r.active)
-                .map(|(r, u)| (r.id, r.name, u))
-                .collect(),
-            units,
-            ctx,
-        },
-    )
-    .await
+        })
+        .await?;
+    let (typed, status) = Typed::of(refused, ctx.lang, LABELS);
+    let view = IndexPage {
+        now: on.iter().map(|r| now_line(r, tz)).collect(),
+        retired: all
+            .into_iter()
+            .filter(|(r, _)| !r.active)
+            .map(|(r, u)| (r.id, r.name, u))
+            .collect(),
+        units,
+        typed,
+        ctx,
+    };
+    render(&view, status)
 }
 
 #[derive(Deserialize)]
@@ -120,36 +128,29 @@ async fn wall(
     .await
 }
 
-#[derive(Deserialize)]
-struct CreateForm {
-    unit_id: i64,
-    name: String,
-    shift_starts: String,
-    workday_leaders: i64,
-    workday_officers: i64,
-    weekend_leaders: i64,
-    weekend_officers: i64,
-    holiday_leaders: i64,
-    holiday_officers: i64,
-    #[serde(default)]
-    duty_phone: String,
-}
-
 #[post("/duty/rosters")]
-async fn create(page: Page, CsrfForm(f): CsrfForm<CreateForm>) -> Result<HttpResponse, PageError> {
-    page.act(
-        "/duty",
+async fn create(
+    page: Page,
+    area: web::Data<crate::duty::Area>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "roster",
+        typed,
         move |c| {
+            let n = |name| number(&f, name);
             let input = RosterInput::parse(
-                f.unit_id,
-                &f.name,
-                &f.shift_starts,
+                number(&f, "unit_id")?,
+                text(&f, "name"),
+                text(&f, "shift_starts"),
                 [
-                    (f.workday_leaders, f.workday_officers),
-                    (f.weekend_leaders, f.weekend_officers),
-                    (f.holiday_leaders, f.holiday_officers),
+                    (n("workday_leaders")?, n("workday_officers")?),
+                    (n("weekend_leaders")?, n("weekend_officers")?),
+                    (n("holiday_leaders")?, n("holiday_officers")?),
                 ],
-                &f.duty_phone,
+                text(&f, "duty_phone"),
                 30,
                 "通讯设备测试正常\n值班电话、传真畅通\n文件资料已移交\n车辆装备正常",
                 24,
@@ -165,6 +166,7 @@ async fn create(page: Page, CsrfForm(f): CsrfForm<CreateForm>) -> Result<HttpRes
                 format!("/duty/rosters/{}", r.id),
             )
         },
+        |refused| index_view(&page, &area, Some(refused)),
     )
     .await
 }

@@ -1,25 +1,22 @@
-//! Swaps and substitutions on pages: asking for one from a shift, answering, approving; the managers'
-//! queue of open changes.
+//! Swaps and substitutions on pages: asking for one from a shift, answering, approving (warned first of any
+//! clash it would make); the managers' queue of open changes.
 
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use chrono::Duration;
 use serde::Deserialize;
 
-use super::roster::{change_line, ChangeLine};
-use crate::duty::model::{manages_duty, ChangeAction, ChangeKind, ChangeState};
+use super::{change_line, text, ChangeLine, LABELS};
+use crate::duty::model::{ChangeAction, ChangeKind, ChangeState};
 use crate::duty::service::changes::{self, Ask};
-use crate::duty::service::{names, roster_for};
-use crate::duty::store::changes as change_store;
-use crate::duty::store::rosters as roster_store;
-use crate::duty::store::shifts as store;
+use crate::duty::service::clashes::DESPITE;
+use crate::duty::service::{change_list, options};
 use crate::error::ServiceError;
-use crate::i18n::Text;
-use crate::org::store as org_store;
+use crate::i18n::{Lang, Text};
 use crate::web::context::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::Page;
+use crate::web::typed::{submit_or_again, Refused, Typed};
+use crate::web::{render, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(ask_form)
@@ -42,6 +39,7 @@ struct AskPage {
     swaps: Vec<(String, String)>,
     /// The caller manages the roster (may make the change at once).
     manage: bool,
+    typed: Typed,
 }
 
 #[derive(Deserialize)]
@@ -55,104 +53,55 @@ async fn ask_form(
     id: web::Path<i64>,
     q: web::Query<AskQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
-    let asked_for = q.person;
-    page.show(
-        move |c| {
-            let s = store::find_shift(c.conn, id)?
-                .filter(|s| s.live && s.ends_at.and_utc() > c.now)
-                .ok_or_else(|| {
-                    ServiceError::not_found("该班次（尚未结束的）", "Shift (not yet over)")
-                })?;
-            let r = roster_for(c.conn, s.roster_id)?;
-            let giver = asked_for
-                .or(c.actor.person_id)
-                .ok_or(ServiceError::Forbidden)?;
-            let all = names(c.conn)?;
-            let here = store::holders(c.conn, &[id])?;
-            let on: Vec<i64> = here.iter().map(|h| h.person_id).collect();
-            // A swap trades places of the same role: an officer's for an officer's.
-            let giver_role = here
-                .iter()
-                .find(|h| h.person_id == giver)
-                .map_or_else(String::new, |h| h.role.clone());
-            if !on.contains(&giver) {
-                return Err(ServiceError::invalid(
-                    "person",
-                    "此人不在该班次上",
-                    "That person is not on the shift",
-                ));
-            }
-            let mut takers: Vec<(i64, String)> = roster_store::eligible(c.conn, r.id)?
-                .into_iter()
-                .filter(|(p, _)| !on.contains(p))
-                .map(|(p, _)| (p, all.get(&p).cloned().unwrap_or_default()))
-                .collect();
-            takers.dedup_by_key(|t| t.0);
-            let ahead = store::live_between(
-                c.conn,
-                Some(&[r.id]),
-                crate::db::db_time(c.now),
-                crate::db::db_time(c.now + Duration::days(60)),
-            )?;
-            let ids: Vec<i64> = ahead.iter().map(|s| s.id).collect();
-            let holders = store::holders(c.conn, &ids)?;
-            let mut swaps = Vec::new();
-            for x in ahead
-                .iter()
-                .filter(|x| x.id != id && x.starts_at.and_utc() > c.now)
-            {
-                if holders
-                    .iter()
-                    .any(|h| h.shift_id == x.id && h.person_id == giver)
-                {
-                    continue;
-                }
-                let when =
-                    crate::duty::notices::span(x.starts_at.and_utc(), x.ends_at.and_utc(), c.tz);
-                for h in holders.iter().filter(|h| {
-                    h.shift_id == x.id && !on.contains(&h.person_id) && h.role == giver_role
-                }) {
-                    swaps.push((
-                        format!("{}:{}", x.id, h.person_id),
-                        format!("{when} · {}", h.name),
-                    ));
-                }
-            }
-            let manage = crate::duty::service::manages(c.conn, c.actor, &r)?;
-            Ok((
-                s,
-                r.name,
-                (giver, all.get(&giver).cloned().unwrap_or_default()),
-                (takers, swaps, manage),
-                c.tz,
-            ))
-        },
-        move |ctx, (s, roster_name, giver, (takers, swaps, manage), tz)| AskPage {
-            manage,
-            shift_id: id,
-            when: crate::duty::notices::span(s.starts_at.and_utc(), s.ends_at.and_utc(), tz),
-            roster_name,
-            giver,
-            takers,
-            swaps,
-            ctx,
-        },
-    )
-    .await
+    ask_view(&page, id.into_inner(), q.person, None).await
 }
 
-fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
-    f.iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
+/// The form asking to give up a place on shift `id` (the caller's, or `person`'s), as it was refused (what
+/// was typed, and why) when it was.
+async fn ask_view(
+    page: &Page,
+    id: i64,
+    person: Option<i64>,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
+    let (ctx, (o, tz)) = page
+        .run(move |c| {
+            let o = options::ask_options(c.conn, c.actor, c.now, c.tz, id, person)?;
+            Ok((o, c.tz))
+        })
+        .await?;
+    let (typed, status) = Typed::of(refused, ctx.lang, LABELS);
+    let view = AskPage {
+        manage: o.manage,
+        shift_id: id,
+        when: crate::duty::notices::span(
+            o.shift.starts_at.and_utc(),
+            o.shift.ends_at.and_utc(),
+            tz,
+        ),
+        roster_name: o.roster_name,
+        giver: o.giver,
+        takers: o.takers,
+        swaps: o.swaps,
+        typed,
+        ctx,
+    };
+    render(&view, status)
 }
 
 fn id_of(f: &[(String, String)], name: &'static str) -> Result<i64, ServiceError> {
-    field(f, name)
+    text(f, name)
+        .trim()
         .parse()
         .map_err(|_| ServiceError::invalid(name, "请选择", "Choose one"))
+}
+
+/// What a change's state is called in the message after it was asked for or decided.
+fn said(ch: &crate::duty::store::changes::DutyChange) -> Text {
+    Text::new(
+        ch.state.label(Lang::Zh),
+        ch.state.label(Lang::En).to_lowercase(),
+    )
 }
 
 #[post("/duty/changes")]
@@ -160,30 +109,37 @@ async fn ask(
     page: Page,
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let back = format!("/duty/shifts/{}/change", field(&f, "shift_id"));
-    page.act(
-        &back,
+    // Shown again for the shift and person it was asked for; a form naming neither is not one of ours.
+    let shift = id_of(&f, "shift_id").map_err(PageError::from)?;
+    let giver = id_of(&f, "giver_id").ok();
+    let form = if text(&f, "kind") == "swap" {
+        "swap"
+    } else {
+        "substitution"
+    };
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        form,
+        typed,
         move |c| {
-            let kind = ChangeKind::parse(field(&f, "kind"))?;
+            let kind = ChangeKind::parse(text(&f, "kind"))?;
             let (taker_id, taker_shift_id) = match kind {
                 ChangeKind::Substitution => (id_of(&f, "taker_id")?, None),
                 ChangeKind::Swap => {
-                    // "shift:person" of the shift taken in return and the person on it.
-                    let (s, p) = field(&f, "swap").split_once(':').ok_or_else(|| {
-                        ServiceError::invalid(
-                            "taker_shift_id",
-                            "请选择要换的班次和人员",
-                            "Choose the shift and person to swap with",
-                        )
-                    })?;
-                    let bad = |_| {
+                    let bad = || {
                         ServiceError::invalid(
                             "taker_shift_id",
                             "请选择要换的班次和人员",
                             "Choose the shift and person to swap with",
                         )
                     };
-                    (p.parse().map_err(bad)?, Some(s.parse().map_err(bad)?))
+                    // "shift:person" of the shift taken in return and the person on it.
+                    let (s, p) = text(&f, "swap").split_once(':').ok_or_else(bad)?;
+                    (
+                        p.parse().map_err(|_| bad())?,
+                        Some(s.parse().map_err(|_| bad())?),
+                    )
                 }
             };
             changes::ask(
@@ -194,62 +150,53 @@ async fn ask(
                 c.tz,
                 Ask {
                     kind,
-                    shift_id: id_of(&f, "shift_id")?,
+                    shift_id: shift,
                     giver_id: id_of(&f, "giver_id")?,
                     taker_id,
                     taker_shift_id,
-                    reason: field(&f, "reason").into(),
-                    apply_now: field(&f, "apply_now") == "1",
+                    reason: text(&f, "reason").trim().into(),
+                    apply_now: text(&f, "apply_now") == "1",
+                    despite_clashes: text(&f, DESPITE) == "1",
                 },
             )
         },
         |ch| {
             let to = if ch.state == ChangeState::Applied {
-                "/duty/changes".to_string()
+                "/duty/changes"
             } else {
-                "/duty/mine".to_string()
+                "/duty/mine"
             };
+            let state = said(ch);
             (
                 Text::new(
-                    format!(
-                        "{}申请已提交：{}",
-                        ch.kind.label(crate::i18n::Lang::Zh),
-                        ch.state.label(crate::i18n::Lang::Zh)
-                    ),
-                    format!(
-                        "{} submitted: {}",
-                        ch.kind.label(crate::i18n::Lang::En),
-                        ch.state.label(crate::i18n::Lang::En).to_lowercase()
-                    ),
+                    format!("{}申请已提交：{}", ch.kind.label(Lang::Zh), state.zh),
+                    format!("{} submitted: {}", ch.kind.label(Lang::En), state.en),
                 ),
-                to,
+                to.to_string(),
             )
         },
+        |refused| ask_view(&page, shift, giver, Some(refused)),
     )
     .await
-}
-
-#[derive(Deserialize)]
-struct ActForm {
-    action: String,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    next: String,
 }
 
 #[post("/duty/changes/{id}")]
 async fn act(
     page: Page,
     id: web::Path<i64>,
-    CsrfForm(f): CsrfForm<ActForm>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let back = crate::web::context::safe_next(Some(&f.next));
-    page.act(
-        &back.clone(),
+    let back = crate::web::context::safe_next(Some(text(&f, "next")));
+    let again = back.clone();
+    let typed = f.clone();
+    let shown = &page;
+    submit_or_again(
+        &page,
+        format!("change{id}"),
+        typed,
         move |c| {
-            let action = match f.action.as_str() {
+            let action = match text(&f, "action") {
                 "agree" => ChangeAction::Agree,
                 "decline" => ChangeAction::Decline,
                 "approve" => ChangeAction::Approve,
@@ -263,19 +210,28 @@ async fn act(
                     ))
                 }
             };
-            changes::act(c.conn, c.config, c.actor, c.now, c.tz, id, action, &f.note)
+            let despite = text(&f, DESPITE) == "1";
+            let note = text(&f, "note");
+            changes::act(
+                c.conn, c.config, c.actor, c.now, c.tz, id, action, note, despite,
+            )
         },
         move |ch| {
+            let state = said(ch);
             (
                 Text::new(
-                    format!("已处理：{}", ch.state.label(crate::i18n::Lang::Zh)),
-                    format!(
-                        "Done: {}",
-                        ch.state.label(crate::i18n::Lang::En).to_lowercase()
-                    ),
+                    format!("已处理：{}", state.zh),
+                    format!("Done: {}", state.en),
                 ),
                 back,
             )
+        },
+        |refused| async move {
+            if again == "/duty/mine" {
+                super::mine::mine_view(shown, Some(refused)).await
+            } else {
+                queue_view(shown, Some(refused)).await
+            }
         },
     )
     .await
@@ -285,39 +241,32 @@ async fn act(
 #[template(path = "duty/changes.html")]
 struct QueuePage {
     ctx: Ctx,
-    /// Changes of rosters I manage that are open: `(line, roster name, I may approve)`.
+    /// Open changes of rosters I manage or that I am party to: `(line, roster name, I may approve)`.
     open: Vec<(ChangeLine, String, bool)>,
+    typed: Typed,
 }
 
 #[get("/duty/changes")]
 async fn queue(page: Page) -> Result<HttpResponse, PageError> {
-    page.show(
-        |c| {
-            let tree = org_store::tree_of(c.conn, c.actor)?;
-            let rosters = roster_store::all(c.conn)?;
-            let all = names(c.conn)?;
-            let me = c.actor.person_id;
-            let mut open = Vec::new();
-            for ch in change_store::open(c.conn)? {
-                let Some(r) = rosters.iter().find(|r| r.id == ch.roster_id) else {
-                    continue;
-                };
-                let party = me == Some(ch.giver_id) || me == Some(ch.taker_id);
-                if !(party || manages_duty(c.actor, r.unit_id, &tree)) {
-                    continue;
-                }
-                let approve = ch.state == ChangeState::Agreed
-                    && !party
-                    && manages_duty(c.actor, r.unit_id, &tree);
-                open.push((
-                    change_line(c.conn, &ch, &all, (c.actor.lang, c.tz))?,
-                    r.name.clone(),
-                    approve,
-                ));
-            }
-            Ok(open)
-        },
-        |ctx, open| QueuePage { open, ctx },
-    )
-    .await
+    queue_view(&page, None).await
+}
+
+/// The queue of open changes, with the decision that was refused (the note typed, and why) when one was.
+async fn queue_view(page: &Page, refused: Option<Refused>) -> Result<HttpResponse, PageError> {
+    let (ctx, open) = page
+        .run(|c| {
+            Ok(change_list::queue(c.conn, c.actor)?
+                .into_iter()
+                .map(|q| {
+                    (
+                        change_line(&q.seen, c.actor.lang, c.tz),
+                        q.roster,
+                        q.approve,
+                    )
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    let (typed, status) = Typed::of(refused, ctx.lang, LABELS);
+    render(&QueuePage { ctx, open, typed }, status)
 }

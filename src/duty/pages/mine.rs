@@ -3,20 +3,18 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::roster::{change_line, ChangeLine};
+use super::{change_line, date, number, text, ChangeLine, LABELS};
 use crate::duty::model::ChangeState;
-use crate::duty::service::feeds;
 use crate::duty::service::mine::{self, MyShift};
-use crate::duty::service::names;
-use crate::error::ServiceError;
+use crate::duty::service::{change_list, feeds};
 use crate::i18n::Text;
 use crate::web::context::{local_time, Ctx};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::Page;
+use crate::web::typed::{submit_or_again, Refused, Typed};
+use crate::web::{render, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(show)
@@ -45,95 +43,94 @@ struct MinePage {
     today: String,
     /// Live calendar feeds I made or that show my duty: `(id, whose, made)`.
     feeds: Vec<(i64, String, String)>,
+    typed: Typed,
 }
 
 #[get("/duty/mine")]
 async fn show(page: Page) -> Result<HttpResponse, PageError> {
-    page.show(
-        |c| {
+    mine_view(&page, None).await
+}
+
+/// My duty, with the form that was refused (what was typed, and why) when one was.
+pub(super) async fn mine_view(
+    page: &Page,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
+    let (ctx, ((d, lines), me, today, feeds)) = page
+        .run(|c| {
             let d = mine::of_actor(c.conn, c.actor, c.now, c.tz)?;
             let feeds: Vec<_> = feeds::mine(c.conn, c.actor)?
                 .into_iter()
                 .map(|f| (f.id, f.name, local_time(&f.created_at, c.tz)))
                 .collect();
-            let all = names(c.conn)?;
-            let mut lines = Vec::new();
-            for ch in &d.waiting {
-                lines.push(change_line(c.conn, ch, &all, (c.actor.lang, c.tz))?);
-            }
+            let lines: Vec<ChangeLine> = change_list::seen(c.conn, d.waiting.clone())?
+                .iter()
+                .map(|s| change_line(s, c.actor.lang, c.tz))
+                .collect();
             Ok((
                 (d, lines),
-                all,
                 c.actor.person_id,
                 crate::clock::today(c.now, c.tz),
                 feeds,
             ))
-        },
-        |ctx, ((d, lines), _names, me, today, feeds)| MinePage {
-            waiting: d
-                .waiting
-                .iter()
-                .zip(lines)
-                .map(|(c, line)| Waiting {
-                    line,
-                    answer: c.state == ChangeState::Asked && Some(c.taker_id) == me,
-                    withdraw: Some(c.giver_id) == me,
-                })
-                .collect(),
-            unavailable: d
-                .unavailable
-                .iter()
-                .map(|u| {
-                    (
-                        u.person_id,
-                        u.id,
-                        format!("{} → {}", u.starts_on, u.ends_on),
-                        u.reason.clone(),
-                    )
-                })
-                .collect(),
-            shifts: d.shifts,
-            person: me,
-            today: today.to_string(),
-            feeds,
-            ctx,
-        },
-    )
-    .await
-}
-
-#[derive(Deserialize)]
-struct UnavailableForm {
-    person_id: i64,
-    starts_on: String,
-    ends_on: String,
-    #[serde(default)]
-    reason: String,
-}
-
-fn date(field: &'static str, v: &str) -> Result<NaiveDate, ServiceError> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
-        ServiceError::invalid(
-            field,
-            "日期格式应为 2026-12-01",
-            "Dates look like 2026-12-01",
-        )
-    })
+        })
+        .await?;
+    let (typed, status) = Typed::of(refused, ctx.lang, LABELS);
+    let view = MinePage {
+        waiting: d
+            .waiting
+            .iter()
+            .zip(lines)
+            .map(|(c, line)| Waiting {
+                line,
+                answer: c.state == ChangeState::Asked && Some(c.taker_id) == me,
+                withdraw: Some(c.giver_id) == me,
+            })
+            .collect(),
+        unavailable: d
+            .unavailable
+            .iter()
+            .map(|u| {
+                (
+                    u.person_id,
+                    u.id,
+                    format!("{} → {}", u.starts_on, u.ends_on),
+                    u.reason.clone(),
+                )
+            })
+            .collect(),
+        shifts: d.shifts,
+        person: me,
+        today: today.to_string(),
+        feeds,
+        typed,
+        ctx,
+    };
+    render(&view, status)
 }
 
 #[post("/duty/unavailable")]
 async fn add_unavailable(
     page: Page,
-    CsrfForm(f): CsrfForm<UnavailableForm>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    page.act(
-        "/duty/mine",
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "unavailable",
+        typed,
         move |c| {
-            let range = (
-                date("starts_on", &f.starts_on)?,
-                date("ends_on", &f.ends_on)?,
-            );
-            mine::add_unavailable(c.conn, c.actor, c.now, c.tz, f.person_id, range, &f.reason)
+            let person = number(&f, "person_id")?;
+            let range = (date(&f, "starts_on")?, date(&f, "ends_on")?);
+            mine::add_unavailable(
+                c.conn,
+                c.actor,
+                c.now,
+                c.tz,
+                person,
+                range,
+                text(&f, "reason"),
+            )
         },
         |_| {
             (
@@ -141,6 +138,7 @@ async fn add_unavailable(
                 "/duty/mine".into(),
             )
         },
+        |refused| mine_view(&page, Some(refused)),
     )
     .await
 }

@@ -1,10 +1,9 @@
 //! A roster's 值班表 in and out: a month of published shifts as XLSX or CSV in the office's layout, and an
-//! existing 值班表 uploaded into a draft (refused, every error by row and column).
+//! existing 值班表 uploaded into a draft (refused, every error by row and column, or the refusal on the
+//! roster's page).
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
-use askama::Template;
 
 use crate::clock::today;
 use crate::duty::model::month_span;
@@ -13,10 +12,11 @@ use crate::error::ServiceError;
 use crate::i18n::Text;
 use crate::sheets::MAX_UPLOAD;
 use crate::web::auth::request_lang;
-use crate::web::context::{flash, Ctx};
+use crate::web::context::flash;
 use crate::web::error::PageError;
+use crate::web::typed::Refused;
 use crate::web::upload::read_form;
-use crate::web::{render, see_other, table_download, InLang, Page, Refusal};
+use crate::web::{refused_rows, see_other, table_download, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(month_download).service(import_file);
@@ -34,15 +34,6 @@ async fn month_download(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "duty/import_result.html")]
-struct ResultPage {
-    ctx: Ctx,
-    roster: i64,
-    message: String,
-    errors: Vec<(usize, String, String)>,
-}
-
 /// Imports a 值班表 file into a draft: done, on to the draft; refused, every error by row and column.
 #[post("/duty/rosters/{id}/import")]
 async fn import_file(
@@ -52,10 +43,16 @@ async fn import_file(
 ) -> Result<HttpResponse, PageError> {
     let roster = id.into_inner();
     let lang = request_lang(page.request());
-    let bytes = read_form(form, page.request(), "file", MAX_UPLOAD)
+    let sent = read_form(form, page.request(), "file", MAX_UPLOAD)
         .await
-        .and_then(|sent| sent.into_file(MAX_UPLOAD))
-        .page(lang)?;
+        .and_then(|sent| sent.into_file(MAX_UPLOAD));
+    let bytes = match sent {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let refused = Refused::new("import", Vec::new(), Refusal::of(e, lang)?);
+            return super::roster::roster_view(&page, roster, Some(refused)).await;
+        }
+    };
     let (ctx, _, result) = page
         .attempt(move |c| import::import(c.conn, c.actor, c.now, c.tz, roster, &bytes))
         .await?;
@@ -75,31 +72,12 @@ async fn import_file(
             Ok(see_other(&format!("/duty/plans/{}", v.plan.id)))
         }
         Err(ServiceError::InvalidRows(rows)) => {
-            let lang = ctx.lang;
-            let message = ServiceError::InvalidRows(rows.clone()).message(lang);
-            let errors = rows
-                .into_iter()
-                .map(|(r, c, m)| (r, c, m.get(lang).to_string()))
-                .collect();
-            render(
-                &ResultPage {
-                    ctx,
-                    roster,
-                    message,
-                    errors,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            refused_rows(ctx, "duty.import", format!("/duty/rosters/{roster}"), rows)
         }
         Err(e) => {
-            // Any other refusal (a day/night roster, an overlapping plan) goes back to the roster's page.
-            let refusal = Refusal::of(e, ctx.lang)?;
-            flash(
-                page.session(),
-                false,
-                Text::new(refusal.message.clone(), refusal.message),
-            );
-            Ok(see_other(&format!("/duty/rosters/{roster}")))
+            // Any other refusal (a day/night roster, an overlapping plan) shows on the roster's page.
+            let refused = Refused::new("import", Vec::new(), Refusal::of(e, ctx.lang)?);
+            super::roster::roster_view(&page, roster, Some(refused)).await
         }
     }
 }

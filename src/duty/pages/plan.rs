@@ -3,20 +3,20 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
-use super::{shift_line, weekday, ShiftLine};
+use super::{shift_line, text, weekday, ShiftLine, LABELS};
 use crate::duty::model::{DayClass, DutyRole};
+use crate::duty::service::options;
 use crate::duty::service::plan_view::{self, PlanView};
 use crate::duty::service::plans::{self, Step};
-use crate::duty::service::rosters;
-use crate::duty::store::shifts::{self as store, PlanState};
+use crate::duty::store::shifts::PlanState;
 use crate::error::ServiceError;
 use crate::i18n::Text;
 use crate::web::context::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::Page;
+use crate::web::typed::{submit_or_again, Refused, Typed};
+use crate::web::{render, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(show)
@@ -48,104 +48,109 @@ struct PlanPage {
     issued: String,
     /// The months of a published plan (`2026-12`), for their 值班表 downloads.
     months: Vec<String>,
+    typed: Typed,
 }
 
 #[get("/duty/plans/{id}")]
 async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
-    page.show(
-        move |c| {
+    plan_view(&page, id.into_inner(), None).await
+}
+
+/// A plan's page, with its refused step (the note typed, and why) when there was one.
+async fn plan_view(
+    page: &Page,
+    id: i64,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
+    let (ctx, (v, tz, today)) = page
+        .run(move |c| {
             Ok((
                 plan_view::view(c.conn, c.actor, id)?,
                 c.tz,
                 crate::clock::today(c.now, c.tz),
             ))
+        })
+        .await?;
+    let (typed, status) = Typed::of(refused, ctx.lang, LABELS);
+    let lang = ctx.lang;
+    let state = v.plan.state();
+    let mut steps = Vec::new();
+    let label = |zh: &'static str, en: &'static str| match lang {
+        crate::i18n::Lang::Zh => zh,
+        crate::i18n::Lang::En => en,
+    };
+    if v.can_edit && state == PlanState::Draft && v.plan.holiday {
+        steps.push((
+            "submit",
+            label("报安委办审批", "Send to the office for approval"),
+            false,
+        ));
+    }
+    if v.can_approve && state == PlanState::Submitted {
+        steps.push(("approve", label("审批通过", "Approve"), false));
+        steps.push(("refuse", label("退回修改", "Send back"), true));
+    }
+    if v.can_edit
+        && (state == PlanState::Approved || (state == PlanState::Draft && !v.plan.holiday))
+    {
+        steps.push(("publish", label("发布", "Publish"), false));
+    }
+    if v.can_edit
+        && matches!(
+            state,
+            PlanState::Draft | PlanState::Submitted | PlanState::Approved
+        )
+    {
+        steps.push(("discard", label("废弃", "Discard"), false));
+    }
+    let view = PlanPage {
+        months: if state == PlanState::Published {
+            super::months_between(v.plan.starts_on, v.plan.ends_on)
+        } else {
+            Vec::new()
         },
-        |ctx, (v, tz, today)| {
-            let lang = ctx.lang;
-            let state = v.plan.state();
-            let mut steps = Vec::new();
-            let label = |zh: &'static str, en: &'static str| match lang {
-                crate::i18n::Lang::Zh => zh,
-                crate::i18n::Lang::En => en,
-            };
-            if v.can_edit && state == PlanState::Draft && v.plan.holiday {
-                steps.push((
-                    "submit",
-                    label("报安委办审批", "Send to the office for approval"),
-                    false,
-                ));
-            }
-            if v.can_approve && state == PlanState::Submitted {
-                steps.push(("approve", label("审批通过", "Approve"), false));
-                steps.push(("refuse", label("退回修改", "Send back"), true));
-            }
-            if v.can_edit
-                && (state == PlanState::Approved || (state == PlanState::Draft && !v.plan.holiday))
-            {
-                steps.push(("publish", label("发布", "Publish"), false));
-            }
-            if v.can_edit
-                && matches!(
-                    state,
-                    PlanState::Draft | PlanState::Submitted | PlanState::Approved
-                )
-            {
-                steps.push(("discard", label("废弃", "Discard"), false));
-            }
-            PlanPage {
-                months: if state == PlanState::Published {
-                    super::months_between(v.plan.starts_on, v.plan.ends_on)
+        state: state.label(lang),
+        days: v
+            .days
+            .iter()
+            .map(|d| DayLine {
+                day: d.day.format("%m-%d").to_string(),
+                weekday: weekday(d.day, lang),
+                class: d.class.code(),
+                class_label: if d.class == DayClass::Workday {
+                    ""
                 } else {
-                    Vec::new()
+                    d.class.label(lang)
                 },
-                state: state.label(lang),
-                days: v
-                    .days
-                    .iter()
-                    .map(|d| DayLine {
-                        day: d.day.format("%m-%d").to_string(),
-                        weekday: weekday(d.day, lang),
-                        class: d.class.code(),
-                        class_label: if d.class == DayClass::Workday {
-                            ""
-                        } else {
-                            d.class.label(lang)
-                        },
-                        holiday: d.holiday.clone(),
-                        shifts: d.shifts.iter().map(|s| shift_line(s, tz)).collect(),
-                    })
-                    .collect(),
-                steps,
-                issued: today.to_string(),
-                v,
-                ctx,
-            }
-        },
-    )
-    .await
-}
-
-#[derive(Deserialize)]
-struct StepForm {
-    step: String,
-    #[serde(default)]
-    note: String,
+                holiday: d.holiday.clone(),
+                shifts: d.shifts.iter().map(|s| shift_line(s, tz)).collect(),
+            })
+            .collect(),
+        steps,
+        issued: today.to_string(),
+        typed,
+        v,
+        ctx,
+    };
+    render(&view, status)
 }
 
 #[post("/duty/plans/{id}")]
 async fn step(
     page: Page,
     id: web::Path<i64>,
-    CsrfForm(f): CsrfForm<StepForm>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let back = format!("/duty/plans/{id}");
-    let discarded = f.step == "discard";
-    page.act(
-        &back.clone(),
+    let discarded = text(&f, "step") == "discard";
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "step",
+        typed,
         move |c| {
-            let step = match f.step.as_str() {
+            let step = match text(&f, "step") {
                 "submit" => Step::Submit,
                 "approve" => Step::Approve,
                 "refuse" => Step::Refuse,
@@ -153,8 +158,8 @@ async fn step(
                 "discard" => Step::Discard,
                 _ => return Err(ServiceError::invalid("step", "未知的操作", "Unknown step")),
             };
-            plans::step(c.conn, c.config, c.actor, c.now, c.tz, id, step, &f.note)
-                .map(|v| v.roster_id)
+            let note = text(&f, "note");
+            plans::step(c.conn, c.config, c.actor, c.now, c.tz, id, step, note).map(|v| v.roster_id)
         },
         move |roster| {
             if discarded {
@@ -166,6 +171,7 @@ async fn step(
                 (Text::new("已完成", "Done"), back)
             }
         },
+        |refused| plan_view(&page, id, Some(refused)),
     )
     .await
 }
@@ -179,46 +185,44 @@ struct PlacesPage {
     roster_name: String,
     /// Candidates: `(person, name, current role code or "")`, eligible ones first.
     people: Vec<(i64, String, &'static str)>,
+    typed: Typed,
 }
 
 #[get("/duty/shifts/{id}/places")]
 async fn places_form(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
-    page.show(
-        move |c| {
-            let s = store::find_shift(c.conn, id)?
-                .ok_or_else(|| ServiceError::not_found("该班次", "Shift"))?;
-            let r = crate::duty::service::managed_roster(c.conn, c.actor, s.roster_id)?;
-            let holders = store::holders(c.conn, &[id])?;
-            let view = rosters::view(c.conn, c.actor, r.id)?;
-            let now = crate::duty::service::now::shift_now(&s, &r.pattern, &holders, c.actor.lang);
-            let mut people: Vec<(i64, String, &'static str)> = Vec::new();
-            for e in &view.eligible {
-                if !people.iter().any(|(p, _, _)| *p == e.person_id) {
-                    people.push((e.person_id, e.name.clone(), ""));
-                }
+    places_view(&page, id.into_inner(), None).await
+}
+
+/// The form setting a shift's places, as it was refused (the places chosen, and why) when it was.
+async fn places_view(
+    page: &Page,
+    id: i64,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
+    let (ctx, (o, tz)) = page
+        .run(move |c| Ok((options::place_options(c.conn, c.actor, id)?, c.tz)))
+        .await?;
+    let (typed, status) = Typed::of(refused, ctx.lang, LABELS);
+    let people = o
+        .people
+        .into_iter()
+        .map(|(p, name, role)| {
+            if !typed.is("places") {
+                return (p, name, role);
             }
-            for h in &holders {
-                if !people.iter().any(|(p, _, _)| *p == h.person_id) {
-                    people.push((h.person_id, h.name.clone(), ""));
-                }
-            }
-            for p in people.iter_mut() {
-                if let Some(h) = holders.iter().find(|h| h.person_id == p.0) {
-                    p.2 = DutyRole::parse(&h.role).map_or("", |r| r.code());
-                }
-            }
-            Ok((now, s.plan_id, r.name, people, c.tz))
-        },
-        |ctx, (s, plan_id, roster_name, people, tz)| PlacesPage {
-            shift: shift_line(&s, tz),
-            plan_id,
-            roster_name,
-            people,
-            ctx,
-        },
-    )
-    .await
+            let chosen = DutyRole::parse(typed.value("places", &format!("role_{p}")));
+            (p, name, chosen.map_or("", |r| r.code()))
+        })
+        .collect();
+    let view = PlacesPage {
+        shift: shift_line(&o.shift, tz),
+        plan_id: o.plan_id,
+        roster_name: o.roster_name,
+        people,
+        typed,
+        ctx,
+    };
+    render(&view, status)
 }
 
 #[post("/duty/shifts/{id}/places")]
@@ -228,8 +232,11 @@ async fn set_places(
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    page.act(
-        &format!("/duty/shifts/{id}/places"),
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "places",
+        typed,
         move |c| {
             let mut places = Vec::new();
             for (k, v) in &f {
@@ -242,9 +249,8 @@ async fn set_places(
                     role => places.push((person, DutyRole::parse(role)?)),
                 }
             }
-            let shift = plans::set_shift(c.conn, c.config, c.actor, c.now, c.tz, id, places)?;
-            let plan = store::find_shift(c.conn, shift.shift_id)?.map_or(0, |s| s.plan_id);
-            Ok(plan)
+            plans::set_shift(c.conn, c.config, c.actor, c.now, c.tz, id, places)?;
+            options::plan_of_shift(c.conn, id)
         },
         |plan| {
             (
@@ -252,6 +258,7 @@ async fn set_places(
                 format!("/duty/plans/{plan}"),
             )
         },
+        |refused| places_view(&page, id, Some(refused)),
     )
     .await
 }

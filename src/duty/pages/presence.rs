@@ -5,13 +5,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
 use crate::duty::service::presence::{self, Asked};
 use crate::i18n::Text;
 use crate::web::context::Ctx;
 use crate::web::csrf::{CsrfForm, Empty};
 use crate::web::error::PageError;
+use crate::web::typed::{field, submit_or_again};
 use crate::web::{client_address, render, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
@@ -93,23 +93,21 @@ async fn confirm(
     }
 }
 
-#[derive(Deserialize)]
-struct AskForm {
-    minutes: String,
-}
-
 #[post("/duty/shifts/{id}/presence")]
 async fn ask(
     page: Page,
     id: web::Path<i64>,
-    CsrfForm(f): CsrfForm<AskForm>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let back = format!("/duty/shifts/{id}");
-    page.act(
-        &back.clone(),
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "presence",
+        typed,
         move |c| {
-            let minutes = f.minutes.trim().parse().map_err(|_| {
+            let minutes = field(&f, "minutes").trim().parse().map_err(|_| {
                 crate::error::ServiceError::invalid("minutes", "请填写分钟数", "Enter the minutes")
             })?;
             presence::ask(c.conn, c.config, c.actor, c.now, c.tz, id, minutes)
@@ -123,6 +121,7 @@ async fn ask(
                 back,
             )
         },
+        |refused| super::shift::shift_view(&page, id, Some(refused)),
     )
     .await
 }

@@ -3,21 +3,20 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::{change_line, date, number, text, ChangeLine, LABELS};
 use crate::duty::model::{DutyRole, PeriodInput, PeriodKind, RosterInput};
 use crate::duty::service::rosters::{self, RosterView, Source};
-use crate::duty::service::{changes, feeds, gaps, names};
-use crate::duty::store::changes::DutyChange;
+use crate::duty::service::{change_list, changes, feeds, gaps, names, options};
 use crate::duty::store::shifts::PlanState;
 use crate::error::ServiceError;
-use crate::i18n::{Lang, Text};
-use crate::teams::store::teams as team_store;
+use crate::i18n::Text;
 use crate::web::context::{local_time, Ctx};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::Page;
+use crate::web::typed::{submit_or_again, Refused, Typed};
+use crate::web::{render, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(show)
@@ -26,52 +25,6 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
         .service(remove_period)
         .service(set_people)
         .service(generate);
-}
-
-/// A change as lists show it.
-pub(super) struct ChangeLine {
-    pub id: i64,
-    pub kind: &'static str,
-    /// The shift given up (and for a swap, the one taken in return), in office time.
-    pub when: String,
-    pub state: &'static str,
-    pub open: bool,
-    pub giver: String,
-    pub taker: String,
-    pub reason: String,
-    pub note: String,
-}
-
-pub(super) fn change_line(
-    conn: &mut crate::db::DbConn,
-    c: &DutyChange,
-    names: &std::collections::HashMap<i64, String>,
-    (lang, tz): (Lang, chrono_tz::Tz),
-) -> crate::error::ServiceResult<ChangeLine> {
-    use crate::duty::model::ChangeState;
-    let name = |p: i64| names.get(&p).cloned().unwrap_or_default();
-    let mut span = |id: i64| -> crate::error::ServiceResult<String> {
-        Ok(
-            crate::duty::store::shifts::find_shift(conn, id)?.map_or_else(String::new, |s| {
-                crate::duty::notices::span(s.starts_at.and_utc(), s.ends_at.and_utc(), tz)
-            }),
-        )
-    };
-    let when = match c.taker_shift_id {
-        Some(other) => format!("{} ⇄ {}", span(c.shift_id)?, span(other)?),
-        None => span(c.shift_id)?,
-    };
-    Ok(ChangeLine {
-        id: c.id,
-        when,
-        kind: c.kind.label(lang),
-        state: c.state.label(lang),
-        open: matches!(c.state, ChangeState::Asked | ChangeState::Agreed),
-        giver: name(c.giver_id),
-        taker: name(c.taker_id),
-        reason: c.reason.clone(),
-        note: c.decision_note.clone(),
-    })
 }
 
 #[derive(Template)]
@@ -92,13 +45,22 @@ struct RosterPage {
     months: Vec<String>,
     /// Whether the roster has one 24-hour shift a day (so a 值班表 file can be imported into it).
     daily: bool,
+    typed: Typed,
 }
 
 #[get("/duty/rosters/{id:\\d+}")]
 async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
-    page.show(
-        move |c| {
+    roster_view(&page, id.into_inner(), None).await
+}
+
+/// A roster's page, with the form that was refused (what was typed, and why) when one was.
+pub(super) async fn roster_view(
+    page: &Page,
+    id: i64,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
+    let (ctx, (v, findings, changes, people, teams, feeds)) = page
+        .run(move |c| {
             let v = rosters::view(c.conn, c.actor, id)?;
             let all = names(c.conn)?;
             let found = gaps::ahead(c.conn, c.now, c.tz, id, 30)?;
@@ -107,21 +69,22 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
                 .iter()
                 .map(|f| f.describe(c.actor.lang, &name))
                 .collect();
-            let mut changes: Vec<ChangeLine> = Vec::new();
-            for x in changes::list(c.conn, Some(id), None)?.iter().take(30) {
-                changes.push(change_line(c.conn, x, &all, (c.actor.lang, c.tz))?);
-            }
-            let people = crate::duty::store::rosters::people_of_unit(c.conn, v.roster.unit_id)?
+            let recent = changes::list(c.conn, Some(id), None)?
                 .into_iter()
-                .map(|(p, n)| {
-                    let has = |r| v.eligible.iter().any(|e| e.person_id == p && e.role == r);
-                    (p, n, has(DutyRole::Leader), has(DutyRole::Officer))
-                })
+                .take(30)
                 .collect();
-            let teams = team_store::all(c.conn)?
-                .into_iter()
-                .filter(|t| t.active)
-                .map(|t| (t.id, t.name))
+            let changes: Vec<ChangeLine> = change_list::seen(c.conn, recent)?
+                .iter()
+                .map(|s| change_line(s, c.actor.lang, c.tz))
+                .collect();
+            let sources = options::roster_sources(c.conn, v.roster.unit_id)?;
+            let people = sources
+                .people
+                .iter()
+                .map(|(p, n)| {
+                    let has = |r| v.eligible.iter().any(|e| e.person_id == *p && e.role == r);
+                    (*p, n.clone(), has(DutyRole::Leader), has(DutyRole::Officer))
+                })
                 .collect();
             let feeds = if v.manage {
                 feeds::of_roster(c.conn, c.actor, id)?
@@ -131,66 +94,48 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
             } else {
                 Vec::new()
             };
-            Ok((v, findings, changes, people, teams, feeds))
-        },
-        |ctx, (v, findings, changes, people, teams, feeds)| {
-            let lang = ctx.lang;
-            let mut months: Vec<String> = v
-                .plans
-                .iter()
-                .filter(|p| p.state() == PlanState::Published)
-                .flat_map(|p| super::months_between(p.starts_on, p.ends_on))
-                .collect();
-            months.sort_unstable_by(|a, b| b.cmp(a));
-            months.dedup();
-            RosterPage {
-                months,
-                daily: v.roster.pattern.is_24_hour(),
-                kinds: PeriodKind::ALL
-                    .iter()
-                    .map(|k| (k.code(), k.label(lang)))
-                    .collect(),
-                plan_states: v
-                    .plans
-                    .iter()
-                    .map(|p| {
-                        (
-                            p.id,
-                            format!("{} → {}", p.starts_on, p.ends_on),
-                            p.state().label(lang),
-                            p.holiday,
-                        )
-                    })
-                    .collect(),
-                v,
-                findings,
-                changes,
-                people,
-                teams,
-                feeds,
-                ctx,
-            }
-        },
-    )
-    .await
-}
-
-fn number(fields: &[(String, String)], name: &'static str) -> Result<i64, ServiceError> {
-    let v = fields
+            Ok((v, findings, changes, people, sources.teams, feeds))
+        })
+        .await?;
+    let lang = ctx.lang;
+    let (typed, status) = Typed::of(refused, lang, LABELS);
+    let mut months: Vec<String> = v
+        .plans
         .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim());
-    v.parse()
-        .map_err(|_| ServiceError::invalid(name, "请填写整数", "Enter a whole number"))
-}
-
-fn text<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
+        .filter(|p| p.state() == PlanState::Published)
+        .flat_map(|p| super::months_between(p.starts_on, p.ends_on))
+        .collect();
+    months.sort_unstable_by(|a, b| b.cmp(a));
+    months.dedup();
+    let view = RosterPage {
+        months,
+        daily: v.roster.pattern.is_24_hour(),
+        kinds: PeriodKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label(lang)))
+            .collect(),
+        plan_states: v
+            .plans
+            .iter()
+            .map(|p| {
+                (
+                    p.id,
+                    format!("{} → {}", p.starts_on, p.ends_on),
+                    p.state().label(lang),
+                    p.holiday,
+                )
+            })
+            .collect(),
+        v,
+        findings,
+        changes,
+        people,
+        teams,
+        feeds,
+        typed,
+        ctx,
+    };
+    render(&view, status)
 }
 
 #[post("/duty/rosters/{id:\\d+}")]
@@ -201,91 +146,59 @@ async fn update(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let back = format!("/duty/rosters/{id}");
-    page.act(
-        &back.clone(),
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "settings",
+        typed,
         move |c| {
             let unit = crate::duty::service::roster_for(c.conn, id)?.unit_id;
+            let n = |name| number(&f, name);
             let input = RosterInput::parse(
                 unit,
                 text(&f, "name"),
                 text(&f, "shift_starts"),
                 [
-                    (
-                        number(&f, "workday_leaders")?,
-                        number(&f, "workday_officers")?,
-                    ),
-                    (
-                        number(&f, "weekend_leaders")?,
-                        number(&f, "weekend_officers")?,
-                    ),
-                    (
-                        number(&f, "holiday_leaders")?,
-                        number(&f, "holiday_officers")?,
-                    ),
+                    (n("workday_leaders")?, n("workday_officers")?),
+                    (n("weekend_leaders")?, n("weekend_officers")?),
+                    (n("holiday_leaders")?, n("holiday_officers")?),
                 ],
                 text(&f, "duty_phone"),
-                number(&f, "handover_minutes")?,
+                n("handover_minutes")?,
                 text(&f, "checklist"),
-                number(&f, "remind_hours")?,
+                n("remind_hours")?,
             )?;
             rosters::update(c.conn, c.actor, c.now, id, input, text(&f, "active") != "0")
         },
         move |_| (Text::new("已保存", "Saved"), back),
+        |refused| roster_view(&page, id, Some(refused)),
     )
     .await
-}
-
-#[derive(Deserialize)]
-struct PeriodForm {
-    kind: String,
-    name: String,
-    starts_on: String,
-    ends_on: String,
-    leaders: String,
-    officers: String,
-}
-
-fn date(field: &'static str, v: &str) -> Result<NaiveDate, ServiceError> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
-        ServiceError::invalid(
-            field,
-            "日期格式应为 2026-12-01",
-            "Dates look like 2026-12-01",
-        )
-    })
-}
-
-fn count(field: &'static str, v: &str) -> Result<i64, ServiceError> {
-    v.trim()
-        .parse()
-        .map_err(|_| ServiceError::invalid(field, "请填写整数", "Enter a whole number"))
 }
 
 #[post("/duty/rosters/{id}/periods")]
 async fn add_period(
     page: Page,
     id: web::Path<i64>,
-    CsrfForm(f): CsrfForm<PeriodForm>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let back = format!("/duty/rosters/{id}");
-    page.act(
-        &back.clone(),
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "period",
+        typed,
         move |c| {
-            let kind = PeriodKind::parse(&f.kind)?;
-            let range = (
-                date("starts_on", &f.starts_on)?,
-                date("ends_on", &f.ends_on)?,
-            );
-            let need = (
-                count("leaders", &f.leaders)?,
-                count("officers", &f.officers)?,
-            );
+            let kind = PeriodKind::parse(text(&f, "kind"))?;
+            let range = (date(&f, "starts_on")?, date(&f, "ends_on")?);
+            let need = (number(&f, "leaders")?, number(&f, "officers")?);
             rosters::add_period(c.conn, c.actor, c.now, id, |others| {
-                PeriodInput::parse(kind, &f.name, range, need, others)
+                PeriodInput::parse(kind, text(&f, "name"), range, need, others)
             })
         },
         move |_| (Text::new("时段已添加", "Period added"), back),
+        |refused| roster_view(&page, id, Some(refused)),
     )
     .await
 }
@@ -317,12 +230,20 @@ async fn set_people(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let back = format!("/duty/rosters/{id}");
-    page.act(
-        &back.clone(),
+    let form = if text(&f, "source") == "team" {
+        "team"
+    } else {
+        "people"
+    };
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        form,
+        typed,
         move |c| {
             let source = match text(&f, "source") {
                 "unit_roles" => Source::UnitRoles,
-                "team" => Source::Team(count("team_id", text(&f, "team_id"))?),
+                "team" => Source::Team(number(&f, "team_id")?),
                 _ => {
                     let mut people = Vec::new();
                     for (k, v) in &f {
@@ -331,7 +252,14 @@ async fn set_people(
                             "officer" => DutyRole::Officer,
                             _ => continue,
                         };
-                        people.push((count("people", v)?, role));
+                        let person = v.trim().parse().map_err(|_| {
+                            ServiceError::invalid(
+                                "people",
+                                "请从名单中选择",
+                                "Choose from the list",
+                            )
+                        })?;
+                        people.push((person, role));
                     }
                     Source::People(people)
                 }
@@ -347,27 +275,25 @@ async fn set_people(
                 back,
             )
         },
+        |refused| roster_view(&page, id, Some(refused)),
     )
     .await
-}
-
-#[derive(Deserialize)]
-struct RangeForm {
-    from: String,
-    to: String,
 }
 
 #[post("/duty/rosters/{id}/plans")]
 async fn generate(
     page: Page,
     id: web::Path<i64>,
-    CsrfForm(f): CsrfForm<RangeForm>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    page.act(
-        &format!("/duty/rosters/{id}"),
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "generate",
+        typed,
         move |c| {
-            let range = (date("from", &f.from)?, date("to", &f.to)?);
+            let range = (date(&f, "from")?, date(&f, "to")?);
             crate::duty::service::plans::generate(c.conn, c.actor, c.now, c.tz, id, range)
         },
         |p| {
@@ -379,6 +305,7 @@ async fn generate(
                 format!("/duty/plans/{}", p.plan.id),
             )
         },
+        |refused| roster_view(&page, id, Some(refused)),
     )
     .await
 }

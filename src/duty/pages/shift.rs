@@ -6,7 +6,7 @@ use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use serde::Deserialize;
 
-use super::{shift_line, ShiftLine};
+use super::{shift_line, text, ShiftLine, LABELS};
 use crate::duty::service::log::{self, DayRecord, EntryInput, ShiftLog};
 use crate::duty::store::log::Entry;
 use crate::error::ServiceError;
@@ -14,7 +14,8 @@ use crate::i18n::Text;
 use crate::web::context::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
-use crate::web::Page;
+use crate::web::typed::{submit_or_again, Refused, Typed};
+use crate::web::{render, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(show)
@@ -92,53 +93,57 @@ struct ShiftPage {
     /// Presence checks: who, asked at, answered.
     presence: Vec<(String, String, bool)>,
     day: String,
+    typed: Typed,
 }
 
 #[get("/duty/shifts/{id:\\d+}")]
 async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
-    page.show(
-        move |c| Ok((log::shift_log(c.conn, c.actor, c.now, id)?, c.tz)),
-        |ctx, (v, tz)| ShiftPage {
-            shift: shift_line(&v.shift, tz),
-            entries: v.entries.iter().map(|e| entry_line(e, tz)).collect(),
-            carried: v.carried.iter().map(|e| entry_line(e, tz)).collect(),
-            handover: v.handover.as_ref().map(|h| HandoverLine {
-                out_by: signer(&v.signers, Some(h.outgoing_by)),
-                in_by: signer(&v.signers, h.incoming_by),
-                out_at: local(h.outgoing_at, tz),
-                in_at: h.incoming_at.map(|t| local(t, tz)),
-                matters: h.open_matters.clone(),
-                checked: h.checked.lines().map(str::to_string).collect(),
-                note: h.note.clone(),
-            }),
-            day: v.shift.day.to_string(),
-            presence: v
-                .presence
-                .iter()
-                .map(|c| {
-                    let who = v
-                        .shift
-                        .leaders
-                        .iter()
-                        .chain(&v.shift.officers)
-                        .find(|h| h.person_id == c.person_id)
-                        .map_or_else(String::new, |h| h.name.clone());
-                    (who, local(c.asked_at, tz), c.confirmed_at.is_some())
-                })
-                .collect(),
-            v,
-            ctx,
-        },
-    )
-    .await
+    shift_view(&page, id.into_inner(), None).await
 }
 
-fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
-    f.iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
+/// A shift's page, with the form that was refused (what was typed, and why) when one was.
+pub(super) async fn shift_view(
+    page: &Page,
+    id: i64,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
+    let (ctx, (v, tz)) = page
+        .run(move |c| Ok((log::shift_log(c.conn, c.actor, c.now, id)?, c.tz)))
+        .await?;
+    let (typed, status) = Typed::of(refused, ctx.lang, LABELS);
+    let view = ShiftPage {
+        shift: shift_line(&v.shift, tz),
+        entries: v.entries.iter().map(|e| entry_line(e, tz)).collect(),
+        carried: v.carried.iter().map(|e| entry_line(e, tz)).collect(),
+        handover: v.handover.as_ref().map(|h| HandoverLine {
+            out_by: signer(&v.signers, Some(h.outgoing_by)),
+            in_by: signer(&v.signers, h.incoming_by),
+            out_at: local(h.outgoing_at, tz),
+            in_at: h.incoming_at.map(|t| local(t, tz)),
+            matters: h.open_matters.clone(),
+            checked: h.checked.lines().map(str::to_string).collect(),
+            note: h.note.clone(),
+        }),
+        day: v.shift.day.to_string(),
+        presence: v
+            .presence
+            .iter()
+            .map(|c| {
+                let who = v
+                    .shift
+                    .leaders
+                    .iter()
+                    .chain(&v.shift.officers)
+                    .find(|h| h.person_id == c.person_id)
+                    .map_or_else(String::new, |h| h.name.clone());
+                (who, local(c.asked_at, tz), c.confirmed_at.is_some())
+            })
+            .collect(),
+        typed,
+        v,
+        ctx,
+    };
+    render(&view, status)
 }
 
 #[post("/duty/shifts/{id}/log")]
@@ -149,10 +154,13 @@ async fn record(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let back = format!("/duty/shifts/{id}");
-    page.act(
-        &back.clone(),
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "entry",
+        typed,
         move |c| {
-            let at = match field(&f, "occurred_at").trim() {
+            let at = match text(&f, "occurred_at").trim() {
                 "" => None,
                 t => {
                     let naive =
@@ -177,41 +185,49 @@ async fn record(
                 id,
                 EntryInput {
                     occurred_at: at,
-                    caller_unit: field(&f, "caller_unit").into(),
-                    caller_name: field(&f, "caller_name").into(),
-                    caller_phone: field(&f, "caller_phone").into(),
-                    summary: field(&f, "summary").into(),
-                    notified: field(&f, "notified").into(),
-                    handling: field(&f, "handling").into(),
-                    open: field(&f, "open") == "1",
+                    caller_unit: text(&f, "caller_unit").into(),
+                    caller_name: text(&f, "caller_name").into(),
+                    caller_phone: text(&f, "caller_phone").into(),
+                    summary: text(&f, "summary").into(),
+                    notified: text(&f, "notified").into(),
+                    handling: text(&f, "handling").into(),
+                    open: text(&f, "open") == "1",
                 },
             )
         },
         move |_| (Text::new("已记录", "Recorded"), back),
+        |refused| shift_view(&page, id, Some(refused)),
     )
     .await
 }
 
-#[derive(Deserialize)]
-struct CloseForm {
-    handling: String,
-    next: String,
-}
-
+/// Closes an open matter from the page of the shift in `next` (shown again there when refused).
 #[post("/duty/log/{id}/close")]
 async fn close(
     page: Page,
     id: web::Path<i64>,
-    CsrfForm(f): CsrfForm<CloseForm>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let back = crate::web::context::safe_next(Some(&f.next));
-    page.act(
-        &back.clone(),
-        move |c| log::close(c.conn, c.actor, c.now, id, &f.handling),
-        move |_| (Text::new("事项已办结", "Matter closed"), back),
-    )
-    .await
+    let back = crate::web::context::safe_next(Some(text(&f, "next")));
+    let on = back
+        .strip_prefix("/duty/shifts/")
+        .and_then(|s| s.parse::<i64>().ok());
+    let typed = f.clone();
+    let run = move |c: &mut crate::web::Call<'_>| {
+        log::close(c.conn, c.actor, c.now, id, text(&f, "handling"))
+    };
+    let to = back.clone();
+    let done = move |_: &_| (Text::new("事项已办结", "Matter closed"), to);
+    match on {
+        Some(shift) => {
+            submit_or_again(&page, format!("close{id}"), typed, run, done, |refused| {
+                shift_view(&page, shift, Some(refused))
+            })
+            .await
+        }
+        None => page.act(&back, run, done).await,
+    }
 }
 
 #[post("/duty/shifts/{id}/handover")]
@@ -222,8 +238,11 @@ async fn sign_out(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let back = format!("/duty/shifts/{id}");
-    page.act(
-        &back.clone(),
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "handover",
+        typed,
         move |c| {
             let checked: Vec<String> = f
                 .iter()
@@ -235,9 +254,9 @@ async fn sign_out(
                 c.actor,
                 c.now,
                 id,
-                field(&f, "open_matters"),
+                text(&f, "open_matters"),
                 &checked,
-                field(&f, "note"),
+                text(&f, "note"),
             )
         },
         move |_| {
@@ -249,6 +268,7 @@ async fn sign_out(
                 back,
             )
         },
+        |refused| shift_view(&page, id, Some(refused)),
     )
     .await
 }

@@ -38,6 +38,8 @@ pub struct Ask {
     pub reason: String,
     /// A manager making the change directly: it applies at once.
     pub apply_now: bool,
+    /// Apply it at once even though it clashes (someone in two places, or with no rest).
+    pub despite_clashes: bool,
 }
 
 fn live_shift(conn: &mut DbConn, id: i64, now: DateTime<Utc>) -> ServiceResult<ShiftRow> {
@@ -71,14 +73,14 @@ fn role_on(
         .map(|(_, r)| r))
 }
 
-/// Checks that the change can still be applied and applies it, telling the people whose shifts moved.
+/// Checks that the change can still be applied (and, unless `despite`, that it clashes with nothing) and
+/// applies it, telling the people whose shifts moved.
 fn apply(
     conn: &mut DbConn,
-    cfg: &Config,
-    now: DateTime<Utc>,
-    tz: Tz,
+    (cfg, now, tz): (&Config, DateTime<Utc>, Tz),
     r: &Roster,
     ch: &DutyChange,
+    despite: bool,
 ) -> ServiceResult<()> {
     let gone = || {
         ServiceError::conflict(
@@ -115,6 +117,7 @@ fn apply(
             "The person taking over is away that day",
         ));
     }
+    super::clashes::check(conn, ch, despite)?;
     let mut moves = vec![(shift, ch.giver_id, ch.taker_id, role)];
     if let Some((s, role)) = other {
         moves.push((s, ch.taker_id, ch.giver_id, role));
@@ -246,7 +249,7 @@ pub fn ask(
             },
         )?;
         if a.apply_now {
-            apply(c, cfg, now, tz, &r, &ch)?;
+            apply(c, (cfg, now, tz), &r, &ch, a.despite_clashes)?;
         } else {
             tell_waiting(
                 c,
@@ -270,7 +273,8 @@ pub fn ask(
     .inspect(|_| super::now::changed())
 }
 
-/// Agrees, declines, approves, refuses or withdraws a change.
+/// Agrees, declines, approves, refuses or withdraws a change. Approving one that clashes (someone in two
+/// places, or with no rest) is refused unless `despite` says to apply it even so.
 #[allow(clippy::too_many_arguments)]
 pub fn act(
     conn: &mut DbConn,
@@ -281,6 +285,7 @@ pub fn act(
     id: i64,
     action: ChangeAction,
     note: &str,
+    despite: bool,
 ) -> ServiceResult<DutyChange> {
     let note = reason(note)?;
     if action == ChangeAction::Refuse && note.is_empty() {
@@ -311,7 +316,7 @@ pub fn act(
         let after =
             store::find(c, id)?.ok_or_else(|| ServiceError::Internal("change vanished".into()))?;
         match to {
-            ChangeState::Applied => apply(c, cfg, now, tz, &r, &after)?,
+            ChangeState::Applied => apply(c, (cfg, now, tz), &r, &after, despite)?,
             ChangeState::Agreed => {
                 let shift = live_shift(c, ch.shift_id, now)?;
                 let approvers = super::people_over(c, r.unit_id, MANAGERS)?

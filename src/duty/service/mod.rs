@@ -2,7 +2,9 @@
 //! concerned.
 
 pub mod availability;
+pub mod change_list;
 pub mod changes;
+pub mod clashes;
 pub mod directory;
 mod drafts;
 pub mod feeds;
@@ -12,6 +14,7 @@ pub mod log;
 pub mod mine;
 pub mod month;
 pub mod now;
+pub mod options;
 pub mod plan_view;
 pub mod plans;
 pub mod presence;

@@ -12,11 +12,12 @@ use crate::duty::service::clashes::DESPITE;
 use crate::duty::service::{change_list, options};
 use crate::error::ServiceError;
 use crate::i18n::{Lang, Text};
+use crate::web::auth::request_lang;
 use crate::web::context::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::typed::{submit_or_again, Refused, Typed};
-use crate::web::{render, Page};
+use crate::web::{render, InLang, Page};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(ask_form)
@@ -110,7 +111,7 @@ async fn ask(
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     // Shown again for the shift and person it was asked for; a form naming neither is not one of ours.
-    let shift = id_of(&f, "shift_id").map_err(PageError::from)?;
+    let shift = id_of(&f, "shift_id").page(request_lang(page.request()))?;
     let giver = id_of(&f, "giver_id").ok();
     let form = if text(&f, "kind") == "swap" {
         "swap"

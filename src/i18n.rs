@@ -2,6 +2,7 @@
 
 mod calendar;
 mod duty;
+mod notify;
 mod table;
 mod teams;
 

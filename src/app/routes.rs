@@ -45,7 +45,11 @@ fn notify_routes(cfg: &mut ServiceConfig) {
         .service(api::set_preferences)
         .service(api::settings)
         .service(api::set_settings)
-        .service(api::test_email);
+        .service(api::test_email)
+        .service(api::chat)
+        .service(api::set_chat)
+        .service(api::remove_chat)
+        .service(api::test_chat);
 }
 
 /// The reserves API.

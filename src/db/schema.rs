@@ -308,6 +308,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    unit_chats (unit_id) {
+        unit_id -> BigInt,
+        flavour -> Text,
+        url -> Text,
+        secret -> Text,
+        kinds -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     unit_notice_settings (unit_id, kind) {
         unit_id -> BigInt,
         kind -> Text,
@@ -377,6 +388,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notices,
     notice_recipients,
     unit_notice_settings,
+    unit_chats,
     job_runs,
     settings,
     request_keys,

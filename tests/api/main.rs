@@ -33,6 +33,7 @@ mod keepers_day;
 mod layers;
 mod ledger_props;
 mod notify;
+mod notify_chat;
 mod notify_faults;
 mod one_rule;
 mod org;

@@ -2,6 +2,7 @@
 
 mod calendar;
 mod duty;
+mod inventory;
 mod notify;
 mod table;
 mod teams;

@@ -54,7 +54,7 @@ fn notify_routes(cfg: &mut ServiceConfig) {
 
 /// The reserves API.
 fn inventory_routes(cfg: &mut ServiceConfig) {
-    use inventory::api::{catalogue, movements, sheets, stocktakes, warehouses};
+    use inventory::api::{catalogue, movements, reservations, sheets, stocktakes, warehouses};
     cfg.service(catalogue::categories)
         .service(catalogue::add_category)
         .service(catalogue::items)
@@ -70,6 +70,9 @@ fn inventory_routes(cfg: &mut ServiceConfig) {
         .service(warehouses::set_norm)
         .service(warehouses::stock)
         .service(warehouses::suggest)
+        .service(reservations::reservations)
+        .service(reservations::reserve_stock)
+        .service(reservations::release_reservation)
         .service(warehouses::verify_ledger)
         .service(warehouses::set_bin)
         .service(movements::list)

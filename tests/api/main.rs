@@ -26,6 +26,7 @@ mod duty_reports;
 mod helpers;
 mod inventory;
 mod inventory_pages;
+mod inventory_reservations;
 mod inventory_rules;
 mod inventory_sheets;
 mod inventory_stocktakes;

@@ -10,6 +10,7 @@ mod generate;
 pub mod ical;
 mod inputs;
 mod paper;
+mod presence;
 mod shifts;
 mod tally;
 
@@ -20,5 +21,6 @@ pub use gaps::*;
 pub use generate::*;
 pub use inputs::*;
 pub use paper::*;
+pub use presence::*;
 pub use shifts::*;
 pub use tally::*;

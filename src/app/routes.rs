@@ -181,6 +181,8 @@ fn duty_routes(cfg: &mut ServiceConfig) {
         .service(changes::list_changes)
         .service(changes::act)
         .service(changes::my_duty)
+        .service(changes::my_reminder)
+        .service(changes::set_my_reminder)
         .service(changes::add_unavailable)
         .service(changes::remove_unavailable)
         .service(feeds::create_feed)

@@ -20,6 +20,7 @@ mod concurrency;
 mod duty;
 mod duty_changes;
 mod duty_feeds;
+mod duty_leads;
 mod duty_log;
 mod duty_presence;
 mod duty_reports;

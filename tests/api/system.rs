@@ -146,6 +146,7 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/duty/changes", vec!["get", "post"]),
         ("/api/v1/duty/changes/{id}/{action}", vec!["post"]),
         ("/api/v1/duty/mine", vec!["get"]),
+        ("/api/v1/duty/mine/reminder", vec!["get", "put"]),
         ("/api/v1/duty/unavailable", vec!["post"]),
         ("/api/v1/duty/unavailable/{person}/{id}", vec!["delete"]),
         ("/api/v1/duty/feeds", vec!["get", "post"]),

@@ -1,5 +1,5 @@
-//! My duty: my shifts ahead, the swaps and substitutions I am party to, the days I cannot be on duty, my
-//! calendar feeds.
+//! My duty: my shifts ahead, the swaps and substitutions I am party to, the days I cannot be on duty, how
+//! long before a shift I am reminded of it, my calendar feeds.
 
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::roster::{change_line, ChangeLine};
-use crate::duty::model::ChangeState;
+use crate::duty::model::{ChangeState, LeadChoice, ReminderLead};
 use crate::duty::service::feeds;
-use crate::duty::service::mine::{self, MyShift};
+use crate::duty::service::mine::{self, MyReminder, MyShift};
 use crate::duty::service::names;
 use crate::error::ServiceError;
 use crate::i18n::Text;
@@ -20,6 +20,7 @@ use crate::web::Page;
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(show)
+        .service(set_reminder)
         .service(add_unavailable)
         .service(remove_unavailable);
 }
@@ -45,6 +46,9 @@ struct MinePage {
     today: String,
     /// Live calendar feeds I made or that show my duty: `(id, whose, made)`.
     feeds: Vec<(i64, String, String)>,
+    /// My reminder lead (none for an account without a person).
+    reminder: Option<MyReminder>,
+    choices: &'static [LeadChoice],
 }
 
 #[get("/duty/mine")]
@@ -56,6 +60,10 @@ async fn show(page: Page) -> Result<HttpResponse, PageError> {
                 .into_iter()
                 .map(|f| (f.id, f.name, local_time(&f.created_at, c.tz)))
                 .collect();
+            let reminder = match c.actor.person_id {
+                Some(_) => Some(mine::reminder(c.conn, c.actor)?),
+                None => None,
+            };
             let all = names(c.conn)?;
             let mut lines = Vec::new();
             for ch in &d.waiting {
@@ -63,13 +71,13 @@ async fn show(page: Page) -> Result<HttpResponse, PageError> {
             }
             Ok((
                 (d, lines),
-                all,
+                reminder,
                 c.actor.person_id,
                 crate::clock::today(c.now, c.tz),
                 feeds,
             ))
         },
-        |ctx, ((d, lines), _names, me, today, feeds)| MinePage {
+        |ctx, ((d, lines), reminder, me, today, feeds)| MinePage {
             waiting: d
                 .waiting
                 .iter()
@@ -96,7 +104,44 @@ async fn show(page: Page) -> Result<HttpResponse, PageError> {
             person: me,
             today: today.to_string(),
             feeds,
+            reminder,
+            choices: LeadChoice::ALL,
             ctx,
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct ReminderForm {
+    lead: String,
+    /// Read only with the lead `hours` (the field is on the form whatever is chosen).
+    #[serde(default)]
+    hours: String,
+}
+
+#[post("/duty/mine/reminder")]
+async fn set_reminder(
+    page: Page,
+    CsrfForm(f): CsrfForm<ReminderForm>,
+) -> Result<HttpResponse, PageError> {
+    page.act(
+        "/duty/mine",
+        move |c| {
+            let hours = match (LeadChoice::parse(&f.lead)?, f.hours.trim()) {
+                (LeadChoice::Hours, "") => None,
+                (LeadChoice::Hours, h) => Some(h.parse().map_err(|_| {
+                    ServiceError::invalid("hours", "请填写整数小时数", "Enter whole hours")
+                })?),
+                _ => None,
+            };
+            mine::set_reminder(c.conn, c.actor, c.now, ReminderLead::parse(&f.lead, hours)?)
+        },
+        |_| {
+            (
+                Text::new("班前提醒已保存", "Reminder saved"),
+                "/duty/mine".into(),
+            )
         },
     )
     .await

@@ -6,7 +6,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::duty::model::{DutyRole, PeriodInput, PeriodKind, RosterInput};
+use crate::duty::model::{DutyRole, PeriodInput, PeriodKind, PresencePlan, RosterInput};
 use crate::duty::service::rosters::{self, RosterView, Source};
 use crate::duty::service::{changes, feeds, gaps, names};
 use crate::duty::store::changes::DutyChange;
@@ -227,7 +227,11 @@ async fn update(
                 number(&f, "handover_minutes")?,
                 text(&f, "checklist"),
                 number(&f, "remind_hours")?,
-            )?;
+            )?
+            .with_presence(PresencePlan::parse(
+                number(&f, "presence_checks")?,
+                number(&f, "presence_minutes")?,
+            )?);
             rosters::update(c.conn, c.actor, c.now, id, input, text(&f, "active") != "0")
         },
         move |_| (Text::new("已保存", "Saved"), back),

@@ -2,6 +2,8 @@
 
 mod calendar;
 mod duty;
+mod inventory;
+mod notify;
 mod table;
 mod teams;
 

@@ -41,7 +41,7 @@ enum Command {
         /// Where to write the copy (must not exist yet).
         path: std::path::PathBuf,
     },
-    /// Run one scheduled job now, whatever its schedule: scan, deliver, digest, verify or prune.
+    /// Run one scheduled job now, whatever its schedule: scan, deliver, digest, presence, verify or prune.
     Job {
         /// The job.
         name: String,

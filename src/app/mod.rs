@@ -12,7 +12,6 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Server, Service};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context;
-use sha2::{Digest, Sha512};
 use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt};
 
@@ -27,8 +26,10 @@ use crate::web::{openapi, system};
 use crate::{db, duty, inventory, notify, org, teams};
 
 mod routes;
+mod secret;
 
 use routes::{api_routes, page_routes};
+pub use secret::{cookie_key, secret};
 
 /// What the areas register: reminder sources, home-page tasks, scheduled jobs.
 #[derive(Debug, Clone)]
@@ -102,6 +103,17 @@ fn jobs(config: &Config, reminders: &Reminders) -> Result<Jobs, ConfigError> {
             },
         ),
         Job::new(
+            "presence",
+            v.schedule("STANDBY_JOB_PRESENCE", "0 * * * * *")?,
+            true,
+            |s, now| async move {
+                let key = duty::model::CheckKey::from_secret(&secret(&s.config)?);
+                duty::jobs::presence_checks(&s, key, now)
+                    .await
+                    .map(|n| format!("{n} unannounced presence check(s) asked"))
+            },
+        ),
+        Job::new(
             "verify",
             v.schedule("STANDBY_JOB_VERIFY", "0 30 2 * * *")?,
             true,
@@ -172,38 +184,6 @@ pub fn openapi_spec(areas: &Areas) -> utoipa::openapi::OpenApi {
         .collect();
     openapi::enumerate(&mut spec, "KindMode", "kind", &kinds);
     spec
-}
-
-/// The cookie key: derived from `STANDBY_SECRET`, or generated once into `<data dir>/secret.key`.
-pub fn cookie_key(config: &Config) -> anyhow::Result<Key> {
-    let secret = match &config.secret {
-        Some(s) => s.clone(),
-        None => {
-            let path = config.data_dir.join("secret.key");
-            match std::fs::read_to_string(&path) {
-                Ok(s) if s.trim().len() >= 32 => s.trim().to_string(),
-                _ => {
-                    std::fs::create_dir_all(&config.data_dir)
-                        .with_context(|| format!("creating {}", config.data_dir.display()))?;
-                    let s =
-                        org::credentials::random_token(64).map_err(|e| anyhow::anyhow!("{e}"))?;
-                    write_private(&path, &s)
-                        .with_context(|| format!("writing {}", path.display()))?;
-                    s
-                }
-            }
-        }
-    };
-    Ok(Key::from(Sha512::digest(secret.as_bytes()).as_slice()))
-}
-
-fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path)?.write_all(content.as_bytes())
 }
 
 /// Opens the database, applies migrations, and creates the first administrator if there is no account.

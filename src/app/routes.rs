@@ -45,12 +45,16 @@ fn notify_routes(cfg: &mut ServiceConfig) {
         .service(api::set_preferences)
         .service(api::settings)
         .service(api::set_settings)
-        .service(api::test_email);
+        .service(api::test_email)
+        .service(api::chat)
+        .service(api::set_chat)
+        .service(api::remove_chat)
+        .service(api::test_chat);
 }
 
 /// The reserves API.
 fn inventory_routes(cfg: &mut ServiceConfig) {
-    use inventory::api::{catalogue, movements, sheets, stocktakes, warehouses};
+    use inventory::api::{catalogue, movements, reservations, sheets, stocktakes, warehouses};
     cfg.service(catalogue::categories)
         .service(catalogue::add_category)
         .service(catalogue::items)
@@ -66,6 +70,9 @@ fn inventory_routes(cfg: &mut ServiceConfig) {
         .service(warehouses::set_norm)
         .service(warehouses::stock)
         .service(warehouses::suggest)
+        .service(reservations::reservations)
+        .service(reservations::reserve_stock)
+        .service(reservations::release_reservation)
         .service(warehouses::verify_ledger)
         .service(warehouses::set_bin)
         .service(movements::list)
@@ -174,6 +181,8 @@ fn duty_routes(cfg: &mut ServiceConfig) {
         .service(changes::list_changes)
         .service(changes::act)
         .service(changes::my_duty)
+        .service(changes::my_reminder)
+        .service(changes::set_my_reminder)
         .service(changes::add_unavailable)
         .service(changes::remove_unavailable)
         .service(feeds::create_feed)

@@ -43,6 +43,10 @@ pub struct MailSettings {
     /// Extra certificate authority (PEM) to trust for the SMTP server, `STANDBY_SMTP_CA_FILE`: for intranet
     /// mail servers whose certificate comes from the organisation's own CA.
     pub ca_file: Option<PathBuf>,
+    /// The hosts units' group-chat robots may be reached at, `STANDBY_WEBHOOK_HOSTS` (comma-separated, a port
+    /// where it is not the scheme's own): 企业微信's and 钉钉's by default, so a webhook address cannot be
+    /// turned against the office's own network.
+    pub webhook_hosts: Vec<String>,
 }
 
 pub(super) fn mail_settings(
@@ -111,8 +115,21 @@ pub(super) fn mail_settings(
             }
         }
     }
+    let webhook_hosts: Vec<String> = get("STANDBY_WEBHOOK_HOSTS")
+        .unwrap_or_else(|| "qyapi.weixin.qq.com,oapi.dingtalk.com".into())
+        .split(',')
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect();
+    if let Some(bad) = webhook_hosts.iter().find(|h| h.contains(['/', '@', ' '])) {
+        return Err(err(
+            "STANDBY_WEBHOOK_HOSTS",
+            format!("`{bad}` is not a host such as qyapi.weixin.qq.com or 10.0.0.5:8080"),
+        ));
+    }
     Ok(MailSettings {
         ca_file,
+        webhook_hosts,
         transport,
         from,
         pool_size: vars.number("STANDBY_SMTP_POOL_SIZE", 4, 1..=64)? as u32,

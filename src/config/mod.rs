@@ -281,6 +281,11 @@ mod tests {
                 "/nonexistent/ca.pem",
                 "no such file",
             ),
+            (
+                "STANDBY_WEBHOOK_HOSTS",
+                "qyapi.weixin.qq.com,http://evil",
+                "a URL, not a host",
+            ),
         ];
         for (var, value, why) in cases {
             let e = Config::from_vars(vars(&[(var, value)])).unwrap_err();

@@ -217,6 +217,27 @@ diesel::table! {
         qty -> BigInt,
         bin -> Text,
         custodian_id -> Nullable<BigInt>,
+        reserved -> BigInt,
+    }
+}
+
+diesel::table! {
+    reservations (id) {
+        id -> BigInt,
+        warehouse_id -> BigInt,
+        batch_id -> BigInt,
+        item_id -> BigInt,
+        held_qty -> BigInt,
+        reserved_qty -> BigInt,
+        state -> Text,
+        purpose -> Text,
+        held_for -> Text,
+        until -> Nullable<Date>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        closed_by -> Nullable<BigInt>,
+        closed_at -> Nullable<Timestamp>,
+        note -> Text,
     }
 }
 
@@ -308,6 +329,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    unit_chats (unit_id) {
+        unit_id -> BigInt,
+        flavour -> Text,
+        url -> Text,
+        secret -> Text,
+        kinds -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     unit_notice_settings (unit_id, kind) {
         unit_id -> BigInt,
         kind -> Text,
@@ -377,6 +409,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     notices,
     notice_recipients,
     unit_notice_settings,
+    reservations,
+    unit_chats,
     job_runs,
     settings,
     request_keys,

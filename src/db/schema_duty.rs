@@ -21,6 +21,8 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        presence_checks -> Integer,
+        presence_minutes -> Integer,
     }
 }
 
@@ -165,6 +167,16 @@ diesel::table! {
         token_hash -> Text,
         confirmed_at -> Nullable<Timestamp>,
         confirmed_from -> Text,
+        planned_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    duty_leads (person_id) {
+        person_id -> BigInt,
+        hours -> Integer,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
     }
 }
 
@@ -205,6 +217,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     duty_handovers,
     duty_presence,
     duty_feeds,
+    duty_leads,
 );
 
 // Each duty table with people and units (a pair may be declared only once in the whole schema).
@@ -232,3 +245,5 @@ diesel::allow_tables_to_appear_in_same_query!(duty_presence, people);
 diesel::allow_tables_to_appear_in_same_query!(duty_presence, units);
 diesel::allow_tables_to_appear_in_same_query!(duty_feeds, people);
 diesel::allow_tables_to_appear_in_same_query!(duty_feeds, units);
+diesel::allow_tables_to_appear_in_same_query!(duty_leads, people);
+diesel::allow_tables_to_appear_in_same_query!(duty_leads, units);

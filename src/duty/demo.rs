@@ -11,7 +11,7 @@ use crate::clock::today;
 use crate::config::Config;
 use crate::db::{db_time, DbConn};
 use crate::duty::model::{
-    ChangeAction, ChangeKind, DutyRole, PeriodInput, PeriodKind, RosterInput,
+    ChangeAction, ChangeKind, DutyRole, PeriodInput, PeriodKind, PresencePlan, RosterInput,
 };
 use crate::duty::service::changes::{self, Ask};
 use crate::duty::service::plans::{self, Step};
@@ -112,7 +112,11 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         30,
         "通讯设备测试正常\n值班电话、传真畅通\n值班记录和文件已移交\n应急车辆、装备正常",
         24,
-    )?;
+    )?
+    .with_presence(PresencePlan {
+        checks: 2,
+        minutes: 15,
+    });
     let main = rosters::create(conn, &leader, now, input)?;
     let places: Vec<(i64, DutyRole)> = leaders
         .iter()

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod jobs;
 pub mod model;
 pub mod notices;
 pub mod pages;

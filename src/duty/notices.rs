@@ -14,6 +14,7 @@ pub static PUBLISHED: KindSpec = KindSpec {
     en: "Roster published",
     default_mode: Mode::Immediate,
     unit_choice: true,
+    chat: true,
 };
 /// A person's shift changed (an edit, a swap, a substitution).
 pub static CHANGED: KindSpec = KindSpec {
@@ -22,6 +23,7 @@ pub static CHANGED: KindSpec = KindSpec {
     en: "Duty changed",
     default_mode: Mode::Immediate,
     unit_choice: false,
+    chat: false,
 };
 /// A shift begins soon.
 pub static UPCOMING: KindSpec = KindSpec {
@@ -30,6 +32,7 @@ pub static UPCOMING: KindSpec = KindSpec {
     en: "Duty reminder",
     default_mode: Mode::Immediate,
     unit_choice: false,
+    chat: false,
 };
 /// A swap or substitution waits for someone.
 pub static CHANGE_WAITING: KindSpec = KindSpec {
@@ -38,6 +41,7 @@ pub static CHANGE_WAITING: KindSpec = KindSpec {
     en: "Swap waiting",
     default_mode: Mode::Immediate,
     unit_choice: false,
+    chat: false,
 };
 /// A holiday roster waits for the office's approval.
 pub static APPROVAL_WAITING: KindSpec = KindSpec {
@@ -46,6 +50,7 @@ pub static APPROVAL_WAITING: KindSpec = KindSpec {
     en: "Holiday roster to approve",
     default_mode: Mode::Immediate,
     unit_choice: false,
+    chat: false,
 };
 /// Shifts ahead short of people, conflicts, days not rostered.
 pub static GAPS: KindSpec = KindSpec {
@@ -54,6 +59,7 @@ pub static GAPS: KindSpec = KindSpec {
     en: "Roster gaps ahead",
     default_mode: Mode::Digest,
     unit_choice: true,
+    chat: true,
 };
 /// A handover not signed in time.
 pub static HANDOVER_MISSING: KindSpec = KindSpec {
@@ -62,6 +68,7 @@ pub static HANDOVER_MISSING: KindSpec = KindSpec {
     en: "Handover not signed",
     default_mode: Mode::Immediate,
     unit_choice: false,
+    chat: true,
 };
 
 /// A presence check (查岗) asking the people on a shift to confirm.
@@ -71,6 +78,7 @@ pub static PRESENCE: KindSpec = KindSpec {
     en: "Presence check",
     default_mode: Mode::Immediate,
     unit_choice: false,
+    chat: false,
 };
 /// A presence check not confirmed in time.
 pub static PRESENCE_MISSED: KindSpec = KindSpec {
@@ -79,6 +87,7 @@ pub static PRESENCE_MISSED: KindSpec = KindSpec {
     en: "Presence not confirmed",
     default_mode: Mode::Immediate,
     unit_choice: false,
+    chat: true,
 };
 
 /// The person on the shift concerned.

@@ -1,6 +1,7 @@
-//! What the duty area tells people as a reminder source: a shift beginning within its roster's lead (to its
-//! people), a handover not signed in time after the changeover (to the leaders of both shifts and the
-//! roster's duty leaders), gaps and conflicts in the next 30 days (to the roster's managers and unit).
+//! What the duty area tells people as a reminder source: a shift beginning within its people's lead (each
+//! person's own, else the roster's), a handover not signed in time after the changeover (to the leaders of
+//! both shifts and the roster's duty leaders), gaps and conflicts in the next 30 days (to the roster's
+//! managers and unit).
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -11,6 +12,7 @@ use crate::db::{db_time, DbConn};
 use crate::duty::model::{DutyRole, Finding};
 use crate::duty::notices::{self, span, DutyMessage};
 use crate::duty::service::{gaps, names, people_over};
+use crate::duty::store::leads as lead_store;
 use crate::duty::store::log as log_store;
 use crate::duty::store::rosters as roster_store;
 use crate::duty::store::shifts as store;
@@ -95,20 +97,33 @@ impl ReminderSource for super::Area {
     }
 }
 
-/// Shifts starting within their roster's lead: each person on them.
+/// Shifts starting within their people's lead (each person's own, else the roster's): each person on them.
+/// The dedupe key names the shift and its start, not the lead, so a person who changes their lead after
+/// being reminded is not reminded again.
 fn upcoming(conn: &mut DbConn, now: DateTime<Utc>, tz: Tz) -> ServiceResult<Vec<Outgoing>> {
     let rosters = roster_store::all(conn)?;
-    let soon = store::live_between(conn, None, db_time(now), db_time(now + Duration::hours(72)))?;
+    let leads = lead_store::chosen(conn)?;
+    let soon: Vec<_> =
+        store::live_between(conn, None, db_time(now), db_time(now + Duration::hours(72)))?
+            .into_iter()
+            .filter(|s| s.starts_at.and_utc() > now)
+            .collect();
+    let ids: Vec<i64> = soon.iter().map(|s| s.id).collect();
+    let holders = store::holders(conn, &ids)?;
     let mut out = Vec::new();
-    for s in soon.iter().filter(|s| s.starts_at.and_utc() > now) {
+    for s in &soon {
         let Some(r) = rosters.iter().find(|r| r.id == s.roster_id && r.active) else {
             continue;
         };
-        if s.starts_at.and_utc() > now + Duration::hours(i64::from(r.remind_hours)) {
-            continue;
-        }
         let when = span(s.starts_at.and_utc(), s.ends_at.and_utc(), tz);
-        for h in store::holders(conn, &[s.id])? {
+        for h in holders.iter().filter(|h| h.shift_id == s.id) {
+            let lead = leads.get(&h.person_id).copied().unwrap_or_default();
+            if lead
+                .ahead(r.remind_hours)
+                .is_none_or(|ahead| s.starts_at.and_utc() > now + ahead)
+            {
+                continue;
+            }
             let role = DutyRole::parse(&h.role).unwrap_or(DutyRole::Officer);
             let msg = DutyMessage::new(
                 (

@@ -353,6 +353,8 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .chain(super::teams::ENTRIES)
         .chain(super::calendar::ENTRIES)
         .chain(super::duty::ENTRIES)
+        .chain(super::notify::ENTRIES)
+        .chain(super::inventory::ENTRIES)
 }
 
 /// The string for `key` (a missing one is logged and shown as `?`).

@@ -3,6 +3,7 @@
 //! recipient, so one refused address does not hold back the others.
 
 pub mod smtp;
+pub mod webhook;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -89,6 +90,8 @@ pub struct Mailer {
     from: Mailbox,
     /// Messages sent at once by one delivery run (the SMTP pool size).
     pub concurrency: usize,
+    /// Posts to units' group-chat robots.
+    pub robots: webhook::Poster,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -148,6 +151,7 @@ impl Mailer {
             transport: Arc::new(transport),
             from,
             concurrency: settings.pool_size as usize,
+            robots: webhook::Poster::default(),
         })
     }
 

@@ -1,19 +1,23 @@
-//! `/api/v1/notices`, `/api/v1/me/notices`, `/api/v1/units/{id}/notice-settings`: the outbox for
-//! administrators, each account's own notices, and each unit's choices.
+//! `/api/v1/notices`, `/api/v1/me/notices`, `/api/v1/units/{id}/notice-settings`, `/api/v1/units/{id}/chat`:
+//! the outbox for administrators, each account's own notices, and each unit's choices and group chat.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, put, web};
+use actix_web::{delete, get, post, put, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{EmailAddress, NoticeState};
-use super::service::{self, KindMode, NoticeView, SettingsInput, UnitNoticeSettings};
+use super::service::{
+    self, ChatInput, ChatSettings, ChatView, KindMode, NoticeView, SettingsInput,
+    UnitNoticeSettings,
+};
 use super::source::Reminders;
 use super::store::NoticeFilter;
 use crate::pagination::{Page, PageRequest};
 use crate::web::json::{Json, OptionalJson};
 use crate::web::{non_blank, Api};
 
+use crate::web::error::ApiError;
 use crate::web::Reply;
 
 /// Outbox filters.
@@ -183,6 +187,81 @@ pub async fn test_email(
             .map(|t| EmailAddress::parse(&t))
             .transpose()?;
         service::send_test(c.conn, c.actor, c.config, c.now, id, to)
+    })
+    .await
+}
+
+/// A unit's group chat robot (`chat` is null while it has none) and the kinds of notice a chat may hear.
+#[utoipa::path(tag = "notices", security(("bearer" = [])), responses((status = 200, body = ChatSettings)))]
+#[get("/units/{id}/chat")]
+pub async fn chat(
+    api: Api,
+    reminders: web::Data<Reminders>,
+    id: web::Path<i64>,
+) -> Reply<ChatSettings> {
+    let id = id.into_inner();
+    api.json(move |c| service::chat(c.conn, c.actor, &reminders, id))
+        .await
+}
+
+/// A unit's group chat robot, as set.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChatIn {
+    /// `wecom` (企业微信) or `dingtalk` (钉钉).
+    pub flavour: String,
+    /// The robot's webhook address, on a host the service allows (`STANDBY_WEBHOOK_HOSTS`).
+    #[schema(max_length = 500)]
+    pub url: String,
+    /// DingTalk's signing secret (加签); absent keeps the one set, empty turns signing off.
+    pub secret: Option<String>,
+    /// The kinds of notice the chat hears (`GET /units/{id}/chat` lists those a chat may hear).
+    #[serde(default)]
+    pub kinds: Vec<String>,
+}
+
+/// Set up or change a unit's group chat robot: the notices of the chosen kinds about the unit are then also
+/// posted there, through the outbox, with the same retries as email.
+#[utoipa::path(tag = "notices", request_body = ChatIn, security(("bearer" = [])), responses((status = 200, body = ChatView)))]
+#[put("/units/{id}/chat")]
+pub async fn set_chat(
+    api: Api,
+    reminders: web::Data<Reminders>,
+    id: web::Path<i64>,
+    body: Json<ChatIn>,
+) -> Reply<ChatView> {
+    let (id, b) = (id.into_inner(), body.0);
+    api.json(move |c| {
+        let input = ChatInput::parse(
+            c.config,
+            &reminders,
+            &b.flavour,
+            &b.url,
+            b.secret.as_deref(),
+            &b.kinds,
+        )?;
+        service::set_chat(c.conn, c.actor, c.now, id, input)
+    })
+    .await
+}
+
+/// Remove a unit's group chat robot.
+#[utoipa::path(tag = "notices", security(("bearer" = [])), responses((status = 204), (status = 404)))]
+#[delete("/units/{id}/chat")]
+pub async fn remove_chat(api: Api, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    api.run(move |c| service::remove_chat(c.conn, c.actor, c.now, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Queue a test message to the unit's group chat (it goes out with the next delivery, within seconds).
+#[utoipa::path(tag = "notices", security(("bearer" = [])), responses((status = 202, body = NoticeView)))]
+#[post("/units/{id}/chat/test")]
+pub async fn test_chat(api: Api, id: web::Path<i64>) -> Reply<NoticeView> {
+    let id = id.into_inner();
+    api.reply(StatusCode::ACCEPTED, move |c| {
+        service::test_chat(c.conn, c.actor, c.config, c.now, id)
     })
     .await
 }

@@ -9,17 +9,18 @@ use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 
 use super::model::{
-    after_attempt, group_by_language, AfterAttempt, Recipient, RecipientState, DIGEST,
+    after_attempt, chat_unit, group_by_language, AfterAttempt, Recipient, RecipientState, DIGEST,
     DIGEST_READER,
 };
 use super::render::{DigestLine, DigestMail, DigestSection};
 use super::service::{self, Outgoing};
 use super::source::Reminders;
-use super::store::{self, Notice, Outcome, StoredRecipient};
+use super::store::{self, Chat, Notice, Outcome, StoredRecipient};
 use crate::config::Config;
 use crate::db::{db_time, write_tx};
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
+use crate::mail::webhook::{message_text, Hook};
 use crate::mail::{Addressee, Letter, Outcome as Answer};
 use crate::state::AppState;
 
@@ -111,43 +112,65 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Sends one claimed notice to its addressees still waiting, and decides what follows.
+/// Sends one claimed notice to its addressees still waiting (email through the mailer, group chats through
+/// their robots), and decides what follows.
 async fn attempt(
     mailer: &crate::mail::Mailer,
     n: &Notice,
     recipients: &[StoredRecipient],
+    chats: &[Chat],
     max_attempts: i32,
     now: DateTime<Utc>,
 ) -> Attempt {
     let to: Vec<Addressee> = recipients
         .iter()
+        .filter(|r| chat_unit(&r.address).is_none())
         .map(|r| Addressee {
             address: r.address.clone(),
             name: r.name.clone(),
         })
         .collect();
-    let waiting: Vec<&str> = recipients
+    let (waiting_chats, waiting): (Vec<&str>, Vec<&str>) = recipients
         .iter()
         .filter(|r| r.state == RecipientState::Pending)
         .map(|r| r.address.as_str())
-        .collect();
-    let file_name = format!("notice-{}", n.id);
-    let letter = Letter {
-        subject: &n.subject,
-        text: &n.body_text,
-        html: &n.body_html,
-        message_id: &n.message_id,
-        to: &to,
-        file_name: &file_name,
-    };
-    let outcomes: Vec<Answer> = match mailer.send(&letter, &waiting).await {
-        Ok(o) => o,
-        Err(e) => vec![e.into(); waiting.len()],
-    };
+        .partition(|a| chat_unit(a).is_some());
+    let mut outcomes: Vec<(&str, Answer)> = Vec::new();
+    if !waiting.is_empty() {
+        let file_name = format!("notice-{}", n.id);
+        let letter = Letter {
+            subject: &n.subject,
+            text: &n.body_text,
+            html: &n.body_html,
+            message_id: &n.message_id,
+            to: &to,
+            file_name: &file_name,
+        };
+        let answers = match mailer.send(&letter, &waiting).await {
+            Ok(o) => o,
+            Err(e) => vec![e.into(); waiting.len()],
+        };
+        outcomes.extend(waiting.iter().copied().zip(answers));
+    }
+    for address in waiting_chats {
+        let chat = chats.iter().find(|c| Some(c.unit_id) == chat_unit(address));
+        let answer = match chat {
+            Some(c) => {
+                let hook = Hook {
+                    flavour: c.flavour,
+                    url: c.url.clone(),
+                    secret: c.secret.clone(),
+                };
+                let text = message_text(c.flavour, &n.subject, &n.body_text, &n.link);
+                mailer.robots.post(hook, text).await
+            }
+            None => Answer::Refused("the unit's group chat has been removed".into()),
+        };
+        outcomes.push((address, answer));
+    }
     let mut last_error = None;
-    let answers: Vec<(String, RecipientState, Option<String>)> = waiting
-        .iter()
-        .zip(outcomes)
+    let answers: Vec<(String, RecipientState, Option<String>)> = outcomes
+        .into_iter()
         .map(|(address, o)| {
             let (state, error) = match o {
                 Answer::Accepted => (RecipientState::Sent, None),
@@ -200,13 +223,19 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<Del
     let max_attempts = state.config.mail.max_attempts;
     loop {
         let (who, claim_at) = (owner.clone(), at());
-        let (notices, recipients) = state
+        let (notices, recipients, chats) = state
             .db(move |c| {
                 let notices = write_tx(c, |c| {
                     store::claim(c, &who, db_time(claim_at), db_time(claim_at + LEASE), batch)
                 })?;
                 let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
-                Ok((notices, store::recipients_of(c, &ids)?))
+                let recipients = store::recipients_of(c, &ids)?;
+                let units: Vec<i64> = recipients
+                    .iter()
+                    .filter_map(|r| chat_unit(&r.address))
+                    .collect();
+                let chats = store::chats_of(c, &units)?;
+                Ok((notices, recipients, chats))
             })
             .await
             .context("claiming due notices")?;
@@ -225,8 +254,8 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<Del
                         .filter(|r| r.notice_id == n.id)
                         .cloned()
                         .collect();
-                    let mailer = mailer.clone();
-                    async move { attempt(&mailer, &n, &mine, max_attempts, at()).await }
+                    let (mailer, chats) = (mailer.clone(), chats.clone());
+                    async move { attempt(&mailer, &n, &mine, &chats, max_attempts, at()).await }
                 }))
                 .buffer_unordered(concurrency);
                 while let Some(done) = sends.next().await {

@@ -126,6 +126,7 @@ mod tests {
         en: "One",
         default_mode: Mode::Digest,
         unit_choice: true,
+        chat: false,
     };
 
     static KINDS: [&KindSpec; 1] = [&ONE];

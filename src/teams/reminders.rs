@@ -23,6 +23,7 @@ pub static CERTIFICATE_EXPIRY: KindSpec = KindSpec {
     en: "Certificate expiring",
     default_mode: Mode::Immediate,
     unit_choice: true,
+    chat: true,
 };
 
 /// The person who holds the certificate.

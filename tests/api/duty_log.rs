@@ -10,7 +10,7 @@ use crate::duty::{generate, office, roster, shifts, step, token_of, Office};
 use crate::helpers::{spawn_app, spawn_app_with, TestApp};
 use crate::smtp::SmtpServer;
 
-fn published(app: &TestApp, o: &Office) -> Vec<(String, i64, Vec<(i64, String)>)> {
+pub(crate) fn published(app: &TestApp, o: &Office) -> Vec<(String, i64, Vec<(i64, String)>)> {
     let id = roster(app, o);
     let plan = generate(app, &o.leaders[0].token, id, "2026-11-28", "2026-12-10");
     assert_eq!(

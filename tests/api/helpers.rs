@@ -15,6 +15,8 @@ use standby::state::AppState;
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
 /// Password every account created by the helpers gets.
 pub const PASSWORD: &str = "correct horse battery";
+/// The server secret every test instance shares (`STANDBY_SECRET`).
+pub const SECRET: &str = "test-secret-that-is-long-enough-for-cookies";
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -108,10 +110,7 @@ fn start(db: TestDb, url: String, extra: &[(&str, &str)]) -> TestApp {
     let mut vars: Vec<(String, String)> = vec![
         ("STANDBY_DATABASE_URL".into(), url.clone()),
         ("STANDBY_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
-        (
-            "STANDBY_SECRET".into(),
-            "test-secret-that-is-long-enough-for-cookies".into(),
-        ),
+        ("STANDBY_SECRET".into(), SECRET.into()),
         ("STANDBY_DATA_DIR".into(), data_dir.display().to_string()),
         ("STANDBY_POOL_SIZE".into(), "6".into()),
     ];
@@ -207,6 +206,21 @@ impl TestApp {
                 self.clock.now(),
             ))
             .expect("the digest runs")
+    }
+
+    /// Runs the scheduled job called `name` once at the test clock's time (no slot guard, as a rerun
+    /// would); returns its report.
+    pub fn job(&self, name: &str) -> String {
+        let job = self
+            .areas
+            .jobs
+            .find(name)
+            .expect("a job by that name")
+            .clone();
+        let (state, now) = (self.state.clone(), self.clock.now());
+        self.runtime
+            .block_on(async move { standby::jobs::run(&state, &job, now).await })
+            .expect("the job runs")
     }
 
     /// The nightly ledger verification.

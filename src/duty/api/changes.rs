@@ -1,15 +1,15 @@
 //! `/api/v1/duty/changes`, `/api/v1/duty/mine`, `/api/v1/duty/unavailable`: swaps and substitutions, one's
-//! own shifts ahead, days one cannot be on duty.
+//! own shifts ahead and reminder lead, days one cannot be on duty.
 
 use actix_web::http::StatusCode;
-use actix_web::{delete, get, post, web};
+use actix_web::{delete, get, post, put, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::duty::model::{ChangeAction, ChangeKind};
+use crate::duty::model::{ChangeAction, ChangeKind, ReminderLead};
 use crate::duty::service::changes::{self, Ask};
-use crate::duty::service::mine::{self, MyDuty};
+use crate::duty::service::mine::{self, MyDuty, MyReminder};
 use crate::duty::store::changes::DutyChange;
 use crate::duty::store::unavailable::Unavailable;
 use crate::error::ServiceError;
@@ -136,6 +136,37 @@ pub async fn act(
 pub async fn my_duty(api: Api) -> Reply<MyDuty> {
     api.json(|c| mine::of_actor(c.conn, c.actor, c.now, c.tz))
         .await
+}
+
+/// How long before each of your shifts you are reminded of it: as each roster sets it (the default), not at
+/// all, or your own lead.
+#[utoipa::path(tag = "duty", security(("bearer" = [])), responses((status = 200, body = MyReminder)))]
+#[get("/duty/mine/reminder")]
+pub async fn my_reminder(api: Api) -> Reply<MyReminder> {
+    api.json(|c| mine::reminder(c.conn, c.actor)).await
+}
+
+/// A reminder lead.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderIn {
+    /// `roster`, `none` or `hours`.
+    pub lead: String,
+    /// With `hours` only: 1–72.
+    pub hours: Option<i64>,
+}
+
+/// Choose how long before each of your shifts you are reminded of it. A shift you were already reminded of
+/// is not told again after a change.
+#[utoipa::path(tag = "duty", request_body = ReminderIn, security(("bearer" = [])), responses((status = 200, body = MyReminder)))]
+#[put("/duty/mine/reminder")]
+pub async fn set_my_reminder(api: Api, body: Json<ReminderIn>) -> Reply<MyReminder> {
+    let b = body.0;
+    api.json(move |c| {
+        let lead = ReminderLead::parse(&b.lead, b.hours)?;
+        mine::set_reminder(c.conn, c.actor, c.now, lead)
+    })
+    .await
 }
 
 /// Days a person cannot be on duty.

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::duty::model::{DutyRole, Finding, Period, PeriodInput, PeriodKind, RosterInput};
+use crate::duty::model::{
+    DutyRole, Finding, Period, PeriodInput, PeriodKind, PresencePlan, RosterInput,
+};
 use crate::duty::service::gaps;
 use crate::duty::service::now::{self, RosterNow, ShiftNow};
 use crate::duty::service::plan_view::{self, PlanView};
@@ -72,8 +74,12 @@ pub struct RosterIn {
     /// Handover checklist, one item per entry.
     #[serde(default)]
     pub checklist: Vec<String>,
-    /// Hours before a shift that its people are reminded (default 24).
+    /// Hours before a shift that its people are reminded (default 24), unless they chose their own lead.
     pub remind_hours: Option<i64>,
+    /// Unannounced presence checks (随机查岗) on each shift, at times nobody can predict: 0–3 (default 0).
+    pub presence_checks: Option<i64>,
+    /// Minutes to confirm an unannounced check: 5–120 (default 15).
+    pub presence_minutes: Option<i64>,
     /// False retires the roster (on update).
     pub active: Option<bool>,
 }
@@ -94,6 +100,12 @@ impl RosterIn {
             &self.checklist.join("\n"),
             self.remind_hours.unwrap_or(24),
         )
+        .and_then(|r| {
+            Ok(r.with_presence(PresencePlan::parse(
+                self.presence_checks.unwrap_or(0),
+                self.presence_minutes.unwrap_or(15),
+            )?))
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{check_period, Composition, Need, Pattern, Period, PeriodKind};
+use super::{check_period, Composition, Need, Pattern, Period, PeriodKind, PresencePlan};
 use crate::error::ServiceError;
 use crate::org::model::{optional_text, phone, required_text};
 
@@ -18,8 +18,10 @@ pub struct RosterInput {
     pub handover_minutes: i32,
     /// What the outgoing officer ticks at handover, one item per line.
     pub checklist: Vec<String>,
-    /// Hours before a shift that its people are reminded.
+    /// Hours before a shift that its people are reminded (unless they chose their own lead).
     pub remind_hours: i32,
+    /// Unannounced presence checks per shift (none unless set with [`RosterInput::with_presence`]).
+    pub presence: PresencePlan,
 }
 
 /// The numbers of a roster form: leaders and officers on workdays, weekends and holidays.
@@ -80,7 +82,13 @@ impl RosterInput {
             handover_minutes: handover_minutes as i32,
             checklist,
             remind_hours: remind_hours as i32,
+            presence: PresencePlan::default(),
         })
+    }
+
+    /// The roster with unannounced presence checks.
+    pub fn with_presence(self, presence: PresencePlan) -> RosterInput {
+        RosterInput { presence, ..self }
     }
 }
 

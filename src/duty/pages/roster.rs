@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{change_line, date, number, text, ChangeLine, LABELS};
-use crate::duty::model::{DutyRole, PeriodInput, PeriodKind, RosterInput};
+use crate::duty::model::{DutyRole, PeriodInput, PeriodKind, PresencePlan, RosterInput};
 use crate::duty::service::rosters::{self, RosterView, Source};
 use crate::duty::service::{change_list, changes, feeds, gaps, names, options};
 use crate::duty::store::shifts::PlanState;
@@ -167,7 +167,11 @@ async fn update(
                 n("handover_minutes")?,
                 text(&f, "checklist"),
                 n("remind_hours")?,
-            )?;
+            )?
+            .with_presence(PresencePlan::parse(
+                n("presence_checks")?,
+                n("presence_minutes")?,
+            )?);
             rosters::update(c.conn, c.actor, c.now, id, input, text(&f, "active") != "0")
         },
         move |_| (Text::new("已保存", "Saved"), back),

@@ -90,8 +90,8 @@ struct ShiftPage {
     entries: Vec<EntryLine>,
     carried: Vec<EntryLine>,
     handover: Option<HandoverLine>,
-    /// Presence checks: who, asked at, answered.
-    presence: Vec<(String, String, bool)>,
+    /// Presence checks: who, asked at, answered, asked by the schedule (unannounced).
+    presence: Vec<(String, String, bool, bool)>,
     day: String,
     typed: Typed,
 }
@@ -136,7 +136,12 @@ pub(super) async fn shift_view(
                     .chain(&v.shift.officers)
                     .find(|h| h.person_id == c.person_id)
                     .map_or_else(String::new, |h| h.name.clone());
-                (who, local(c.asked_at, tz), c.confirmed_at.is_some())
+                (
+                    who,
+                    local(c.asked_at, tz),
+                    c.confirmed_at.is_some(),
+                    c.by_schedule(),
+                )
             })
             .collect(),
         typed,

@@ -1,4 +1,5 @@
-//! One's own duty: shifts ahead, changes waiting, days one cannot be on duty.
+//! One's own duty: shifts ahead, changes waiting, days one cannot be on duty, how long before a shift one is
+//! reminded of it.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -7,9 +8,10 @@ use serde::Serialize;
 use crate::audit::{model::Change, service as audit};
 use crate::clock::today;
 use crate::db::{db_time, write_tx, DbConn};
-use crate::duty::model::{manages_duty, reason, ChangeState, DutyRole};
+use crate::duty::model::{manages_duty, reason, ChangeState, DutyRole, LeadChoice, ReminderLead};
 use crate::duty::notices::span;
 use crate::duty::store::changes::{self as change_store, DutyChange};
+use crate::duty::store::leads;
 use crate::duty::store::unavailable::{self, Unavailable};
 use crate::error::{ServiceError, ServiceResult};
 use crate::org::model::Actor;
@@ -161,5 +163,66 @@ pub fn remove_unavailable(
             Change::of("duty_unavailable", id, Some(unit), Some(&id), None::<&i64>),
         )?;
         Ok(())
+    })
+}
+
+/// How long before each of my shifts I am reminded of it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MyReminder {
+    /// `roster`: as each roster sets it (the default); `none`: no reminder; `hours`: `hours` before every
+    /// shift.
+    pub lead: LeadChoice,
+    /// With `hours`: 1–72; otherwise `null`.
+    pub hours: Option<i64>,
+}
+
+impl From<ReminderLead> for MyReminder {
+    fn from(lead: ReminderLead) -> MyReminder {
+        MyReminder {
+            lead: lead.choice(),
+            hours: match lead {
+                ReminderLead::Hours(h) => Some(i64::from(h)),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The person the actor's account is (409 for an account without one: it holds no duty).
+fn me(actor: &Actor) -> ServiceResult<i64> {
+    actor.person_id.ok_or_else(|| {
+        ServiceError::conflict(
+            "您的账号未关联人员，没有值班提醒",
+            "Your account is not linked to a person, so it has no duty reminders",
+        )
+    })
+}
+
+/// The actor's reminder lead.
+pub fn reminder(conn: &mut DbConn, actor: &Actor) -> ServiceResult<MyReminder> {
+    Ok(leads::of_person(conn, me(actor)?)?.into())
+}
+
+/// Sets the actor's reminder lead. A shift they were already reminded of is not told again, whatever the
+/// new lead (the reminder's dedupe key names the shift, not the lead).
+pub fn set_reminder(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    lead: ReminderLead,
+) -> ServiceResult<MyReminder> {
+    let person = me(actor)?;
+    write_tx(conn, |c| {
+        let unit = speaks_for(c, actor, person)?;
+        let before: MyReminder = leads::of_person(c, person)?.into();
+        leads::set(c, person, lead, actor.account_id, db_time(now))?;
+        let after: MyReminder = lead.into();
+        audit::record(
+            c,
+            Some(actor),
+            now,
+            Change::of("duty_lead", person, Some(unit), Some(&before), Some(&after)),
+        )?;
+        Ok(after)
     })
 }

@@ -4,6 +4,7 @@ pub mod changes;
 pub mod directory;
 pub mod feeds;
 pub mod held;
+pub mod leads;
 pub mod log;
 pub mod presence;
 pub mod rosters;

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use serde::Serialize;
 
 use crate::db::schema_duty::{duty_presence, duty_shifts};
@@ -14,7 +15,7 @@ pub struct Check {
     pub id: i64,
     pub shift_id: i64,
     pub person_id: i64,
-    /// The account that asked.
+    /// The account that asked (0 when the schedule asked).
     pub asked_by: i64,
     #[serde(serialize_with = "crate::db::utc::serialize")]
     #[schema(value_type = String, format = DateTime)]
@@ -30,27 +31,58 @@ pub struct Check {
     pub confirmed_at: Option<NaiveDateTime>,
     /// The address the confirmation came from.
     pub confirmed_from: String,
+    /// An unannounced check (随机查岗) asked by the schedule: the time it was planned for; `null` when a
+    /// person asked.
+    #[serde(serialize_with = "crate::db::utc::option::serialize")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub planned_at: Option<NaiveDateTime>,
 }
 
-/// Stores a check; returns its id.
-pub fn insert(
-    conn: &mut DbConn,
-    (shift, person): (i64, i64),
-    by: i64,
-    (asked_at, due_at): (NaiveDateTime, NaiveDateTime),
-    token_hash: &str,
-) -> QueryResult<i64> {
-    diesel::insert_into(duty_presence::table)
-        .values((
-            duty_presence::shift_id.eq(shift),
-            duty_presence::person_id.eq(person),
-            duty_presence::asked_by.eq(by),
-            duty_presence::asked_at.eq(asked_at),
-            duty_presence::due_at.eq(due_at),
-            duty_presence::token_hash.eq(token_hash),
-        ))
-        .returning(duty_presence::id)
-        .get_result(conn)
+impl Check {
+    /// Whether the schedule asked (an unannounced check) rather than a person.
+    pub fn by_schedule(&self) -> bool {
+        self.planned_at.is_some()
+    }
+}
+
+/// A check to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewCheck<'a> {
+    pub shift_id: i64,
+    pub person_id: i64,
+    /// The asking account (0: the schedule).
+    pub asked_by: i64,
+    pub asked_at: NaiveDateTime,
+    pub due_at: NaiveDateTime,
+    pub token_hash: &'a str,
+    /// The planned time of an unannounced check.
+    pub planned_at: Option<NaiveDateTime>,
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Stores a check unless the person was already asked at that planned time (another instance, a rerun);
+/// returns the new id, or `None`. A check asked by hand has no planned time and is always new.
+pub fn insert(conn: &mut DbConn, c: &NewCheck<'_>) -> QueryResult<Option<i64>> {
+    Ok(diesel::sql_query(
+        "INSERT INTO duty_presence (shift_id, person_id, asked_by, asked_at, due_at, token_hash, planned_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (shift_id, person_id, planned_at) DO NOTHING RETURNING id",
+    )
+    .bind::<BigInt, _>(c.shift_id)
+    .bind::<BigInt, _>(c.person_id)
+    .bind::<BigInt, _>(c.asked_by)
+    .bind::<Timestamp, _>(c.asked_at)
+    .bind::<Timestamp, _>(c.due_at)
+    .bind::<Text, _>(c.token_hash)
+    .bind::<Nullable<Timestamp>, _>(c.planned_at)
+    .get_result::<Id>(conn)
+    .optional()?
+    .map(|r| r.id))
 }
 
 /// The check a link's token belongs to.

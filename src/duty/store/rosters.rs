@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::db::schema_duty::{duty_eligible, duty_periods, duty_rosters};
 use crate::db::{unique, DbConn, WriteResult};
 use crate::duty::model::{
-    Composition, DutyRole, Need, Pattern, Period, PeriodInput, PeriodKind, RosterInput,
+    Composition, DutyRole, Need, Pattern, Period, PeriodInput, PeriodKind, PresencePlan,
+    RosterInput,
 };
 use crate::i18n::Coded;
 
@@ -30,6 +31,8 @@ struct RosterRow {
     remind_hours: i32,
     active: bool,
     updated_at: NaiveDateTime,
+    presence_checks: i32,
+    presence_minutes: i32,
 }
 
 /// A roster (值班表) of a unit.
@@ -51,6 +54,17 @@ pub struct Roster {
     #[serde(serialize_with = "crate::db::utc::serialize")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
+    /// Unannounced presence checks (随机查岗) on each shift: 0–3.
+    pub presence_checks: i32,
+    /// Minutes to confirm an unannounced check: 5–120.
+    pub presence_minutes: i32,
+}
+
+impl Roster {
+    /// The roster's unannounced presence checks.
+    pub fn presence(&self) -> PresencePlan {
+        PresencePlan::from_columns(self.presence_checks, self.presence_minutes)
+    }
 }
 
 fn need(leaders: i32, officers: i32) -> Need {
@@ -80,6 +94,8 @@ impl From<RosterRow> for Roster {
             remind_hours: r.remind_hours,
             active: r.active,
             updated_at: r.updated_at,
+            presence_checks: r.presence_checks,
+            presence_minutes: r.presence_minutes,
         }
     }
 }
@@ -124,6 +140,8 @@ pub fn insert(conn: &mut DbConn, r: &RosterInput, now: NaiveDateTime) -> WriteRe
                 duty_rosters::handover_minutes.eq(r.handover_minutes),
                 duty_rosters::checklist.eq(r.checklist.join("\n")),
                 duty_rosters::remind_hours.eq(r.remind_hours),
+                duty_rosters::presence_checks.eq(i32::from(r.presence.checks)),
+                duty_rosters::presence_minutes.eq(i32::from(r.presence.minutes)),
                 duty_rosters::created_at.eq(now),
                 duty_rosters::updated_at.eq(now),
             ))
@@ -157,6 +175,8 @@ pub fn update(
                 duty_rosters::handover_minutes.eq(r.handover_minutes),
                 duty_rosters::checklist.eq(r.checklist.join("\n")),
                 duty_rosters::remind_hours.eq(r.remind_hours),
+                duty_rosters::presence_checks.eq(i32::from(r.presence.checks)),
+                duty_rosters::presence_minutes.eq(i32::from(r.presence.minutes)),
                 duty_rosters::active.eq(active),
                 duty_rosters::updated_at.eq(now),
             ))

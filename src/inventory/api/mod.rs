@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod movements;
+pub mod reservations;
 pub mod sheets;
 pub mod stocktakes;
 pub mod warehouses;

@@ -127,6 +127,9 @@ pub struct StockOut {
     pub qty: Option<String>,
     /// The same in thousandths (`12500`); null while the caller counts this warehouse blind.
     pub qty_milli: Option<i64>,
+    /// Of it, held by reservations (an allocation, a drill): only the rest can be issued otherwise. Null while
+    /// the caller counts this warehouse blind.
+    pub reserved: Option<String>,
     pub item_code: String,
     pub item_name: String,
     pub spec: String,
@@ -150,6 +153,7 @@ impl StockOut {
             item_id: s.item_id,
             qty: (!hidden).then(|| Quantity::from_milli(s.qty).to_string()),
             qty_milli: (!hidden).then_some(s.qty),
+            reserved: (!hidden).then(|| Quantity::from_milli(s.reserved).to_string()),
             item_code: s.item_code,
             item_name: s.item_name,
             spec: s.spec,

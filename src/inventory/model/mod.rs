@@ -8,6 +8,7 @@ mod import;
 mod ledger;
 mod matching;
 mod quantity;
+mod reservation;
 mod signing;
 mod stocktake;
 
@@ -19,5 +20,6 @@ pub use import::*;
 pub use ledger::*;
 pub use matching::*;
 pub use quantity::*;
+pub use reservation::*;
 pub use signing::*;
 pub use stocktake::*;

@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod movements;
+mod reservations;
 mod sheets;
 mod stocktakes;
 mod vouchers;
@@ -21,6 +22,7 @@ use crate::web::context::local_time;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     warehouses::routes(cfg);
     movements::routes(cfg);
+    reservations::routes(cfg);
     stocktakes::routes(cfg);
     catalogue::routes(cfg);
     sheets::routes(cfg);

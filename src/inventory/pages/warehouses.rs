@@ -103,6 +103,8 @@ struct StockLine {
     expiry: String,
     expired: bool,
     qty: String,
+    /// Of it, reserved (empty when nothing is, or the book is hidden).
+    reserved: String,
     uom: String,
     ownership: &'static str,
     quality: &'static str,
@@ -186,6 +188,11 @@ async fn warehouse_page(
                         "—".into()
                     } else {
                         Quantity::from_milli(s.qty).to_string()
+                    },
+                    reserved: if hidden || s.reserved == 0 {
+                        String::new()
+                    } else {
+                        Quantity::from_milli(s.reserved).to_string()
                     },
                     ownership: s.ownership.label(lang),
                     quality: s.quality.label(lang),

@@ -33,6 +33,7 @@ pub static BATCH_EXPIRY: KindSpec = KindSpec {
     en: "Batch expiring",
     default_mode: Mode::Immediate,
     unit_choice: true,
+    chat: true,
 };
 /// Usable stock below a warehouse's reserve norm.
 pub static BELOW_NORM: KindSpec = KindSpec {
@@ -41,6 +42,7 @@ pub static BELOW_NORM: KindSpec = KindSpec {
     en: "Below reserve norm",
     default_mode: Mode::Digest,
     unit_choice: true,
+    chat: true,
 };
 /// A stocktake falling due soon.
 pub static STOCKTAKE_DUE: KindSpec = KindSpec {
@@ -49,6 +51,7 @@ pub static STOCKTAKE_DUE: KindSpec = KindSpec {
     en: "Stocktake due",
     default_mode: Mode::Digest,
     unit_choice: true,
+    chat: true,
 };
 /// A stocktake past due.
 pub static STOCKTAKE_OVERDUE: KindSpec = KindSpec {
@@ -57,6 +60,7 @@ pub static STOCKTAKE_OVERDUE: KindSpec = KindSpec {
     en: "Stocktake overdue",
     default_mode: Mode::Immediate,
     unit_choice: true,
+    chat: true,
 };
 /// A voucher waiting too long for its second signature.
 pub static COUNTERSIGN_WAITING: KindSpec = KindSpec {
@@ -65,6 +69,7 @@ pub static COUNTERSIGN_WAITING: KindSpec = KindSpec {
     en: "Awaiting countersignature",
     default_mode: Mode::Immediate,
     unit_choice: true,
+    chat: false,
 };
 /// An emergency issue still owing its second signature.
 pub static COUNTERSIGN_OWED: KindSpec = KindSpec {
@@ -73,6 +78,7 @@ pub static COUNTERSIGN_OWED: KindSpec = KindSpec {
     en: "Countersignature owed",
     default_mode: Mode::Immediate,
     unit_choice: true,
+    chat: false,
 };
 /// The nightly verification found the books and the ledger apart (to the district's administrators).
 pub static LEDGER_MISMATCH: KindSpec = KindSpec {
@@ -81,6 +87,7 @@ pub static LEDGER_MISMATCH: KindSpec = KindSpec {
     en: "Ledger verification failed",
     default_mode: Mode::Immediate,
     unit_choice: false,
+    chat: true,
 };
 
 /// The custodian of a warehouse or of the batch where it lies.

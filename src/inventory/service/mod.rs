@@ -8,6 +8,7 @@ pub mod export;
 pub mod import;
 pub mod ledger;
 mod posting;
+pub mod reservations;
 pub mod stock;
 pub mod stocktakes;
 pub mod verify;

@@ -6,11 +6,13 @@ use chrono::{DateTime, Datelike, Utc};
 use super::blind_count_open;
 use crate::db::{db_time, DbConn};
 use crate::error::{ServiceError, ServiceResult};
+use crate::inventory::model::Quantity;
 use crate::inventory::model::{
     chain_hash, check_moves_during_count, check_serial_receipt, voucher_no, ChainEntry, Line,
     MovementKind, MovementState, OpenCount,
 };
 use crate::inventory::store::ledger::{self as store, Movement, NewMovement, Receipt};
+use crate::inventory::store::reservations as res_store;
 use crate::inventory::store::{
     catalogue as cat_store, stocktakes as st_store, warehouses as wh_store,
 };
@@ -34,7 +36,21 @@ pub(crate) fn insufficient(conn: &mut DbConn, warehouse_id: i64, line: &Line) ->
             ),
         );
     }
-    let have = store::balance(conn, warehouse_id, line.batch_id).unwrap_or_default();
+    let (have, reserved) =
+        res_store::on_hand(conn, warehouse_id, line.batch_id).unwrap_or_default();
+    if reserved > Quantity::ZERO {
+        let free = have.checked_sub(reserved).unwrap_or_default();
+        return ServiceError::conflict(
+            format!(
+                "库存不足：批次 {batch} 现有 {have}，其中 {reserved} 已预留（调拨、演练等），可出 {free}，需要 {}",
+                -line.qty
+            ),
+            format!(
+                "Not enough stock: batch {batch} has {have}, of which {reserved} is reserved (an allocation, a drill): {free} can go, {} needed",
+                -line.qty
+            ),
+        );
+    }
     ServiceError::conflict(
         format!("库存不足：批次 {batch} 现有 {have}，需要 {}", -line.qty),
         format!(
@@ -110,6 +126,10 @@ pub(crate) fn post(
     };
     for l in lines {
         if l.qty.is_negative() {
+            if m.kind == MovementKind::CountLoss {
+                // The stock is not there: reservations beyond what is left shrink.
+                super::reservations::make_room(conn, m.warehouse_id, l.batch_id, -l.qty, now)?;
+            }
             if !store::decrease(conn, m.warehouse_id, l.batch_id, -l.qty)? {
                 return Err(insufficient(conn, m.warehouse_id, l));
             }

@@ -20,6 +20,8 @@ pub struct StockRow {
     pub batch_id: i64,
     pub item_id: i64,
     pub qty: i64,
+    /// Held for a purpose (an allocation, a drill): not to be issued otherwise.
+    pub reserved: i64,
     pub item_code: String,
     pub item_name: String,
     pub spec: String,
@@ -53,7 +55,8 @@ pub fn increase(conn: &mut DbConn, warehouse_id: i64, line: &Line) -> QueryResul
     .map(|_| ())
 }
 
-/// Takes `amount` (positive) out of a balance only if that much is there; false when it is not.
+/// Takes `amount` (positive) out of a balance only if that much is there and not reserved; false when it is
+/// not.
 pub fn decrease(
     conn: &mut DbConn,
     warehouse_id: i64,
@@ -64,7 +67,7 @@ pub fn decrease(
         balances::table
             .filter(balances::warehouse_id.eq(warehouse_id))
             .filter(balances::batch_id.eq(batch_id))
-            .filter(balances::qty.ge(amount.milli())),
+            .filter(balances::qty.ge(balances::reserved + amount.milli())),
     )
     .set(balances::qty.eq(balances::qty - amount.milli()))
     .execute(conn)?;
@@ -119,6 +122,7 @@ pub fn stock(
             balances::batch_id,
             balances::item_id,
             balances::qty,
+            balances::reserved,
             items::code,
             items::name,
             items::spec,

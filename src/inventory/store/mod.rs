@@ -4,5 +4,6 @@ pub mod balances;
 pub mod catalogue;
 pub mod chain;
 pub mod ledger;
+pub mod reservations;
 pub mod stocktakes;
 pub mod warehouses;

@@ -99,6 +99,9 @@ pub fn prepare(conn: &mut DbConn, cfg: &Config, out: &Outgoing) -> ServiceResult
             recipients.extend(unit_contacts(conn, unit)?);
         }
     }
+    if let Some(unit) = out.unit_id {
+        recipients.extend(super::chat_recipient(conn, unit, out.kind)?);
+    }
     recipients.extend(out.addresses.iter().cloned());
     let link = format!("{}{}", cfg.base_url, out.path);
     let mut prepared = Vec::new();

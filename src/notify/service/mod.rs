@@ -1,9 +1,11 @@
 //! Notice use cases: enqueue (inside the caller's transaction, or one short transaction each), browse the
 //! outbox, retry and cancel, a unit's settings and test emails, a person's own notices and digest choice.
 
+mod chat;
 mod enqueue;
 mod settings;
 
+pub use chat::*;
 pub use enqueue::*;
 pub use settings::*;
 

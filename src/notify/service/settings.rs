@@ -72,7 +72,7 @@ fn settings_of(
     })
 }
 
-fn may_manage(conn: &mut DbConn, actor: &Actor, unit_id: i64) -> ServiceResult<()> {
+pub(super) fn may_manage(conn: &mut DbConn, actor: &Actor, unit_id: i64) -> ServiceResult<()> {
     if org_store::find_unit(conn, unit_id)?.is_none() {
         return Err(ServiceError::not_found("该单位", "Unit"));
     }
@@ -236,7 +236,7 @@ pub fn send_test(
 }
 
 /// A notice with its addressees, without a visibility check (the caller has one).
-fn get_any(conn: &mut DbConn, id: i64) -> ServiceResult<NoticeView> {
+pub(super) fn get_any(conn: &mut DbConn, id: i64) -> ServiceResult<NoticeView> {
     let notice =
         store::find(conn, id)?.ok_or_else(|| ServiceError::not_found("该通知", "Notice"))?;
     let recipients = store::recipients_of(conn, &[id])?;

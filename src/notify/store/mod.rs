@@ -2,8 +2,10 @@
 //! Never commits on its own.
 
 mod audience;
+mod chat;
 
 pub use audience::*;
+pub use chat::*;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

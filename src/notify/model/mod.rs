@@ -1,5 +1,9 @@
 //! The rules of notices: kinds, states, who hears what, retry timing, addresses and Message-IDs. Pure.
 
+mod chat;
+
+pub use chat::*;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
@@ -18,6 +22,8 @@ pub struct KindSpec {
     pub default_mode: Mode,
     /// Whether a unit chooses how it hears this kind (otherwise only the named people hear it).
     pub unit_choice: bool,
+    /// Whether it may go to a unit's group chat (it tells the unit, not one person), when the unit has one.
+    pub chat: bool,
 }
 
 impl KindSpec {
@@ -55,6 +61,7 @@ pub const DIGEST: KindSpec = KindSpec {
     en: "Daily digest",
     default_mode: Mode::Immediate,
     unit_choice: false,
+    chat: false,
 };
 
 /// A test email asked for from a unit's settings.
@@ -64,6 +71,7 @@ pub const TEST: KindSpec = KindSpec {
     en: "Test email",
     default_mode: Mode::Immediate,
     unit_choice: false,
+    chat: false,
 };
 
 /// A unit's contact address.
@@ -94,7 +102,7 @@ pub const REQUESTED: Reason = Reason {
 /// notify's own kinds and reasons.
 pub const OWN_KINDS: &[&KindSpec] = &[&DIGEST, &TEST];
 /// notify's own reasons.
-pub const OWN_REASONS: &[&Reason] = &[&CONTACT, &ADMINISTRATOR, &DIGEST_READER, &REQUESTED];
+pub const OWN_REASONS: &[&Reason] = &[&CONTACT, &ADMINISTRATOR, &DIGEST_READER, &REQUESTED, &CHAT];
 
 text_enum!(
     /// How a unit's contact addresses hear a kind of notice.
@@ -461,6 +469,7 @@ mod tests {
             en: "Below reserve norm",
             default_mode: Mode::Digest,
             unit_choice: true,
+            chat: true,
         };
         const OTHER: KindSpec = KindSpec {
             code: "stocktake_due",

@@ -1,0 +1,2 @@
+DROP TABLE reservations;
+ALTER TABLE balances DROP COLUMN reserved;

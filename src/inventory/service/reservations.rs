@@ -1,0 +1,276 @@
+//! Reservations (预留): hold stock in a warehouse for a purpose (by batch, or by item first-expiry-first), let
+//! it go, list it, and shrink it when a count finds less than is held. Other areas (allocation, drills) hold
+//! stock through [`hold_stock`] inside their own transactions.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::{check_book_visible, warehouse_for};
+use crate::audit::{model::Change, service as audit};
+use crate::clock::today;
+use crate::db::{db_time, write_tx, DbConn};
+use crate::error::{ServiceError, ServiceResult};
+use crate::inventory::model::{
+    check_purpose, check_release, fefo, short_to_reserve, shrink, OnHand, Quality, Quantity,
+    ReservationState, StockAction,
+};
+use crate::inventory::store::catalogue as cat_store;
+use crate::inventory::store::ledger as ledger_store;
+use crate::inventory::store::reservations::{self as store, NewReservation, Reservation};
+use crate::org::model::Actor;
+
+/// What to hold: one batch, or an item taken first-expiry-first from the warehouse's usable batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    Batch(i64),
+    Item(i64),
+}
+
+/// A reservation as people read it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReservationView {
+    #[serde(flatten)]
+    pub reservation: Reservation,
+    /// Held now, an exact decimal.
+    pub held: String,
+    /// Reserved at first.
+    pub reserved: String,
+    pub item_name: String,
+    pub batch_no: String,
+    pub uom: String,
+}
+
+fn view(conn: &mut DbConn, r: Reservation) -> ServiceResult<ReservationView> {
+    let item = cat_store::find_item(conn, r.item_id)?;
+    let batch = cat_store::find_batch(conn, r.batch_id)?;
+    Ok(ReservationView {
+        held: Quantity::from_milli(r.held_qty).to_string(),
+        reserved: Quantity::from_milli(r.reserved_qty).to_string(),
+        item_name: item.as_ref().map(|i| i.name.clone()).unwrap_or_default(),
+        uom: item.map(|i| i.uom).unwrap_or_default(),
+        batch_no: batch.map(|b| b.batch_no).unwrap_or_default(),
+        reservation: r,
+    })
+}
+
+/// Holds `qty` in a warehouse for `purpose` on behalf of account `by`, in the caller's transaction (the caller
+/// has checked who may). A batch must be usable (good, not expired) and have that much free; an item is
+/// taken from its usable batches, earliest expiry first. Returns the reservations made (one per batch).
+#[allow(clippy::too_many_arguments)]
+pub fn hold_stock(
+    conn: &mut DbConn,
+    by: i64,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    warehouse_id: i64,
+    what: Hold,
+    qty: Quantity,
+    purpose: &str,
+    held_for: &str,
+    until: Option<NaiveDate>,
+) -> ServiceResult<Vec<i64>> {
+    let purpose = check_purpose(purpose)?;
+    let day = today(now, tz);
+    let item_id = match what {
+        Hold::Batch(b) => {
+            cat_store::find_batch(conn, b)?
+                .ok_or_else(|| ServiceError::not_found("该批次", "Batch"))?
+                .item_id
+        }
+        Hold::Item(i) => i,
+    };
+    let usable: Vec<OnHand> = ledger_store::stock(conn, warehouse_id, Some(item_id), None)?
+        .into_iter()
+        .filter(|r| r.quality == Quality::Good)
+        .filter(|r| what == Hold::Item(item_id) || what == Hold::Batch(r.batch_id))
+        .map(|r| OnHand {
+            batch_id: r.batch_id,
+            expiry: r.expiry_date,
+            qty: Quantity::from_milli(r.qty - r.reserved),
+        })
+        .collect();
+    let picks = fefo(usable, qty, day);
+    let got = picks
+        .iter()
+        .try_fold(Quantity::ZERO, |sum, (_, q)| sum.checked_add(*q))
+        .unwrap_or_default();
+    if got < qty {
+        let name = match what {
+            Hold::Batch(b) => cat_store::find_batch(conn, b)?
+                .map(|b| b.batch_no)
+                .unwrap_or_default(),
+            Hold::Item(i) => cat_store::find_item(conn, i)?
+                .map(|i| i.name)
+                .unwrap_or_default(),
+        };
+        return Err(short_to_reserve(&name, got, qty));
+    }
+    let mut made = Vec::new();
+    for (batch_id, q) in picks {
+        if !store::hold(conn, warehouse_id, batch_id, q)? {
+            // Someone else reserved or issued it since it was read: the caller's transaction rolls back.
+            return Err(ServiceError::conflict(
+                "库存刚被其他操作占用，请刷新后重试",
+                "The stock was just taken by another operation; refresh and try again",
+            ));
+        }
+        made.push(store::insert(
+            conn,
+            &NewReservation {
+                warehouse_id,
+                batch_id,
+                item_id,
+                held_qty: q.milli(),
+                reserved_qty: q.milli(),
+                state: ReservationState::Held,
+                purpose: purpose.clone(),
+                held_for: held_for.to_string(),
+                until,
+                created_by: by,
+                created_at: db_time(now),
+            },
+        )?);
+    }
+    Ok(made)
+}
+
+/// A reservation asked for by hand.
+#[derive(Debug, Clone)]
+pub struct ReserveInput {
+    pub what: Hold,
+    pub qty: Quantity,
+    pub purpose: String,
+    pub until: Option<NaiveDate>,
+}
+
+/// Sets stock aside by hand (those who may move the warehouse's stock); audited.
+pub fn reserve(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    warehouse_id: i64,
+    input: ReserveInput,
+) -> ServiceResult<Vec<ReservationView>> {
+    let ids = write_tx(conn, |c| {
+        let w = warehouse_for(c, actor, warehouse_id, StockAction::Move)?;
+        check_book_visible(c, actor, &w)?;
+        let ids = hold_stock(
+            c,
+            actor.account_id,
+            now,
+            tz,
+            w.id,
+            input.what,
+            input.qty,
+            &input.purpose,
+            "",
+            input.until,
+        )?;
+        for id in &ids {
+            let after = store::find(c, *id)?;
+            let change = Change::of("reservation", *id, Some(w.unit_id), None, after.as_ref())
+                .action("create");
+            audit::record(c, Some(actor), now, change)?;
+        }
+        Ok::<_, ServiceError>(ids)
+    })?;
+    let mut made = Vec::new();
+    for id in ids {
+        if let Some(r) = store::find(conn, id)? {
+            made.push(view(conn, r)?);
+        }
+    }
+    Ok(made)
+}
+
+/// Lets go of all or part of a reservation (those who may move the warehouse's stock); audited.
+pub fn release(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    qty: Option<Quantity>,
+) -> ServiceResult<ReservationView> {
+    let r = write_tx(conn, |c| {
+        let before =
+            store::find(c, id)?.ok_or_else(|| ServiceError::not_found("该预留", "Reservation"))?;
+        let w = warehouse_for(c, actor, before.warehouse_id, StockAction::Move)?;
+        let held = Quantity::from_milli(before.held_qty);
+        let amount = check_release(before.state, held, qty)?;
+        if !store::unhold(c, w.id, before.batch_id, amount)? {
+            return Err(ServiceError::Internal(
+                "a reservation holds more than its balance records".into(),
+            ));
+        }
+        let left = held.checked_sub(amount).unwrap_or_default();
+        let closing = (left == Quantity::ZERO).then_some((
+            ReservationState::Released,
+            Some(actor.account_id),
+            db_time(now),
+        ));
+        store::set_held(c, id, left, closing, &before.note)?;
+        let after = store::find(c, id)?;
+        let change = Change::of(
+            "reservation",
+            id,
+            Some(w.unit_id),
+            Some(&before),
+            after.as_ref(),
+        )
+        .action("release");
+        audit::record(c, Some(actor), now, change)?;
+        after.ok_or_else(|| ServiceError::not_found("该预留", "Reservation"))
+    })?;
+    view(conn, r)
+}
+
+/// A warehouse's reservations (those held, or all), for anyone who may see its stock.
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    warehouse_id: i64,
+    held_only: bool,
+) -> ServiceResult<Vec<ReservationView>> {
+    let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
+    check_book_visible(conn, actor, &w)?;
+    store::of_warehouse(conn, w.id, held_only)?
+        .into_iter()
+        .map(|r| view(conn, r))
+        .collect()
+}
+
+/// Before `amount` of a batch is written off as missing in a count: the reservations beyond what stays
+/// shrink, newest first, and say why.
+pub(crate) fn make_room(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    batch_id: i64,
+    amount: Quantity,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let (qty, reserved) = store::on_hand(conn, warehouse_id, batch_id)?;
+    let stays = qty.checked_sub(amount).unwrap_or_default();
+    let Some(excess) = reserved.checked_sub(stays).filter(|e| *e > Quantity::ZERO) else {
+        return Ok(());
+    };
+    let held: Vec<(i64, Quantity)> = store::held_on(conn, warehouse_id, batch_id)?
+        .into_iter()
+        .map(|r| (r.id, Quantity::from_milli(r.held_qty)))
+        .collect();
+    for (id, new) in shrink(&held, excess) {
+        let old = held.iter().find(|h| h.0 == id).map_or(new, |h| h.1);
+        store::unhold(
+            conn,
+            warehouse_id,
+            batch_id,
+            old.checked_sub(new).unwrap_or_default(),
+        )?;
+        let closing =
+            (new == Quantity::ZERO).then_some((ReservationState::Released, None, db_time(now)));
+        let note =
+            format!("盘点短少，预留由 {old} 减为 {new} / A count found less: held {old} → {new}");
+        store::set_held(conn, id, new, closing, &note)?;
+    }
+    Ok(())
+}

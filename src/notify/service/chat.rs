@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::settings::{get_any, may_manage};
-use super::{enqueue, NoticeView, Outgoing};
+use super::settings::{may_manage, queue_test};
+use super::NoticeView;
 use crate::audit::{model::Change, service as audit};
 use crate::config::Config;
 use crate::db::{db_time, write_tx, DbConn};
@@ -13,9 +13,8 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Lang;
 use crate::mail::webhook::{masked, Flavour};
 use crate::notify::model::{
-    chat_address, check_kinds, check_secret, check_url, hears, KindSpec, Recipient, CHAT, TEST,
+    chat_address, check_kinds, check_secret, check_url, hears, KindSpec, Recipient, CHAT,
 };
-use crate::notify::render::TestMail;
 use crate::notify::source::Reminders;
 use crate::notify::store::{self, Chat};
 use crate::org::model::Actor;
@@ -218,13 +217,18 @@ pub fn chat_recipient(
         return Ok(None);
     };
     let unit = org_store::find_unit(conn, unit_id)?.filter(|u| u.active);
-    Ok(unit.map(|u| Recipient {
-        address: chat_address(chat.unit_id),
-        name: u.name,
+    Ok(unit.map(|u| chat_of_unit(chat.unit_id, u.name)))
+}
+
+/// A unit's group chat as an addressee (it reads Chinese).
+fn chat_of_unit(unit_id: i64, unit_name: String) -> Recipient {
+    Recipient {
+        address: chat_address(unit_id),
+        name: unit_name,
         person_id: None,
         reason: &CHAT,
         lang: Lang::Zh,
-    }))
+    }
 }
 
 /// Queues a test message to the unit's group chat; returns the notice.
@@ -244,41 +248,14 @@ pub fn test_chat(
             "The unit has no group chat robot set up yet",
         ));
     }
-    let at = now.with_timezone(&cfg.timezone);
-    let out = Outgoing {
-        kind: &TEST,
-        key: format!(
-            "chat_test:{unit_id}:{}",
-            crate::org::credentials::random_token(8)?
-        ),
-        unit_id: Some(unit_id),
-        path: format!("/units/{unit_id}/notices"),
-        people: Vec::new(),
-        to_unit: false,
-        addresses: vec![Recipient {
-            address: chat_address(unit_id),
-            name: unit.name.clone(),
-            person_id: None,
-            reason: &CHAT,
-            lang: Lang::Zh,
-        }],
-        content: Box::new(TestMail {
-            unit: unit.name,
-            by: actor.username.clone(),
-            at: at.format("%Y-%m-%d %H:%M").to_string(),
-        }),
-    };
-    let id = write_tx(conn, |c| {
-        enqueue(c, cfg, now, &out)?;
-        let id = store::id_by_key(c, &format!("{}:{}", out.key, Lang::Zh.code()))?
-            .ok_or_else(|| ServiceError::Internal("the test notice was not stored".into()))?;
-        audit::record(
-            c,
-            Some(actor),
-            now,
-            Change::of("notice", id, Some(unit_id), None, Some(&id)).action("test_chat"),
-        )?;
-        Ok::<_, ServiceError>(id)
-    })?;
-    get_any(conn, id)
+    let chat = chat_of_unit(unit_id, unit.name.clone());
+    queue_test(
+        conn,
+        actor,
+        cfg,
+        now,
+        (unit_id, unit.name),
+        "chat_test",
+        vec![chat],
+    )
 }

@@ -200,13 +200,34 @@ pub fn send_test(
             "The unit has no contact address; give an address to send to",
         ));
     }
+    queue_test(
+        conn,
+        actor,
+        cfg,
+        now,
+        (unit_id, unit.name),
+        "test",
+        addresses,
+    )
+}
+
+/// Queues a test notice for a unit to `addresses` (each request its own test, however quickly they follow
+/// one another), audited as `{prefix}` on the notice; returns it.
+pub(super) fn queue_test(
+    conn: &mut DbConn,
+    actor: &Actor,
+    cfg: &Config,
+    now: DateTime<Utc>,
+    (unit_id, unit_name): (i64, String),
+    prefix: &str,
+    addresses: Vec<Recipient>,
+) -> ServiceResult<NoticeView> {
     let at = now.with_timezone(&cfg.timezone);
-    let lang = addresses[0].lang;
+    let lang = addresses.first().map(|a| a.lang).unwrap_or_default();
     let out = Outgoing {
         kind: &TEST,
-        // Each request is its own test, however quickly they follow one another.
         key: format!(
-            "test:{unit_id}:{}",
+            "{prefix}:{unit_id}:{}",
             crate::org::credentials::random_token(8)?
         ),
         unit_id: Some(unit_id),
@@ -215,10 +236,15 @@ pub fn send_test(
         to_unit: false,
         addresses,
         content: Box::new(TestMail {
-            unit: unit.name,
+            unit: unit_name,
             by: actor.username.clone(),
             at: at.format("%Y-%m-%d %H:%M").to_string(),
         }),
+    };
+    let action = if prefix == "test" {
+        "test_email"
+    } else {
+        "test_chat"
     };
     let id = write_tx(conn, |c| {
         enqueue(c, cfg, now, &out)?;
@@ -228,7 +254,7 @@ pub fn send_test(
             c,
             Some(actor),
             now,
-            Change::of("notice", id, Some(unit_id), None, Some(&id)).action("test_email"),
+            Change::of("notice", id, Some(unit_id), None, Some(&id)).action(action),
         )?;
         Ok::<_, ServiceError>(id)
     })?;

@@ -26,6 +26,15 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
         .service(test_chat);
 }
 
+/// A submitted field's value (empty when absent).
+fn field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// The group chat form as shown: stored, or as typed when a save was refused.
 struct ChatForm {
     flavour: String,
@@ -157,13 +166,7 @@ async fn save_unit_settings(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let contacts = field("contact_emails").unwrap_or_default();
+    let contacts = field(&pairs, "contact_emails");
     let modes: Vec<KindMode> = pairs
         .iter()
         .filter_map(|(k, v)| {
@@ -240,15 +243,12 @@ async fn save_chat(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let (flavour, url, secret) = (field("flavour"), field("url"), field("secret"));
-    let clear = field("clear_secret") == "1";
+    let (flavour, url, secret) = (
+        field(&pairs, "flavour"),
+        field(&pairs, "url"),
+        field(&pairs, "secret"),
+    );
+    let clear = field(&pairs, "clear_secret") == "1";
     let kinds: Vec<String> = pairs
         .iter()
         .filter(|(k, _)| k == "kind")

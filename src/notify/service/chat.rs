@@ -255,7 +255,7 @@ pub fn test_chat(
         cfg,
         now,
         (unit_id, unit.name),
-        "chat_test",
+        ("chat_test", "test_chat"),
         vec![chat],
     )
 }

@@ -206,20 +206,20 @@ pub fn send_test(
         cfg,
         now,
         (unit_id, unit.name),
-        "test",
+        ("test", "test_email"),
         addresses,
     )
 }
 
 /// Queues a test notice for a unit to `addresses` (each request its own test, however quickly they follow
-/// one another), audited as `{prefix}` on the notice; returns it.
+/// one another; its key starts with `prefix`), audited as `action` on the notice; returns it.
 pub(super) fn queue_test(
     conn: &mut DbConn,
     actor: &Actor,
     cfg: &Config,
     now: DateTime<Utc>,
     (unit_id, unit_name): (i64, String),
-    prefix: &str,
+    (prefix, action): (&str, &'static str),
     addresses: Vec<Recipient>,
 ) -> ServiceResult<NoticeView> {
     let at = now.with_timezone(&cfg.timezone);
@@ -240,11 +240,6 @@ pub(super) fn queue_test(
             by: actor.username.clone(),
             at: at.format("%Y-%m-%d %H:%M").to_string(),
         }),
-    };
-    let action = if prefix == "test" {
-        "test_email"
-    } else {
-        "test_chat"
     };
     let id = write_tx(conn, |c| {
         enqueue(c, cfg, now, &out)?;

@@ -35,6 +35,9 @@ pub struct StockRow {
     pub quality: Quality,
     /// Where in the warehouse the batch lies (shelf, bin, zone); empty when not recorded.
     pub bin: String,
+    /// The batch was found needing repair (待修): not to be issued, loaned, transferred or reserved except in
+    /// an emergency.
+    pub needs_repair: bool,
 }
 
 /// Adds `qty` (positive) to a balance, creating the row if needed. Stock arriving in a warehouse is kept by
@@ -134,6 +137,7 @@ pub fn stock(
             balances::custodian_id,
             batches::quality,
             balances::bin,
+            batches::needs_repair,
         ))
         .load(conn)
 }

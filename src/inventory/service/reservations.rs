@@ -11,8 +11,8 @@ use crate::clock::today;
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    check_purpose, check_release, fefo, short_to_reserve, shrink, OnHand, Quality, Quantity,
-    ReservationState, StockAction,
+    check_purpose, check_release, check_reservable, fefo, short_to_reserve, shrink, OnHand,
+    Quality, Quantity, ReservationState, StockAction,
 };
 use crate::inventory::store::catalogue as cat_store;
 use crate::inventory::store::ledger as ledger_store;
@@ -54,8 +54,9 @@ fn view(conn: &mut DbConn, r: Reservation) -> ServiceResult<ReservationView> {
 }
 
 /// Holds `qty` in a warehouse for `purpose` on behalf of account `by`, in the caller's transaction (the caller
-/// has checked who may). A batch must be usable (good, not expired) and have that much free; an item is
-/// taken from its usable batches, earliest expiry first. Returns the reservations made (one per batch).
+/// has checked who may). A batch must be usable (good, not expired, not needing repair) and have that much
+/// free; an item is taken from its usable batches, earliest expiry first. Returns the reservations made (one
+/// per batch).
 #[allow(clippy::too_many_arguments)]
 pub fn hold_stock(
     conn: &mut DbConn,
@@ -73,15 +74,16 @@ pub fn hold_stock(
     let day = today(now, tz);
     let item_id = match what {
         Hold::Batch(b) => {
-            cat_store::find_batch(conn, b)?
-                .ok_or_else(|| ServiceError::not_found("该批次", "Batch"))?
-                .item_id
+            let batch = cat_store::find_batch(conn, b)?
+                .ok_or_else(|| ServiceError::not_found("该批次", "Batch"))?;
+            check_reservable(batch.needs_repair, &batch.batch_no)?;
+            batch.item_id
         }
         Hold::Item(i) => i,
     };
     let usable: Vec<OnHand> = ledger_store::stock(conn, warehouse_id, Some(item_id), None)?
         .into_iter()
-        .filter(|r| r.quality == Quality::Good)
+        .filter(|r| r.quality == Quality::Good && !r.needs_repair)
         .filter(|r| what == Hold::Item(item_id) || what == Hold::Batch(r.batch_id))
         .map(|r| OnHand {
             batch_id: r.batch_id,

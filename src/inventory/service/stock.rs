@@ -44,8 +44,9 @@ pub struct Suggestion {
     pub qty: String,
 }
 
-/// Which batches to issue `needed` of an item from: first expiry first out, usable stock in good state only.
-/// Refused while the caller counts the warehouse blind (the suggestion would show the book).
+/// Which batches to issue `needed` of an item from: first expiry first out, usable stock in good state (not
+/// needing repair) only. Refused while the caller counts the warehouse blind (the suggestion would show the
+/// book).
 pub fn suggest(
     conn: &mut DbConn,
     actor: &Actor,
@@ -59,7 +60,7 @@ pub fn suggest(
     check_book_visible(conn, actor, &w)?;
     let on_hand = ledger_store::stock(conn, warehouse_id, Some(item_id), None)?
         .into_iter()
-        .filter(|r| r.quality == Quality::Good)
+        .filter(|r| r.quality == Quality::Good && !r.needs_repair)
         .map(|r| OnHand {
             batch_id: r.batch_id,
             expiry: r.expiry_date,

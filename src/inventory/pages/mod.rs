@@ -1,7 +1,9 @@
 //! Keeper pages: the dashboard, a warehouse's stock, movement forms and vouchers, the countersign queue,
-//! stocktake entry (made for a phone), the printable count sheet, the catalogue, verification.
+//! stocktake entry (made for a phone), the printable count sheet, equipment inspections, the catalogue,
+//! verification.
 
 mod catalogue;
+mod inspections;
 mod movements;
 mod reservations;
 mod sheets;
@@ -23,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     warehouses::routes(cfg);
     movements::routes(cfg);
     reservations::routes(cfg);
+    inspections::routes(cfg);
     stocktakes::routes(cfg);
     catalogue::routes(cfg);
     sheets::routes(cfg);

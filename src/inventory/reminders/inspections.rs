@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::mail::{InspectionFacts, InspectionOverdue, InspectionSoon};
-use super::{CUSTODIAN, INSPECTION_DUE, INSPECTION_OVERDUE};
+use super::{keepers, INSPECTION_DUE, INSPECTION_OVERDUE};
 use crate::clock::today;
 use crate::db::DbConn;
 use crate::error::ServiceResult;
@@ -51,14 +51,7 @@ pub(super) fn findings(
             InspectionDue::DueSoon => (&INSPECTION_DUE, Box::new(InspectionSoon(facts))),
             InspectionDue::Current => continue,
         };
-        let people = match e.custodian_id {
-            Some(p) => vec![(p, &CUSTODIAN)],
-            None => custodians
-                .get_or_insert(wh_store::custodians(conn, w.id)?)
-                .iter()
-                .map(|p| (*p, &CUSTODIAN))
-                .collect(),
-        };
+        let people = keepers(conn, w.id, e.custodian_id, &mut custodians)?;
         out.push(Outgoing {
             kind,
             key: format!("{}:{}:{}:{due}", kind.code, w.id, e.batch_id),

@@ -1,7 +1,8 @@
 //! What the reserves tell people, as a reminder source: batches nearing expiry, stock below its norm,
 //! stocktakes due and overdue, equipment inspections due and overdue, vouchers waiting for or owing a
-//! countersignature, and a failed ledger verification. Each rule (one file each) yields notices with a dedupe key per occasion; `notify`
-//! addresses, renders and sends them. The lead times and waits are this area's own settings.
+//! countersignature, and a failed ledger verification. Each rule (one file each) yields notices with a dedupe
+//! key per occasion; `notify` addresses, renders and sends them. The lead times and waits are this area's own
+//! settings.
 
 mod expiry;
 mod inspections;
@@ -134,6 +135,24 @@ static KINDS: [&KindSpec; 9] = [
     &LEDGER_MISMATCH,
 ];
 static REASONS: [&Reason; 2] = [&CUSTODIAN, &COUNTERSIGNER];
+
+/// Who hears about a batch's stock in a warehouse: whoever keeps it there (`kept_by`), else the warehouse's
+/// custodians, read once per warehouse into `custodians`.
+fn keepers(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    kept_by: Option<i64>,
+    custodians: &mut Option<Vec<i64>>,
+) -> ServiceResult<Vec<(i64, &'static Reason)>> {
+    let ids = match (kept_by, custodians.as_ref()) {
+        (Some(p), _) => vec![p],
+        (None, Some(all)) => all.clone(),
+        (None, None) => custodians
+            .insert(wh_store::custodians(conn, warehouse_id)?)
+            .clone(),
+    };
+    Ok(ids.into_iter().map(|p| (p, &CUSTODIAN)).collect())
+}
 
 /// When the reserves' reminders fall due.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -255,11 +255,11 @@ pub fn repair_gate(
     batch_ids: &[i64],
 ) -> ServiceResult<Vec<String>> {
     let batches = cat_store::find_batches(conn, batch_ids)?;
-    Ok(repair_overrides(
+    repair_overrides(
         kind,
         emergency,
         batches
             .iter()
             .map(|b| (b.needs_repair, b.batch_no.as_str())),
-    )?)
+    )
 }

@@ -137,6 +137,9 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        kind -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
     }
 }
 

@@ -12,9 +12,9 @@ use crate::config::Config;
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    authorize_stock, check_countersign, check_issuable, check_lines, check_reversible,
-    check_serial_line, check_whole, reason, signed, BatchInput, Line, LineRequest, MovementKind,
-    MovementState, Quantity, SignFacts, StockAction,
+    authorize_stock, check_countersign, check_issuable, check_kept_by_hand, check_lines,
+    check_reversible, check_serial_line, check_whole, reason, signed, BatchInput, Line,
+    LineRequest, LocationKind, MovementKind, MovementState, Quantity, SignFacts, StockAction,
 };
 use crate::inventory::reminders::{countersign_owed, owed_to, waiting_keys};
 use crate::inventory::store::ledger::{
@@ -117,10 +117,11 @@ pub fn record(
             "This warehouse is inactive",
         ));
     }
+    check_kept_by_hand(w.kind, &w.name)?;
     let counterpart = match (req.kind, req.counterpart_warehouse_id) {
         (MovementKind::TransferOut, Some(dest)) if dest != w.id => {
             match wh_store::find(conn, dest)? {
-                Some(d) if d.active => Some(dest),
+                Some(d) if d.active && d.kind == LocationKind::Store => Some(dest),
                 _ => {
                     return Err(ServiceError::invalid(
                         "counterpart_warehouse_id",
@@ -176,10 +177,6 @@ pub fn record(
     };
     write_tx(conn, |c| {
         check_count_allows(c, w.id, req.emergency)?;
-        if let Some(dest) = counterpart {
-            // Checked now, naming the receiving warehouse, rather than when the transfer is signed.
-            check_count_allows(c, dest, req.emergency)?;
-        }
         let new = NewMovement {
             warehouse_id: w.id,
             unit_id: w.unit_id,
@@ -366,12 +363,6 @@ pub fn countersign(
         check_countersign(&facts, actor.account_id)?;
         if facts.state == MovementState::Pending {
             check_count_allows(c, m.warehouse_id, false)?;
-            if let Some(dest) = m
-                .counterpart_warehouse_id
-                .filter(|_| m.kind == MovementKind::TransferOut)
-            {
-                check_count_allows(c, dest, false)?;
-            }
             post(c, m, &v.lines, now, Some(actor.account_id), tz)?;
         } else if store::mark_countersigned(c, m.id, actor.account_id, db_time(now))? != 1 {
             return Err(ServiceError::conflict(

@@ -231,3 +231,27 @@ pub fn total_balance(conn: &mut DbConn, batch_id: i64) -> QueryResult<Quantity> 
         .load(conn)?;
     Ok(Quantity::from_milli(rows.into_iter().sum()))
 }
+
+/// What each warehouse people keep holds of an item, batch by batch: (warehouse, quantity, reserved, quality,
+/// expiry), for the sourcing view.
+pub fn holdings(
+    conn: &mut DbConn,
+    item_id: i64,
+) -> QueryResult<Vec<(i64, i64, i64, Quality, Option<chrono::NaiveDate>)>> {
+    use crate::db::schema::warehouses;
+    balances::table
+        .inner_join(batches::table)
+        .inner_join(warehouses::table.on(warehouses::id.eq(balances::warehouse_id)))
+        .filter(balances::item_id.eq(item_id))
+        .filter(balances::qty.gt(0))
+        .filter(warehouses::kind.eq(crate::inventory::model::LocationKind::Store))
+        .filter(warehouses::active.eq(true))
+        .select((
+            balances::warehouse_id,
+            balances::qty,
+            balances::reserved,
+            batches::quality,
+            batches::expiry_date,
+        ))
+        .load(conn)
+}

@@ -1,5 +1,6 @@
 //! standby: emergency reserves, rescue teams, duty rosters and drills for a district emergency-management office.
 
+pub mod allocation;
 pub mod app;
 pub mod attachments;
 pub mod audit;

@@ -23,7 +23,7 @@ use crate::notify::Reminders;
 use crate::state::AppState;
 use crate::web::tasks::Tasks;
 use crate::web::{openapi, system};
-use crate::{db, duty, inventory, notify, org, teams};
+use crate::{allocation, db, duty, inventory, notify, org, teams};
 
 mod routes;
 mod secret;
@@ -56,8 +56,14 @@ impl Areas {
         let duty = Arc::new(duty::Area::new(duty::reminders::Settings::from_vars(
             &config.vars,
         )?));
-        let reminders = Reminders::new(vec![reserves.clone(), teams.clone(), duty.clone()]);
-        let tasks = Tasks::new(vec![duty.clone(), reserves, teams]);
+        let allocation = Arc::new(allocation::Area);
+        let reminders = Reminders::new(vec![
+            reserves.clone(),
+            allocation.clone(),
+            teams.clone(),
+            duty.clone(),
+        ]);
+        let tasks = Tasks::new(vec![duty.clone(), reserves, allocation, teams]);
         let jobs = jobs(config, &reminders)?;
         Ok(Areas {
             reminders,

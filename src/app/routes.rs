@@ -4,7 +4,7 @@
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, calendar, duty, inventory, notify, org, teams};
+use crate::{allocation, audit, calendar, duty, inventory, notify, org, teams};
 
 /// Every JSON API route (documented in the OpenAPI spec as they are registered).
 pub(super) fn api_routes(cfg: &mut ServiceConfig) {
@@ -31,7 +31,28 @@ pub(super) fn api_routes(cfg: &mut ServiceConfig) {
     teams_routes(cfg);
     calendar_routes(cfg);
     duty_routes(cfg);
+    allocation_routes(cfg);
     notify_routes(cfg);
+}
+
+/// The allocation API.
+fn allocation_routes(cfg: &mut ServiceConfig) {
+    use allocation::api;
+    cfg.service(api::requests)
+        .service(api::create_request)
+        .service(api::order)
+        .service(api::request)
+        .service(api::propose_source)
+        .service(api::decide)
+        .service(api::reserve)
+        .service(api::dispatch)
+        .service(api::receive)
+        .service(api::cancel)
+        .service(api::close)
+        .service(api::give_back)
+        .service(api::extend)
+        .service(api::loans_out)
+        .service(api::sources);
 }
 
 /// The notices API.
@@ -55,7 +76,8 @@ fn notify_routes(cfg: &mut ServiceConfig) {
 /// The reserves API.
 fn inventory_routes(cfg: &mut ServiceConfig) {
     use inventory::api::{
-        catalogue, inspections, movements, reservations, sheets, stocktakes, warehouses,
+        catalogue, consignments, inspections, movements, reservations, sheets, stocktakes,
+        warehouses,
     };
     cfg.service(catalogue::categories)
         .service(catalogue::add_category)
@@ -76,6 +98,9 @@ fn inventory_routes(cfg: &mut ServiceConfig) {
         .service(reservations::reservations)
         .service(reservations::reserve_stock)
         .service(reservations::release_reservation)
+        .service(consignments::consignments)
+        .service(consignments::consignment)
+        .service(consignments::receive_consignment)
         .service(inspections::warehouse_inspections)
         .service(inspections::record_inspection)
         .service(inspections::batch_inspections)

@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod once;
 pub mod schema;
+pub mod schema_allocation;
 pub mod schema_calendar;
 pub mod schema_duty;
 pub mod schema_teams;

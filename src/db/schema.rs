@@ -138,6 +138,9 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        kind -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
     }
 }
 

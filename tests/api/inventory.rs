@@ -143,6 +143,27 @@ pub fn receive(app: &TestApp, r: &Reserve, batch: i64, qty: &str) -> i64 {
     id
 }
 
+/// The street's keeper counts in, in full, the newest consignment on the road to them, and the
+/// administrator gives the receipt its second signature.
+pub fn arrive(app: &TestApp, r: &Reserve) {
+    let road = app.get("/api/v1/consignments", &r.other_keeper).json();
+    let cid = road[0]["id"].as_i64().expect("a consignment on the road");
+    let got = app.post(
+        &format!("/api/v1/consignments/{cid}/receipt"),
+        &r.other_keeper,
+        json!({}),
+    );
+    assert_eq!(got.status, 200, "{}", got.text);
+    let receipt = got.json()["receipt"]["id"].as_i64().unwrap();
+    let s = app.api(
+        "POST",
+        &format!("/api/v1/movements/{receipt}/countersign"),
+        Some(&r.admin),
+        None,
+    );
+    assert_eq!(s.status, 200, "{}", s.text);
+}
+
 pub fn on_hand(app: &TestApp, token: &str, warehouse: i64, batch: i64) -> i64 {
     let rows = app
         .get(&format!("/api/v1/warehouses/{warehouse}/stock"), token)
@@ -517,8 +538,90 @@ fn a_transfer_moves_stock_between_units_with_each_units_own_voucher() {
     );
     assert_eq!(
         on_hand(&app, &r.other_keeper, r.other_warehouse, r.sandbag_batch),
-        120_000
+        0,
+        "on the road until the street's keeper counts it in"
     );
+    let road = app.get("/api/v1/consignments", &r.other_keeper).json();
+    let cid = road[0]["id"].as_i64().unwrap();
+    assert_eq!(road[0]["lines"][0]["qty"], "120", "{road}");
+    let path = format!("/api/v1/consignments/{cid}/receipt");
+    let short = json!({"counts": [{"batch_id": r.sandbag_batch, "qty": "118"}]});
+    let no_reason = app.post(&path, &r.other_keeper, short.clone());
+    assert_eq!(no_reason.status, 422, "{}", no_reason.text);
+    assert_eq!(no_reason.json()["error"]["field"], "loss_reason");
+    let too_many = app.post(
+        &path,
+        &r.other_keeper,
+        json!({"counts": [{"batch_id": r.sandbag_batch, "qty": "121"}]}),
+    );
+    assert_eq!(too_many.status, 422, "{}", too_many.text);
+    assert_eq!(
+        app.post(&path, &r.keeper, short.clone()).status,
+        403,
+        "the sender does not count it in"
+    );
+    let mut counted = short;
+    counted["loss_reason"] = json!("途中破损 2 条");
+    let got = app.post(&path, &r.other_keeper, counted.clone());
+    assert_eq!(got.status, 200, "{}", got.text);
+    assert_eq!(
+        app.post(&path, &r.other_keeper, counted).status,
+        409,
+        "once only"
+    );
+    let receipt = got.json()["receipt"]["id"].as_i64().unwrap();
+    let loss = got.json()["loss"]["id"].as_i64().unwrap();
+    assert_eq!(got.json()["loss"]["kind"], "write_off");
+    let sign = |id: i64, token: &str| {
+        app.api(
+            "POST",
+            &format!("/api/v1/movements/{id}/countersign"),
+            Some(token),
+            None,
+        )
+    };
+    let reject = app.post(
+        &format!("/api/v1/movements/{receipt}/reject"),
+        &r.admin,
+        json!({"reason": "数量不对"}),
+    );
+    assert_eq!(
+        reject.status, 409,
+        "a receipt is checked together, not sent back: {}",
+        reject.text
+    );
+    assert_eq!(
+        sign(receipt, &r.other_keeper).status,
+        409,
+        "a second person signs"
+    );
+    assert_eq!(
+        on_hand(&app, &r.other_keeper, r.other_warehouse, r.sandbag_batch),
+        0,
+        "nothing on the book before the second signature"
+    );
+    assert_eq!(sign(receipt, &r.admin).status, 200);
+    assert_eq!(
+        on_hand(&app, &r.other_keeper, r.other_warehouse, r.sandbag_batch),
+        118_000
+    );
+    assert_eq!(
+        sign(loss, &r.keeper).status,
+        403,
+        "a loss is approved by a head"
+    );
+    assert_eq!(
+        sign(loss, &r.head).status,
+        200,
+        "{}",
+        sign(loss, &r.head).text
+    );
+    assert!(app
+        .get("/api/v1/consignments", &r.other_keeper)
+        .json()
+        .as_array()
+        .unwrap()
+        .is_empty());
     let incoming = app
         .get(
             &format!("/api/v1/movements?warehouse_id={}", r.other_warehouse),
@@ -537,7 +640,8 @@ fn a_transfer_moves_stock_between_units_with_each_units_own_voucher() {
     );
     assert_eq!(no_dest.status, 422);
     let report = verify(&app, &r.admin);
-    assert_eq!(report["movements"], 3);
+    // The receipt of 300, out of the warehouse, onto the road, off the road, into the street, the loss.
+    assert_eq!(report["movements"], 6);
     assert!(
         report["differences"].as_array().unwrap().is_empty()
             && report["chain_breaks"].as_array().unwrap().is_empty(),

@@ -9,6 +9,7 @@
 )]
 
 mod access;
+mod allocation;
 mod audit;
 mod auth;
 mod browser;

@@ -1,6 +1,7 @@
 //! JSON API for material reserves.
 
 pub mod catalogue;
+pub mod consignments;
 pub mod inspections;
 pub mod movements;
 pub mod reservations;

@@ -302,9 +302,63 @@ pub struct WarehouseInput {
     pub address: String,
     pub stocktake_interval_days: i32,
     pub custodians: Vec<i64>,
+    /// Latitude and longitude (WGS-84 degrees), when known.
+    pub coordinates: Option<(f64, f64)>,
+}
+
+/// Reads “latitude, longitude” in degrees (WGS-84, as a phone's map shows them, e.g. `31.06, 120.49`); empty
+/// means not recorded. A comma (ASCII or full-width) or spaces separate the two.
+pub fn parse_coordinates(text: &str) -> Result<Option<(f64, f64)>, ServiceError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = text
+        .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let read = |p: &str| p.parse::<f64>().ok().filter(|v| v.is_finite());
+    match parts.as_slice() {
+        [lat, lng] => match (read(lat), read(lng)) {
+            (Some(lat), Some(lng))
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng) =>
+            {
+                Ok(Some((lat, lng)))
+            }
+            _ => Err(bad_coordinates()),
+        },
+        _ => Err(bad_coordinates()),
+    }
+}
+
+fn bad_coordinates() -> ServiceError {
+    ServiceError::invalid(
+        "coordinates",
+        "坐标请写作“纬度, 经度”（度，例如 31.06, 120.49），纬度在 ±90、经度在 ±180 之内",
+        "Write the coordinates as “latitude, longitude” in degrees (e.g. 31.06, 120.49), within ±90 and ±180",
+    )
+}
+
+/// The great-circle distance between two points in kilometres.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
 }
 
 impl WarehouseInput {
+    /// The same warehouse with its coordinates read from “latitude, longitude” (empty: none).
+    pub fn at(mut self, coordinates: &str) -> Result<Self, ServiceError> {
+        self.coordinates = parse_coordinates(coordinates)?;
+        Ok(self)
+    }
+
     /// Parses a warehouse: it needs at least one named custodian (人物对应) and an interval of 7–730 days.
     pub fn parse(
         unit_id: i64,
@@ -335,6 +389,7 @@ impl WarehouseInput {
             address: optional_text("address", address, 200)?,
             stocktake_interval_days: interval_days,
             custodians,
+            coordinates: None,
         })
     }
 }
@@ -342,6 +397,37 @@ impl WarehouseInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_read_as_a_phone_map_shows_them() {
+        assert_eq!(parse_coordinates("").unwrap(), None);
+        assert_eq!(
+            parse_coordinates("31.06, 120.49").unwrap(),
+            Some((31.06, 120.49))
+        );
+        assert_eq!(
+            parse_coordinates("31.06，120.49").unwrap(),
+            Some((31.06, 120.49))
+        );
+        assert_eq!(
+            parse_coordinates(" 31.06 120.49 ").unwrap(),
+            Some((31.06, 120.49))
+        );
+        for bad in [
+            "31.06",
+            "91, 120",
+            "31, 181",
+            "北纬31, 120",
+            "NaN, 1",
+            "1, 2, 3",
+        ] {
+            assert!(parse_coordinates(bad).is_err(), "{bad}");
+        }
+        // 吴江 to 苏州市区 is about 15–20 km; a degree of latitude is about 111 km.
+        let d = distance_km((31.16, 120.64), (31.30, 120.58));
+        assert!((14.0..20.0).contains(&d), "{d}");
+        assert!((distance_km((30.0, 120.0), (31.0, 120.0)) - 111.2).abs() < 0.5);
+    }
 
     #[test]
     fn category_codes_follow_the_four_levels_of_gb_t_38565() {

@@ -12,6 +12,7 @@ mod quantity;
 mod reservation;
 mod signing;
 mod stocktake;
+mod transit;
 
 pub use access::*;
 pub use catalogue::*;
@@ -25,3 +26,4 @@ pub use quantity::*;
 pub use reservation::*;
 pub use signing::*;
 pub use stocktake::*;
+pub use transit::*;

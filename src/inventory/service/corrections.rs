@@ -31,6 +31,12 @@ pub fn reject(
         if v.movement.created_by != actor.account_id {
             warehouse_for(c, actor, v.movement.warehouse_id, StockAction::Countersign)?;
         }
+        if crate::inventory::store::consignments::of_movement(c, id)?.is_some() {
+            return Err(ServiceError::conflict(
+                "在途物资的接收和短少凭证不能退回：请当面核对实物后签字，仍有差额的由盘点更正",
+                "A receipt of goods on the road, or its loss, cannot be sent back: check the goods together and sign; a remaining difference is corrected by a count",
+            ));
+        }
         if store::mark_rejected(c, id, &reason)? != 1 {
             return Err(ServiceError::conflict(
                 "只有待复核的凭证可以退回",

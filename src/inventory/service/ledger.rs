@@ -12,9 +12,9 @@ use crate::config::Config;
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    authorize_stock, check_countersign, check_issuable, check_lines, check_reversible,
-    check_serial_line, check_whole, reason, repair_overrides, signed, BatchInput, Line,
-    LineRequest, MovementKind, MovementState, Quantity, SignFacts, StockAction,
+    authorize_stock, check_countersign, check_issuable, check_kept_by_hand, check_lines,
+    check_reversible, check_serial_line, check_whole, reason, repair_overrides, signed, BatchInput,
+    Line, LineRequest, LocationKind, MovementKind, MovementState, Quantity, SignFacts, StockAction,
 };
 use crate::inventory::reminders::{countersign_owed, owed_to, waiting_keys};
 use crate::inventory::store::ledger::{
@@ -117,10 +117,11 @@ pub fn record(
             "This warehouse is inactive",
         ));
     }
+    check_kept_by_hand(w.kind, &w.name)?;
     let counterpart = match (req.kind, req.counterpart_warehouse_id) {
         (MovementKind::TransferOut, Some(dest)) if dest != w.id => {
             match wh_store::find(conn, dest)? {
-                Some(d) if d.active => Some(dest),
+                Some(d) if d.active && d.kind == LocationKind::Store => Some(dest),
                 _ => {
                     return Err(ServiceError::invalid(
                         "counterpart_warehouse_id",
@@ -182,10 +183,6 @@ pub fn record(
     };
     write_tx(conn, |c| {
         check_count_allows(c, w.id, req.emergency)?;
-        if let Some(dest) = counterpart {
-            // Checked now, naming the receiving warehouse, rather than when the transfer is signed.
-            check_count_allows(c, dest, req.emergency)?;
-        }
         let new = NewMovement {
             warehouse_id: w.id,
             unit_id: w.unit_id,
@@ -210,7 +207,9 @@ pub fn record(
         } else {
             // Refuse at once what could never post; the countersignature re-checks under its own lock.
             for l in lines.iter().filter(|l| l.qty.is_negative()) {
-                if store::balance(c, w.id, l.batch_id)? < -l.qty {
+                let (have, reserved) =
+                    crate::inventory::store::reservations::on_hand(c, w.id, l.batch_id)?;
+                if have.checked_sub(reserved).unwrap_or_default() < -l.qty {
                     return Err(insufficient(c, w.id, l));
                 }
             }
@@ -378,12 +377,6 @@ pub fn countersign(
             // Equipment found needing repair since the voucher was recorded does not go out on it.
             let batches: Vec<i64> = v.lines.iter().map(|l| l.batch_id).collect();
             super::inspections::repair_gate(c, m.kind, false, &batches)?;
-            if let Some(dest) = m
-                .counterpart_warehouse_id
-                .filter(|_| m.kind == MovementKind::TransferOut)
-            {
-                check_count_allows(c, dest, false)?;
-            }
             post(c, m, &v.lines, now, Some(actor.account_id), tz)?;
         } else if store::mark_countersigned(c, m.id, actor.account_id, db_time(now))? != 1 {
             return Err(ServiceError::conflict(

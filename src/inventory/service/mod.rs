@@ -12,6 +12,7 @@ mod posting;
 pub mod reservations;
 pub mod stock;
 pub mod stocktakes;
+pub mod transit;
 pub mod verify;
 pub mod warehouses;
 
@@ -39,6 +40,15 @@ pub fn warehouse_for(
 pub fn visible_warehouses(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<Warehouse>> {
     let tree = org_store::tree_of(conn, actor)?;
     Ok(wh_store::all(conn)?
+        .into_iter()
+        .filter(|w| authorize_stock(actor, StockAction::View, w.unit_id, &tree).is_ok())
+        .collect())
+}
+
+/// Every ledger location the actor may see: the warehouses and the in-transit locations (verification).
+pub fn visible_locations(conn: &mut DbConn, actor: &Actor) -> ServiceResult<Vec<Warehouse>> {
+    let tree = org_store::tree_of(conn, actor)?;
+    Ok(wh_store::every(conn)?
         .into_iter()
         .filter(|w| authorize_stock(actor, StockAction::View, w.unit_id, &tree).is_ok())
         .collect())

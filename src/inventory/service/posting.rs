@@ -9,9 +9,9 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::Quantity;
 use crate::inventory::model::{
     chain_hash, check_moves_during_count, check_serial_receipt, voucher_no, ChainEntry, Line,
-    MovementKind, MovementState, OpenCount,
+    MovementKind, OpenCount,
 };
-use crate::inventory::store::ledger::{self as store, Movement, NewMovement, Receipt};
+use crate::inventory::store::ledger::{self as store, Movement, NewMovement};
 use crate::inventory::store::reservations as res_store;
 use crate::inventory::store::{
     catalogue as cat_store, stocktakes as st_store, warehouses as wh_store,
@@ -100,8 +100,8 @@ fn touch_open_count(conn: &mut DbConn, m: &Movement, lines: &[Line]) -> ServiceR
     Ok(())
 }
 
-/// Posts a movement: balances (decrements conditional), chain link, state. Creates the matching
-/// transfer-in when a transfer-out posts.
+/// Posts a movement: balances (decrements conditional), chain link, state. A transfer also moves the goods
+/// on or off the road (`transit::legs`).
 pub(crate) fn post(
     conn: &mut DbConn,
     m: &Movement,
@@ -159,32 +159,7 @@ pub(crate) fn post(
             "This voucher is already posted",
         ));
     }
-    if m.kind == MovementKind::TransferOut {
-        let dest_id = m
-            .counterpart_warehouse_id
-            .ok_or_else(|| ServiceError::Internal("transfer without destination".into()))?;
-        let dest = wh_store::find(conn, dest_id)?
-            .ok_or_else(|| ServiceError::not_found("调入储备库", "Destination warehouse"))?;
-        check_count_allows(conn, dest_id, m.emergency)?;
-        let incoming: Vec<Line> = lines.iter().map(|l| Line { qty: -l.qty, ..*l }).collect();
-        let new = NewMovement {
-            warehouse_id: dest_id,
-            unit_id: dest.unit_id,
-            kind: MovementKind::TransferIn,
-            voucher_no: String::new(),
-            reason: format!("{}（{}）", m.reason, m.voucher_no),
-            state: MovementState::Pending,
-            emergency: false,
-            created_by: m.created_by,
-            created_at: at,
-            reverses_id: None,
-            counterpart_warehouse_id: Some(m.warehouse_id),
-            stocktake_id: None,
-            receipt: Receipt::default(),
-        };
-        let inbound = insert(conn, dest.unit_id, new, &incoming, now, tz)?;
-        post(conn, &inbound, &incoming, now, signer, tz)?;
-    }
+    super::transit::legs(conn, m, lines, now, signer, tz)?;
     Ok(())
 }
 

@@ -81,17 +81,7 @@ pub fn hold_stock(
         }
         Hold::Item(i) => i,
     };
-    let usable: Vec<OnHand> = ledger_store::stock(conn, warehouse_id, Some(item_id), None)?
-        .into_iter()
-        .filter(|r| r.quality == Quality::Good && !r.needs_repair)
-        .filter(|r| what == Hold::Item(item_id) || what == Hold::Batch(r.batch_id))
-        .map(|r| OnHand {
-            batch_id: r.batch_id,
-            expiry: r.expiry_date,
-            qty: Quantity::from_milli(r.qty - r.reserved),
-        })
-        .collect();
-    let picks = fefo(usable, qty, day);
+    let picks = fefo(usable(conn, warehouse_id, item_id, what)?, qty, day);
     let got = picks
         .iter()
         .try_fold(Quantity::ZERO, |sum, (_, q)| sum.checked_add(*q))
@@ -134,6 +124,111 @@ pub fn hold_stock(
         )?);
     }
     Ok(made)
+}
+
+/// The batches of an item in a warehouse that may be held: good, not needing repair, with what is not yet
+/// reserved.
+fn usable(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    item_id: i64,
+    what: Hold,
+) -> ServiceResult<Vec<OnHand>> {
+    Ok(
+        ledger_store::stock(conn, warehouse_id, Some(item_id), None)?
+            .into_iter()
+            .filter(|r| r.quality == Quality::Good && !r.needs_repair)
+            .filter(|r| what == Hold::Item(item_id) || what == Hold::Batch(r.batch_id))
+            .map(|r| OnHand {
+                batch_id: r.batch_id,
+                expiry: r.expiry_date,
+                qty: Quantity::from_milli(r.qty - r.reserved),
+            })
+            .collect(),
+    )
+}
+
+/// How much of an item a warehouse could hold now: usable (good, not expired, not needing repair) and not yet
+/// reserved.
+pub fn free_to_hold(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    item_id: i64,
+    today: chrono::NaiveDate,
+) -> ServiceResult<Quantity> {
+    let all = usable(conn, warehouse_id, item_id, Hold::Item(item_id))?;
+    Ok(fefo(all, Quantity::from_milli(i64::MAX / 2), today)
+        .iter()
+        .try_fold(Quantity::ZERO, |sum, (_, q)| sum.checked_add(*q))
+        .unwrap_or_default())
+}
+
+/// Takes `qty` of an item out of what is held for `held_for` in a warehouse, to be issued at once in the
+/// caller's transaction: the balances' reserved part shrinks and the reservations are marked used (oldest
+/// first). Returns the batches and quantities taken; refuses when less is held.
+pub fn use_reserved(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    held_for: &str,
+    item_id: i64,
+    qty: Quantity,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<(i64, Quantity)>> {
+    let mut left = qty;
+    let mut taken: Vec<(i64, Quantity)> = Vec::new();
+    for r in store::held_for(conn, warehouse_id, held_for, item_id)? {
+        if left <= Quantity::ZERO {
+            break;
+        }
+        let held = Quantity::from_milli(r.held_qty);
+        let take = if held < left { held } else { left };
+        if !store::unhold(conn, warehouse_id, r.batch_id, take)? {
+            return Err(ServiceError::Internal(
+                "a reservation holds more than its balance records".into(),
+            ));
+        }
+        let stays = held.checked_sub(take).unwrap_or_default();
+        let closing =
+            (stays == Quantity::ZERO).then_some((ReservationState::Used, None, db_time(now)));
+        store::set_held(conn, r.id, stays, closing, &r.note)?;
+        match taken.iter_mut().find(|t| t.0 == r.batch_id) {
+            Some((_, q)) => *q = q.checked_add(take).unwrap_or(*q),
+            None => taken.push((r.batch_id, take)),
+        }
+        left = left.checked_sub(take).unwrap_or_default();
+    }
+    if left > Quantity::ZERO {
+        return Err(ServiceError::conflict(
+            "预留的数量不足以发出这么多（预留可能已被释放或因盘点减少）",
+            "Less is held than is to be sent (the reservation may have been released or shrunk by a count)",
+        ));
+    }
+    Ok(taken)
+}
+
+/// Lets go of everything held for `held_for` of an item in a warehouse (a cancelled allocation), in the
+/// caller's transaction; returns how much was let go.
+pub fn release_held_for(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    held_for: &str,
+    item_id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> ServiceResult<Quantity> {
+    let mut total = Quantity::ZERO;
+    for r in store::held_for(conn, warehouse_id, held_for, item_id)? {
+        let held = Quantity::from_milli(r.held_qty);
+        if !store::unhold(conn, warehouse_id, r.batch_id, held)? {
+            return Err(ServiceError::Internal(
+                "a reservation holds more than its balance records".into(),
+            ));
+        }
+        let closing = Some((ReservationState::Released, Some(by), db_time(now)));
+        store::set_held(conn, r.id, Quantity::ZERO, closing, &r.note)?;
+        total = total.checked_add(held).unwrap_or(total);
+    }
+    Ok(total)
 }
 
 /// A reservation asked for by hand.

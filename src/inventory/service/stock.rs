@@ -75,3 +75,68 @@ pub fn suggest(
         })
         .collect())
 }
+
+/// A warehouse holding an item, as the sourcing view shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Holder {
+    pub warehouse_id: i64,
+    pub warehouse: String,
+    pub unit_id: i64,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// Everything of the item on the book here.
+    #[schema(value_type = String)]
+    pub on_hand: Quantity,
+    /// What may be drawn: good, not expired, not needing repair, not reserved.
+    #[schema(value_type = String)]
+    pub usable: Quantity,
+    /// Found needing repair (待修): only an emergency order may draw it.
+    #[schema(value_type = String)]
+    pub needs_repair: Quantity,
+    /// Being counted: only an emergency order may draw it now.
+    pub counting: bool,
+    /// Who keeps it, with phone numbers (人物对应).
+    pub custodians: Vec<(String, String)>,
+}
+
+/// Every warehouse people keep that holds an item, with what may be drawn from each (for those who ask for
+/// stock across the district; the caller checks who may).
+pub fn holders(
+    conn: &mut DbConn,
+    item_id: i64,
+    today: chrono::NaiveDate,
+) -> ServiceResult<Vec<Holder>> {
+    use std::collections::BTreeMap;
+    let mut by: BTreeMap<i64, (Quantity, Quantity, Quantity)> = BTreeMap::new();
+    for h in ledger_store::holdings(conn, item_id)? {
+        let e = by.entry(h.warehouse_id).or_default();
+        let qty = Quantity::from_milli(h.qty);
+        e.0 = e.0.checked_add(qty).unwrap_or(e.0);
+        if h.needs_repair {
+            e.2 = e.2.checked_add(qty).unwrap_or(e.2);
+        } else if h.quality == Quality::Good && h.expiry_date.is_none_or(|d| d >= today) {
+            let free = Quantity::from_milli(h.qty - h.reserved);
+            e.1 = e.1.checked_add(free).unwrap_or(e.1);
+        }
+    }
+    let ids: Vec<i64> = by.keys().copied().collect();
+    let counting = crate::inventory::store::stocktakes::counting_warehouses(conn)?;
+    let mut keepers = crate::inventory::store::warehouses::custodians_of(conn, &ids)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for w in crate::inventory::store::warehouses::find_many(conn, &ids)? {
+        let (on_hand, usable, needs_repair) = by.get(&w.id).copied().unwrap_or_default();
+        out.push(Holder {
+            warehouse_id: w.id,
+            unit_id: w.unit_id,
+            latitude: w.latitude,
+            longitude: w.longitude,
+            on_hand,
+            usable,
+            needs_repair,
+            counting: counting.contains(&w.id),
+            custodians: keepers.remove(&w.id).unwrap_or_default(),
+            warehouse: w.name,
+        });
+    }
+    Ok(out)
+}

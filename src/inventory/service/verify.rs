@@ -76,7 +76,7 @@ impl VerifyReport {
 
 /// Verifies every warehouse (the command line and the nightly job).
 pub fn verify_all(conn: &mut DbConn) -> ServiceResult<VerifyReport> {
-    let warehouses = crate::inventory::store::warehouses::all(conn)?;
+    let warehouses = crate::inventory::store::warehouses::every(conn)?;
     verify(conn, &warehouses)
 }
 
@@ -85,7 +85,7 @@ pub fn verify_visible(
     conn: &mut DbConn,
     actor: &crate::org::model::Actor,
 ) -> ServiceResult<VerifyReport> {
-    let warehouses = super::visible_warehouses(conn, actor)?;
+    let warehouses = super::visible_locations(conn, actor)?;
     verify(conn, &warehouses)
 }
 

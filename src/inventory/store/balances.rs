@@ -235,3 +235,39 @@ pub fn total_balance(conn: &mut DbConn, batch_id: i64) -> QueryResult<Quantity> 
         .load(conn)?;
     Ok(Quantity::from_milli(rows.into_iter().sum()))
 }
+
+/// A batch of an item held in a warehouse people keep, as the sourcing view weighs it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Holding {
+    pub warehouse_id: i64,
+    pub qty: i64,
+    pub reserved: i64,
+    pub quality: Quality,
+    pub expiry_date: Option<chrono::NaiveDate>,
+    /// Found needing repair (待修): drawn only by an emergency order.
+    pub needs_repair: bool,
+}
+
+/// What each warehouse people keep holds of an item, batch by batch, for the sourcing view.
+pub fn holdings(
+    conn: &mut DbConn,
+    item_id: i64,
+) -> QueryResult<Vec<Holding>> {
+    use crate::db::schema::warehouses;
+    balances::table
+        .inner_join(batches::table)
+        .inner_join(warehouses::table.on(warehouses::id.eq(balances::warehouse_id)))
+        .filter(balances::item_id.eq(item_id))
+        .filter(balances::qty.gt(0))
+        .filter(warehouses::kind.eq(crate::inventory::model::LocationKind::Store))
+        .filter(warehouses::active.eq(true))
+        .select((
+            balances::warehouse_id,
+            balances::qty,
+            balances::reserved,
+            batches::quality,
+            batches::expiry_date,
+            batches::needs_repair,
+        ))
+        .load(conn)
+}

@@ -193,3 +193,20 @@ pub fn set_held(
             .execute(conn),
     }
 }
+
+/// The reservations held for a purpose (`allocation:12`) of one item in a warehouse, oldest first.
+pub fn held_for(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    what: &str,
+    item_id: i64,
+) -> QueryResult<Vec<Reservation>> {
+    reservations::table
+        .filter(reservations::warehouse_id.eq(warehouse_id))
+        .filter(reservations::held_for.eq(what))
+        .filter(reservations::item_id.eq(item_id))
+        .filter(reservations::state.eq(ReservationState::Held))
+        .order(reservations::id.asc())
+        .select(Reservation::as_select())
+        .load(conn)
+}

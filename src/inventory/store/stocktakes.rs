@@ -128,6 +128,14 @@ pub fn open_of(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Option<Stock
         .optional()
 }
 
+/// The warehouses being counted now.
+pub fn counting_warehouses(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+    stocktakes::table
+        .filter(stocktakes::state.eq(StocktakeState::Counting))
+        .select(stocktakes::warehouse_id)
+        .load(conn)
+}
+
 /// Stocktakes of a warehouse, newest first.
 pub fn of_warehouse(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Vec<Stocktake>> {
     stocktakes::table

@@ -4,9 +4,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use crate::db::codes::text_columns;
 use crate::db::schema::{reserve_norms, warehouse_custodians, warehouses};
 use crate::db::{unique, DbConn, WriteResult};
-use crate::inventory::model::WarehouseInput;
+use crate::inventory::model::{transit_name, LocationKind, WarehouseInput};
+
+text_columns!(LocationKind);
 
 /// A warehouse (储备库/点).
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -26,14 +29,62 @@ pub struct Warehouse {
     #[serde(serialize_with = "crate::db::utc::serialize")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
+    /// A store people keep, or a unit's in-transit location.
+    pub kind: LocationKind,
+    /// Where it is (WGS-84 degrees), when recorded.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
-/// Every warehouse by name (callers filter by what the actor may see).
+/// Every warehouse people keep, by name (callers filter by what the actor may see); not the in-transit
+/// locations.
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Warehouse>> {
     warehouses::table
+        .filter(warehouses::kind.eq(LocationKind::Store))
         .order(warehouses::name.asc())
         .select(Warehouse::as_select())
         .load(conn)
+}
+
+/// Every ledger location, the in-transit ones too (verification, the district's totals).
+pub fn every(conn: &mut DbConn) -> QueryResult<Vec<Warehouse>> {
+    warehouses::table
+        .order(warehouses::id.asc())
+        .select(Warehouse::as_select())
+        .load(conn)
+}
+
+/// The in-transit location of a unit, made the first time the unit sends something.
+pub fn transit_of(
+    conn: &mut DbConn,
+    unit_id: i64,
+    unit_name: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Warehouse> {
+    let found = warehouses::table
+        .filter(warehouses::unit_id.eq(unit_id))
+        .filter(warehouses::kind.eq(LocationKind::Transit))
+        .select(Warehouse::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(w) = found {
+        return Ok(w);
+    }
+    diesel::insert_into(warehouses::table)
+        .values((
+            warehouses::unit_id.eq(unit_id),
+            warehouses::name.eq(transit_name(unit_name)),
+            warehouses::address.eq(""),
+            warehouses::stocktake_interval_days.eq(0),
+            warehouses::chain_seq.eq(0),
+            warehouses::chain_head.eq(""),
+            warehouses::active.eq(true),
+            warehouses::created_at.eq(now),
+            warehouses::updated_at.eq(now),
+            warehouses::kind.eq(LocationKind::Transit),
+        ))
+        .returning(warehouses::all_columns)
+        .get_result(conn)
 }
 
 /// One warehouse.
@@ -59,6 +110,8 @@ pub fn insert(conn: &mut DbConn, w: &WarehouseInput, now: NaiveDateTime) -> Writ
                 warehouses::active.eq(true),
                 warehouses::created_at.eq(now),
                 warehouses::updated_at.eq(now),
+                warehouses::latitude.eq(w.coordinates.map(|c| c.0)),
+                warehouses::longitude.eq(w.coordinates.map(|c| c.1)),
             ))
             .returning(warehouses::all_columns)
             .get_result(conn),
@@ -140,4 +193,39 @@ pub fn norms(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Vec<(i64, i64)
         .filter(reserve_norms::warehouse_id.eq(warehouse_id))
         .select((reserve_norms::item_id, reserve_norms::required_qty))
         .load(conn)
+}
+
+/// Some warehouses by id.
+pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Warehouse>> {
+    warehouses::table
+        .filter(warehouses::id.eq_any(ids))
+        .order(warehouses::id.asc())
+        .select(Warehouse::as_select())
+        .load(conn)
+}
+
+/// The custodians (name, phone) of some warehouses, by warehouse.
+pub fn custodians_of(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, Vec<(String, String)>>> {
+    use crate::db::schema::people;
+    let rows: Vec<(i64, String, String)> = warehouse_custodians::table
+        .inner_join(people::table.on(people::id.eq(warehouse_custodians::person_id)))
+        .filter(warehouse_custodians::warehouse_id.eq_any(ids))
+        .order((
+            warehouse_custodians::warehouse_id.asc(),
+            people::sort_key.asc(),
+        ))
+        .select((
+            warehouse_custodians::warehouse_id,
+            people::name,
+            people::phone,
+        ))
+        .load(conn)?;
+    let mut out: std::collections::HashMap<i64, Vec<(String, String)>> = Default::default();
+    for (w, name, phone) in rows {
+        out.entry(w).or_default().push((name, phone));
+    }
+    Ok(out)
 }

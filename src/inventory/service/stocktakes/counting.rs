@@ -27,6 +27,7 @@ pub fn open(
     let note = optional_text("note", note, 500)?;
     let id = write_tx(conn, |c| {
         let w = warehouse_for(c, actor, warehouse_id, StockAction::Move)?;
+        crate::inventory::model::check_kept_by_hand(w.kind, &w.name)?;
         if store::open_of(c, warehouse_id)?.is_some() {
             return Err(ServiceError::conflict(
                 "该储备库已有进行中的盘点",

@@ -610,3 +610,73 @@ fn keepers_inspect_on_the_pages_and_a_refused_form_keeps_what_was_typed() {
     other.sign_in("keeper3", PASSWORD);
     assert_eq!(other.get(&here).status, 403);
 }
+
+#[test]
+fn allocation_sends_equipment_needing_repair_only_on_an_emergency_order_and_sources_count_it_apart()
+{
+    use crate::allocation::{alloc, approved, needed_by};
+    let app = spawn_app();
+    let a = alloc(&app);
+    let (id, line) = approved(&app, &a, "100");
+    let held = app.post(
+        &format!("/api/v1/allocations/{id}/reserve"),
+        &a.r.keeper,
+        json!({}),
+    );
+    assert_eq!(held.status, 200, "{}", held.text);
+    let order = app.post("/api/v1/allocations/orders", &a.office, json!({
+        "kind": "transfer", "unit_id": a.street, "to_warehouse_id": a.r.other_warehouse, "priority": "urgent",
+        "needed_by": needed_by(&app), "purpose": "滨湖圩堤管涌，区防指调令",
+        "lines": [{"item_id": a.r.sandbags, "qty": "50", "from_warehouse_id": a.r.warehouse}]
+    }));
+    assert_eq!(order.status, 201, "{}", order.text);
+    let (oid, oline) = (
+        order.json()["id"].as_i64().unwrap(),
+        order.json()["lines"][0]["id"].as_i64().unwrap(),
+    );
+    // Found needing repair after both were reserved.
+    broken(&app, &a.r, a.r.sandbag_batch);
+    let send = |request: i64, line: i64, qty: &str| {
+        app.post(
+            &format!("/api/v1/allocations/{request}/dispatches"),
+            &a.r.keeper,
+            json!({"from_warehouse_id": a.r.warehouse, "lines": [{"line_id": line, "qty": qty}]}),
+        )
+    };
+    let refused = send(id, line, "100");
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert!(refused.text.contains("检查结果为待修"), "{}", refused.text);
+    let urgent = send(oid, oline, "50");
+    assert_eq!(
+        urgent.status, 200,
+        "an emergency order takes it: {}",
+        urgent.text
+    );
+    let out = urgent.json()["consignments"][0]["out_movement_id"]
+        .as_i64()
+        .unwrap();
+    let voucher = app
+        .get(&format!("/api/v1/movements/{out}"), &a.r.keeper)
+        .json();
+    assert_eq!(voucher["repair_override"], "SB2026-01", "{voucher}");
+
+    let sources = app.get(
+        &format!(
+            "/api/v1/items/{}/sources?to_warehouse_id={}",
+            a.r.sandbags, a.r.other_warehouse
+        ),
+        &a.r.other_keeper,
+    );
+    assert_eq!(sources.status, 200, "{}", sources.text);
+    let here = &sources.json()["sources"][0];
+    assert_eq!(
+        (here["usable"].as_str(), here["needs_repair"].as_str()),
+        (Some("0"), Some("250")),
+        "{here}"
+    );
+    let report = verify(&app, &a.r.admin);
+    assert!(
+        report["differences"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+}

@@ -13,8 +13,8 @@ use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Text;
 use crate::inventory::model::{
-    inspection_due, next_inspection, repair_overrides, InspectionDue, InspectionInput,
-    InspectionResult, MovementKind, Quantity, StockAction,
+    check_kept_by_hand, inspection_due, next_inspection, repair_overrides, InspectionDue,
+    InspectionInput, InspectionResult, MovementKind, Quantity, StockAction,
 };
 use crate::inventory::store::inspections::{
     self as store, EquipmentRow, Inspection, NewInspection,
@@ -158,9 +158,9 @@ fn view(conn: &mut DbConn, i: Inspection) -> ServiceResult<InspectionView> {
     })
 }
 
-/// Records an inspection of a batch held in warehouse `warehouse_id` (those who may move its stock): an
-/// inspection that finds it needing repair marks the batch, one that passes it or says it was repaired clears
-/// the mark. Audited, the batch's change too.
+/// Records an inspection of a batch held in warehouse `warehouse_id` (those who may move its stock; goods on
+/// the road are inspected where they arrive): an inspection that finds it needing repair marks the batch, one
+/// that passes it or says it was repaired clears the mark. Audited, the batch's change too.
 pub fn record(
     conn: &mut DbConn,
     actor: &Actor,
@@ -173,6 +173,7 @@ pub fn record(
     let day = today(now, tz);
     let saved = write_tx(conn, |c| {
         let w = warehouse_for(c, actor, warehouse_id, StockAction::Move)?;
+        check_kept_by_hand(w.kind, &w.name)?;
         let before = cat_store::find_batch(c, batch_id)?
             .ok_or_else(|| ServiceError::not_found("该批次", "Batch"))?;
         if ledger_store::balance(c, w.id, batch_id)? <= Quantity::ZERO {

@@ -249,10 +249,7 @@ pub struct Holding {
 }
 
 /// What each warehouse people keep holds of an item, batch by batch, for the sourcing view.
-pub fn holdings(
-    conn: &mut DbConn,
-    item_id: i64,
-) -> QueryResult<Vec<Holding>> {
+pub fn holdings(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<Holding>> {
     use crate::db::schema::warehouses;
     balances::table
         .inner_join(batches::table)

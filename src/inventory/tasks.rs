@@ -128,8 +128,8 @@ impl TaskSource for super::Area {
             [id] => format!("/reserves/warehouses/{id}"),
             _ => all.to_string(),
         };
-        // Equipment is counted piece by piece, and leads to its warehouse's inspection page when all of it
-        // is in one.
+        // Equipment is counted batch by batch (a serial number is one); the link leads to its warehouse's
+        // inspection page when all of it is in one.
         let inspect_link = |ids: &[i64]| match ids {
             [first, rest @ ..] if rest.iter().all(|i| i == first) => {
                 format!("/reserves/warehouses/{first}/inspections")

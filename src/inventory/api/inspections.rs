@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 
 use crate::clock::today;
 use crate::inventory::model::{InspectionInput, InspectionResult};
-use crate::inventory::reminders::inspection_ahead_days;
 use crate::inventory::service::inspections::{self as service, Equipment, InspectionView};
 use crate::org::api::Reply;
 use crate::web::json::Json;
@@ -22,11 +21,8 @@ use crate::web::Api;
 #[get("/warehouses/{id}/inspections")]
 pub async fn warehouse_inspections(api: Api, id: web::Path<i64>) -> Reply<Vec<Equipment>> {
     let id = id.into_inner();
-    api.json(move |c| {
-        let ahead = inspection_ahead_days(&c.config.vars)?;
-        service::equipment_list(c.conn, c.actor, id, c.now, c.tz, ahead)
-    })
-    .await
+    api.json(move |c| service::equipment_list(c.conn, c.actor, c.now, c.config, id))
+        .await
 }
 
 /// An inspection of a batch.

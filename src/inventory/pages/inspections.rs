@@ -7,7 +7,6 @@ use askama::Template;
 
 use crate::i18n::{Lang, Text};
 use crate::inventory::model::{InspectionDue, InspectionInput, InspectionResult, StockAction};
-use crate::inventory::reminders::inspection_ahead_days;
 use crate::inventory::service::inspections::{self as service, Equipment, InspectionView};
 use crate::inventory::service::{may, warehouses as wh_service};
 use crate::web::context::{local_time, Ctx};
@@ -15,7 +14,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::forms::optional_date;
 use crate::web::typed::{field, submit_or_again, Refused, Typed};
-use crate::web::{render, Call, Page};
+use crate::web::{render, Page};
 
 /// Where a refused inspection form finds its field's label: `insp.{field}`, `inv.{field}`.
 const LABELS: &[&str] = &["insp", "inv"];
@@ -96,7 +95,10 @@ async fn list_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageE
     page.show(
         move |c| {
             let name = wh_service::get(c.conn, c.actor, id)?.warehouse.name;
-            Ok((name, equipment(c, id)?))
+            Ok((
+                name,
+                service::equipment_list(c.conn, c.actor, c.now, c.config, id)?,
+            ))
         },
         move |ctx, (name, list)| ListPage {
             lines: list.iter().map(|e| line(e, ctx.lang)).collect(),
@@ -106,11 +108,6 @@ async fn list_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageE
         },
     )
     .await
-}
-
-fn equipment(c: &mut Call<'_>, id: i64) -> crate::error::ServiceResult<Vec<Equipment>> {
-    let ahead = inspection_ahead_days(&c.config.vars)?;
-    service::equipment_list(c.conn, c.actor, id, c.now, c.tz, ahead)
 }
 
 /// An inspection as the history shows it.
@@ -150,7 +147,7 @@ async fn batch_view(
     let (ctx, (name, found, history, can_record, day)) = page
         .run(move |c| {
             let w = wh_service::get(c.conn, c.actor, id)?.warehouse;
-            let found = equipment(c, id)?
+            let found = service::equipment_list(c.conn, c.actor, c.now, c.config, id)?
                 .into_iter()
                 .find(|e| e.batch_id == batch_id)
                 .ok_or_else(|| {

@@ -1,6 +1,6 @@
 //! What a keeper picks from when recording a movement: the batches on hand (for an issue, earliest expiry
-//! first, expired, near-expiry and needing-repair ones marked) or every batch of the catalogue (for a receipt), and the
-//! warehouses a transfer may go to.
+//! first, expired, near-expiry and needing-repair ones marked) or every batch of the catalogue (for a
+//! receipt), and the warehouses a transfer may go to.
 
 use chrono::{DateTime, Utc};
 

@@ -3,12 +3,15 @@
 //! the gate that keeps equipment needing repair from going out except in an emergency. Other areas
 //! (allocation) call [`repair_gate`] before they send stock out.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{book_hidden_for, visible_warehouses, warehouse_for};
 use crate::audit::{model::Change, service as audit};
 use crate::clock::today;
+use crate::config::Config;
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Text;
@@ -16,10 +19,13 @@ use crate::inventory::model::{
     check_kept_by_hand, inspection_due, next_inspection, repair_overrides, InspectionDue,
     InspectionInput, InspectionResult, MovementKind, Quantity, StockAction,
 };
+use crate::inventory::reminders::inspection_ahead_days;
 use crate::inventory::store::inspections::{
     self as store, EquipmentRow, Inspection, NewInspection,
 };
-use crate::inventory::store::{catalogue as cat_store, ledger as ledger_store};
+use crate::inventory::store::{
+    catalogue as cat_store, ledger as ledger_store, warehouses as wh_store,
+};
 use crate::org::model::Actor;
 use crate::org::store as org_store;
 
@@ -110,19 +116,19 @@ fn equipment(
     }
 }
 
-/// The equipment of a warehouse the actor may see, overdue and needing repair first; `ahead_days` is the
-/// window in which an inspection counts as due soon.
+/// The equipment of a warehouse the actor may see, needing repair and overdue first (due soon within the
+/// reminders' window, `STANDBY_INSPECTION_REMIND_DAYS`).
 pub fn equipment_list(
     conn: &mut DbConn,
     actor: &Actor,
-    warehouse_id: i64,
     now: DateTime<Utc>,
-    tz: chrono_tz::Tz,
-    ahead_days: i64,
+    cfg: &Config,
+    warehouse_id: i64,
 ) -> ServiceResult<Vec<Equipment>> {
     let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
     let hidden = book_hidden_for(conn, actor, &w)?;
-    let mut list = equipment_of(conn, w.id, today(now, tz), tz, ahead_days)?;
+    let (tz, ahead) = (cfg.timezone, inspection_ahead_days(&cfg.vars)?);
+    let mut list = equipment_of(conn, w.id, today(now, tz), tz, ahead)?;
     if hidden {
         list.iter_mut().for_each(|e| e.qty = None);
     }
@@ -141,21 +147,37 @@ pub struct InspectionView {
     pub inspected_by_name: String,
 }
 
-fn view(conn: &mut DbConn, i: Inspection) -> ServiceResult<InspectionView> {
-    let batch = cat_store::find_batch(conn, i.batch_id)?;
-    let item = match &batch {
-        Some(b) => cat_store::find_item(conn, b.item_id)?,
-        None => None,
+/// Inspections as people read them: each batch, warehouse and recorder looked up once.
+fn views(conn: &mut DbConn, rows: Vec<Inspection>) -> ServiceResult<Vec<InspectionView>> {
+    let distinct = |f: fn(&Inspection) -> i64| {
+        let mut ids: Vec<i64> = rows.iter().map(f).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     };
-    Ok(InspectionView {
-        batch_no: batch.map(|b| b.batch_no).unwrap_or_default(),
-        item_name: item.map(|i| i.name).unwrap_or_default(),
-        warehouse: crate::inventory::store::warehouses::find(conn, i.warehouse_id)?
-            .map(|w| w.name)
-            .unwrap_or_default(),
-        inspected_by_name: org_store::display_name(conn, i.inspected_by)?,
-        inspection: i,
-    })
+    let labels = cat_store::batch_labels(conn, Some(&distinct(|i| i.batch_id)))?;
+    let places = wh_store::find_many(conn, &distinct(|i| i.warehouse_id))?;
+    let mut people = HashMap::new();
+    for a in distinct(|i| i.inspected_by) {
+        people.insert(a, org_store::display_name(conn, a)?);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|i| {
+            let label = labels.iter().find(|l| l.batch_id == i.batch_id);
+            InspectionView {
+                batch_no: label.map(|l| l.batch_no.clone()).unwrap_or_default(),
+                item_name: label.map(|l| l.item_name.clone()).unwrap_or_default(),
+                warehouse: places
+                    .iter()
+                    .find(|w| w.id == i.warehouse_id)
+                    .map(|w| w.name.clone())
+                    .unwrap_or_default(),
+                inspected_by_name: people.get(&i.inspected_by).cloned().unwrap_or_default(),
+                inspection: i,
+            }
+        })
+        .collect())
 }
 
 /// Records an inspection of a batch held in warehouse `warehouse_id` (those who may move its stock; goods on
@@ -224,7 +246,9 @@ pub fn record(
         }
         Ok::<_, ServiceError>(row)
     })?;
-    view(conn, saved)
+    views(conn, vec![saved])?
+        .pop()
+        .ok_or_else(|| ServiceError::Internal("an inspection recorded and not read back".into()))
 }
 
 /// A batch's inspections the actor may see (those made in warehouses they may see), latest first.
@@ -239,11 +263,11 @@ pub fn history(
         .into_iter()
         .map(|w| w.id)
         .collect();
-    store::of_batch(conn, batch_id, HISTORY)?
+    let rows = store::of_batch(conn, batch_id, HISTORY)?
         .into_iter()
         .filter(|i| visible.contains(&i.warehouse_id))
-        .map(|i| view(conn, i))
-        .collect()
+        .collect();
+    views(conn, rows)
 }
 
 /// Refuses a voucher of `kind` that would take batches needing repair out for use, loan or transfer, unless

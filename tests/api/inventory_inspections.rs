@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp, PASSWORD};
 use crate::inventory::{movement, on_hand, receive, reserve, verify, Reserve};
+use crate::inventory_reservations::stock_row;
 use crate::notify::{notices, setup, smtp_app, KEEPER1};
 use crate::smtp::SmtpServer;
 
@@ -54,19 +55,7 @@ fn equipment(app: &TestApp, r: &Reserve) -> Vec<Value> {
 }
 
 fn flagged(app: &TestApp, r: &Reserve, batch: i64) -> bool {
-    let rows = app
-        .get(
-            &format!("/api/v1/warehouses/{}/stock", r.warehouse),
-            &r.keeper,
-        )
-        .json();
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["batch_id"] == batch)
-        .unwrap()["needs_repair"]
-        .as_bool()
-        .unwrap()
+    stock_row(app, r, batch)["needs_repair"].as_bool().unwrap()
 }
 
 fn broken(app: &TestApp, r: &Reserve, batch: i64) {

@@ -1,4 +1,4 @@
-//! Interface strings of reserves added since the first table: reservations.
+//! Interface strings of reserves added since the first table: reservations, goods on the road.
 
 /// The reservations' strings, audit entity codes included.
 pub const ENTRIES: &[(&str, &str, &str)] = &[
@@ -11,4 +11,6 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.until", "预留至", "Until"),
     ("inv.release", "释放", "Release"),
     ("inv.reserve", "预留库存", "Reserve stock"),
+    ("inv.reservation_differences", "预留数与预留记录不符", "Reserved parts that differ from the reservations held"),
+    ("consignment", "在途单", "Consignment"),
 ];

@@ -72,25 +72,25 @@ fn sum(app: &TestApp, sql: String) -> i64 {
 fn book(app: &TestApp, batch: i64) -> (i64, i64, i64, i64) {
     let on_books = sum(
         app,
-        format!("SELECT COALESCE(SUM(qty), 0) AS n FROM balances WHERE batch_id = {batch}"),
+        format!("SELECT CAST(COALESCE(SUM(qty), 0) AS BIGINT) AS n FROM balances WHERE batch_id = {batch}"),
     );
     let gone = |kind: &str| {
         sum(app, format!(
-            "SELECT COALESCE(-SUM(l.qty), 0) AS n FROM movement_lines l JOIN movements m ON m.id = l.movement_id \
+            "SELECT CAST(COALESCE(-SUM(l.qty), 0) AS BIGINT) AS n FROM movement_lines l JOIN movements m ON m.id = l.movement_id \
              WHERE l.batch_id = {batch} AND m.kind = '{kind}' AND m.state = 'posted'"
         ))
     };
     let least_free = sum(
         app,
         format!(
-            "SELECT COALESCE(MIN(qty - reserved), 0) AS n FROM balances WHERE batch_id = {batch}"
+            "SELECT CAST(COALESCE(MIN(qty - reserved), 0) AS BIGINT) AS n FROM balances WHERE batch_id = {batch}"
         ),
     );
     let reserved = sum(
         app,
-        format!("SELECT COALESCE(SUM(reserved), 0) AS n FROM balances WHERE batch_id = {batch}"),
+        format!("SELECT CAST(COALESCE(SUM(reserved), 0) AS BIGINT) AS n FROM balances WHERE batch_id = {batch}"),
     );
-    let held = sum(app, format!("SELECT COALESCE(SUM(held_qty), 0) AS n FROM reservations WHERE batch_id = {batch} AND state = 'held'"));
+    let held = sum(app, format!("SELECT CAST(COALESCE(SUM(held_qty), 0) AS BIGINT) AS n FROM reservations WHERE batch_id = {batch} AND state = 'held'"));
     (
         on_books,
         gone("write_off") + gone("use"),
@@ -217,7 +217,7 @@ fn allocation_never_oversells_never_spends_what_is_held_and_keeps_the_total() {
                     }
                     Op::Issue { qty } => {
                         // An emergency issue posts at once: it may take only what is not held for a request.
-                        let free = sum(&app, format!("SELECT COALESCE(SUM(qty - reserved), 0) AS n FROM balances WHERE warehouse_id = {src} AND batch_id = {batch}"));
+                        let free = sum(&app, format!("SELECT CAST(COALESCE(SUM(qty - reserved), 0) AS BIGINT) AS n FROM balances WHERE warehouse_id = {src} AND batch_id = {batch}"));
                         let r = movement(&app, &a.r.keeper, src, "use", json!([{"batch_id": batch, "qty": qty.to_string()}]), json!({"emergency": true, "reason": "抢险"}));
                         if i64::from(qty) * 1000 > free {
                             prop_assert_eq!(r.status, 409, "held stock must not be issued: {}", r.text);

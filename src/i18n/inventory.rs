@@ -1,6 +1,7 @@
-//! Interface strings of reserves added since the first table: reservations, equipment inspections.
+//! Interface strings of reserves added since the first table: reservations, goods on the road, equipment
+//! inspections.
 
-/// The reservations' and inspections' strings, audit entity codes and fields included.
+/// The reservations', goods on the road's and inspections' strings, audit entity codes and fields included.
 pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.reserved", "已预留", "Reserved"),
     ("reservation", "库存预留", "Reservation"),
@@ -11,6 +12,8 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.until", "预留至", "Until"),
     ("inv.release", "释放", "Release"),
     ("inv.reserve", "预留库存", "Reserve stock"),
+    ("inv.reservation_differences", "预留数与预留记录不符", "Reserved parts that differ from the reservations held"),
+    ("consignment", "在途单", "Consignment"),
     ("inspection", "设备检查", "Inspection"),
     ("insp.title", "检查维护", "Inspection and maintenance"),
     ("insp.hint", "需要定期检查的设备（发电机、水泵、舟艇、呼吸器等）按物资目录中的检查周期列出，待修和逾期的在前。检查结果为“待修”的设备修复前不能发放、借出、调拨或预留；紧急出库可以先行调用，凭证上记录带病出库。", "Equipment inspected at intervals (generators, pumps, boats, breathing apparatus) is listed by the interval its catalogue item sets, needing repair and overdue first. Equipment found needing repair is not issued, loaned, transferred or reserved until repaired; an emergency issue may take it, and its voucher records the override."),

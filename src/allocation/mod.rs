@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod model;
+pub mod pages;
 pub mod reminders;
 pub mod service;
 pub mod store;

@@ -9,6 +9,7 @@
 )]
 
 mod access;
+mod allocation_pages;
 mod audit;
 mod auth;
 mod browser;

@@ -472,3 +472,112 @@ fn coordinates_put_the_nearest_source_first_with_its_keepers_phone() {
         r.sandbags, r.warehouse
     )));
 }
+
+#[test]
+fn a_loan_is_extended_by_the_lender_and_given_back_by_the_borrower() {
+    let app = spawn_app();
+    let (r, street) = district(&app);
+    receive(&app, &r, r.jacket_batch, "10");
+    let asked = app.post(
+        "/api/v1/allocations",
+        &r.other_keeper,
+        json!({"kind": "loan", "unit_id": street, "to_warehouse_id": r.other_warehouse, "priority": "normal",
+               "needed_by": "2026-11-28T08:00:00Z", "purpose": "巡堤借用救生衣", "return_due": "2026-11-30",
+               "lines": [{"item_id": r.jackets, "qty": "2", "from_warehouse_id": r.warehouse}]}),
+    );
+    assert_eq!(asked.status, 201, "{}", asked.text);
+    let id = asked.json()["id"].as_i64().unwrap();
+    let line = asked.json()["lines"][0]["id"].as_i64().unwrap();
+    let (head2, _) = (app.token("head2", PASSWORD), ());
+    let decide = |token: &str| {
+        let d = app.post(
+            &format!("/api/v1/allocations/{id}/decisions"),
+            token,
+            json!({"lines": [{"line_id": line, "qty": "2"}]}),
+        );
+        assert_eq!(d.status, 200, "{}", d.text);
+    };
+    decide(&head2);
+    decide(&r.head);
+    let held = app.post(&format!("/api/v1/allocations/{id}/reserve"), &r.keeper, json!({}));
+    assert_eq!(held.status, 200, "{}", held.text);
+    let sent = app.post(
+        &format!("/api/v1/allocations/{id}/dispatches"),
+        &r.keeper,
+        json!({"from_warehouse_id": r.warehouse, "lines": [{"line_id": line, "qty": "2"}]}),
+    );
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    let cid = sent.json()["consignments"][0]["id"].as_i64().unwrap();
+    let got = app.post(
+        &format!("/api/v1/allocations/{id}/consignments/{cid}/receipt"),
+        &r.other_keeper,
+        json!({}),
+    );
+    assert_eq!(got.status, 200, "{}", got.text);
+    let receipt = request(&app, &r, &id.to_string())["consignments"][0]["receipt_movement_id"]
+        .as_i64()
+        .unwrap();
+    let signed = app.api(
+        "POST",
+        &format!("/api/v1/movements/{receipt}/countersign"),
+        Some(&r.admin),
+        None,
+    );
+    assert_eq!(signed.status, 200, "{}", signed.text);
+
+    app.clock.advance(chrono::Duration::days(3));
+    let page = format!("/allocations/{id}");
+    let mut borrower = signed_in(&app, "keeper3");
+    let loans = borrower.get("/allocations/loans");
+    assert!(loans.text.contains("JY-2026-000001") && loans.text.contains("逾期 1 天"));
+    assert!(loans.text.contains("救生衣 2 件"));
+    let seen = borrower.get(&page);
+    assert!(seen.text.contains("/returns\"") && !seen.text.contains("/extension\""));
+
+    let mut lender = signed_in(&app, "keeper1");
+    let seen = lender.get(&page);
+    assert!(seen.text.contains("/extension\"") && !seen.text.contains("/returns\""));
+    let early = lender.post(&format!("{page}/extension"), &[("return_due", "2026-11-29")]);
+    assert_eq!(early.status, 422, "{}", early.text);
+    assert!(early.text.contains("value=\"2026-11-29\""), "kept as typed");
+    let later = lender.post(&format!("{page}/extension"), &[("return_due", "2026-12-05")]);
+    assert_eq!(location(&later), page);
+    let loans = lender.get("/allocations/loans");
+    assert!(loans.text.contains("2026-12-05") && !loans.text.contains("逾期 1 天"));
+
+    let l = line.to_string();
+    let back = |loss: &str| {
+        vec![
+            ("line".to_string(), l.clone()),
+            (format!("good_{line}"), "1".to_string()),
+            (format!("damaged_{line}"), String::new()),
+            (format!("lost_{line}"), "1".to_string()),
+            ("note".to_string(), "一件完好归还".to_string()),
+            ("loss_reason".to_string(), loss.to_string()),
+        ]
+    };
+    let no_reason = back("");
+    let no_reason: Vec<(&str, &str)> = no_reason.iter().map(|(k, v)| (&**k, &**v)).collect();
+    let refused = borrower.post(&format!("{page}/returns"), &no_reason);
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.text.contains("丢失经过") && refused.text.contains("value=\"一件完好归还\""));
+    let with_reason = back("巡堤时落水遗失");
+    let with_reason: Vec<(&str, &str)> = with_reason.iter().map(|(k, v)| (&**k, &**v)).collect();
+    assert_eq!(location(&borrower.post(&format!("{page}/returns"), &with_reason)), page);
+    let seen = borrower.get(&page);
+    assert!(seen.text.contains("归还记录") && seen.text.contains("一件完好归还"));
+
+    // The lender counts the jacket that came back.
+    let v = request(&app, &r, &id.to_string());
+    let back_cid = v["consignments"][1]["id"].as_i64().unwrap();
+    let seen = lender.get(&page);
+    assert!(seen.text.contains(&format!("/consignments/{back_cid}/receipt")));
+    let b = r.jacket_batch.to_string();
+    let counted = lender.post(
+        &format!("{page}/consignments/{back_cid}/receipt"),
+        &[("batch", &b), (&format!("count_{b}"), "1")],
+    );
+    assert_eq!(location(&counted), page);
+    let paper = lender.get(&format!("{page}/print"));
+    assert!(paper.text.contains("物资借用单") && paper.text.contains("2026-12-05"));
+}

@@ -58,13 +58,16 @@ struct Draft {
 }
 
 impl Draft {
-    fn of(typed: &Typed, p: &Prefill, needed_by: String) -> Draft {
+    fn of(typed: &Typed, p: &Prefill, o: &AskOptions, needed_by: String) -> Draft {
         let id = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
         let or = |name: &str, shown: String| typed.or("ask", name, shown);
         Draft {
             kind: or("kind", p.kind.clone().unwrap_or_else(|| "transfer".into())),
-            unit: or("unit_id", String::new()),
-            to: or("to_warehouse_id", id(p.to_warehouse_id)),
+            unit: or("unit_id", id(o.default_unit)),
+            to: or(
+                "to_warehouse_id",
+                id(p.to_warehouse_id.or(o.default_destination)),
+            ),
             priority: or("priority", "normal".into()),
             needed_by: or("needed_by", needed_by),
             purpose: or("purpose", String::new()),
@@ -119,7 +122,7 @@ async fn form_view(
     let (typed, status) = Typed::of(refused, lang, LABELS);
     let view = NewPage {
         order,
-        d: Draft::of(&typed, &p, needed_by),
+        d: Draft::of(&typed, &p, &o, needed_by),
         kinds: RequestKind::ALL
             .iter()
             .map(|k| (k.code(), k.label(lang)))

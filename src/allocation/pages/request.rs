@@ -52,10 +52,9 @@ fn load(
             .map(|s| {
                 let h = &s.holder;
                 let mut label = format!(
-                    "{} · {}{} {} {}",
+                    "{} · {} {} {}",
                     h.warehouse,
                     lang.t("al.usable"),
-                    lang.t("colon"),
                     h.usable,
                     found.uom
                 );

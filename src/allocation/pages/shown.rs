@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use crate::allocation::service::may::Mays;
-use crate::allocation::service::RequestView;
+use crate::allocation::model::Step;
+use crate::allocation::service::{waiting_step, RequestView};
 use crate::i18n::Lang;
 use crate::inventory::model::{ConsignmentState, Quantity};
 use crate::inventory::store::catalogue::BatchLabel;
@@ -21,6 +22,9 @@ pub(super) struct LineRow {
     pub from: String,
     pub state: &'static str,
     pub done: bool,
+    /// Whose decision the line waits for, and whether its source must be chosen first.
+    pub waiting: Option<&'static str>,
+    pub needs_source: bool,
     pub requested: Quantity,
     /// Empty until the holder decides.
     pub approved: String,
@@ -88,6 +92,8 @@ pub(super) struct ConsRow {
     pub receipt: Option<(i64, &'static str, bool)>,
     pub loss: Option<(i64, &'static str, bool)>,
     pub may_receive: bool,
+    /// The count under way in the receiving warehouse that keeps the viewer from counting it in.
+    pub counting: Option<i64>,
     pub loss_reason: String,
     pub received_at: String,
 }
@@ -152,6 +158,9 @@ pub(super) fn shown(
             from: l.from_warehouse.clone(),
             state: l.state.label(lang),
             done: l.state.is_final(),
+            waiting: waiting_step(l, &v.decisions).map(|s| s.label(lang)),
+            needs_source: waiting_step(l, &v.decisions) == Some(Step::Holder)
+                && l.from_warehouse_id.is_none(),
             requested: l.requested,
             approved: l.approved.map(|q| q.to_string()).unwrap_or_default(),
             reserved: l.reserved,
@@ -283,6 +292,7 @@ pub(super) fn shown(
                     (id, state, sees(c.transit_warehouse_id))
                 }),
                 may_receive: m.receive.contains(&c.id),
+                counting: m.counting.iter().find(|(x, _)| *x == c.id).map(|(_, st)| *st),
                 loss_reason: typed.value(&form, "loss_reason").into(),
                 received_at: c
                     .received_at

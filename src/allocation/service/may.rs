@@ -11,7 +11,7 @@ use crate::allocation::model::{
 use crate::db::DbConn;
 use crate::error::ServiceResult;
 use crate::inventory::model::{ConsignmentState, Quantity, StockAction};
-use crate::inventory::service::warehouse_for;
+use crate::inventory::service::{open_count, warehouse_for};
 use crate::org::model::Actor;
 
 /// A decision the viewer may record on a line now.
@@ -43,6 +43,9 @@ pub struct Mays {
     pub dispatch: Vec<MayDispatch>,
     /// Consignments the viewer may count in.
     pub receive: Vec<i64>,
+    /// Consignments the viewer would count in but for the count under way in the receiving warehouse:
+    /// `(consignment, stocktake)`.
+    pub counting: Vec<(i64, i64)>,
     /// Lines of a loan the viewer may give back.
     pub give_back: Vec<i64>,
     pub extend: bool,
@@ -186,10 +189,12 @@ pub fn mays(conn: &mut DbConn, actor: &Actor, v: &RequestView) -> ServiceResult<
         }
     }
     for c in &v.consignments {
-        if c.consignment.state == ConsignmentState::InTransit
-            && keeps_w(conn, c.consignment.to_warehouse_id)?
-        {
-            m.receive.push(c.consignment.id);
+        let to = c.consignment.to_warehouse_id;
+        if c.consignment.state == ConsignmentState::InTransit && keeps_w(conn, to)? {
+            match open_count(conn, to)? {
+                Some(count) => m.counting.push((c.consignment.id, count)),
+                None => m.receive.push(c.consignment.id),
+            }
         }
     }
     if v.request.kind == RequestKind::Loan && keeps_w(conn, v.request.to_warehouse_id)? {

@@ -29,6 +29,10 @@ pub struct AskOptions {
     pub items: Vec<(i64, String, String)>,
     /// The actor may order at once (调令).
     pub may_order: bool,
+    /// The unit the form opens with: the actor's own when they may ask for it, else the first.
+    pub default_unit: Option<i64>,
+    /// The warehouse the form opens with: the first of that unit's own.
+    pub default_destination: Option<i64>,
 }
 
 /// The choices for the actor's request form (403 for those who may ask for nothing).
@@ -45,6 +49,14 @@ pub fn ask_options(conn: &mut DbConn, actor: &Actor) -> ServiceResult<AskOptions
         .into_iter()
         .filter(|w| w.active && w.kind == LocationKind::Store)
         .collect();
+    let default_unit = actor
+        .unit_id
+        .filter(|own| units.iter().any(|(u, _)| u == own))
+        .or_else(|| units.first().map(|(u, _)| *u));
+    let default_destination = stores
+        .iter()
+        .find(|w| Some(w.unit_id) == default_unit)
+        .map(|w| w.id);
     let destinations = stores
         .iter()
         .filter(|w| units.iter().any(|(u, _)| tree.is_within(w.unit_id, *u)))
@@ -77,6 +89,8 @@ pub fn ask_options(conn: &mut DbConn, actor: &Actor) -> ServiceResult<AskOptions
         sources,
         items,
         may_order: authorize_alloc(actor, AllocAction::Order, 0, &tree).is_ok(),
+        default_unit,
+        default_destination,
     })
 }
 

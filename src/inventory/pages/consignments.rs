@@ -10,7 +10,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::{Lang, Text};
 use crate::inventory::model::{as_typed, ConsignmentState, Quantity, StockAction};
 use crate::inventory::service::transit::{self, ConsignmentView};
-use crate::inventory::service::{catalogue, warehouse_for};
+use crate::inventory::service::{catalogue, open_count, warehouse_for};
 use crate::org::model::Actor;
 use crate::web::context::{local_time, Ctx};
 use crate::web::csrf::CsrfForm;
@@ -137,6 +137,8 @@ struct ConsignmentPage {
     sees_to: bool,
     sees_from: bool,
     received_at: String,
+    /// The count under way in the receiving warehouse, which must end before the goods are counted in.
+    counting: Option<i64>,
     typed: Typed,
 }
 
@@ -145,7 +147,7 @@ async fn consignment_view(
     id: i64,
     refused: Option<Refused>,
 ) -> Result<HttpResponse, PageError> {
-    let (ctx, (v, row, lines, sees)) = page
+    let (ctx, (v, row, lines, sees, counting)) = page
         .run(move |c| {
             let v = transit::get(c.conn, c.actor, id)?;
             let row = consignment_rows(c.conn, c.actor, std::slice::from_ref(&v), c.actor.lang, c.tz)?
@@ -155,7 +157,11 @@ async fn consignment_view(
             let to = v.consignment.to_warehouse_id;
             let sees = warehouse_for(c.conn, c.actor, to, StockAction::View).is_ok();
             let sees = (sees, row.sees_out);
-            Ok((v, row, lines, sees))
+            let counting = match row.receivable {
+                true => open_count(c.conn, to)?,
+                false => None,
+            };
+            Ok((v, row, lines, sees, counting))
         })
         .await?;
     let tz = page.state().config.timezone;
@@ -173,6 +179,7 @@ async fn consignment_view(
             .received_at
             .map(|t| local_time(&t, tz))
             .unwrap_or_default(),
+        counting,
         sees_to: sees.0,
         sees_from: sees.1,
         ctx,

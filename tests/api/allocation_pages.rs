@@ -18,7 +18,10 @@ fn district(app: &TestApp) -> (Reserve, i64) {
     let r = reserve(app);
     receive(app, &r, r.sandbag_batch, "100");
     let street = app
-        .get(&format!("/api/v1/warehouses/{}", r.other_warehouse), &r.admin)
+        .get(
+            &format!("/api/v1/warehouses/{}", r.other_warehouse),
+            &r.admin,
+        )
         .json()["unit_id"]
         .as_i64()
         .unwrap();
@@ -42,7 +45,8 @@ fn location(r: &Resp) -> String {
 
 /// The request as the API shows it to the administrator.
 fn request(app: &TestApp, r: &Reserve, id: &str) -> Value {
-    app.get(&format!("/api/v1/allocations/{id}"), &r.admin).json()
+    app.get(&format!("/api/v1/allocations/{id}"), &r.admin)
+        .json()
 }
 
 /// The street's keeper asks the department for 40 sandbags on the form.
@@ -96,7 +100,10 @@ fn a_street_asks_heads_decide_the_department_sends_and_the_street_counts_in() {
     assert!(mine.text.contains("DB-2026-000001") && mine.text.contains("应对强降雨防汛抢险"));
     assert!(mine.text.contains("紧急") && mine.text.contains("2026-11-29 18:00"));
     for form in ["/decisions\"", "/reserve\"", "/dispatches\""] {
-        assert!(!mine.text.contains(form), "the asking keeper is offered {form}");
+        assert!(
+            !mine.text.contains(form),
+            "the asking keeper is offered {form}"
+        );
     }
     let list = keeper3.get("/allocations?direction=out");
     assert!(list.text.contains("DB-2026-000001") && list.text.contains("防汛沙袋 40 条"));
@@ -116,7 +123,10 @@ fn a_street_asks_heads_decide_the_department_sends_and_the_street_counts_in() {
         ],
     );
     assert_eq!(location(&done), page);
-    assert!(!head2.get(&page).text.contains("/decisions\""), "decided once");
+    assert!(
+        !head2.get(&page).text.contains("/decisions\""),
+        "decided once"
+    );
 
     let mut head1 = signed_in(&app, "head1");
     let seen = head1.get(&page);
@@ -146,8 +156,14 @@ fn a_street_asks_heads_decide_the_department_sends_and_the_street_counts_in() {
     // The department's keeper reserves and sends; too much comes back as typed.
     let mut keeper1 = signed_in(&app, "keeper1");
     let seen = keeper1.get(&page);
-    assert!(!seen.text.contains("/decisions\""), "a keeper does not decide");
-    assert_eq!(location(&keeper1.post(&format!("{page}/reserve"), &[])), page);
+    assert!(
+        !seen.text.contains("/decisions\""),
+        "a keeper does not decide"
+    );
+    assert_eq!(
+        location(&keeper1.post(&format!("{page}/reserve"), &[])),
+        page
+    );
     let seen = keeper1.get(&page);
     assert!(seen.text.contains("/dispatches\"") && seen.text.contains("已预留"));
     let w = r.warehouse.to_string();
@@ -164,17 +180,27 @@ fn a_street_asks_heads_decide_the_department_sends_and_the_street_counts_in() {
     let refused = keeper1.post(&format!("{page}/dispatches"), &too_much);
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert!(refused.text.contains("不超过 30") && refused.text.contains("value=\"999\""));
-    assert!(refused.text.contains("苏E·12345 王师傅"), "the carrier is kept");
+    assert!(
+        refused.text.contains("苏E·12345 王师傅"),
+        "the carrier is kept"
+    );
     let all = send("30");
     let all: Vec<(&str, &str)> = all.iter().map(|(k, v)| (&**k, &**v)).collect();
-    assert_eq!(location(&keeper1.post(&format!("{page}/dispatches"), &all)), page);
+    assert_eq!(
+        location(&keeper1.post(&format!("{page}/dispatches"), &all)),
+        page
+    );
 
     // The street's keeper counts 28 in: the two short are written off with the reason.
     let v = request(&app, &r, &id);
     let cid = v["consignments"][0]["id"].as_i64().unwrap();
-    let batch = v["consignments"][0]["lines"][0]["batch_id"].as_i64().unwrap();
+    let batch = v["consignments"][0]["lines"][0]["batch_id"]
+        .as_i64()
+        .unwrap();
     let seen = keeper3.get(&page);
-    assert!(seen.text.contains(&format!("name=\"count_{batch}\" value=\"30\"")));
+    assert!(seen
+        .text
+        .contains(&format!("name=\"count_{batch}\" value=\"30\"")));
     assert!(seen.text.contains("苏E·12345 王师傅"));
     let b = batch.to_string();
     let counted = keeper3.post(
@@ -189,7 +215,11 @@ fn a_street_asks_heads_decide_the_department_sends_and_the_street_counts_in() {
     let v = request(&app, &r, &id);
     let line = &v["lines"][0];
     assert_eq!(
-        (line["state"].as_str(), line["received"].as_str(), line["lost"].as_str()),
+        (
+            line["state"].as_str(),
+            line["received"].as_str(),
+            line["lost"].as_str()
+        ),
         (Some("received"), Some("28"), Some("2"))
     );
     let seen = keeper3.get(&page);
@@ -215,7 +245,11 @@ fn a_street_asks_heads_decide_the_department_sends_and_the_street_counts_in() {
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.starts_with('\u{feff}'), "a BOM for Excel");
     let rows: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-    assert!(rows[0].starts_with("单号,类型,调令,申请状态,行状态"), "{}", rows[0]);
+    assert!(
+        rows[0].starts_with("单号,类型,调令,申请状态,行状态"),
+        "{}",
+        rows[0]
+    );
     assert!(
         rows[1].starts_with("DB-2026-000001,调拨,,办理中,已接收,滨湖街道,滨湖街道储备点,SB-50,防汛沙袋,条,40,30,0,30,28,2,0,建设局防汛物资仓库,紧急,2026-11-29 18:00"),
         "{}",
@@ -261,7 +295,11 @@ fn a_refused_request_comes_back_as_typed() {
         ],
     );
     assert_eq!(refused.status, 422, "{}", refused.text);
-    assert!(refused.text.contains("借用须填写归还日期"), "{}", refused.text);
+    assert!(
+        refused.text.contains("借用须填写归还日期"),
+        "{}",
+        refused.text
+    );
     for kept in [
         "value=\"汛期巡堤借用\"",
         "value=\"25\"",
@@ -302,7 +340,10 @@ fn the_office_orders_at_once_and_the_heads_record_their_decisions_after_the_fact
     assert!(!keeper.get("/allocations").text.contains("?order=1"));
 
     let mut office = signed_in(&app, "office1");
-    assert!(office.get("/allocations").text.contains("/allocations/new?order=1"));
+    assert!(office
+        .get("/allocations")
+        .text
+        .contains("/allocations/new?order=1"));
     let form = office.get("/allocations/new?order=1");
     assert!(form.text.contains("action=\"/allocations/orders\""));
     let (street, to, item, from) = (
@@ -329,7 +370,10 @@ fn the_office_orders_at_once_and_the_heads_record_their_decisions_after_the_fact
     let seen = office.get(&page);
     assert!(seen.text.contains("DL-2026-000001") && seen.text.contains("调令"));
     assert!(seen.text.contains("已预留"), "held at once");
-    assert!(seen.text.contains("事后补录"), "the decisions are recorded afterwards");
+    assert!(
+        seen.text.contains("事后补录"),
+        "the decisions are recorded afterwards"
+    );
 
     // The department's keeper sends it at once: no approval is waited for.
     let mut keeper1 = signed_in(&app, "keeper1");
@@ -340,11 +384,7 @@ fn the_office_orders_at_once_and_the_heads_record_their_decisions_after_the_fact
         "the holder records after the requester's head"
     );
     let mut head2 = signed_in(&app, "head2");
-    let line = app.get(
-        &format!("/api/v1{page}"),
-        &r.admin,
-    )
-    .json()["lines"][0]["id"]
+    let line = app.get(&format!("/api/v1{page}"), &r.admin).json()["lines"][0]["id"]
         .as_i64()
         .unwrap();
     let l = line.to_string();
@@ -385,17 +425,24 @@ fn a_plain_transfer_is_counted_in_on_its_own_page() {
     let road = sender.get("/reserves/consignments");
     assert!(road.text.contains("防汛沙袋 SB2026-01 20 条"));
     assert!(
-        !road.text.contains(&format!("/reserves/consignments/{cid}\">清点接收")),
+        !road
+            .text
+            .contains(&format!("/reserves/consignments/{cid}\">清点接收")),
         "the sender does not count it in"
     );
     let mut keeper = signed_in(&app, "keeper3");
-    assert!(keeper.get("/reserves").text.contains("/reserves/consignments"));
+    assert!(keeper
+        .get("/reserves")
+        .text
+        .contains("/reserves/consignments"));
     let road = keeper.get("/allocations/transit");
     assert!(road.text.contains(&format!("/reserves/consignments/{cid}")));
     let here = format!("/reserves/consignments/{cid}");
     let form = keeper.get(&here);
     let field = format!("count_{}", r.sandbag_batch);
-    assert!(form.text.contains(&format!("name=\"{field}\" value=\"20\"")));
+    assert!(form
+        .text
+        .contains(&format!("name=\"{field}\" value=\"20\"")));
     let short = keeper.post(&format!("{here}/receipt"), &[(&field, "18")]);
     assert_eq!(short.status, 422, "{}", short.text);
     assert!(short.text.contains("短少原因") && short.text.contains("value=\"18\""));
@@ -457,7 +504,10 @@ fn coordinates_put_the_nearest_source_first_with_its_keepers_phone() {
     let mut keeper = signed_in(&app, "keeper1");
     let w = keeper.get(&format!("/reserves/warehouses/{}", r.warehouse));
     assert!(w.text.contains("31.31, 120.61"));
-    assert!(!w.text.contains("/coordinates\""), "a keeper does not edit the warehouse");
+    assert!(
+        !w.text.contains("/coordinates\""),
+        "a keeper does not edit the warehouse"
+    );
 
     let mut street = signed_in(&app, "keeper3");
     let found = street.get(&format!(
@@ -499,7 +549,11 @@ fn a_loan_is_extended_by_the_lender_and_given_back_by_the_borrower() {
     };
     decide(&head2);
     decide(&r.head);
-    let held = app.post(&format!("/api/v1/allocations/{id}/reserve"), &r.keeper, json!({}));
+    let held = app.post(
+        &format!("/api/v1/allocations/{id}/reserve"),
+        &r.keeper,
+        json!({}),
+    );
     assert_eq!(held.status, 200, "{}", held.text);
     let sent = app.post(
         &format!("/api/v1/allocations/{id}/dispatches"),
@@ -537,10 +591,16 @@ fn a_loan_is_extended_by_the_lender_and_given_back_by_the_borrower() {
     let mut lender = signed_in(&app, "keeper1");
     let seen = lender.get(&page);
     assert!(seen.text.contains("/extension\"") && !seen.text.contains("/returns\""));
-    let early = lender.post(&format!("{page}/extension"), &[("return_due", "2026-11-29")]);
+    let early = lender.post(
+        &format!("{page}/extension"),
+        &[("return_due", "2026-11-29")],
+    );
     assert_eq!(early.status, 422, "{}", early.text);
     assert!(early.text.contains("value=\"2026-11-29\""), "kept as typed");
-    let later = lender.post(&format!("{page}/extension"), &[("return_due", "2026-12-05")]);
+    let later = lender.post(
+        &format!("{page}/extension"),
+        &[("return_due", "2026-12-05")],
+    );
     assert_eq!(location(&later), page);
     let loans = lender.get("/allocations/loans");
     assert!(loans.text.contains("2026-12-05") && !loans.text.contains("逾期 1 天"));
@@ -563,7 +623,10 @@ fn a_loan_is_extended_by_the_lender_and_given_back_by_the_borrower() {
     assert!(refused.text.contains("丢失经过") && refused.text.contains("value=\"一件完好归还\""));
     let with_reason = back("巡堤时落水遗失");
     let with_reason: Vec<(&str, &str)> = with_reason.iter().map(|(k, v)| (&**k, &**v)).collect();
-    assert_eq!(location(&borrower.post(&format!("{page}/returns"), &with_reason)), page);
+    assert_eq!(
+        location(&borrower.post(&format!("{page}/returns"), &with_reason)),
+        page
+    );
     let seen = borrower.get(&page);
     assert!(seen.text.contains("归还记录") && seen.text.contains("一件完好归还"));
 
@@ -571,7 +634,9 @@ fn a_loan_is_extended_by_the_lender_and_given_back_by_the_borrower() {
     let v = request(&app, &r, &id.to_string());
     let back_cid = v["consignments"][1]["id"].as_i64().unwrap();
     let seen = lender.get(&page);
-    assert!(seen.text.contains(&format!("/consignments/{back_cid}/receipt")));
+    assert!(seen
+        .text
+        .contains(&format!("/consignments/{back_cid}/receipt")));
     let b = r.jacket_batch.to_string();
     let counted = lender.post(
         &format!("{page}/consignments/{back_cid}/receipt"),

@@ -186,7 +186,10 @@ async fn loans(page: Page) -> Result<HttpResponse, PageError> {
                         .lines
                         .iter()
                         .filter_map(|l| {
-                            let q = l.received.checked_sub(l.returned)?.checked_add(l.on_the_road)?;
+                            let q = l
+                                .received
+                                .checked_sub(l.returned)?
+                                .checked_add(l.on_the_road)?;
                             (q > Quantity::ZERO).then(|| format!("{} {q} {}", l.item_name, l.uom))
                         })
                         .collect::<Vec<_>>()

@@ -40,12 +40,21 @@ fn load(
     let names = crate::org::service::account_names(c.conn)?;
     let lang = c.actor.lang;
     let mut sources = HashMap::new();
-    for l in v.lines.iter().filter(|l| forms && m.propose.contains(&l.id)) {
+    for l in v
+        .lines
+        .iter()
+        .filter(|l| forms && m.propose.contains(&l.id))
+    {
         if sources.contains_key(&l.item_id) {
             continue;
         }
-        let found =
-            sourcing::sourcing(c.conn, c.actor, l.item_id, Some(v.request.to_warehouse_id), day)?;
+        let found = sourcing::sourcing(
+            c.conn,
+            c.actor,
+            l.item_id,
+            Some(v.request.to_warehouse_id),
+            day,
+        )?;
         let options = found
             .sources
             .iter()
@@ -69,7 +78,15 @@ fn load(
             .collect();
         sources.insert(l.item_id, options);
     }
-    Ok((v, m, Extra { labels, names, sources }))
+    Ok((
+        v,
+        m,
+        Extra {
+            labels,
+            names,
+            sources,
+        },
+    ))
 }
 
 #[derive(Template)]
@@ -148,7 +165,17 @@ async fn print(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError
         (false, _) => lang.t("al.paper_transfer"),
     };
     let view = PrintPage {
-        s: shown(&v, &Mays { sees: m.sees, ..Mays::default() }, &x, &Typed::default(), lang, tz),
+        s: shown(
+            &v,
+            &Mays {
+                sees: m.sees,
+                ..Mays::default()
+            },
+            &x,
+            &Typed::default(),
+            lang,
+            tz,
+        ),
         lang,
         v,
         title,

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::allocation::service::may::Mays;
 use crate::allocation::model::Step;
+use crate::allocation::service::may::Mays;
 use crate::allocation::service::{waiting_step, RequestView};
 use crate::i18n::Lang;
 use crate::inventory::model::{ConsignmentState, Quantity};
@@ -196,7 +196,9 @@ pub(super) fn shown(
             step: d.step.label(lang),
             awaited: d.awaited,
             qty: typed.or("decide", &format!("qty_{}", d.line_id), d.awaited),
-            reason: typed.value("decide", &format!("reason_{}", d.line_id)).into(),
+            reason: typed
+                .value("decide", &format!("reason_{}", d.line_id))
+                .into(),
         })
         .collect();
     let dispatch = m
@@ -292,7 +294,11 @@ pub(super) fn shown(
                     (id, state, sees(c.transit_warehouse_id))
                 }),
                 may_receive: m.receive.contains(&c.id),
-                counting: m.counting.iter().find(|(x, _)| *x == c.id).map(|(_, st)| *st),
+                counting: m
+                    .counting
+                    .iter()
+                    .find(|(x, _)| *x == c.id)
+                    .map(|(_, st)| *st),
                 loss_reason: typed.value(&form, "loss_reason").into(),
                 received_at: c
                     .received_at
@@ -312,7 +318,9 @@ pub(super) fn shown(
             note: s.note.clone(),
             by: x.names.get(&s.created_by).cloned().unwrap_or_default(),
             at: local_time(&s.created_at, tz),
-            loss_movement_id: s.loss_movement_id.filter(|_| sees(v.request.to_warehouse_id)),
+            loss_movement_id: s
+                .loss_movement_id
+                .filter(|_| sees(v.request.to_warehouse_id)),
         })
         .collect();
     Shown {

@@ -115,7 +115,11 @@ pub fn mays(conn: &mut DbConn, actor: &Actor, v: &RequestView) -> ServiceResult<
         .iter()
         .flat_map(|c| {
             let c = &c.consignment;
-            [c.from_warehouse_id, c.transit_warehouse_id, c.to_warehouse_id]
+            [
+                c.from_warehouse_id,
+                c.transit_warehouse_id,
+                c.to_warehouse_id,
+            ]
         })
         .chain(v.lines.iter().filter_map(|l| l.from_warehouse_id))
         .chain([v.request.to_warehouse_id])
@@ -211,8 +215,7 @@ pub fn mays(conn: &mut DbConn, actor: &Actor, v: &RequestView) -> ServiceResult<
             .iter()
             .any(|l| cancel(facts(l)).is_ok_and(|(next, _)| next != facts(l)));
         m.close = settled(v)
-            && v
-                .lines
+            && v.lines
                 .iter()
                 .all(|l| close(facts(l), v.request.kind).is_ok());
     }

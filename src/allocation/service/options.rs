@@ -76,7 +76,9 @@ pub fn ask_options(conn: &mut DbConn, actor: &Actor) -> ServiceResult<AskOptions
         )?;
         let last = page.items.len() < PageRequest::MAX_PER_PAGE as usize;
         items.extend(page.items.into_iter().map(|i| {
-            let label = format!("{} {} {}", i.code, i.name, i.spec).trim().to_string();
+            let label = format!("{} {} {}", i.code, i.name, i.spec)
+                .trim()
+                .to_string();
             (i.id, label, i.uom)
         }));
         if last || n * PageRequest::MAX_PER_PAGE >= MOST_ITEMS {

@@ -54,7 +54,12 @@ fn sent(conn: &mut DbConn, v: &ConsignmentView) -> ServiceResult<Vec<Sent>> {
         .map(|l| {
             let b = labels.iter().find(|b| b.batch_id == l.batch_id);
             let label = b.map_or_else(String::new, |b| format!("{} {}", b.item_name, b.batch_no));
-            (l.batch_id, label, l.qty, b.map(|b| b.uom.clone()).unwrap_or_default())
+            (
+                l.batch_id,
+                label,
+                l.qty,
+                b.map(|b| b.uom.clone()).unwrap_or_default(),
+            )
         })
         .collect())
 }
@@ -150,9 +155,15 @@ async fn consignment_view(
     let (ctx, (v, row, lines, sees, counting)) = page
         .run(move |c| {
             let v = transit::get(c.conn, c.actor, id)?;
-            let row = consignment_rows(c.conn, c.actor, std::slice::from_ref(&v), c.actor.lang, c.tz)?
-                .pop()
-                .ok_or_else(|| ServiceError::not_found("该在途单", "Consignment"))?;
+            let row = consignment_rows(
+                c.conn,
+                c.actor,
+                std::slice::from_ref(&v),
+                c.actor.lang,
+                c.tz,
+            )?
+            .pop()
+            .ok_or_else(|| ServiceError::not_found("该在途单", "Consignment"))?;
             let lines = sent(c.conn, &v)?;
             let to = v.consignment.to_warehouse_id;
             let sees = warehouse_for(c.conn, c.actor, to, StockAction::View).is_ok();

@@ -161,7 +161,12 @@ async fn warehouse_page(
             .items;
             let open = crate::inventory::service::open_count(c.conn, id)?;
             let can_move = may(c.conn, c.actor, &view.warehouse, StockAction::Move)?;
-            let can_manage = may(c.conn, c.actor, &view.warehouse, StockAction::ManageWarehouse)?;
+            let can_manage = may(
+                c.conn,
+                c.actor,
+                &view.warehouse,
+                StockAction::ManageWarehouse,
+            )?;
             let persons = people::picker(c.conn, view.warehouse.unit_id)?;
             let recent = (recent, crate::org::service::account_names(c.conn)?);
             Ok((

@@ -1,4 +1,4 @@
-//! `standby demo`: the demo district, its people and accounts, its reserves, its rescue teams and its duty rosters.
+//! `standby demo`: the demo district, its people and accounts, its reserves, its allocations, its rescue teams and its duty rosters.
 
 use chrono::{DateTime, Utc};
 
@@ -10,7 +10,8 @@ use crate::error::ServiceResult;
 pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResult<String> {
     let org = crate::org::demo::load(conn, now)?;
     let reserves = crate::inventory::demo::load(conn, now, cfg)?;
+    let allocation = crate::allocation::demo::load(conn, now, cfg)?;
     let teams = crate::teams::demo::load(conn, now, cfg)?;
     let duty = crate::duty::demo::load(conn, now, cfg)?;
-    Ok(format!("{org}\n{reserves}\n{teams}\n{duty}"))
+    Ok(format!("{org}\n{reserves}\n{allocation}\n{teams}\n{duty}"))
 }

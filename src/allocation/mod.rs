@@ -4,6 +4,7 @@
 //! reserves area: its reservations hold the stock, its ledger moves it, its consignments carry it.
 
 pub mod api;
+pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod reminders;

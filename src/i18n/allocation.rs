@@ -5,7 +5,6 @@
 pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("nav.allocations", "调拨", "Allocation"),
     ("allocation", "调拨申请", "Allocation request"),
-    ("consignment", "在途单", "Consignment"),
     ("order", "下达调令", "Emergency order"),
     ("propose_source", "确定调出库", "Source proposed"),
     ("decide", "审批", "Decision"),

@@ -36,4 +36,6 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.set_coordinates", "登记坐标", "Set the coordinates"),
     ("inv.coordinates_hint", "纬度, 经度（度，例如 31.06, 120.49，可从手机地图读取）；留空为清除。货源查询据此按距离排序。", "Latitude, longitude in degrees (e.g. 31.06, 120.49, as a phone's map shows them); empty clears them. Finding stock puts the nearest first."),
     ("inv.receiver_counting", "调入储备库正在盘点，盘点审批或取消后再清点接收。", "The receiving warehouse is being counted: count these goods in once the count is approved or cancelled."),
+    ("inv.reservation_differences", "预留数与预留记录不符", "Reserved parts that differ from the reservations held"),
+    ("consignment", "在途单", "Consignment"),
 ];

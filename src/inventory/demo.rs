@@ -12,7 +12,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
     BatchInput, ItemInput, LineRequest, MovementKind, Ownership, Quantity, WarehouseInput,
 };
-use crate::inventory::service::{catalogue, ledger, stocktakes, warehouses};
+use crate::inventory::service::{catalogue, ledger, stocktakes, transit, warehouses};
 use crate::inventory::store::ledger::Receipt;
 use crate::org::demo::{person_id, unit_id};
 use crate::org::service::auth::actor_by_username;
@@ -389,6 +389,14 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
     };
     let t = ledger::record(conn, &keeper, now, cfg, transfer)?;
     ledger::countersign(conn, &head, now, tz, t.movement.id)?;
+    // The street's keeper counts it in; the street's head gives the receipt its second signature.
+    let on_road = transit::list(conn, &street_keeper, true)?;
+    if let Some(c) = on_road.first() {
+        let got = transit::receive(conn, &street_keeper, now, tz, c.consignment.id, "", &[], "")?;
+        if let Some(receipt) = got.receipt {
+            ledger::countersign(conn, &street_head, now, tz, receipt.movement.id)?;
+        }
+    }
 
     let donation = ledger::MovementRequest {
         warehouse_id: main.id,
@@ -439,5 +447,5 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
             Quantity::parse("qty", "58")?,
         )?;
     }
-    Ok(format!("demo reserves loaded: 2 warehouses, {} items, {} batches, 5 vouchers, a stocktake in progress", ITEMS.len(), batches.len()))
+    Ok(format!("demo reserves loaded: 2 warehouses, {} items, {} batches, 6 vouchers, a stocktake in progress", ITEMS.len(), batches.len()))
 }

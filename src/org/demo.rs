@@ -294,7 +294,7 @@ const PEOPLE: &[PersonRow] = &[
         "安保部经理",
         "13806250101",
         "hanx@dthhotel.example.com",
-        None,
+        Some(("hanx", "warehouse_keeper", Some("东太湖温泉大酒店"))),
     ),
 ];
 

@@ -170,15 +170,58 @@ fn the_demo_district_loads_once_and_its_accounts_work() {
     );
 
     let reserves = app.get("/api/v1/warehouses", &admin).json();
-    assert_eq!(reserves.as_array().unwrap().len(), 2);
-    let main = &reserves[0];
+    let named = |name: &str| {
+        reserves
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {reserves}"))
+            .clone()
+    };
+    assert_eq!(reserves.as_array().unwrap().len(), 3, "{reserves}");
+    let (main, street) = (
+        named("建设局东太湖防汛物资仓库"),
+        named("滨湖街道应急物资储备点"),
+    );
     assert_eq!(
         main["countersignature_owed"], 1,
         "the demo's emergency issue owes its signature: {main}"
     );
     assert!(
-        main["open_stocktake"].is_null() && reserves[1]["open_stocktake"].is_i64(),
+        main["open_stocktake"].is_null() && street["open_stocktake"].is_i64(),
         "the street point is being counted"
+    );
+
+    // Allocation: the street's request half on the road, the hotel's loan overdue, the office's order held.
+    let requests = app.get("/api/v1/allocations", &admin).json();
+    assert_eq!(requests.as_array().unwrap().len(), 3, "{requests}");
+    // (Due back the day before the demo was loaded: overdue by the real clock, not the test's.)
+    let loans = app.get("/api/v1/loans", &admin).json();
+    assert_eq!(
+        (
+            loans[0]["unit"].clone(),
+            loans[0]["lines"][0]["received"].clone()
+        ),
+        (
+            serde_json::json!("东太湖温泉大酒店"),
+            serde_json::json!("1")
+        ),
+        "{loans}"
+    );
+    assert_eq!(
+        app.get("/api/v1/consignments", &admin)
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let ledger = app.get("/api/v1/ledger/verify", &admin).json();
+    assert!(
+        ledger["differences"].as_array().unwrap().is_empty()
+            && ledger["chain_breaks"].as_array().unwrap().is_empty(),
+        "{ledger}"
     );
 
     // The readiness board tells its story: one team ready, one short, one that cannot turn out.

@@ -34,7 +34,41 @@ fn ledger_holds(app: &TestApp, r: &Reserve) {
     let report = verify(app, &r.admin);
     assert!(
         report["differences"].as_array().unwrap().is_empty()
-            && report["chain_breaks"].as_array().unwrap().is_empty(),
+            && report["chain_breaks"].as_array().unwrap().is_empty()
+            && report["reservation_differences"]
+                .as_array()
+                .unwrap()
+                .is_empty(),
+        "{report}"
+    );
+}
+
+#[test]
+fn verification_names_a_reserved_part_changed_behind_the_applications_back() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app();
+    let r = reserve(&app);
+    receive(&app, &r, r.sandbag_batch, "100");
+    let h = hold(
+        &app,
+        &r,
+        json!({"batch_id": r.sandbag_batch, "qty": "40", "purpose": "演练"}),
+    );
+    assert_eq!(h.status, 201, "{}", h.text);
+    ledger_holds(&app, &r);
+    let mut conn = app.state.pool.get().unwrap();
+    diesel::sql_query("UPDATE balances SET reserved = 0")
+        .execute(&mut *conn)
+        .unwrap();
+    let report = verify(&app, &r.admin);
+    let d = &report["reservation_differences"][0];
+    assert_eq!(
+        (
+            d["batch_id"].as_i64(),
+            d["book"].as_str(),
+            d["ledger"].as_str()
+        ),
+        (Some(r.sandbag_batch), Some("0"), Some("40")),
         "{report}"
     );
 }

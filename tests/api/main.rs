@@ -9,7 +9,9 @@
 )]
 
 mod access;
+mod allocation;
 mod allocation_pages;
+mod allocation_props;
 mod audit;
 mod auth;
 mod browser;

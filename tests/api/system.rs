@@ -151,6 +151,29 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/duty/unavailable/{person}/{id}", vec!["delete"]),
         ("/api/v1/duty/feeds", vec!["get", "post"]),
         ("/api/v1/duty/feeds/{id}", vec!["delete"]),
+        ("/api/v1/consignments", vec!["get"]),
+        ("/api/v1/consignments/{id}", vec!["get"]),
+        ("/api/v1/consignments/{id}/receipt", vec!["post"]),
+        ("/api/v1/allocations", vec!["get", "post"]),
+        ("/api/v1/allocations/orders", vec!["post"]),
+        ("/api/v1/allocations/{id}", vec!["get"]),
+        (
+            "/api/v1/allocations/{id}/lines/{line_id}/source",
+            vec!["put"],
+        ),
+        ("/api/v1/allocations/{id}/decisions", vec!["post"]),
+        ("/api/v1/allocations/{id}/reserve", vec!["post"]),
+        ("/api/v1/allocations/{id}/dispatches", vec!["post"]),
+        (
+            "/api/v1/allocations/{id}/consignments/{consignment_id}/receipt",
+            vec!["post"],
+        ),
+        ("/api/v1/allocations/{id}/cancel", vec!["post"]),
+        ("/api/v1/allocations/{id}/close", vec!["post"]),
+        ("/api/v1/allocations/{id}/returns", vec!["post"]),
+        ("/api/v1/allocations/{id}/extension", vec!["post"]),
+        ("/api/v1/loans", vec!["get"]),
+        ("/api/v1/items/{id}/sources", vec!["get"]),
     ];
     let paths = spec["paths"].as_object().unwrap();
     assert_eq!(

@@ -409,6 +409,19 @@ pub fn close(
                 ));
             }
         }
+        for r in &before.returns {
+            let posted = match r.loss_movement_id {
+                Some(m) => crate::inventory::store::ledger::find_movement(c, m)?
+                    .is_some_and(|m| m.state == MovementState::Posted),
+                None => true,
+            };
+            if !posted {
+                return Err(ServiceError::conflict(
+                    "借用物资丢失的报损凭证尚未审批过账，不能办结",
+                    "The write-off of what was lost on loan is not approved yet: the request cannot be closed",
+                ));
+            }
+        }
         for line in store::lines_of(c, id)? {
             let was = line.facts();
             let next = close_line(was, before.request.kind)?;

@@ -198,7 +198,9 @@ pub fn record(
         } else {
             // Refuse at once what could never post; the countersignature re-checks under its own lock.
             for l in lines.iter().filter(|l| l.qty.is_negative()) {
-                if store::balance(c, w.id, l.batch_id)? < -l.qty {
+                let (have, reserved) =
+                    crate::inventory::store::reservations::on_hand(c, w.id, l.batch_id)?;
+                if have.checked_sub(reserved).unwrap_or_default() < -l.qty {
                     return Err(insufficient(c, w.id, l));
                 }
             }

@@ -52,17 +52,21 @@ pub struct VerifyReport {
     pub movements: i64,
     pub chain_breaks: Vec<ChainBreak>,
     pub differences: Vec<BalanceDifference>,
+    /// Balances whose reserved part differs from what their held reservations add up to (`book`: the
+    /// balance's reserved part; `ledger`: the reservations').
+    pub reservation_differences: Vec<BalanceDifference>,
 }
 
 impl std::fmt::Display for VerifyReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} warehouse(s), {} movement(s): {} chain break(s), {} balance difference(s)",
+            "{} warehouse(s), {} movement(s): {} chain break(s), {} balance difference(s), {} reservation difference(s)",
             self.warehouses,
             self.movements,
             self.chain_breaks.len(),
-            self.differences.len()
+            self.differences.len(),
+            self.reservation_differences.len()
         )
     }
 }
@@ -70,7 +74,9 @@ impl std::fmt::Display for VerifyReport {
 impl VerifyReport {
     /// True when the books match and every chain holds.
     pub fn ok(&self) -> bool {
-        self.chain_breaks.is_empty() && self.differences.is_empty()
+        self.chain_breaks.is_empty()
+            && self.differences.is_empty()
+            && self.reservation_differences.is_empty()
     }
 }
 
@@ -184,6 +190,22 @@ pub fn verify(conn: &mut DbConn, warehouses: &[Warehouse]) -> ServiceResult<Veri
             .collect();
         report.differences.extend(
             compare_balances(&book_nonzero, &ledger)
+                .into_iter()
+                .map(BalanceDifference::from),
+        );
+        let (reserved, held) = chain_store::reserved_book(conn, w.id)?;
+        let mut holds: BTreeMap<(i64, i64), Quantity> = BTreeMap::new();
+        for (b, q) in held {
+            let e = holds.entry((w.id, b)).or_default();
+            *e = e.checked_add(Quantity::from_milli(q)).unwrap_or(*e);
+        }
+        holds.retain(|_, q| *q != Quantity::ZERO);
+        let reserved: BTreeMap<(i64, i64), Quantity> = reserved
+            .into_iter()
+            .map(|(b, q)| ((w.id, b), Quantity::from_milli(q)))
+            .collect();
+        report.reservation_differences.extend(
+            compare_balances(&reserved, &holds)
                 .into_iter()
                 .map(BalanceDifference::from),
         );

@@ -58,6 +58,25 @@ pub fn book(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Vec<(i64, i64)>
         .load(conn)
 }
 
+/// The reserved part of each balance of a warehouse, and what its held reservations add up to, per batch.
+pub fn reserved_book(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+) -> QueryResult<(Vec<(i64, i64)>, Vec<(i64, i64)>)> {
+    use crate::db::schema::reservations;
+    let book = balances::table
+        .filter(balances::warehouse_id.eq(warehouse_id))
+        .filter(balances::reserved.ne(0))
+        .select((balances::batch_id, balances::reserved))
+        .load(conn)?;
+    let held: Vec<(i64, i64)> = reservations::table
+        .filter(reservations::warehouse_id.eq(warehouse_id))
+        .filter(reservations::state.eq("held"))
+        .select((reservations::batch_id, reservations::held_qty))
+        .load(conn)?;
+    Ok((book, held))
+}
+
 /// How many posted lines a warehouse has with `after < seq <= until` (the verifier sizes its reads by it).
 pub fn lines_between(
     conn: &mut DbConn,

@@ -1,5 +1,6 @@
 //! Languages and bilingual text: Simplified Chinese by default, English available.
 
+mod allocation;
 mod calendar;
 mod duty;
 mod inventory;

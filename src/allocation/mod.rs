@@ -6,6 +6,7 @@
 pub mod api;
 pub mod demo;
 pub mod model;
+pub mod pages;
 pub mod reminders;
 pub mod service;
 pub mod store;

@@ -92,6 +92,7 @@ fn inventory_routes(cfg: &mut ServiceConfig) {
         .service(warehouses::create)
         .service(warehouses::get)
         .service(warehouses::set_custodians)
+        .service(warehouses::set_coordinates)
         .service(warehouses::set_norm)
         .service(warehouses::stock)
         .service(warehouses::suggest)
@@ -132,6 +133,7 @@ pub(super) fn page_routes(cfg: &mut web::ServiceConfig) {
     org::pages::routes(cfg);
     audit::pages::routes(cfg);
     inventory::pages::routes(cfg);
+    allocation::pages::routes(cfg);
     teams::pages::routes(cfg);
     calendar::pages::routes(cfg);
     duty::pages::routes(cfg);

@@ -1,7 +1,8 @@
-//! Interface strings of reserves added since the first table: reservations, goods on the road, equipment
-//! inspections.
+//! Interface strings of reserves added since the first table: reservations, goods on the road, coordinates,
+//! equipment inspections.
 
-/// The reservations', goods on the road's and inspections' strings, audit entity codes and fields included.
+/// The reservations', goods on the road's, coordinates' and inspections' strings, audit entity codes and fields
+/// included.
 pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.reserved", "已预留", "Reserved"),
     ("reservation", "库存预留", "Reservation"),
@@ -12,6 +13,31 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.until", "预留至", "Until"),
     ("inv.release", "释放", "Release"),
     ("inv.reserve", "预留库存", "Reserve stock"),
+    ("inv.on_the_road", "在途物资", "On the road"),
+    ("inv.on_the_road_hint", "调出的物资先记入调出单位的在途位置，接收方保管员清点入库（入库凭证经第二人复核），短少部分登记报损待审批。", "Goods sent go into the sender's in-transit location until the receiving keeper counts them in (the receipt countersigned by a second person); a shortfall is written off for approval."),
+    ("inv.only_on_the_road", "只看在途", "On the road only"),
+    ("inv.with_received", "含已接收", "Include received"),
+    ("inv.nothing_on_the_road", "没有在途物资", "Nothing on the road"),
+    ("inv.consignment", "在途单", "Consignment"),
+    ("inv.from_to", "调出 → 调入", "From → to"),
+    ("inv.goods", "物资", "Goods"),
+    ("inv.sent_at", "发出时间", "Sent"),
+    ("inv.carrier", "承运人", "Carrier"),
+    ("inv.count_in", "清点接收", "Count in"),
+    ("inv.count_in_hint", "按实际到货数量填写（默认为发出数量）；少于发出数量时须写明短少原因。", "Enter what actually arrived (prefilled with what was sent); say why when less arrived."),
+    ("inv.details", "详情", "Details"),
+    ("inv.sent", "发出", "Sent"),
+    ("inv.arrived", "实收", "Arrived"),
+    ("inv.loss_reason", "短少原因", "Why less arrived"),
+    ("inv.loss_reason_hint", "例如：途中破损 3 条", "e.g. 3 torn on the way"),
+    ("inv.receipt_voucher", "入库凭证", "Receipt"),
+    ("inv.loss_voucher", "报损凭证", "Loss voucher"),
+    ("inv.belongs_to_request", "属于调拨/借用单，在该单页面上接收", "Belongs to an allocation request: counted in on its page"),
+    ("inv.coordinates", "坐标", "Coordinates"),
+    ("inv.no_coordinates", "未登记", "Not recorded"),
+    ("inv.set_coordinates", "登记坐标", "Set the coordinates"),
+    ("inv.coordinates_hint", "纬度, 经度（度，例如 31.06, 120.49，可从手机地图读取）；留空为清除。货源查询据此按距离排序。", "Latitude, longitude in degrees (e.g. 31.06, 120.49, as a phone's map shows them); empty clears them. Finding stock puts the nearest first."),
+    ("inv.receiver_counting", "调入储备库正在盘点，盘点审批或取消后再清点接收。", "The receiving warehouse is being counted: count these goods in once the count is approved or cancelled."),
     ("inv.reservation_differences", "预留数与预留记录不符", "Reserved parts that differ from the reservations held"),
     ("consignment", "在途单", "Consignment"),
     ("inspection", "设备检查", "Inspection"),

@@ -45,6 +45,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("list.any", "全部", "All"),
     ("list.filter", "筛选", "Filter"),
     ("list.empty", "没有记录", "Nothing here"),
+    ("list.and", "、", ", "),
     ("list.total", "共", "Total"),
     ("list.prev", "上一页", "Previous"),
     ("list.next", "下一页", "Next"),
@@ -355,6 +356,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .chain(super::duty::ENTRIES)
         .chain(super::notify::ENTRIES)
         .chain(super::inventory::ENTRIES)
+        .chain(super::allocation::ENTRIES)
 }
 
 /// The string for `key` (a missing one is logged and shown as `?`).

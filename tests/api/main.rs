@@ -10,6 +10,7 @@
 
 mod access;
 mod allocation;
+mod allocation_pages;
 mod allocation_props;
 mod audit;
 mod auth;

@@ -3,9 +3,12 @@
 
 pub mod asking;
 pub mod deciding;
+pub mod export;
 pub mod fulfil;
 pub mod lists;
 pub mod loans;
+pub mod may;
+pub mod options;
 pub mod sourcing;
 
 use serde::Serialize;

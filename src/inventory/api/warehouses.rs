@@ -5,7 +5,7 @@ use actix_web::{get, post, put, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::inventory::model::{Ownership, Quality, Quantity, WarehouseInput};
+use crate::inventory::model::{parse_coordinates, Ownership, Quality, Quantity, WarehouseInput};
 use crate::inventory::service::dashboard::{self, WarehouseStatus};
 use crate::inventory::service::stock::{self as stock_service, Suggestion};
 use crate::inventory::service::verify::{self, VerifyReport};
@@ -31,6 +31,18 @@ pub struct WarehouseIn {
     /// People answerable for the warehouse (at least one).
     #[schema(min_items = 1)]
     pub custodians: Vec<i64>,
+    /// Where it is, "latitude, longitude" in degrees (WGS-84, e.g. "31.06, 120.49"); the sourcing view puts
+    /// the nearest warehouses first.
+    #[serde(default)]
+    pub coordinates: String,
+}
+
+/// Where a warehouse is.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoordinatesIn {
+    /// "latitude, longitude" in degrees (WGS-84, e.g. "31.06, 120.49"); empty forgets them.
+    pub coordinates: String,
 }
 
 /// Custodians of a warehouse.
@@ -65,7 +77,8 @@ pub async fn create(api: Api, body: Json<WarehouseIn>) -> Reply<WarehouseView> {
     let b = body.0;
     api.reply(StatusCode::CREATED, move |c| {
         let interval = b.stocktake_interval_days.unwrap_or(90);
-        let input = WarehouseInput::parse(b.unit_id, &b.name, &b.address, interval, b.custodians)?;
+        let input = WarehouseInput::parse(b.unit_id, &b.name, &b.address, interval, b.custodians)?
+            .at(&b.coordinates)?;
         service::create(c.conn, c.actor, c.now, input)
     })
     .await
@@ -90,6 +103,22 @@ pub async fn set_custodians(
     let (id, people) = (id.into_inner(), body.0.custodians);
     api.json(move |c| service::set_custodians(c.conn, c.actor, c.now, id, people))
         .await
+}
+
+/// Record where a warehouse is (administrators, office staff and unit heads covering its unit).
+#[utoipa::path(tag = "warehouses", request_body = CoordinatesIn, security(("bearer" = [])), responses((status = 200, body = WarehouseView)))]
+#[put("/warehouses/{id}/coordinates")]
+pub async fn set_coordinates(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<CoordinatesIn>,
+) -> Reply<WarehouseView> {
+    let (id, text) = (id.into_inner(), body.0.coordinates);
+    api.json(move |c| {
+        let at = parse_coordinates(&text)?;
+        service::set_coordinates(c.conn, c.actor, c.now, id, at)
+    })
+    .await
 }
 
 /// Set the reserve norm (储备定额) of an item in a warehouse.

@@ -1,8 +1,9 @@
 //! Keeper pages: the dashboard, a warehouse's stock, movement forms and vouchers, the countersign queue,
 //! stocktake entry (made for a phone), the printable count sheet, equipment inspections, the catalogue,
-//! verification.
+//! verification, goods on the road and counting them in.
 
 mod catalogue;
+pub mod consignments;
 mod inspections;
 mod movements;
 mod reservations;
@@ -30,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     catalogue::routes(cfg);
     sheets::routes(cfg);
     vouchers::routes(cfg);
+    consignments::routes(cfg);
 }
 
 /// "item code name spec" and "batch no (expiry)" for each batch.

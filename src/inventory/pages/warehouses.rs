@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{movement_rows, MovementRow};
 use crate::clock::today;
 use crate::i18n::Text;
-use crate::inventory::model::{is_expired, money, Quantity, StockAction};
+use crate::inventory::model::{is_expired, money, parse_coordinates, Quantity, StockAction};
 use crate::inventory::service::dashboard::{self, compliance_by_unit, WarehouseStatus};
 use crate::inventory::service::stock as stock_service;
 use crate::inventory::service::verify::{self, VerifyReport};
@@ -26,7 +26,8 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
         .service(verify_page)
         .service(warehouse_page)
         .service(open_stocktake)
-        .service(set_custodian);
+        .service(set_custodian)
+        .service(set_coordinates);
 }
 
 struct StatusView {
@@ -120,6 +121,10 @@ struct WarehousePage {
     name: String,
     address: String,
     custodians: Vec<String>,
+    /// "31.06, 120.49", or empty when not recorded.
+    coordinates: String,
+    /// The viewer may edit the warehouse (its coordinates).
+    can_manage: bool,
     open_stocktake: Option<i64>,
     book_hidden: bool,
     can_move: bool,
@@ -158,6 +163,12 @@ async fn warehouse_page(
             .items;
             let open = crate::inventory::service::open_count(c.conn, id)?;
             let can_move = may(c.conn, c.actor, &view.warehouse, StockAction::Move)?;
+            let can_manage = may(
+                c.conn,
+                c.actor,
+                &view.warehouse,
+                StockAction::ManageWarehouse,
+            )?;
             let persons = people::picker(c.conn, view.warehouse.unit_id)?;
             let recent = (recent, crate::org::service::account_names(c.conn)?);
             Ok((
@@ -165,12 +176,12 @@ async fn warehouse_page(
                 rows,
                 recent,
                 open,
-                can_move,
+                (can_move, can_manage),
                 persons,
                 today(c.now, c.tz),
             ))
         },
-        |ctx, (view, rows, recent, open, can_move, persons, day)| {
+        |ctx, (view, rows, recent, open, (can_move, can_manage), persons, day)| {
             let lang = ctx.lang;
             let hidden = rows.book_hidden;
             let stock = rows
@@ -216,6 +227,11 @@ async fn warehouse_page(
                 ctx,
                 id,
                 name: view.warehouse.name,
+                coordinates: match (view.warehouse.latitude, view.warehouse.longitude) {
+                    (Some(lat), Some(lng)) => format!("{lat}, {lng}"),
+                    _ => String::new(),
+                },
+                can_manage,
                 address: view.warehouse.address,
                 custodians,
                 open_stocktake: open,
@@ -289,6 +305,31 @@ async fn set_custodian(
                 format!("/reserves/warehouses/{id}"),
             )
         },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct CoordinatesForm {
+    coordinates: String,
+}
+
+/// Records where the warehouse is ("纬度, 经度"; empty forgets it).
+#[post("/reserves/warehouses/{id}/coordinates")]
+async fn set_coordinates(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<CoordinatesForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let here = format!("/reserves/warehouses/{id}");
+    page.act(
+        &here.clone(),
+        move |c| {
+            let at = parse_coordinates(&form.coordinates)?;
+            wh_service::set_coordinates(c.conn, c.actor, c.now, id, at)
+        },
+        move |_| (Text::new("已保存坐标", "Coordinates saved"), here),
     )
     .await
 }

@@ -140,6 +140,43 @@ pub fn set_custodians(
     })
 }
 
+/// Records where a warehouse is (latitude, longitude; `None` forgets it), so the sourcing view can put the
+/// nearest first: those who manage the warehouse.
+pub fn set_coordinates(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    at: Option<(f64, f64)>,
+) -> ServiceResult<WarehouseView> {
+    write_tx(conn, |c| {
+        let w = warehouse_for(c, actor, id, StockAction::ManageWarehouse)?;
+        crate::inventory::model::check_kept_by_hand(w.kind, &w.name)?;
+        let custodians = store::custodians(c, id)?;
+        let before = WarehouseView {
+            custodians: custodians.clone(),
+            warehouse: w,
+        };
+        let after = WarehouseView {
+            custodians,
+            warehouse: store::set_coordinates(c, id, at, db_time(now))?,
+        };
+        audit::record(
+            c,
+            Some(actor),
+            now,
+            Change::of(
+                "warehouse",
+                id,
+                Some(after.warehouse.unit_id),
+                Some(&before),
+                Some(&after),
+            ),
+        )?;
+        Ok(after)
+    })
+}
+
 /// Sets the reserve norm (required quantity) of an item in a warehouse; zero removes it.
 pub fn set_norm(
     conn: &mut DbConn,

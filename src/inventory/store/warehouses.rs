@@ -137,6 +137,23 @@ pub fn set_custodians(conn: &mut DbConn, warehouse_id: i64, people: &[i64]) -> Q
     Ok(())
 }
 
+/// Records where a warehouse is (`None` forgets it).
+pub fn set_coordinates(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    at: Option<(f64, f64)>,
+    now: NaiveDateTime,
+) -> QueryResult<Warehouse> {
+    diesel::update(warehouses::table.find(warehouse_id))
+        .set((
+            warehouses::latitude.eq(at.map(|c| c.0)),
+            warehouses::longitude.eq(at.map(|c| c.1)),
+            warehouses::updated_at.eq(now),
+        ))
+        .returning(warehouses::all_columns)
+        .get_result(conn)
+}
+
 /// The custodians of a warehouse.
 pub fn custodians(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Vec<i64>> {
     warehouse_custodians::table

@@ -59,6 +59,7 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/warehouses/{id}/reservations", vec!["get", "post"]),
         ("/api/v1/reservations/{id}/release", vec!["post"]),
         ("/api/v1/warehouses/{id}/inspections", vec!["get"]),
+        ("/api/v1/warehouses/{id}/coordinates", vec!["put"]),
         ("/api/v1/warehouses/{id}/fefo", vec!["get"]),
         ("/api/v1/warehouses/{id}/stocktakes", vec!["get", "post"]),
         ("/api/v1/ledger/verify", vec!["get"]),

@@ -232,12 +232,11 @@ pub fn total_balance(conn: &mut DbConn, batch_id: i64) -> QueryResult<Quantity> 
     Ok(Quantity::from_milli(rows.into_iter().sum()))
 }
 
-/// What each warehouse people keep holds of an item, batch by batch: (warehouse, quantity, reserved, quality,
-/// expiry), for the sourcing view.
-pub fn holdings(
-    conn: &mut DbConn,
-    item_id: i64,
-) -> QueryResult<Vec<(i64, i64, i64, Quality, Option<chrono::NaiveDate>)>> {
+/// A batch's balance as the sourcing view reads it: (warehouse, quantity, reserved, quality, expiry).
+pub type Holding = (i64, i64, i64, Quality, Option<chrono::NaiveDate>);
+
+/// What each warehouse people keep holds of an item, batch by batch, for the sourcing view.
+pub fn holdings(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<Holding>> {
     use crate::db::schema::warehouses;
     balances::table
         .inner_join(batches::table)

@@ -281,6 +281,7 @@ pub fn dispatch(
 /// in full): the transfer in waits for a second person of the receiving unit, a shortfall becomes a loss
 /// voucher with `loss_reason`. A consignment going out moves its lines on; one coming back (a loan's
 /// return) closes the loop at the lender.
+#[allow(clippy::too_many_arguments)]
 pub fn receive(
     conn: &mut DbConn,
     actor: &Actor,

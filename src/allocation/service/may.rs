@@ -214,7 +214,7 @@ pub fn mays(conn: &mut DbConn, actor: &Actor, v: &RequestView) -> ServiceResult<
             .lines
             .iter()
             .any(|l| cancel(facts(l)).is_ok_and(|(next, _)| next != facts(l)));
-        m.close = settled(v)
+        m.close = settled(conn, v)?
             && v.lines
                 .iter()
                 .all(|l| close(facts(l), v.request.kind).is_ok());
@@ -222,13 +222,24 @@ pub fn mays(conn: &mut DbConn, actor: &Actor, v: &RequestView) -> ServiceResult<
     Ok(m)
 }
 
-/// Every consignment counted in and its vouchers posted, as `fulfil::close` asks.
-fn settled(v: &RequestView) -> bool {
+/// Every consignment counted in and its vouchers posted, and every write-off of a loss on loan posted, as
+/// `fulfil::close` asks.
+fn settled(conn: &mut DbConn, v: &RequestView) -> ServiceResult<bool> {
     use crate::inventory::model::MovementState;
     let unsigned = |s: Option<MovementState>| s.is_some_and(|s| s != MovementState::Posted);
-    v.consignments.iter().all(|c| {
+    let counted = v.consignments.iter().all(|c| {
         c.consignment.state != ConsignmentState::InTransit
             && !unsigned(c.receipt_state)
             && !unsigned(c.loss_state)
-    })
+    });
+    if !counted {
+        return Ok(false);
+    }
+    for m in v.returns.iter().filter_map(|r| r.loss_movement_id) {
+        let state = crate::inventory::store::ledger::find_movement(conn, m)?.map(|m| m.state);
+        if unsigned(state) || state.is_none() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }

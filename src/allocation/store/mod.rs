@@ -271,6 +271,7 @@ pub fn set_source(conn: &mut DbConn, line_id: i64, warehouse_id: i64) -> QueryRe
 }
 
 /// Records a decision (one per line and step).
+#[allow(clippy::too_many_arguments)]
 pub fn insert_decision(
     conn: &mut DbConn,
     line_id: i64,

@@ -58,11 +58,11 @@ pub fn book(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<Vec<(i64, i64)>
         .load(conn)
 }
 
+/// Milli-units per batch: `(batch, quantity)`.
+pub type PerBatch = Vec<(i64, i64)>;
+
 /// The reserved part of each balance of a warehouse, and what its held reservations add up to, per batch.
-pub fn reserved_book(
-    conn: &mut DbConn,
-    warehouse_id: i64,
-) -> QueryResult<(Vec<(i64, i64)>, Vec<(i64, i64)>)> {
+pub fn reserved_book(conn: &mut DbConn, warehouse_id: i64) -> QueryResult<(PerBatch, PerBatch)> {
     use crate::db::schema::reservations;
     let book = balances::table
         .filter(balances::warehouse_id.eq(warehouse_id))

@@ -76,13 +76,15 @@ fn notify_routes(cfg: &mut ServiceConfig) {
 /// The reserves API.
 fn inventory_routes(cfg: &mut ServiceConfig) {
     use inventory::api::{
-        catalogue, consignments, movements, reservations, sheets, stocktakes, warehouses,
+        catalogue, consignments, inspections, movements, reservations, sheets, stocktakes,
+        warehouses,
     };
     cfg.service(catalogue::categories)
         .service(catalogue::add_category)
         .service(catalogue::items)
         .service(catalogue::item)
         .service(catalogue::add_item)
+        .service(catalogue::update_item)
         .service(catalogue::batches)
         .service(catalogue::add_batch)
         .service(catalogue::update_batch)
@@ -100,6 +102,9 @@ fn inventory_routes(cfg: &mut ServiceConfig) {
         .service(consignments::consignments)
         .service(consignments::consignment)
         .service(consignments::receive_consignment)
+        .service(inspections::warehouse_inspections)
+        .service(inspections::record_inspection)
+        .service(inspections::batch_inspections)
         .service(warehouses::verify_ledger)
         .service(warehouses::set_bin)
         .service(movements::list)

@@ -131,7 +131,7 @@ fn readable(key: &str, v: &str, names: &Directory, tz: chrono_tz::Tz, lang: Lang
         "unit_id" | "parent_id" => by_id(&names.units, v),
         "person_id" | "custodian_id" => by_id(&names.people, v),
         "created_by" | "countersigned_by" | "opened_by" | "closed_by" | "counted_by"
-        | "account_id" => by_id(&names.accounts, v),
+        | "account_id" | "inspected_by" => by_id(&names.accounts, v),
         "custodians" => serde_json::from_str::<Vec<i64>>(v)
             .map(|ids| {
                 ids.iter()

@@ -122,6 +122,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         divisible -> Bool,
+        inspection_interval_days -> Nullable<Integer>,
     }
 }
 
@@ -162,6 +163,7 @@ diesel::table! {
         custodian_id -> Nullable<BigInt>,
         quality -> Text,
         created_at -> Timestamp,
+        needs_repair -> Bool,
     }
 }
 
@@ -199,6 +201,20 @@ diesel::table! {
         document_no -> Text,
         received_on -> Nullable<Date>,
         rejected_reason -> Text,
+        repair_override -> Text,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> BigInt,
+        batch_id -> BigInt,
+        warehouse_id -> BigInt,
+        inspected_on -> Date,
+        result -> Text,
+        findings -> Text,
+        inspected_by -> BigInt,
+        recorded_at -> Timestamp,
     }
 }
 
@@ -385,6 +401,7 @@ diesel::joinable!(batches -> items (item_id));
 diesel::joinable!(movement_lines -> movements (movement_id));
 diesel::joinable!(movement_lines -> batches (batch_id));
 diesel::joinable!(balances -> batches (batch_id));
+diesel::joinable!(inspections -> batches (batch_id));
 diesel::joinable!(stocktake_lines -> stocktakes (stocktake_id));
 diesel::joinable!(stocktake_counts -> stocktake_lines (line_id));
 
@@ -413,6 +430,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notice_recipients,
     unit_notice_settings,
     reservations,
+    inspections,
     unit_chats,
     job_runs,
     settings,

@@ -1,6 +1,8 @@
-//! Interface strings of reserves added since the first table: reservations, goods on the road, coordinates.
+//! Interface strings of reserves added since the first table: reservations, goods on the road, coordinates,
+//! equipment inspections.
 
-/// The reservations', consignments' and coordinates' strings, audit entity codes included.
+/// The reservations', goods on the road's, coordinates' and inspections' strings, audit entity codes and fields
+/// included.
 pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.reserved", "已预留", "Reserved"),
     ("reservation", "库存预留", "Reservation"),
@@ -38,4 +40,35 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("inv.receiver_counting", "调入储备库正在盘点，盘点审批或取消后再清点接收。", "The receiving warehouse is being counted: count these goods in once the count is approved or cancelled."),
     ("inv.reservation_differences", "预留数与预留记录不符", "Reserved parts that differ from the reservations held"),
     ("consignment", "在途单", "Consignment"),
+    ("inspection", "设备检查", "Inspection"),
+    ("insp.title", "检查维护", "Inspection and maintenance"),
+    ("insp.hint", "需要定期检查的设备（发电机、水泵、舟艇、呼吸器等）按物资目录中的检查周期列出，待修和逾期的在前。检查结果为“待修”的设备修复前不能发放、借出、调拨或预留；紧急出库可以先行调用，凭证上记录带病出库。", "Equipment inspected at intervals (generators, pumps, boats, breathing apparatus) is listed by the interval its catalogue item sets, needing repair and overdue first. Equipment found needing repair is not issued, loaned, transferred or reserved until repaired; an emergency issue may take it, and its voucher records the override."),
+    ("insp.equipment", "设备", "Equipment"),
+    ("insp.batch_no", "批次/编号", "Batch / serial"),
+    ("insp.interval", "检查周期", "Inspection interval"),
+    ("insp.inspection_interval_days", "检查周期（天）", "Inspection interval (days)"),
+    ("insp.interval_hint", "需要定期检查维护的设备填写，例如每月 30、每季度 90；不需要的留空", "For equipment inspected at intervals, e.g. monthly 30, quarterly 90; leave empty otherwise"),
+    ("insp.days", "天", "days"),
+    ("insp.last", "上次检查", "Last inspection"),
+    ("insp.next_due", "下次检查", "Next inspection"),
+    ("insp.never", "尚无检查记录", "Not inspected yet"),
+    ("insp.none", "本库没有需要定期检查的设备。在物资目录中为设备设置检查周期后，这里会列出。", "No equipment here is inspected at intervals. Set an inspection interval on an item in the catalogue to list it here."),
+    ("insp.no_interval", "未设置（物资目录中可设置）", "none (set it in the catalogue)"),
+    ("insp.needs_repair", "待修", "Needs repair"),
+    ("insp.blocked", "检查结果为待修：修复前不能发放、借出、调拨或预留；紧急出库可以先行调用（凭证上记录带病出库）。修复后请登记“已修复”。", "Found needing repair: it is not issued, loaned, transferred or reserved until repaired; an emergency issue may take it (its voucher records the override). Record “Repaired” once it is."),
+    ("insp.record", "登记检查", "Record an inspection"),
+    ("insp.inspected_on", "检查日期", "Inspected on"),
+    ("insp.result", "检查结果", "Result"),
+    ("insp.findings", "发现的问题 / 处理情况", "Findings / work done"),
+    ("insp.findings_hint", "待修或已修复时必填，例如“柴油机启动困难，已报厂家维修”", "Required for needs repair or repaired, e.g. “engine hard to start, sent to the maker”"),
+    ("insp.history", "检查记录", "Inspection history"),
+    ("insp.by", "检查人", "Inspected by"),
+    ("insp.override", "带病出库：以下批次检查结果为待修，凭紧急出库先行调用", "Taken out needing repair: these batches were found needing repair and went out on an emergency issue"),
+    ("af.inspection_interval_days", "检查周期（天）", "Inspection interval (days)"),
+    ("af.needs_repair", "待修", "Needs repair"),
+    ("af.repair_override", "带病出库的批次", "Taken out needing repair"),
+    ("af.inspected_on", "检查日期", "Inspected on"),
+    ("af.result", "检查结果", "Result"),
+    ("af.findings", "发现的问题 / 处理情况", "Findings"),
+    ("af.inspected_by", "检查人", "Inspected by"),
 ];

@@ -1,7 +1,8 @@
 //! Demo reserves for the demo district: the flood-control warehouse of 建设局 along Taihu and the reserve
 //! point of 滨湖街道, with sandbags, pumps, boats, life jackets, generators, medical kits and food; some stock
-//! near expiry, a receipt awaiting its second signature, an emergency issue owing its signature, and a
-//! stocktake in progress. Everything goes through the ordinary services, signed by the demo's keepers.
+//! near expiry, a receipt awaiting its second signature, an emergency issue owing its signature, a
+//! stocktake in progress, and equipment inspections (pumps due this week, generators inspected fine, a boat
+//! needing repair). Everything goes through the ordinary services, signed by the demo's keepers.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -10,9 +11,10 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    BatchInput, ItemInput, LineRequest, MovementKind, Ownership, Quantity, WarehouseInput,
+    BatchInput, InspectionInput, ItemInput, LineRequest, MovementKind, Ownership, Quantity,
+    WarehouseInput,
 };
-use crate::inventory::service::{catalogue, ledger, stocktakes, transit, warehouses};
+use crate::inventory::service::{catalogue, inspections, ledger, stocktakes, transit, warehouses};
 use crate::inventory::store::ledger::Receipt;
 use crate::org::demo::{person_id, unit_id};
 use crate::org::service::auth::actor_by_username;
@@ -135,6 +137,9 @@ const ITEMS: &[ItemRow] = &[
     ("GC-SS-01", "砂石料", "中粗砂", "吨", "3", None, "95"),
 ];
 
+/// Items inspected at intervals (检查周期, days): pumps and generators monthly, boats quarterly.
+const INSPECTED: &[(&str, i32)] = &[("FX-SB-200", 30), ("DL-FDJ-30", 30), ("FX-CFZ-01", 90)];
+
 /// Loads the demo reserves (after the demo organisation). Returns a summary line.
 pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResult<String> {
     let tz = cfg.timezone;
@@ -156,7 +161,8 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
             *shelf,
             shelf.is_some(),
             Some(price),
-        )?;
+        )?
+        .inspection(INSPECTED.iter().find(|i| i.0 == *code).map(|i| i.1))?;
         item_ids.push(catalogue::add_item(conn, &keeper, now, input)?.id);
     }
     let item = |code: &str| {
@@ -437,6 +443,16 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         Quantity::parse("required", "50")?,
     )?;
 
+    // (batch, inspected days ago, result, findings): the pumps fall due this week.
+    for (i, ago, result, findings) in [
+        (2, 26, "ok", "汛前试机：启动、出水正常，更换机油"),
+        (6, 3, "ok", "带载试运行 30 分钟，电压频率正常"),
+        (3, 10, "needs_repair", "2 号艇船外机启动困难，已报厂家维修"),
+    ] {
+        let input = InspectionInput::parse(day - Duration::days(ago), result, findings)?;
+        inspections::record(conn, &keeper, now, tz, main.id, batch_ids[i], input)?;
+    }
+
     let st = stocktakes::open(conn, &street_keeper, now, street.id, true, "月度盘点")?;
     if let Some(first) = st.lines.first() {
         stocktakes::count(
@@ -447,5 +463,5 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
             Quantity::parse("qty", "58")?,
         )?;
     }
-    Ok(format!("demo reserves loaded: 2 warehouses, {} items, {} batches, 6 vouchers, a stocktake in progress", ITEMS.len(), batches.len()))
+    Ok(format!("demo reserves loaded: 2 warehouses, {} items, {} batches, 6 vouchers, a stocktake in progress, 3 inspections", ITEMS.len(), batches.len()))
 }

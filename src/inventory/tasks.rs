@@ -1,11 +1,14 @@
 //! The reserves' part of the home page: vouchers waiting for my second signature, emergency issues owing
-//! one, batches expiring within 30 days, stocktakes due or overdue and counts in progress, each a link.
+//! one, batches expiring within 30 days, stocktakes due or overdue and counts in progress, equipment overdue
+//! for inspection or needing repair, each a link.
 
 use crate::clock::today;
 use crate::error::ServiceResult;
 use crate::inventory::model::{
-    expires_within, next_due, stocktake_reminder, MovementState, StockAction, StocktakeReminder,
+    expires_within, next_due, stocktake_reminder, InspectionDue, MovementState, StockAction,
+    StocktakeReminder,
 };
+use crate::inventory::service::inspections::equipment_of;
 use crate::inventory::service::{ledger, may, visible_warehouses};
 use crate::inventory::store::ledger::MovementFilter;
 use crate::inventory::store::{ledger as ledger_store, stocktakes as st_store};
@@ -85,6 +88,7 @@ impl TaskSource for super::Area {
         let (conn, actor) = (&mut *call.conn, call.actor);
         let mut expiring = 0;
         let (mut due, mut overdue, mut counting) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut uninspected, mut broken) = (Vec::new(), Vec::new());
         for w in visible_warehouses(conn, actor)?
             .into_iter()
             .filter(|w| w.active)
@@ -96,6 +100,14 @@ impl TaskSource for super::Area {
                 .iter()
                 .filter(|s| s.qty > 0 && expires_within(s.expiry_date, day, EXPIRING_DAYS))
                 .count();
+            let ahead = self.settings.inspection_ahead_days;
+            for e in equipment_of(conn, w.id, day, call.tz, ahead)? {
+                match (e.needs_repair, e.due) {
+                    (true, _) => broken.push(w.id),
+                    (false, Some(InspectionDue::Overdue)) => uninspected.push(w.id),
+                    _ => {}
+                }
+            }
             if let Some(st) = st_store::open_of(conn, w.id)? {
                 counting.push(st.id);
                 continue;
@@ -116,6 +128,30 @@ impl TaskSource for super::Area {
             [id] => format!("/reserves/warehouses/{id}"),
             _ => all.to_string(),
         };
+        // Equipment is counted batch by batch (a serial number is one); the link leads to its warehouse's
+        // inspection page when all of it is in one.
+        let inspect_link = |ids: &[i64]| match ids {
+            [first, rest @ ..] if rest.iter().all(|i| i == first) => {
+                format!("/reserves/warehouses/{first}/inspections")
+            }
+            _ => "/reserves".to_string(),
+        };
+        tasks.push(task(
+            call,
+            "检查已逾期的设备",
+            "Equipment overdue for inspection",
+            uninspected.len(),
+            inspect_link(&uninspected),
+            true,
+        ));
+        tasks.push(task(
+            call,
+            "待修设备",
+            "Equipment needing repair",
+            broken.len(),
+            inspect_link(&broken),
+            false,
+        ));
         tasks.push(task(
             call,
             "30 天内到期的批次",

@@ -812,3 +812,86 @@ fn a_loan_comes_back_part_good_part_lost_and_overdue_reminders_reach_both_units(
     );
     let _ = app.clock.now();
 }
+
+#[test]
+fn only_an_emergency_order_holds_and_sends_equipment_needing_repair_and_its_voucher_says_so() {
+    let app = crate::helpers::spawn_app();
+    let a = alloc(&app);
+    let pump = app.post("/api/v1/items", &a.r.keeper, json!({"code": "SB-200", "name": "抽水泵", "uom": "台", "category_code": "2", "inspection_interval_days": 30}));
+    assert_eq!(pump.status, 201, "{}", pump.text);
+    let pump = pump.json()["id"].as_i64().unwrap();
+    let batch = |no: &str| {
+        let b = app.post(
+            &format!("/api/v1/items/{pump}/batches"),
+            &a.r.keeper,
+            json!({"batch_no": no, "ownership": "government"}),
+        );
+        assert_eq!(b.status, 201, "{}", b.text);
+        let id = b.json()["id"].as_i64().unwrap();
+        receive(&app, &a.r, id, "1");
+        id
+    };
+    let (_good, broken) = (batch("PUMP-GOOD"), batch("PUMP-BROKEN"));
+    let i = app.post(&format!("/api/v1/batches/{broken}/inspections"), &a.r.keeper, json!({"warehouse_id": a.r.warehouse, "result": "needs_repair", "findings": "柴油机启动困难"}));
+    assert_eq!(i.status, 201, "{}", i.text);
+    let order = |path: &str, token: &str| {
+        app.post(path, token, json!({
+            "kind": "transfer", "unit_id": a.street, "to_warehouse_id": a.r.other_warehouse, "priority": "urgent",
+            "needed_by": needed_by(&app), "purpose": "低洼小区排涝",
+            "lines": [{"item_id": pump, "qty": "2", "from_warehouse_id": a.r.warehouse}]
+        }))
+    };
+    // An ordinary request holds only the pump that works.
+    let r = order("/api/v1/allocations", &a.r.other_keeper);
+    let (id, line) = (
+        r.json()["id"].as_i64().unwrap(),
+        line0(&r.json())["id"].as_i64().unwrap(),
+    );
+    assert_eq!(decide(&app, &a.street_head, id, line, "2", "").status, 200);
+    assert_eq!(decide(&app, &a.r.head, id, line, "2", "").status, 200);
+    let held = act(
+        &app,
+        &a.r.keeper,
+        &format!("/api/v1/allocations/{id}/reserve"),
+        json!({}),
+    );
+    assert_eq!(line0(&held.json())["reserved"], "1", "{}", held.text);
+    assert_eq!(
+        act(
+            &app,
+            &a.r.other_keeper,
+            &format!("/api/v1/allocations/{id}/cancel"),
+            json!({"reason": "改由调令"})
+        )
+        .status,
+        200
+    );
+    // The office's order takes both, the broken one last, and the voucher records the override.
+    let o = order("/api/v1/allocations/orders", &a.office);
+    assert_eq!(o.status, 201, "{}", o.text);
+    let (id, line) = (
+        o.json()["id"].as_i64().unwrap(),
+        line0(&o.json())["id"].as_i64().unwrap(),
+    );
+    assert_eq!(line0(&o.json())["reserved"], "2", "{}", o.text);
+    let s = act(
+        &app,
+        &a.r.keeper,
+        &format!("/api/v1/allocations/{id}/dispatches"),
+        json!({"from_warehouse_id": a.r.warehouse, "lines": [{"line_id": line, "qty": "2"}]}),
+    );
+    assert_eq!(s.status, 200, "{}", s.text);
+    let out = s.json()["consignments"][0]["out_movement_id"]
+        .as_i64()
+        .unwrap();
+    let voucher = app
+        .get(&format!("/api/v1/movements/{out}"), &a.r.keeper)
+        .json();
+    assert!(
+        voucher["repair_override"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("PUMP-BROKEN"),
+        "{voucher}"
+    );
+}

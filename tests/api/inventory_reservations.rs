@@ -15,7 +15,8 @@ fn hold(app: &TestApp, r: &Reserve, body: Value) -> crate::helpers::Resp {
     )
 }
 
-fn stock_row(app: &TestApp, r: &Reserve, batch: i64) -> Value {
+/// The stock row of a batch in the reserve's warehouse.
+pub(crate) fn stock_row(app: &TestApp, r: &Reserve, batch: i64) -> Value {
     let rows = app
         .get(
             &format!("/api/v1/warehouses/{}/stock", r.warehouse),

@@ -30,6 +30,7 @@ mod duty_presence;
 mod duty_reports;
 mod helpers;
 mod inventory;
+mod inventory_inspections;
 mod inventory_pages;
 mod inventory_reservations;
 mod inventory_rules;

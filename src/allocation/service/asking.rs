@@ -186,7 +186,7 @@ pub fn order(
                 continue;
             };
             let f = line.facts();
-            let free = free_to_hold(c, from, line.item_id, day)?;
+            let free = free_to_hold(c, from, line.item_id, true, day)?;
             let amount = if free < f.to_reserve() {
                 free
             } else {

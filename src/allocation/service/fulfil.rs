@@ -79,7 +79,12 @@ pub(crate) fn hold_line(
         now,
         tz,
         from,
-        Hold::Item(line.item_id),
+        // An emergency order may hold equipment needing repair, after everything usable.
+        if r.emergency {
+            Hold::Urgent(line.item_id)
+        } else {
+            Hold::Item(line.item_id)
+        },
         amount,
         &super::asking::purpose_of(&r),
         &held_for(request_id),
@@ -131,7 +136,7 @@ pub fn reserve(
                 continue;
             }
             asked = true;
-            let free = free_to_hold(c, from, line.item_id, day)?;
+            let free = free_to_hold(c, from, line.item_id, before.request.emergency, day)?;
             let amount = if free < f.to_reserve() {
                 free
             } else {

@@ -89,6 +89,20 @@ pub struct ItemIn {
     /// Whether quantities may have decimals (litres, tonnes). When absent it follows the unit of measure:
     /// whole pieces (台, 个, 件, 条 …) take whole numbers only.
     pub divisible: Option<bool>,
+    /// Days between inspections (检查周期) of equipment that needs them (pumps, generators, boats, breathing
+    /// apparatus); absent or null for other items.
+    #[schema(minimum = 1, maximum = 3650)]
+    pub inspection_interval_days: Option<i32>,
+}
+
+/// Changes to an item.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemPatch {
+    /// Days between inspections (1–3650); null: the item needs none.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 3650)]
+    pub inspection_interval_days: Option<Option<i32>>,
 }
 
 /// List items.
@@ -130,10 +144,20 @@ pub async fn add_item(api: Api, body: Json<ItemIn>) -> Reply<Item> {
             b.unit_price.as_deref(),
         )?
         .tracking(b.track_batches.unwrap_or(true), b.track_serial)?
-        .divisible(b.divisible)?;
+        .divisible(b.divisible)?
+        .inspection(b.inspection_interval_days)?;
         service::add_item(c.conn, c.actor, c.now, input)
     })
     .await
+}
+
+/// Change an item: how often its equipment is inspected (administrators, the office, warehouse keepers).
+#[utoipa::path(tag = "catalogue", request_body = ItemPatch, security(("bearer" = [])), responses((status = 200, body = Item)))]
+#[patch("/items/{id}")]
+pub async fn update_item(api: Api, id: web::Path<i64>, body: Json<ItemPatch>) -> Reply<Item> {
+    let (id, b) = (id.into_inner(), body.0);
+    api.json(move |c| service::update_item(c.conn, c.actor, c.now, id, b.inspection_interval_days))
+        .await
 }
 
 /// A new batch.

@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod consignments;
+pub mod inspections;
 pub mod movements;
 pub mod reservations;
 pub mod sheets;

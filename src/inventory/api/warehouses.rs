@@ -172,6 +172,8 @@ pub struct StockOut {
     pub quality: Quality,
     /// Where in the warehouse the batch lies; empty when not recorded.
     pub bin: String,
+    /// Found needing repair (待修): not issued, loaned, transferred or reserved except by an emergency issue.
+    pub needs_repair: bool,
 }
 
 impl StockOut {
@@ -194,6 +196,7 @@ impl StockOut {
             custodian_id: s.custodian_id,
             quality: s.quality,
             bin: s.bin,
+            needs_repair: s.needs_repair,
         }
     }
 }

@@ -86,6 +86,8 @@ pub struct ItemInput {
     pub unit_price_fen: Option<i64>,
     /// Its unit may be split (see [`divisible_by_default`]).
     pub divisible: bool,
+    /// Days between inspections (检查周期) of equipment that needs them; none for other items.
+    pub inspection_interval_days: Option<i32>,
 }
 
 /// Units of measure that count whole pieces: an item in one of them takes whole quantities unless it says
@@ -143,7 +145,14 @@ impl ItemInput {
             track_serial: false,
             unit_price_fen: unit_price.map(parse_price).transpose()?,
             divisible: divisible_by_default(uom, false),
+            inspection_interval_days: None,
         })
+    }
+
+    /// Sets the days between inspections of the item (equipment that needs them), 1–3650, or none.
+    pub fn inspection(mut self, days: Option<i32>) -> Result<Self, ServiceError> {
+        self.inspection_interval_days = super::check_inspection_interval(days)?;
+        Ok(self)
     }
 
     /// Says whether the unit may be split, when someone says (otherwise it follows the unit of measure); a

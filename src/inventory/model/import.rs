@@ -26,6 +26,16 @@ const COLUMNS: &[ColumnSpec] = &[
         false,
     ),
     ("unit_price", &["单价", "单价（元）", "unit_price"], false),
+    (
+        "inspection_interval_days",
+        &[
+            "检查周期（天）",
+            "检查周期天数",
+            "检查周期",
+            "inspection_interval_days",
+        ],
+        false,
+    ),
     ("batch_no", &["批号", "批次", "批次号", "batch_no"], false),
     ("maker", &["厂商", "厂商/产地", "产地", "maker"], false),
     ("production_date", &["生产日期", "production_date"], false),
@@ -65,6 +75,25 @@ fn ownership(v: &str) -> Result<Ownership, ServiceError> {
     }
 }
 
+/// A number of days in column `field` (empty: none); the error names its column.
+fn days(field: &'static str, v: &str) -> Result<Option<i32>, (&'static str, ServiceError)> {
+    match v {
+        "" => Ok(None),
+        v => v
+            .trim_end_matches(".0")
+            .parse::<i32>()
+            .map(Some)
+            .map_err(|_| {
+                let e = ServiceError::invalid(
+                    field,
+                    "须为天数（整数）",
+                    "A number of days is expected",
+                );
+                (field, e)
+            }),
+    }
+}
+
 /// Parses the grid (first row: headers). Returns every valid row, or every error found.
 pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>> {
     let columns = Columns::find(grid, COLUMNS)?;
@@ -74,22 +103,18 @@ pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>
     for (row, cells) in columns.rows(grid) {
         let cell = |f: &str| columns.cell(cells, f);
         let mut fail = |field: &str, e: ServiceError| errors.push(columns.error(row, field, e));
-        let shelf = match cell("shelf_life_days").as_str() {
-            "" => None,
-            v => match v.trim_end_matches(".0").parse::<i32>() {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    fail(
-                        "shelf_life_days",
-                        ServiceError::invalid(
-                            "shelf_life_days",
-                            "保质期须为天数",
-                            "Shelf life is a number of days",
-                        ),
-                    );
-                    continue;
-                }
-            },
+        let (shelf, interval) = match (
+            days("shelf_life_days", &cell("shelf_life_days")),
+            days(
+                "inspection_interval_days",
+                &cell("inspection_interval_days"),
+            ),
+        ) {
+            (Ok(shelf), Ok(interval)) => (shelf, interval),
+            (Err((field, e)), _) | (_, Err((field, e))) => {
+                fail(field, e);
+                continue;
+            }
         };
         let price = Some(cell("unit_price")).filter(|p| !p.is_empty());
         let item = match ItemInput::parse(
@@ -105,6 +130,13 @@ pub fn parse_sheet(grid: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>
             Ok(item) => item,
             Err(e) => {
                 fail("code", e);
+                continue;
+            }
+        };
+        let item = match item.inspection(interval) {
+            Ok(item) => item,
+            Err(e) => {
+                fail("inspection_interval_days", e);
                 continue;
             }
         };
@@ -294,6 +326,21 @@ mod tests {
             at,
             vec![(2, "分类代码"), (3, "批号"), (4, "期初数量"), (5, "品名")]
         );
+    }
+
+    #[test]
+    fn equipment_carries_its_inspection_interval() {
+        let g = grid(&[
+            &["物资编码", "品名", "计量单位", "分类代码", "检查周期（天）"],
+            &["SB-1", "抽水泵", "台", "2", "90"],
+            &["SB-2", "发电机", "台", "2", "0"],
+            &["SB-3", "沙袋", "条", "3", "每月"],
+        ]);
+        let errors = parse_sheet(&g).unwrap_err();
+        let at: Vec<(usize, &str)> = errors.iter().map(|(r, c, _)| (*r, c.as_str())).collect();
+        assert_eq!(at, vec![(3, "检查周期（天）"), (4, "检查周期（天）")]);
+        let ok = parse_sheet(&g[..2]).unwrap();
+        assert_eq!(ok[0].item.inspection_interval_days, Some(90));
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! The rules of material reserves: quantities, catalogue, ledger, stocktakes, access. Pure.
+//! The rules of material reserves: quantities, catalogue, ledger, stocktakes, inspections, access. Pure.
 
 mod access;
 mod catalogue;
 mod chain;
 mod fefo;
 mod import;
+mod inspection;
 mod ledger;
 mod matching;
 mod quantity;
@@ -18,6 +19,7 @@ pub use catalogue::*;
 pub use chain::*;
 pub use fefo::*;
 pub use import::*;
+pub use inspection::*;
 pub use ledger::*;
 pub use matching::*;
 pub use quantity::*;

@@ -1,4 +1,5 @@
-//! Catalogue pages: items with a new-item form, an item's batches with a new-batch form.
+//! Catalogue pages: items with a new-item form, an item's batches with a new-batch form and its inspection
+//! interval.
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
@@ -17,13 +18,15 @@ use crate::web::context::{Ctx, Pager};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::PageError;
 use crate::web::forms::{optional_date, optional_id};
+use crate::web::typed::{field, submit_or_again, Refused, Typed};
 use crate::web::{render, Page, Refusal};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(items)
         .service(add_item)
         .service(item)
-        .service(add_batch);
+        .service(add_batch)
+        .service(set_interval);
 }
 
 struct ItemRow {
@@ -143,6 +146,8 @@ struct ItemForm {
     /// `""` (follow the unit of measure), `yes` or `no`.
     #[serde(default)]
     divisible: String,
+    #[serde(default)]
+    inspection_interval_days: String,
 }
 
 impl Default for ItemForm {
@@ -158,22 +163,14 @@ impl Default for ItemForm {
             track_batches: true,
             track_serial: false,
             divisible: String::new(),
+            inspection_interval_days: String::new(),
         }
     }
 }
 
 impl ItemForm {
     fn parse(&self) -> Result<ItemInput, ServiceError> {
-        let shelf = match self.shelf_life_days.trim() {
-            "" => None,
-            v => Some(v.parse::<i32>().map_err(|_| {
-                ServiceError::invalid(
-                    "shelf_life_days",
-                    "保质期须为天数",
-                    "Shelf life is a number of days",
-                )
-            })?),
-        };
+        let shelf = days("shelf_life_days", &self.shelf_life_days)?;
         let price = Some(self.unit_price.trim()).filter(|p| !p.is_empty());
         ItemInput::parse(
             &self.code,
@@ -190,7 +187,25 @@ impl ItemForm {
             "yes" => Some(true),
             "no" => Some(false),
             _ => None,
-        })
+        })?
+        .inspection(days(
+            "inspection_interval_days",
+            &self.inspection_interval_days,
+        )?)
+    }
+}
+
+/// A number of days typed into field `name` (empty: none).
+fn days(name: &'static str, raw: &str) -> Result<Option<i32>, ServiceError> {
+    match raw.trim() {
+        "" => Ok(None),
+        v => v.parse::<i32>().map(Some).map_err(|_| {
+            ServiceError::invalid(
+                name,
+                "请填写天数（整数），或留空",
+                "Enter a number of days, or leave it empty",
+            )
+        }),
     }
 }
 
@@ -238,12 +253,17 @@ struct ItemPage {
     people: Vec<(i64, String)>,
     can_edit: bool,
     error: Option<String>,
+    /// The inspection interval as shown (empty: none), and the interval form as typed when refused.
+    interval: String,
+    typed: Typed,
 }
 
+/// An item's page; `refusal` is the new-batch form's, `refused` the interval form's.
 async fn item_page(
     page: &Page,
     id: i64,
     refusal: Option<Refusal>,
+    refused: Option<Refused>,
 ) -> Result<HttpResponse, PageError> {
     let (ctx, (found, batches, persons, can_edit)) = page
         .run(move |c| {
@@ -273,9 +293,15 @@ async fn item_page(
             maker: b.maker,
         })
         .collect();
-    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
+    let (typed, typed_status) = Typed::of(refused, lang, &["insp", "inv"]);
+    let status = refusal.as_ref().map_or(typed_status, |r| r.status);
     let view = ItemPage {
         ctx,
+        interval: found
+            .inspection_interval_days
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        typed,
         item: found,
         batches: rows,
         ownerships: Ownership::ALL
@@ -291,7 +317,7 @@ async fn item_page(
 
 #[get("/reserves/items/{id}")]
 async fn item(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
-    item_page(&page, id.into_inner(), None).await
+    item_page(&page, id.into_inner(), None, None).await
 }
 
 #[derive(Deserialize)]
@@ -338,6 +364,35 @@ async fn add_batch(
         .await?;
     match saved {
         Ok(done) => Ok(done),
-        Err(refusal) => item_page(&page, id, Some(refusal)).await,
+        Err(refusal) => item_page(&page, id, Some(refusal), None).await,
     }
+}
+
+/// Sets how often the item's equipment is inspected (empty: it is not).
+#[post("/reserves/items/{id}/inspection")]
+async fn set_interval(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let typed = f.clone();
+    submit_or_again(
+        &page,
+        "interval",
+        typed,
+        move |c| {
+            let interval = days(
+                "inspection_interval_days",
+                &field(&f, "inspection_interval_days"),
+            )?;
+            service::update_item(c.conn, c.actor, c.now, id, Some(interval))
+        },
+        move |_| {
+            let text = Text::new("检查周期已保存", "Inspection interval saved");
+            (text, format!("/reserves/items/{id}"))
+        },
+        |refused| item_page(&page, id, None, Some(refused)),
+    )
+    .await
 }

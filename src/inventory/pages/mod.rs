@@ -1,9 +1,10 @@
 //! Keeper pages: the dashboard, a warehouse's stock, movement forms and vouchers, the countersign queue,
-//! stocktake entry (made for a phone), the printable count sheet, the catalogue, verification, goods on the
-//! road and counting them in.
+//! stocktake entry (made for a phone), the printable count sheet, equipment inspections, the catalogue,
+//! verification, goods on the road and counting them in.
 
 mod catalogue;
 pub mod consignments;
+mod inspections;
 mod movements;
 mod reservations;
 mod sheets;
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     warehouses::routes(cfg);
     movements::routes(cfg);
     reservations::routes(cfg);
+    inspections::routes(cfg);
     stocktakes::routes(cfg);
     catalogue::routes(cfg);
     sheets::routes(cfg);

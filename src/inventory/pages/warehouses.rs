@@ -109,6 +109,8 @@ struct StockLine {
     uom: String,
     ownership: &'static str,
     quality: &'static str,
+    /// Found needing repair (待修): not issued except in an emergency.
+    needs_repair: bool,
 }
 
 #[derive(Template)]
@@ -207,6 +209,7 @@ async fn warehouse_page(
                     },
                     ownership: s.ownership.label(lang),
                     quality: s.quality.label(lang),
+                    needs_repair: s.needs_repair,
                     bin: s.bin,
                     item_code: s.item_code,
                     item_name: s.item_name,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::mail::BatchExpiry;
-use super::{BATCH_EXPIRY, CUSTODIAN};
+use super::{keepers, BATCH_EXPIRY};
 use crate::clock::today;
 use crate::db::DbConn;
 use crate::error::ServiceResult;
@@ -38,14 +38,7 @@ pub(super) fn findings(
         let Some(lead) = lead_reached(expiry, day, leads) else {
             continue;
         };
-        let people = match s.custodian_id {
-            Some(p) => vec![(p, &CUSTODIAN)],
-            None => custodians
-                .get_or_insert(wh_store::custodians(conn, w.id)?)
-                .iter()
-                .map(|p| (*p, &CUSTODIAN))
-                .collect(),
-        };
+        let people = keepers(conn, w.id, s.custodian_id, &mut custodians)?;
         out.push(Outgoing {
             kind: &BATCH_EXPIRY,
             key: format!("batch_expiry:{}:{}:{lead}", w.id, s.batch_id),

@@ -72,6 +72,41 @@ email_content!(
     "email/stocktake_overdue/body.html"
 );
 
+/// A batch's next inspection.
+#[derive(Debug, Clone)]
+pub struct InspectionFacts {
+    pub item: String,
+    pub spec: String,
+    pub batch_no: String,
+    pub warehouse: String,
+    pub due: NaiveDate,
+    /// Days from today to the due date (negative once overdue).
+    pub days: i64,
+    pub interval_days: i32,
+    /// The last inspection's date, if any.
+    pub last: Option<NaiveDate>,
+}
+
+/// Equipment whose inspection falls due soon.
+#[derive(Debug, Clone)]
+pub struct InspectionSoon(pub InspectionFacts);
+email_content!(
+    InspectionSoon,
+    "email/inspection_due/subject.txt",
+    "email/inspection_due/body.txt",
+    "email/inspection_due/body.html"
+);
+
+/// Equipment whose inspection is past due.
+#[derive(Debug, Clone)]
+pub struct InspectionOverdue(pub InspectionFacts);
+email_content!(
+    InspectionOverdue,
+    "email/inspection_overdue/subject.txt",
+    "email/inspection_overdue/body.txt",
+    "email/inspection_overdue/body.html"
+);
+
 /// A voucher and who recorded it.
 #[derive(Debug, Clone)]
 pub struct VoucherFacts {

@@ -1,9 +1,11 @@
 //! What the reserves tell people, as a reminder source: batches nearing expiry, stock below its norm,
-//! stocktakes due and overdue, vouchers waiting for or owing a countersignature, and a failed ledger
-//! verification. Each rule (one file each) yields notices with a dedupe key per occasion; `notify`
-//! addresses, renders and sends them. The lead times and waits are this area's own settings.
+//! stocktakes due and overdue, equipment inspections due and overdue, vouchers waiting for or owing a
+//! countersignature, and a failed ledger verification. Each rule (one file each) yields notices with a dedupe
+//! key per occasion; `notify` addresses, renders and sends them. The lead times and waits are this area's own
+//! settings.
 
 mod expiry;
+mod inspections;
 mod mail;
 mod mismatch;
 mod norms;
@@ -17,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::{ConfigError, Vars};
 use crate::db::DbConn;
-use crate::error::ServiceResult;
+use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::store::warehouses as wh_store;
 use crate::notify::model::{KindSpec, Mode, Reason};
 use crate::notify::service::Outgoing;
@@ -58,6 +60,24 @@ pub static STOCKTAKE_OVERDUE: KindSpec = KindSpec {
     code: "stocktake_overdue",
     zh: "盘点已逾期",
     en: "Stocktake overdue",
+    default_mode: Mode::Immediate,
+    unit_choice: true,
+    chat: true,
+};
+/// Equipment whose inspection (检查维护) falls due soon.
+pub static INSPECTION_DUE: KindSpec = KindSpec {
+    code: "inspection_due",
+    zh: "设备检查即将到期",
+    en: "Inspection due",
+    default_mode: Mode::Digest,
+    unit_choice: true,
+    chat: false,
+};
+/// Equipment whose inspection is past due.
+pub static INSPECTION_OVERDUE: KindSpec = KindSpec {
+    code: "inspection_overdue",
+    zh: "设备检查已逾期",
+    en: "Inspection overdue",
     default_mode: Mode::Immediate,
     unit_choice: true,
     chat: true,
@@ -103,16 +123,36 @@ pub static COUNTERSIGNER: Reason = Reason {
     en: "Countersigner",
 };
 
-static KINDS: [&KindSpec; 7] = [
+static KINDS: [&KindSpec; 9] = [
     &BATCH_EXPIRY,
     &BELOW_NORM,
     &STOCKTAKE_DUE,
     &STOCKTAKE_OVERDUE,
+    &INSPECTION_DUE,
+    &INSPECTION_OVERDUE,
     &COUNTERSIGN_WAITING,
     &COUNTERSIGN_OWED,
     &LEDGER_MISMATCH,
 ];
 static REASONS: [&Reason; 2] = [&CUSTODIAN, &COUNTERSIGNER];
+
+/// Who hears about a batch's stock in a warehouse: whoever keeps it there (`kept_by`), else the warehouse's
+/// custodians, read once per warehouse into `custodians`.
+fn keepers(
+    conn: &mut DbConn,
+    warehouse_id: i64,
+    kept_by: Option<i64>,
+    custodians: &mut Option<Vec<i64>>,
+) -> ServiceResult<Vec<(i64, &'static Reason)>> {
+    let ids = match (kept_by, custodians.as_ref()) {
+        (Some(p), _) => vec![p],
+        (None, Some(all)) => all.clone(),
+        (None, None) => custodians
+            .insert(wh_store::custodians(conn, warehouse_id)?)
+            .clone(),
+    };
+    Ok(ids.into_iter().map(|p| (p, &CUSTODIAN)).collect())
+}
 
 /// When the reserves' reminders fall due.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +164,19 @@ pub struct ReminderSettings {
     pub countersign_after_hours: i64,
     /// Days before a stocktake falls due to remind, `STANDBY_STOCKTAKE_REMIND_DAYS` (7).
     pub stocktake_ahead_days: i64,
+    /// Days before an inspection of equipment falls due to remind (and to show it as due soon),
+    /// `STANDBY_INSPECTION_REMIND_DAYS` (7).
+    pub inspection_ahead_days: i64,
+}
+
+fn inspection_window(vars: &Vars) -> Result<i64, ConfigError> {
+    vars.number("STANDBY_INSPECTION_REMIND_DAYS", 7, 0..=90)
+}
+
+/// The days before an inspection falls due that it shows as due soon: the reminders' window (its variable
+/// was checked at start-up).
+pub fn inspection_ahead_days(vars: &Vars) -> ServiceResult<i64> {
+    inspection_window(vars).map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 impl ReminderSettings {
@@ -137,6 +190,7 @@ impl ReminderSettings {
                 1..=720,
             )?,
             stocktake_ahead_days: vars.number("STANDBY_STOCKTAKE_REMIND_DAYS", 7, 0..=90)?,
+            inspection_ahead_days: inspection_window(vars)?,
         })
     }
 }
@@ -176,6 +230,13 @@ impl ReminderSource for super::Area {
                 tz,
                 rules.stocktake_ahead_days,
             )?);
+            out.extend(inspections::findings(
+                conn,
+                w,
+                now,
+                tz,
+                rules.inspection_ahead_days,
+            )?);
         }
         out.extend(signatures::findings(
             conn,
@@ -201,6 +262,7 @@ mod tests {
             ("STANDBY_EXPIRY_LEAD_DAYS", "90,thirty"),
             ("STANDBY_COUNTERSIGN_REMIND_HOURS", "0"),
             ("STANDBY_STOCKTAKE_REMIND_DAYS", "-1"),
+            ("STANDBY_INSPECTION_REMIND_DAYS", "91"),
         ] {
             let e = ReminderSettings::from_vars(&vars(var, value)).unwrap_err();
             assert_eq!(e.variable, var);
@@ -214,7 +276,7 @@ mod tests {
             .filter(|k| k.unit_choice)
             .map(|k| k.code)
             .collect();
-        assert_eq!(chosen.len(), 6);
+        assert_eq!(chosen.len(), 8);
         assert!(!LEDGER_MISMATCH.unit_choice);
         assert_eq!(BELOW_NORM.default_mode, Mode::Digest);
         assert_eq!(COUNTERSIGN_OWED.default_mode, Mode::Immediate);

@@ -6,7 +6,8 @@ use crate::audit::{model::Change, service as audit};
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    authorize_catalogue, BatchInput, CategoryCode, ItemInput, Ownership, Quality, UNBATCHED,
+    authorize_catalogue, check_inspection_interval, BatchInput, CategoryCode, ItemInput, Ownership,
+    Quality, UNBATCHED,
 };
 use crate::inventory::store::catalogue::{self as store, Batch, Category, Item, ItemFilter};
 use crate::org::model::{required_text, Actor};
@@ -109,6 +110,29 @@ pub fn add_item(
             store::insert_batch(c, item.id, &standing, db_time(now))?;
         }
         Ok(item)
+    })
+}
+
+/// Changes an item: how often its equipment is inspected (检查周期), `Some(None)` when it is not; `None`
+/// leaves it as it is. Audited.
+pub fn update_item(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    inspection_interval_days: Option<Option<i32>>,
+) -> ServiceResult<Item> {
+    authorize_catalogue(actor)?;
+    let Some(days) = inspection_interval_days else {
+        return item(conn, id);
+    };
+    let days = check_inspection_interval(days)?;
+    write_tx(conn, |c| {
+        let before = item(c, id)?;
+        let after = store::set_inspection_interval(c, id, days, db_time(now))?;
+        let change = Change::of("item", id, None, Some(&before), Some(&after));
+        audit::record(c, Some(actor), now, change)?;
+        Ok(after)
     })
 }
 

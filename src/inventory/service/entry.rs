@@ -1,6 +1,6 @@
 //! What a keeper picks from when recording a movement: the batches on hand (for an issue, earliest expiry
-//! first, expired and near-expiry ones marked) or every batch of the catalogue (for a receipt), and the
-//! warehouses a transfer may go to.
+//! first, expired, near-expiry and needing-repair ones marked) or every batch of the catalogue (for a
+//! receipt), and the warehouses a transfer may go to.
 
 use chrono::{DateTime, Utc};
 
@@ -56,13 +56,20 @@ pub fn options(
             .into_iter()
             .filter(|s| s.qty > 0)
             .map(|s| {
-                let mark = match s.expiry_date {
+                let mut mark = match s.expiry_date {
                     Some(_) if is_expired(s.expiry_date, day) => marker(lang, "已过期", "expired"),
                     Some(_) if expires_within(s.expiry_date, day, NEAR_EXPIRY_DAYS) => {
                         marker(lang, "临期", "expiring")
                     }
                     _ => String::new(),
                 };
+                if s.needs_repair {
+                    mark.push_str(&marker(
+                        lang,
+                        "待修，仅限紧急出库",
+                        "needs repair: emergency only",
+                    ));
+                }
                 let expiry = s.expiry_date.map(|e| format!(" →{e}")).unwrap_or_default();
                 let qty = match hidden {
                     true => String::new(),

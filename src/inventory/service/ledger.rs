@@ -13,8 +13,8 @@ use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
     authorize_stock, check_countersign, check_issuable, check_kept_by_hand, check_lines,
-    check_reversible, check_serial_line, check_whole, reason, signed, BatchInput, Line,
-    LineRequest, LocationKind, MovementKind, MovementState, Quantity, SignFacts, StockAction,
+    check_reversible, check_serial_line, check_whole, reason, repair_overrides, signed, BatchInput,
+    Line, LineRequest, LocationKind, MovementKind, MovementState, Quantity, SignFacts, StockAction,
 };
 use crate::inventory::reminders::{countersign_owed, owed_to, waiting_keys};
 use crate::inventory::store::ledger::{
@@ -170,6 +170,12 @@ pub fn record(
         });
     }
     check_lines(req.kind, &lines)?;
+    // Equipment found needing repair goes out only in an emergency, and the voucher says so.
+    let taken_broken = repair_overrides(
+        req.kind,
+        req.emergency,
+        found.iter().map(|b| (b.needs_repair, b.batch_no.as_str())),
+    )?;
     let owed = if req.emergency {
         owed_to(conn, req.kind, w.unit_id, actor.account_id)?
     } else {
@@ -193,6 +199,9 @@ pub fn record(
             receipt,
         };
         let m = insert(c, w.unit_id, new, &lines, now, tz)?;
+        if !taken_broken.is_empty() {
+            store::set_repair_override(c, m.id, &taken_broken.join("、"))?;
+        }
         if req.emergency {
             post(c, &m, &lines, now, None, tz)?;
         } else {
@@ -365,6 +374,9 @@ pub fn countersign(
         check_countersign(&facts, actor.account_id)?;
         if facts.state == MovementState::Pending {
             check_count_allows(c, m.warehouse_id, false)?;
+            // Equipment found needing repair since the voucher was recorded does not go out on it.
+            let batches: Vec<i64> = v.lines.iter().map(|l| l.batch_id).collect();
+            super::inspections::repair_gate(c, m.kind, false, &batches)?;
             post(c, m, &v.lines, now, Some(actor.account_id), tz)?;
         } else if store::mark_countersigned(c, m.id, actor.account_id, db_time(now))? != 1 {
             return Err(ServiceError::conflict(

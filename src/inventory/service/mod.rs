@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod entry;
 pub mod export;
 pub mod import;
+pub mod inspections;
 pub mod ledger;
 mod posting;
 pub mod reservations;

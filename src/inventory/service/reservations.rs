@@ -11,19 +11,22 @@ use crate::clock::today;
 use crate::db::{db_time, write_tx, DbConn};
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{
-    check_purpose, check_release, fefo, short_to_reserve, shrink, OnHand, Quality, Quantity,
-    ReservationState, StockAction,
+    check_purpose, check_release, check_reservable, fefo, short_to_reserve, shrink, OnHand,
+    Quality, Quantity, ReservationState, StockAction,
 };
 use crate::inventory::store::catalogue as cat_store;
 use crate::inventory::store::ledger as ledger_store;
 use crate::inventory::store::reservations::{self as store, NewReservation, Reservation};
 use crate::org::model::Actor;
 
-/// What to hold: one batch, or an item taken first-expiry-first from the warehouse's usable batches.
+/// What to hold: one batch, or an item taken first-expiry-first from the warehouse's usable batches; for an
+/// emergency order, an item taken from its usable batches first and then from those needing repair (the order
+/// overrides the repair mark, and the voucher that sends it records the override).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hold {
     Batch(i64),
     Item(i64),
+    Urgent(i64),
 }
 
 /// A reservation as people read it.
@@ -54,8 +57,9 @@ fn view(conn: &mut DbConn, r: Reservation) -> ServiceResult<ReservationView> {
 }
 
 /// Holds `qty` in a warehouse for `purpose` on behalf of account `by`, in the caller's transaction (the caller
-/// has checked who may). A batch must be usable (good, not expired) and have that much free; an item is
-/// taken from its usable batches, earliest expiry first. Returns the reservations made (one per batch).
+/// has checked who may). A batch must be usable (good, not expired, not needing repair) and have that much
+/// free; an item is taken from its usable batches, earliest expiry first. Returns the reservations made (one
+/// per batch).
 #[allow(clippy::too_many_arguments)]
 pub fn hold_stock(
     conn: &mut DbConn,
@@ -73,13 +77,14 @@ pub fn hold_stock(
     let day = today(now, tz);
     let item_id = match what {
         Hold::Batch(b) => {
-            cat_store::find_batch(conn, b)?
-                .ok_or_else(|| ServiceError::not_found("该批次", "Batch"))?
-                .item_id
+            let batch = cat_store::find_batch(conn, b)?
+                .ok_or_else(|| ServiceError::not_found("该批次", "Batch"))?;
+            check_reservable(batch.needs_repair, &batch.batch_no)?;
+            batch.item_id
         }
-        Hold::Item(i) => i,
+        Hold::Item(i) | Hold::Urgent(i) => i,
     };
-    let picks = fefo(usable(conn, warehouse_id, item_id, what)?, qty, day);
+    let picks = picks(conn, warehouse_id, item_id, what, qty, day)?;
     let got = picks
         .iter()
         .try_fold(Quantity::ZERO, |sum, (_, q)| sum.checked_add(*q))
@@ -89,7 +94,7 @@ pub fn hold_stock(
             Hold::Batch(b) => cat_store::find_batch(conn, b)?
                 .map(|b| b.batch_no)
                 .unwrap_or_default(),
-            Hold::Item(i) => cat_store::find_item(conn, i)?
+            Hold::Item(i) | Hold::Urgent(i) => cat_store::find_item(conn, i)?
                 .map(|i| i.name)
                 .unwrap_or_default(),
         };
@@ -124,39 +129,69 @@ pub fn hold_stock(
     Ok(made)
 }
 
-/// The batches of an item in a warehouse that may be held: good, with what is not yet reserved.
-fn usable(
+/// The batches and quantities to hold for `qty` (less when stock is short): good and not expired, first expiry
+/// first; not needing repair, except that an emergency order takes such batches after all the others.
+fn picks(
     conn: &mut DbConn,
     warehouse_id: i64,
     item_id: i64,
     what: Hold,
-) -> ServiceResult<Vec<OnHand>> {
-    Ok(
-        ledger_store::stock(conn, warehouse_id, Some(item_id), None)?
-            .into_iter()
-            .filter(|r| r.quality == Quality::Good)
-            .filter(|r| what == Hold::Item(item_id) || what == Hold::Batch(r.batch_id))
+    qty: Quantity,
+    day: NaiveDate,
+) -> ServiceResult<Vec<(i64, Quantity)>> {
+    let rows: Vec<_> = ledger_store::stock(conn, warehouse_id, Some(item_id), None)?
+        .into_iter()
+        .filter(|r| r.quality == Quality::Good)
+        .filter(|r| !matches!(what, Hold::Batch(b) if b != r.batch_id))
+        .collect();
+    let on_hand = |broken: bool| -> Vec<OnHand> {
+        rows.iter()
+            .filter(|r| r.needs_repair == broken)
             .map(|r| OnHand {
                 batch_id: r.batch_id,
                 expiry: r.expiry_date,
                 qty: Quantity::from_milli(r.qty - r.reserved),
             })
-            .collect(),
-    )
+            .collect()
+    };
+    let mut out = fefo(on_hand(false), qty, day);
+    if let Hold::Urgent(_) = what {
+        let got = out
+            .iter()
+            .try_fold(Quantity::ZERO, |sum, (_, q)| sum.checked_add(*q))
+            .unwrap_or_default();
+        if let Some(left) = qty.checked_sub(got).filter(|l| *l > Quantity::ZERO) {
+            out.extend(fefo(on_hand(true), left, day));
+        }
+    }
+    Ok(out)
 }
 
-/// How much of an item a warehouse could hold now: usable (good, not expired) and not yet reserved.
+/// How much of an item a warehouse could hold now: good, not expired, not yet reserved, and not needing repair
+/// unless `urgent` (an emergency order).
 pub fn free_to_hold(
     conn: &mut DbConn,
     warehouse_id: i64,
     item_id: i64,
+    urgent: bool,
     today: chrono::NaiveDate,
 ) -> ServiceResult<Quantity> {
-    let all = usable(conn, warehouse_id, item_id, Hold::Item(item_id))?;
-    Ok(fefo(all, Quantity::from_milli(i64::MAX / 2), today)
-        .iter()
-        .try_fold(Quantity::ZERO, |sum, (_, q)| sum.checked_add(*q))
-        .unwrap_or_default())
+    let what = if urgent {
+        Hold::Urgent(item_id)
+    } else {
+        Hold::Item(item_id)
+    };
+    Ok(picks(
+        conn,
+        warehouse_id,
+        item_id,
+        what,
+        Quantity::from_milli(i64::MAX / 4),
+        today,
+    )?
+    .iter()
+    .try_fold(Quantity::ZERO, |sum, (_, q)| sum.checked_add(*q))
+    .unwrap_or_default())
 }
 
 /// Takes `qty` of an item out of what is held for `held_for` in a warehouse, to be issued at once in the

@@ -44,8 +44,9 @@ pub struct Suggestion {
     pub qty: String,
 }
 
-/// Which batches to issue `needed` of an item from: first expiry first out, usable stock in good state only.
-/// Refused while the caller counts the warehouse blind (the suggestion would show the book).
+/// Which batches to issue `needed` of an item from: first expiry first out, usable stock in good state (not
+/// needing repair) only. Refused while the caller counts the warehouse blind (the suggestion would show the
+/// book).
 pub fn suggest(
     conn: &mut DbConn,
     actor: &Actor,
@@ -59,7 +60,7 @@ pub fn suggest(
     check_book_visible(conn, actor, &w)?;
     let on_hand = ledger_store::stock(conn, warehouse_id, Some(item_id), None)?
         .into_iter()
-        .filter(|r| r.quality == Quality::Good)
+        .filter(|r| r.quality == Quality::Good && !r.needs_repair)
         .map(|r| OnHand {
             batch_id: r.batch_id,
             expiry: r.expiry_date,
@@ -86,9 +87,12 @@ pub struct Holder {
     /// Everything of the item on the book here.
     #[schema(value_type = String)]
     pub on_hand: Quantity,
-    /// What may be drawn: good, not expired, not reserved.
+    /// What may be drawn: good, not expired, not needing repair, not reserved.
     #[schema(value_type = String)]
     pub usable: Quantity,
+    /// Found needing repair (待修): only an emergency order may draw it.
+    #[schema(value_type = String)]
+    pub needs_repair: Quantity,
     /// Being counted: only an emergency order may draw it now.
     pub counting: bool,
     /// Who keeps it, with phone numbers (人物对应).
@@ -103,12 +107,15 @@ pub fn holders(
     today: chrono::NaiveDate,
 ) -> ServiceResult<Vec<Holder>> {
     use std::collections::BTreeMap;
-    let mut by: BTreeMap<i64, (Quantity, Quantity)> = BTreeMap::new();
-    for (w, qty, reserved, quality, expiry) in ledger_store::holdings(conn, item_id)? {
-        let e = by.entry(w).or_default();
-        e.0 = e.0.checked_add(Quantity::from_milli(qty)).unwrap_or(e.0);
-        if quality == Quality::Good && expiry.is_none_or(|d| d >= today) {
-            let free = Quantity::from_milli(qty - reserved);
+    let mut by: BTreeMap<i64, (Quantity, Quantity, Quantity)> = BTreeMap::new();
+    for h in ledger_store::holdings(conn, item_id)? {
+        let e = by.entry(h.warehouse_id).or_default();
+        let qty = Quantity::from_milli(h.qty);
+        e.0 = e.0.checked_add(qty).unwrap_or(e.0);
+        if h.needs_repair {
+            e.2 = e.2.checked_add(qty).unwrap_or(e.2);
+        } else if h.quality == Quality::Good && h.expiry_date.is_none_or(|d| d >= today) {
+            let free = Quantity::from_milli(h.qty - h.reserved);
             e.1 = e.1.checked_add(free).unwrap_or(e.1);
         }
     }
@@ -117,7 +124,7 @@ pub fn holders(
     let mut keepers = crate::inventory::store::warehouses::custodians_of(conn, &ids)?;
     let mut out = Vec::with_capacity(ids.len());
     for w in crate::inventory::store::warehouses::find_many(conn, &ids)? {
-        let (on_hand, usable) = by.get(&w.id).copied().unwrap_or_default();
+        let (on_hand, usable, needs_repair) = by.get(&w.id).copied().unwrap_or_default();
         out.push(Holder {
             warehouse_id: w.id,
             unit_id: w.unit_id,
@@ -125,6 +132,7 @@ pub fn holders(
             longitude: w.longitude,
             on_hand,
             usable,
+            needs_repair,
             counting: counting.contains(&w.id),
             custodians: keepers.remove(&w.id).unwrap_or_default(),
             warehouse: w.name,

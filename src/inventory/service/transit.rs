@@ -155,6 +155,10 @@ pub fn dispatch(
         )?;
     }
     crate::inventory::model::check_lines(MovementKind::TransferOut, &out)?;
+    // Equipment found needing repair (since it was reserved, say) goes only on an emergency order.
+    let batches: Vec<i64> = out.iter().map(|l| l.batch_id).collect();
+    let taken_broken =
+        super::inspections::repair_gate(conn, MovementKind::TransferOut, d.emergency, &batches)?;
     write_tx(conn, |c| {
         check_count_allows(c, from.id, d.emergency)?;
         let new = NewMovement {
@@ -173,6 +177,9 @@ pub fn dispatch(
             receipt: Receipt::default(),
         };
         let m = insert(c, from.unit_id, new, &out, now, tz)?;
+        if !taken_broken.is_empty() {
+            ledger_store::set_repair_override(c, m.id, &taken_broken.join("、"))?;
+        }
         let signer = if d.emergency { None } else { d.approved_by };
         post(c, &m, &out, now, signer, tz)?;
         let voucher = load(c, m.id)?;

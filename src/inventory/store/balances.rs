@@ -35,6 +35,9 @@ pub struct StockRow {
     pub quality: Quality,
     /// Where in the warehouse the batch lies (shelf, bin, zone); empty when not recorded.
     pub bin: String,
+    /// The batch was found needing repair (待修): not to be issued, loaned, transferred or reserved except in
+    /// an emergency.
+    pub needs_repair: bool,
 }
 
 /// Adds `qty` (positive) to a balance, creating the row if needed. Stock arriving in a warehouse is kept by
@@ -134,6 +137,7 @@ pub fn stock(
             balances::custodian_id,
             batches::quality,
             balances::bin,
+            batches::needs_repair,
         ))
         .load(conn)
 }
@@ -232,8 +236,17 @@ pub fn total_balance(conn: &mut DbConn, batch_id: i64) -> QueryResult<Quantity> 
     Ok(Quantity::from_milli(rows.into_iter().sum()))
 }
 
-/// A batch's balance as the sourcing view reads it: (warehouse, quantity, reserved, quality, expiry).
-pub type Holding = (i64, i64, i64, Quality, Option<chrono::NaiveDate>);
+/// A batch of an item held in a warehouse people keep, as the sourcing view weighs it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Holding {
+    pub warehouse_id: i64,
+    pub qty: i64,
+    pub reserved: i64,
+    pub quality: Quality,
+    pub expiry_date: Option<chrono::NaiveDate>,
+    /// Found needing repair (待修): drawn only by an emergency order.
+    pub needs_repair: bool,
+}
 
 /// What each warehouse people keep holds of an item, batch by batch, for the sourcing view.
 pub fn holdings(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<Holding>> {
@@ -251,6 +264,7 @@ pub fn holdings(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<Holding>> {
             balances::reserved,
             batches::quality,
             batches::expiry_date,
+            batches::needs_repair,
         ))
         .load(conn)
 }

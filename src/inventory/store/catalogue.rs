@@ -44,6 +44,8 @@ pub struct Item {
     pub updated_at: NaiveDateTime,
     /// Its unit may be split (litres, tonnes); false: whole pieces only (台, 个).
     pub divisible: bool,
+    /// Days between inspections (检查周期) of equipment that needs them; null for other items.
+    pub inspection_interval_days: Option<i32>,
 }
 
 /// A batch (lot) of an item.
@@ -62,6 +64,9 @@ pub struct Batch {
     #[serde(serialize_with = "crate::db::utc::serialize")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
+    /// Its last inspection found it needing repair (待修): not issued, loaned, transferred or reserved until
+    /// repaired, except by an emergency issue.
+    pub needs_repair: bool,
 }
 
 /// All categories by code.
@@ -181,8 +186,25 @@ pub fn insert_item(conn: &mut DbConn, i: &ItemInput, now: NaiveDateTime) -> Quer
             items::track_serial.eq(i.track_serial),
             items::unit_price_fen.eq(i.unit_price_fen),
             items::divisible.eq(i.divisible),
+            items::inspection_interval_days.eq(i.inspection_interval_days),
             items::active.eq(true),
             items::created_at.eq(now),
+            items::updated_at.eq(now),
+        ))
+        .returning(items::all_columns)
+        .get_result(conn)
+}
+
+/// Sets the days between inspections of an item (none: it needs no inspection).
+pub fn set_inspection_interval(
+    conn: &mut DbConn,
+    id: i64,
+    days: Option<i32>,
+    now: NaiveDateTime,
+) -> QueryResult<Item> {
+    diesel::update(items::table.find(id))
+        .set((
+            items::inspection_interval_days.eq(days),
             items::updated_at.eq(now),
         ))
         .returning(items::all_columns)

@@ -52,6 +52,9 @@ pub struct Movement {
     pub received_on: Option<chrono::NaiveDate>,
     /// Why the voucher was sent back (empty unless rejected).
     pub rejected_reason: String,
+    /// The batches found needing repair that this emergency voucher took out anyway (带病出库), by number;
+    /// empty when none.
+    pub repair_override: String,
 }
 
 #[derive(QueryableByName)]
@@ -124,6 +127,13 @@ pub fn insert_movement(
             .execute(conn)?;
     }
     Ok(row)
+}
+
+/// Records on a voucher the batches needing repair that it takes out anyway (an emergency).
+pub fn set_repair_override(conn: &mut DbConn, id: i64, batches: &str) -> QueryResult<usize> {
+    diesel::update(movements::table.find(id))
+        .set(movements::repair_override.eq(batches))
+        .execute(conn)
 }
 
 /// One movement.

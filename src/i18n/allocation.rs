@@ -35,6 +35,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("al.distance", "距离", "Distance"),
     ("al.counting", "盘点中（仅调令可动用）", "Being counted (emergency orders only)"),
     ("al.ask_here", "从此库申请", "Ask from here"),
+    ("al.orders_only", "仅调令可动用", "emergency orders only"),
     ("al.propose", "选为调出库", "Take from here"),
     ("al.no_source", "未定", "Not chosen"),
     ("al.waits_for", "等待：", "Waits for: "),

@@ -517,6 +517,11 @@ fn coordinates_put_the_nearest_source_first_with_its_keepers_phone() {
     assert_eq!(found.status, 200, "{}", found.text);
     assert!(found.text.contains("km") && found.text.contains("tel:13800001111"));
     assert!(found.text.contains("全区可用 100 条"));
+    let anywhere = street.get(&format!(
+        "/allocations/sources?item_id={}&to_warehouse_id=",
+        r.sandbags
+    ));
+    assert_eq!(anywhere.status, 200, "a destination left at “—” is none");
     assert!(found.text.contains(&format!(
         "/allocations/new?item_id={}&amp;from_warehouse_id={}",
         r.sandbags, r.warehouse

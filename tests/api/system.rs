@@ -54,7 +54,6 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/warehouses", vec!["get", "post"]),
         ("/api/v1/warehouses/{id}", vec!["get"]),
         ("/api/v1/warehouses/{id}/custodians", vec!["put"]),
-        ("/api/v1/warehouses/{id}/coordinates", vec!["put"]),
         ("/api/v1/warehouses/{id}/norms/{item_id}", vec!["put"]),
         ("/api/v1/warehouses/{id}/stock", vec!["get"]),
         ("/api/v1/warehouses/{id}/reservations", vec!["get", "post"]),

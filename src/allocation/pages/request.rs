@@ -73,6 +73,10 @@ fn load(
                 if h.counting {
                     label.push_str(&format!(" · {}", lang.t("al.counting")));
                 }
+                if h.needs_repair > crate::inventory::model::Quantity::ZERO {
+                    let repair = lang.t("insp.needs_repair");
+                    label.push_str(&format!(" · {repair} {}", h.needs_repair));
+                }
                 (h.warehouse_id, label)
             })
             .collect();

@@ -122,6 +122,8 @@ pub(super) struct Shown {
     pub needed_by: String,
     pub created_at: String,
     pub urgent: bool,
+    /// A loan: its lines show what came back.
+    pub loan: bool,
 }
 
 /// What the page needs besides the request: batch labels, account names, the sources of the lines
@@ -334,5 +336,6 @@ pub(super) fn shown(
         needed_by: local_time(&v.request.needed_by, tz),
         created_at: local_time(&v.request.created_at, tz),
         urgent: v.request.priority == crate::allocation::model::Priority::Urgent,
+        loan: v.request.kind == crate::allocation::model::RequestKind::Loan,
     }
 }

@@ -11,21 +11,29 @@ use crate::allocation::service::options::{self, AskOptions};
 use crate::allocation::service::sourcing::{self, Sourcing};
 use crate::allocation::service::{self as service};
 use crate::clock::today;
+use crate::error::ServiceResult;
 use crate::web::context::Ctx;
 use crate::web::error::PageError;
+use crate::web::forms::optional_id;
 use crate::web::Page;
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(sources);
 }
 
+/// The sourcing form's choices (a select left at "—" sends an empty value).
 #[derive(Debug, Deserialize)]
 struct SourceQuery {
-    item_id: Option<i64>,
-    to_warehouse_id: Option<i64>,
+    item_id: Option<String>,
+    to_warehouse_id: Option<String>,
     /// Opened from a request's line: the request and the line.
     request: Option<i64>,
     line: Option<i64>,
+}
+
+/// An id chosen in the form, if any.
+fn chosen(field: &'static str, v: &Option<String>) -> ServiceResult<Option<i64>> {
+    optional_id(field, v.as_deref().unwrap_or(""))
 }
 
 #[derive(Template)]
@@ -43,9 +51,17 @@ struct SourcesPage {
 #[get("/allocations/sources")]
 async fn sources(page: Page, q: web::Query<SourceQuery>) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
-    let (item, to) = (q.item_id, q.to_warehouse_id);
+    let (item, to) = (
+        chosen("item_id", &q.item_id),
+        chosen("to_warehouse_id", &q.to_warehouse_id),
+    );
+    let shown = (
+        item.as_ref().ok().copied().flatten().unwrap_or_default(),
+        to.as_ref().ok().copied().flatten().unwrap_or_default(),
+    );
     let (ctx, (o, found, propose)) = page
         .run(move |c| {
+            let (item, to) = (item?, to?);
             let day = today(c.now, c.tz);
             let o = options::ask_options(c.conn, c.actor)?;
             let found = match item {
@@ -68,8 +84,8 @@ async fn sources(page: Page, q: web::Query<SourceQuery>) -> Result<HttpResponse,
     let view = SourcesPage {
         ctx,
         o,
-        item_id: item.unwrap_or_default(),
-        to_warehouse_id: to.unwrap_or_default(),
+        item_id: shown.0,
+        to_warehouse_id: shown.1,
         found,
         propose,
     };

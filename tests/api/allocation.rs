@@ -148,6 +148,12 @@ fn a_street_asks_both_heads_decide_the_department_sends_and_the_street_counts_it
         decide(&app, &a.street_head, id, line, "200", "").status,
         403
     );
+    let half = decide(&app, &a.r.head, id, line, "149.5", "半条");
+    assert_eq!(
+        half.status, 422,
+        "sandbags are counted whole: {}",
+        half.text
+    );
     let less = decide(&app, &a.r.head, id, line, "150", "");
     assert_eq!(
         less.status, 422,
@@ -200,6 +206,7 @@ fn a_street_asks_both_heads_decide_the_department_sends_and_the_street_counts_it
     };
     assert_eq!(send(&a.r.head, "100").status, 409);
     assert_eq!(send(&a.r.keeper, "151").status, 422, "no more than is held");
+    assert_eq!(send(&a.r.keeper, "0.5").status, 422, "no half sandbags");
     let s = send(&a.r.keeper, "100");
     assert_eq!(s.status, 200, "{}", s.text);
     let v = s.json();

@@ -109,6 +109,7 @@ pub fn decide(
                     .find(|r| r.id == line.id)
                     .ok_or_else(not_found)?;
                 let was = row.facts();
+                super::check_whole_of(c, row.item_id, &[d.qty])?;
                 let next = decide_line(was, step, d.qty, prior)?;
                 if !store::update_line(c, line.id, &was, &next)? {
                     return Err(stale());

@@ -213,6 +213,7 @@ pub fn dispatch(
                 ));
             }
             let was = line.facts();
+            super::check_whole_of(c, line.item_id, &[s.qty])?;
             let next = dispatch_line(was, s.qty)?;
             for (batch_id, qty) in
                 use_reserved(c, from_warehouse_id, &key, line.item_id, s.qty, now)?

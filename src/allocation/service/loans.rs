@@ -84,6 +84,7 @@ pub fn give_back(
                 .ok_or_else(not_found)?;
             let lender = line.from_warehouse_id.ok_or_else(not_found)?;
             let was = line.facts();
+            super::check_whole_of(c, line.item_id, &[r.good, r.damaged, r.lost])?;
             let next = give_back_line(was, total)?;
             // The batches that were lent, as the borrower holds them now.
             let lent: Vec<i64> = before

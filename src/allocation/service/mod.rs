@@ -215,6 +215,20 @@ pub fn waiting_step(line: &LineView, decisions: &[DecisionView]) -> Option<Step>
     }
 }
 
+/// Refuses a fraction of an item kept in whole pieces (台, 个): approving, sending or giving back half a pump.
+pub(crate) fn check_whole_of(
+    conn: &mut DbConn,
+    item_id: i64,
+    quantities: &[Quantity],
+) -> ServiceResult<()> {
+    let item = cat_store::find_item(conn, item_id)?
+        .ok_or_else(|| ServiceError::not_found("该物资", "Item"))?;
+    for q in quantities {
+        crate::inventory::model::check_whole(item.divisible, *q, &item.name, &item.uom)?;
+    }
+    Ok(())
+}
+
 /// The unit tree as the actor sees it (for authorisation).
 pub(crate) fn tree(conn: &mut DbConn, actor: &Actor) -> ServiceResult<std::sync::Arc<UnitTree>> {
     Ok(org_store::tree_of(conn, actor)?)

@@ -336,6 +336,12 @@ pub fn receive(
             ));
         }
         let (got, lost) = receipt_lines(&before.lines, counted)?;
+        let items: Vec<i64> = got.iter().map(|l| l.item_id).collect();
+        for item in crate::inventory::store::catalogue::find_items(c, &items)? {
+            for l in got.iter().filter(|l| l.item_id == item.id) {
+                crate::inventory::model::check_whole(item.divisible, l.qty, &item.name, &item.uom)?;
+            }
+        }
         let loss_reason = check_loss_reason(&lost, loss_reason)?;
         check_count_allows(c, to.id, false)?;
         let road = location(c, cons.transit_warehouse_id)?;

@@ -11,6 +11,7 @@
 mod access;
 mod allocation;
 mod allocation_pages;
+mod allocation_pages_more;
 mod allocation_props;
 mod audit;
 mod auth;

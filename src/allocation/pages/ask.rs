@@ -32,9 +32,14 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
 struct Prefill {
     order: Option<String>,
     kind: Option<String>,
-    item_id: Option<i64>,
-    from_warehouse_id: Option<i64>,
-    to_warehouse_id: Option<i64>,
+    item_id: Option<String>,
+    from_warehouse_id: Option<String>,
+    to_warehouse_id: Option<String>,
+}
+
+/// An id a link names (nothing when it names none, or something else).
+fn linked(v: &Option<String>) -> Option<i64> {
+    v.as_deref().and_then(|v| v.trim().parse().ok())
 }
 
 /// A line of the form as typed or prefilled.
@@ -66,7 +71,7 @@ impl Draft {
             unit: or("unit_id", id(o.default_unit)),
             to: or(
                 "to_warehouse_id",
-                id(p.to_warehouse_id.or(o.default_destination)),
+                id(linked(&p.to_warehouse_id).or(o.default_destination)),
             ),
             priority: or("priority", "normal".into()),
             needed_by: or("needed_by", needed_by),
@@ -77,9 +82,9 @@ impl Draft {
                     let first = |v: Option<i64>| if n == 1 { id(v) } else { String::new() };
                     DraftLine {
                         n,
-                        item: or(&format!("item_{n}"), first(p.item_id)),
+                        item: or(&format!("item_{n}"), first(linked(&p.item_id))),
                         qty: or(&format!("qty_{n}"), String::new()),
-                        from: or(&format!("from_{n}"), first(p.from_warehouse_id)),
+                        from: or(&format!("from_{n}"), first(linked(&p.from_warehouse_id))),
                     }
                 })
                 .collect(),

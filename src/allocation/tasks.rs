@@ -1,14 +1,12 @@
 //! The home page's allocation tasks: requests waiting for my decision, approved goods my warehouses are to
 //! send, goods on the road to my warehouses, loans overdue.
 
-use crate::allocation::model::{authorize_alloc, AllocAction, LineState, RequestState, Step};
+use crate::allocation::model::RequestState;
 use crate::allocation::service::lists::{self, Direction};
-use crate::allocation::service::waiting_step;
+use crate::allocation::service::may::mays;
 use crate::clock::today;
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
-use crate::inventory::model::{ConsignmentState, Quantity, StockAction};
-use crate::inventory::service::warehouse_for;
 use crate::web::run::Call;
 use crate::web::tasks::Task;
 
@@ -44,39 +42,13 @@ pub fn tasks(call: &mut Call<'_>) -> ServiceResult<Vec<Task>> {
         None,
         day,
     )?;
-    let tree = crate::org::store::tree_of(conn, actor)?;
     let (mut decide, mut send, mut receive, mut overdue) = (0, 0, 0, 0);
     for v in &open {
-        let mine = |unit| authorize_alloc(actor, AllocAction::Decide, unit, &tree).is_ok();
-        if v.lines.iter().any(|l| match waiting_step(l, &v.decisions) {
-            Some(Step::Requester) => mine(v.request.unit_id),
-            Some(Step::Holder) => l.holder_unit_id.is_some_and(mine),
-            None => false,
-        }) {
-            decide += 1;
-        }
-        let keeps = |conn: &mut _, w: i64| warehouse_for(conn, actor, w, StockAction::Move).is_ok();
-        let mut sends = false;
-        for l in &v.lines {
-            let pending = matches!(
-                l.state,
-                LineState::Approved | LineState::Reserved | LineState::Dispatched
-            ) && (l.reserved > Quantity::ZERO
-                || l.approved.unwrap_or_default() > l.dispatched);
-            if pending && l.from_warehouse_id.is_some_and(|w| keeps(conn, w)) {
-                sends = true;
-            }
-        }
-        send += usize::from(sends);
-        let mut receives = false;
-        for c in &v.consignments {
-            if c.consignment.state == ConsignmentState::InTransit
-                && keeps(conn, c.consignment.to_warehouse_id)
-            {
-                receives = true;
-            }
-        }
-        receive += usize::from(receives);
+        // What the request's page would offer this viewer now, by the same rules.
+        let m = mays(conn, actor, v)?;
+        decide += usize::from(!m.decide.is_empty());
+        send += usize::from(m.reserve || !m.dispatch.is_empty());
+        receive += usize::from(!m.receive.is_empty());
         overdue += usize::from(v.overdue);
     }
     Ok(vec![
@@ -85,7 +57,7 @@ pub fn tasks(call: &mut Call<'_>) -> ServiceResult<Vec<Task>> {
             "待我审批的调拨申请",
             "Requests awaiting my decision",
             decide,
-            "/allocations?direction=in",
+            "/allocations",
             false,
         ),
         task(

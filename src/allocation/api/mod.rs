@@ -63,7 +63,7 @@ pub async fn requests(api: Api, q: web::Query<RequestQuery>) -> Reply<Vec<Reques
 /// An item asked for.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LineIn {
+pub struct RequestLineIn {
     pub item_id: i64,
     /// An exact decimal greater than zero.
     #[schema(pattern = r"^(?!0+(\.0+)?$)[0-9]{1,12}(\.[0-9]{1,3})?$")]
@@ -91,7 +91,7 @@ pub struct RequestIn {
     /// A loan's return date.
     pub return_due: Option<NaiveDate>,
     #[schema(min_items = 1, max_items = 50)]
-    pub lines: Vec<LineIn>,
+    pub lines: Vec<RequestLineIn>,
 }
 
 impl RequestIn {
@@ -143,7 +143,7 @@ pub async fn order(api: Api, body: Json<RequestIn>) -> Reply<RequestView> {
 
 /// One request.
 #[utoipa::path(tag = "allocations", security(("bearer" = [])), responses((status = 200, body = RequestView)))]
-#[get("/allocations/{id}")]
+#[get("/allocations/{id:\\d+}")]
 pub async fn request(api: Api, id: web::Path<i64>) -> Reply<RequestView> {
     let id = id.into_inner();
     api.json(move |c| service::get(c.conn, c.actor, id, today(c.now, c.tz)))
@@ -173,7 +173,7 @@ pub async fn propose_source(
 /// A decision on one line.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionIn {
+pub struct LineDecisionIn {
     pub line_id: i64,
     /// Approved quantity, an exact decimal; "0" refuses.
     #[schema(pattern = r"^[0-9]{1,12}(\.[0-9]{1,3})?$")]
@@ -189,7 +189,7 @@ pub struct DecisionIn {
 #[serde(deny_unknown_fields)]
 pub struct DecisionsIn {
     #[schema(min_items = 1)]
-    pub lines: Vec<DecisionIn>,
+    pub lines: Vec<LineDecisionIn>,
 }
 
 /// Decide lines: each takes the decision it waits for (the requesting unit's head first, then the holding
@@ -218,18 +218,18 @@ pub async fn decide(api: Api, id: web::Path<i64>, body: Json<DecisionsIn>) -> Re
 /// Which lines to reserve.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReserveIn {
+pub struct LinesToReserveIn {
     /// These lines only (default: every approved line from a warehouse the caller keeps).
     pub line_ids: Option<Vec<i64>>,
 }
 
 /// Hold approved quantities in their source warehouses, as much as is free now. The body may be left out.
-#[utoipa::path(tag = "allocations", request_body(content = Option<ReserveIn>), security(("bearer" = [])), responses((status = 200, body = RequestView)))]
+#[utoipa::path(tag = "allocations", request_body(content = Option<LinesToReserveIn>), security(("bearer" = [])), responses((status = 200, body = RequestView)))]
 #[post("/allocations/{id}/reserve")]
 pub async fn reserve(
     api: Api,
     id: web::Path<i64>,
-    body: OptionalJson<ReserveIn>,
+    body: OptionalJson<LinesToReserveIn>,
 ) -> Reply<RequestView> {
     let (id, only) = (id.into_inner(), body.0.and_then(|b| b.line_ids));
     api.json(move |c| fulfil::reserve(c.conn, c.actor, c.now, c.tz, id, only.as_deref()))
@@ -292,7 +292,7 @@ pub async fn dispatch(api: Api, id: web::Path<i64>, body: Json<DispatchIn>) -> R
 /// What arrived of one batch.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CountIn {
+pub struct ArrivalIn {
     pub batch_id: i64,
     /// An exact decimal from 0 to what was sent.
     #[schema(pattern = r"^[0-9]{1,12}(\.[0-9]{1,3})?$")]
@@ -305,7 +305,7 @@ pub struct CountIn {
 pub struct ReceiptIn {
     /// Batches counted; a batch left out arrived in full.
     #[serde(default)]
-    pub counts: Vec<CountIn>,
+    pub counts: Vec<ArrivalIn>,
     /// Why less arrived (required then).
     #[serde(default)]
     #[schema(max_length = 500)]
@@ -347,15 +347,15 @@ pub async fn receive(
 /// Why.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReasonIn {
+pub struct CancelIn {
     #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
 /// Cancel what is not yet sent; reservations are let go.
-#[utoipa::path(tag = "allocations", request_body = ReasonIn, security(("bearer" = [])), responses((status = 200, body = RequestView)))]
+#[utoipa::path(tag = "allocations", request_body = CancelIn, security(("bearer" = [])), responses((status = 200, body = RequestView)))]
 #[post("/allocations/{id}/cancel")]
-pub async fn cancel(api: Api, id: web::Path<i64>, body: Json<ReasonIn>) -> Reply<RequestView> {
+pub async fn cancel(api: Api, id: web::Path<i64>, body: Json<CancelIn>) -> Reply<RequestView> {
     let (id, reason) = (id.into_inner(), body.0.reason);
     api.json(move |c| fulfil::cancel(c.conn, c.actor, c.now, c.tz, id, &reason))
         .await

@@ -13,7 +13,7 @@ use crate::allocation::model::{
     held_for, receive as receive_line, reserve as reserve_line, AllocAction, LineState,
     RequestState, ShipDirection, Step,
 };
-use crate::allocation::store::{self as store, Line, NewShipment};
+use crate::allocation::store::{self as store, AllocLine, NewShipment};
 use crate::audit::{model::Change, service as audit};
 use crate::clock::today;
 use crate::config::Config;
@@ -66,7 +66,7 @@ pub(crate) fn hold_line(
     now: DateTime<Utc>,
     tz: chrono_tz::Tz,
     request_id: i64,
-    line: &Line,
+    line: &AllocLine,
     amount: Quantity,
 ) -> ServiceResult<()> {
     let from = line.from_warehouse_id.ok_or_else(not_found)?;

@@ -3,7 +3,7 @@
 //! first).
 
 use super::fulfil::keeps;
-use super::{tree, waiting_step, LineView, RequestView};
+use super::{tree, waiting_step, RequestLineView, RequestView};
 use crate::allocation::model::{
     authorize_alloc, cancel, close, AllocAction, LineFacts, LineState, RequestKind, RequestState,
     Step,
@@ -56,7 +56,7 @@ pub struct Mays {
 }
 
 /// The model's view of a line as read.
-pub fn facts(l: &LineView) -> LineFacts {
+pub fn facts(l: &RequestLineView) -> LineFacts {
     LineFacts {
         state: l.state,
         requested: l.requested,
@@ -78,7 +78,7 @@ fn recorded(v: &RequestView, line: i64, step: Step) -> Option<Quantity> {
 }
 
 /// The decision a line waits for, as `deciding::decide` picks it.
-fn decision_due(v: &RequestView, l: &LineView) -> Option<(Step, Quantity)> {
+fn decision_due(v: &RequestView, l: &RequestLineView) -> Option<(Step, Quantity)> {
     if v.request.emergency {
         let ordered = l.approved.unwrap_or(l.requested);
         return match (

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::allocation::model::{
     held_for, sees_request, LineState, RequestKind, ShipDirection, Step,
 };
-use crate::allocation::store::{self as store, Decision, Line, Request, Shipment};
+use crate::allocation::store::{self as store, AllocLine, Decision, Request, Shipment};
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::Quantity;
@@ -27,7 +27,7 @@ use crate::org::store as org_store;
 
 /// A line as people read it: the item, where it comes from, its quantities as exact decimals.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct LineView {
+pub struct RequestLineView {
     pub id: i64,
     pub item_id: i64,
     pub item_code: String,
@@ -74,7 +74,7 @@ pub struct RequestView {
     pub unit: String,
     pub to_warehouse: String,
     pub created_by_name: String,
-    pub lines: Vec<LineView>,
+    pub lines: Vec<RequestLineView>,
     pub decisions: Vec<DecisionView>,
     /// What was sent (and sent back), on the road or received.
     pub consignments: Vec<ConsignmentView>,
@@ -95,19 +95,19 @@ impl RequestView {
     }
 
     /// The line for an item.
-    pub fn line_of_item(&self, item_id: i64) -> Option<&LineView> {
+    pub fn line_of_item(&self, item_id: i64) -> Option<&RequestLineView> {
         self.lines.iter().find(|l| l.item_id == item_id)
     }
 }
 
-fn line_view(conn: &mut DbConn, l: &Line) -> ServiceResult<LineView> {
+fn line_view(conn: &mut DbConn, l: &AllocLine) -> ServiceResult<RequestLineView> {
     let item = cat_store::find_item(conn, l.item_id)?;
     let from = match l.from_warehouse_id {
         Some(w) => wh_store::find(conn, w)?,
         None => None,
     };
     let f = l.facts();
-    Ok(LineView {
+    Ok(RequestLineView {
         id: l.id,
         item_id: l.item_id,
         item_code: item.as_ref().map(|i| i.code.clone()).unwrap_or_default(),
@@ -197,7 +197,7 @@ pub fn get(
 }
 
 /// Whose decision a line waits for now: none, the requester's head, or the holder's.
-pub fn waiting_step(line: &LineView, decisions: &[DecisionView]) -> Option<Step> {
+pub fn waiting_step(line: &RequestLineView, decisions: &[DecisionView]) -> Option<Step> {
     if line.state != LineState::Requested {
         return None;
     }

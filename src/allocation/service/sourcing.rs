@@ -9,7 +9,7 @@ use crate::allocation::model::may_ask_somewhere;
 use crate::db::DbConn;
 use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::model::{distance_km, Quantity};
-use crate::inventory::service::stock::{holders, Holder};
+use crate::inventory::service::stock::{holders, StockHolder};
 use crate::inventory::store::{catalogue as cat_store, warehouses as wh_store};
 use crate::org::model::Actor;
 use crate::org::store as org_store;
@@ -18,7 +18,7 @@ use crate::org::store as org_store;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Source {
     #[serde(flatten)]
-    pub holder: Holder,
+    pub holder: StockHolder,
     pub unit: String,
     /// Kilometres from the receiving warehouse, when both have coordinates.
     pub distance_km: Option<f64>,

@@ -75,7 +75,7 @@ pub struct NewRequest {
 /// A line of a request: one item, its source, its quantities (thousandths) and state.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = alloc_lines)]
-pub struct Line {
+pub struct AllocLine {
     pub id: i64,
     pub request_id: i64,
     pub item_id: i64,
@@ -91,7 +91,7 @@ pub struct Line {
     pub state: LineState,
 }
 
-impl Line {
+impl AllocLine {
     /// The model's view of the line.
     pub fn facts(&self) -> LineFacts {
         let q = Quantity::from_milli;
@@ -220,11 +220,11 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Request>> {
 }
 
 /// The lines of a request, in the order asked.
-pub fn lines_of(conn: &mut DbConn, request_id: i64) -> QueryResult<Vec<Line>> {
+pub fn lines_of(conn: &mut DbConn, request_id: i64) -> QueryResult<Vec<AllocLine>> {
     alloc_lines::table
         .filter(alloc_lines::request_id.eq(request_id))
         .order(alloc_lines::id.asc())
-        .select(Line::as_select())
+        .select(AllocLine::as_select())
         .load(conn)
 }
 

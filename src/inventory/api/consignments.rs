@@ -51,7 +51,7 @@ pub struct ArrivedIn {
 /// The receiving keeper's count of a transfer.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CountIn {
+pub struct ConsignmentCountIn {
     /// Batches counted; a batch left out arrived in full.
     #[serde(default)]
     pub counts: Vec<ArrivedIn>,
@@ -64,12 +64,12 @@ pub struct CountIn {
 /// Count a transfer in: the transfer in waits for a second person of the receiving unit's countersignature; a
 /// shortfall becomes a loss voucher for the sending unit's approver. The body may be left out (all arrived).
 /// An allocation's consignments are counted in on the allocation (409 here).
-#[utoipa::path(tag = "warehouses", request_body(content = Option<CountIn>), security(("bearer" = [])), responses((status = 200, body = ReceiptOutcome)))]
+#[utoipa::path(tag = "warehouses", request_body(content = Option<ConsignmentCountIn>), security(("bearer" = [])), responses((status = 200, body = ReceiptOutcome)))]
 #[post("/consignments/{id}/receipt")]
 pub async fn receive_consignment(
     api: Api,
     id: web::Path<i64>,
-    body: OptionalJson<CountIn>,
+    body: OptionalJson<ConsignmentCountIn>,
 ) -> Reply<ReceiptOutcome> {
     let (id, b) = (id.into_inner(), body.0.unwrap_or_default());
     api.json(move |c| {

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::clock::today;
 use crate::inventory::model::{InspectionInput, InspectionResult};
-use crate::inventory::service::inspections::{self as service, Equipment, InspectionView};
+use crate::inventory::service::inspections::{self as service, InspectedEquipment, InspectionView};
 use crate::org::api::Reply;
 use crate::web::json::Json;
 use crate::web::Api;
@@ -17,9 +17,9 @@ use crate::web::Api;
 /// The equipment a warehouse holds (batches of items inspected at intervals, and any marked as needing
 /// repair) with its last inspection and when the next is due; those needing repair first, then overdue, due
 /// soon and the rest.
-#[utoipa::path(tag = "warehouses", security(("bearer" = [])), responses((status = 200, body = Vec<Equipment>)))]
+#[utoipa::path(tag = "warehouses", security(("bearer" = [])), responses((status = 200, body = Vec<InspectedEquipment>)))]
 #[get("/warehouses/{id}/inspections")]
-pub async fn warehouse_inspections(api: Api, id: web::Path<i64>) -> Reply<Vec<Equipment>> {
+pub async fn warehouse_inspections(api: Api, id: web::Path<i64>) -> Reply<Vec<InspectedEquipment>> {
     let id = id.into_inner();
     api.json(move |c| service::equipment_list(c.conn, c.actor, c.now, c.config, id))
         .await

@@ -7,7 +7,7 @@ use askama::Template;
 
 use crate::i18n::{Lang, Text};
 use crate::inventory::model::{InspectionDue, InspectionInput, InspectionResult, StockAction};
-use crate::inventory::service::inspections::{self as service, Equipment, InspectionView};
+use crate::inventory::service::inspections::{self as service, InspectedEquipment, InspectionView};
 use crate::inventory::service::{may, warehouses as wh_service};
 use crate::web::context::{local_time, Ctx};
 use crate::web::csrf::CsrfForm;
@@ -43,7 +43,7 @@ struct Line {
     needs_repair: bool,
 }
 
-fn line(e: &Equipment, lang: Lang) -> Line {
+fn line(e: &InspectedEquipment, lang: Lang) -> Line {
     let days = match e.days_left {
         Some(d) if d < 0 => text(lang, format!("逾期 {} 天", -d), format!("{} days late", -d)),
         Some(0) => text(lang, "今天".into(), "today".into()),

@@ -35,7 +35,7 @@ const HISTORY: i64 = 200;
 /// A piece of equipment in a warehouse (a batch of an item inspected at intervals, or one marked as needing
 /// repair) and where it stands.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Equipment {
+pub struct InspectedEquipment {
     pub batch_id: i64,
     pub item_id: i64,
     pub item_code: String,
@@ -69,11 +69,11 @@ pub(crate) fn equipment_of(
     day: NaiveDate,
     tz: chrono_tz::Tz,
     ahead_days: i64,
-) -> ServiceResult<Vec<Equipment>> {
+) -> ServiceResult<Vec<InspectedEquipment>> {
     let rows = store::equipment(conn, warehouse_id)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.batch_id).collect();
     let latest = store::latest(conn, &ids)?;
-    let mut out: Vec<Equipment> = rows
+    let mut out: Vec<InspectedEquipment> = rows
         .into_iter()
         .map(|r| {
             let last = latest.iter().find(|i| i.batch_id == r.batch_id);
@@ -90,13 +90,13 @@ fn equipment(
     day: NaiveDate,
     tz: chrono_tz::Tz,
     ahead_days: i64,
-) -> Equipment {
+) -> InspectedEquipment {
     let registered = r.registered_at.and_utc().with_timezone(&tz).date_naive();
     let last_on = last.map(|i| i.inspected_on);
     let next_due = r
         .interval_days
         .map(|days| next_inspection(last_on, registered, days));
-    Equipment {
+    InspectedEquipment {
         due: next_due.map(|d| inspection_due(d, day, ahead_days)),
         days_left: next_due.map(|d| (d - day).num_days()),
         next_due,
@@ -124,7 +124,7 @@ pub fn equipment_list(
     now: DateTime<Utc>,
     cfg: &Config,
     warehouse_id: i64,
-) -> ServiceResult<Vec<Equipment>> {
+) -> ServiceResult<Vec<InspectedEquipment>> {
     let w = warehouse_for(conn, actor, warehouse_id, StockAction::View)?;
     let hidden = book_hidden_for(conn, actor, &w)?;
     let (tz, ahead) = (cfg.timezone, inspection_ahead_days(&cfg.vars)?);

@@ -78,7 +78,7 @@ pub fn suggest(
 
 /// A warehouse holding an item, as the sourcing view shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Holder {
+pub struct StockHolder {
     pub warehouse_id: i64,
     pub warehouse: String,
     pub unit_id: i64,
@@ -105,7 +105,7 @@ pub fn holders(
     conn: &mut DbConn,
     item_id: i64,
     today: chrono::NaiveDate,
-) -> ServiceResult<Vec<Holder>> {
+) -> ServiceResult<Vec<StockHolder>> {
     use std::collections::BTreeMap;
     let mut by: BTreeMap<i64, (Quantity, Quantity, Quantity)> = BTreeMap::new();
     for h in ledger_store::holdings(conn, item_id)? {
@@ -125,7 +125,7 @@ pub fn holders(
     let mut out = Vec::with_capacity(ids.len());
     for w in crate::inventory::store::warehouses::find_many(conn, &ids)? {
         let (on_hand, usable, needs_repair) = by.get(&w.id).copied().unwrap_or_default();
-        out.push(Holder {
+        out.push(StockHolder {
             warehouse_id: w.id,
             unit_id: w.unit_id,
             latitude: w.latitude,

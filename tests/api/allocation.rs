@@ -6,7 +6,6 @@ use std::sync::Barrier;
 
 use chrono::Duration;
 use serde_json::{json, Value};
-use standby::clock::Clock;
 
 use crate::helpers::{Resp, TestApp};
 use crate::inventory::{on_hand, receive, reserve, verify, Reserve};
@@ -817,7 +816,6 @@ fn a_loan_comes_back_part_good_part_lost_and_overdue_reminders_reach_both_units(
             && report["chain_breaks"].as_array().unwrap().is_empty(),
         "{report}"
     );
-    let _ = app.clock.now();
 }
 
 #[test]

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::allocation::model::{LineAsk, Priority, RequestKind, RequestState};
 use crate::allocation::service::asking::{self, RequestInput};
 use crate::allocation::service::deciding::{self, DecisionInput};
+use crate::allocation::service::ending;
 use crate::allocation::service::fulfil::{self, SendLine};
 use crate::allocation::service::lists::{self, Direction};
 use crate::allocation::service::loans::{self, ReturnLine};
@@ -357,7 +358,7 @@ pub struct CancelIn {
 #[post("/allocations/{id}/cancel")]
 pub async fn cancel(api: Api, id: web::Path<i64>, body: Json<CancelIn>) -> Reply<RequestView> {
     let (id, reason) = (id.into_inner(), body.0.reason);
-    api.json(move |c| fulfil::cancel(c.conn, c.actor, c.now, c.tz, id, &reason))
+    api.json(move |c| ending::cancel(c.conn, c.actor, c.now, c.tz, id, &reason))
         .await
 }
 
@@ -366,7 +367,7 @@ pub async fn cancel(api: Api, id: web::Path<i64>, body: Json<CancelIn>) -> Reply
 #[post("/allocations/{id}/close")]
 pub async fn close(api: Api, id: web::Path<i64>) -> Reply<RequestView> {
     let id = id.into_inner();
-    api.json(move |c| fulfil::close(c.conn, c.actor, c.now, c.tz, id))
+    api.json(move |c| ending::close(c.conn, c.actor, c.now, c.tz, id))
         .await
 }
 

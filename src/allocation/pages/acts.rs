@@ -7,6 +7,7 @@ use actix_web::{post, web, HttpResponse};
 use super::request::request_view;
 use super::{ids, qty, text};
 use crate::allocation::service::deciding::{self, DecisionInput};
+use crate::allocation::service::ending;
 use crate::allocation::service::fulfil::{self, SendLine};
 use crate::allocation::service::loans::{self, ReturnLine};
 use crate::allocation::service::{asking, RequestView};
@@ -237,7 +238,7 @@ async fn cancel(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let run = move |c: &mut Call<'_>, f: &[(String, String)]| {
-        fulfil::cancel(c.conn, c.actor, c.now, c.tz, id, text(f, "reason"))
+        ending::cancel(c.conn, c.actor, c.now, c.tz, id, text(f, "reason"))
     };
     let done = Text::new(
         "已取消尚未发出的部分，预留已释放",
@@ -254,7 +255,7 @@ async fn close(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let run = move |c: &mut Call<'_>, _: &[(String, String)]| {
-        fulfil::close(c.conn, c.actor, c.now, c.tz, id)
+        ending::close(c.conn, c.actor, c.now, c.tz, id)
     };
     let done = Text::new("已办结", "Request closed");
     act(page, id, "close".into(), f, run, done).await

@@ -223,7 +223,7 @@ pub fn mays(conn: &mut DbConn, actor: &Actor, v: &RequestView) -> ServiceResult<
 }
 
 /// Every consignment counted in and its vouchers posted, and every write-off of a loss on loan posted, as
-/// `fulfil::close` asks.
+/// `ending::close` asks.
 fn settled(conn: &mut DbConn, v: &RequestView) -> ServiceResult<bool> {
     use crate::inventory::model::MovementState;
     let unsigned = |s: Option<MovementState>| s.is_some_and(|s| s != MovementState::Posted);

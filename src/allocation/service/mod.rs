@@ -3,6 +3,7 @@
 
 pub mod asking;
 pub mod deciding;
+pub mod ending;
 pub mod export;
 pub mod fulfil;
 pub mod lists;

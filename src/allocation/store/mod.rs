@@ -374,24 +374,22 @@ pub struct RequestFilter {
 /// Requests matching the filter, newest first (at most 500).
 pub fn list(conn: &mut DbConn, f: &RequestFilter) -> QueryResult<Vec<Request>> {
     let mut q = alloc_requests::table.into_boxed::<MultiBackend>();
-    match (&f.by_units, &f.from_warehouses) {
-        (Some(units), Some(whs)) => {
-            let ids = alloc_lines::table
-                .filter(alloc_lines::from_warehouse_id.eq_any(whs.clone()))
-                .select(alloc_lines::request_id);
+    // The requests with a line from these warehouses.
+    let asked_of = f.from_warehouses.clone().map(|whs| {
+        alloc_lines::table
+            .filter(alloc_lines::from_warehouse_id.eq_any(whs))
+            .select(alloc_lines::request_id)
+    });
+    match (f.by_units.clone(), asked_of) {
+        (Some(units), Some(ids)) => {
             q = q.filter(
                 alloc_requests::unit_id
-                    .eq_any(units.clone())
+                    .eq_any(units)
                     .or(alloc_requests::id.eq_any(ids)),
-            );
+            )
         }
-        (Some(units), None) => q = q.filter(alloc_requests::unit_id.eq_any(units.clone())),
-        (None, Some(whs)) => {
-            let ids = alloc_lines::table
-                .filter(alloc_lines::from_warehouse_id.eq_any(whs.clone()))
-                .select(alloc_lines::request_id);
-            q = q.filter(alloc_requests::id.eq_any(ids));
-        }
+        (Some(units), None) => q = q.filter(alloc_requests::unit_id.eq_any(units)),
+        (None, Some(ids)) => q = q.filter(alloc_requests::id.eq_any(ids)),
         (None, None) => {}
     }
     if let Some(s) = f.state {

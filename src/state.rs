@@ -39,7 +39,7 @@ impl AppState {
     {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get()?;
+            let mut conn = crate::db::checkout(&pool)?;
             f(&mut conn)
         })
         .await

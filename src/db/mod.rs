@@ -165,14 +165,45 @@ pub fn connect(backend: &Backend, max_size: u32) -> anyhow::Result<Pool> {
         // exit handlers tear it down (seen in about one `standby ledger verify` in seven on PostgreSQL).
         // Connections are still kept and reused; only the first request after a long idle pays for one.
         .min_idle(Some(0))
-        // A SQLite file does not go away under a connection: no `SELECT 1` on every checkout (a broken one is
-        // still caught by `has_broken` when it comes back). A PostgreSQL connection can die with its server,
-        // so it is still tested.
-        .test_on_check_out(!matches!(backend, Backend::Sqlite(_)))
+        // No `SELECT 1` on every checkout: [`checkout`] tests only a PostgreSQL connection that has rested.
+        .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(15))
         .connection_customizer(Box::new(ConnectionSetup))
         .build(manager)?;
     Ok(pool)
+}
+
+/// A PostgreSQL connection that rested in the pool longer than this is tested with `SELECT 1` before it is
+/// handed out (the server may have closed it meanwhile); one in steady use is not, which saves a round trip per
+/// request. HikariCP skips its check within 500 ms of the last use for the same reason.
+pub const REST_BEFORE_CHECK: Duration = Duration::from_secs(1);
+
+/// When a pooled connection was last handed out, kept in r2d2's per-connection extensions.
+struct HandedOut(std::time::Instant);
+
+/// Takes a connection from the pool. A SQLite connection is handed out as it is (a file does not go away under a
+/// connection; a broken one is caught by [`Manager::has_broken`] when it comes back). A PostgreSQL connection
+/// that has rested longer than [`REST_BEFORE_CHECK`] is tested first; a dead one is marked broken, so that the
+/// pool discards it when it is dropped here, and the next one is tried. A connection that died while in steady
+/// use fails its request once and is discarded the same way.
+pub fn checkout(pool: &Pool) -> Result<PooledConn, r2d2::Error> {
+    for _ in 0..pool.max_size() {
+        let mut conn = pool.get()?;
+        if matches!(*conn, DbConn::Sqlite(_)) {
+            return Ok(conn);
+        }
+        let now = std::time::Instant::now();
+        let rested = r2d2::PooledConnection::extensions(&conn)
+            .get::<HandedOut>()
+            .is_none_or(|last| now.duration_since(last.0) > REST_BEFORE_CHECK);
+        r2d2::PooledConnection::extensions_mut(&mut conn).insert(HandedOut(now));
+        if !rested || conn.batch_execute("SELECT 1").is_ok() {
+            return Ok(conn);
+        }
+        <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(&mut conn)
+            .set_in_error();
+    }
+    pool.get()
 }
 
 fn migrations_for(conn: &DbConn) -> EmbeddedMigrations {

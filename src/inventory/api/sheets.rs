@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::clock::today;
 use crate::inventory::service::export;
 use crate::inventory::service::import::{self, ImportSummary};
-use crate::sheets::{self, render};
+use crate::sheets::{render, Format};
 use crate::web::error::ApiError;
 use crate::web::{attachment, stream_sheet, Api, Reply};
 
@@ -31,24 +31,6 @@ pub enum Contents {
     Ledger,
 }
 
-/// The spreadsheet format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Csv,
-    Xlsx,
-}
-
-impl Format {
-    /// The sheets format asked for (CSV when none).
-    pub fn of(format: Option<Format>) -> sheets::Format {
-        match format {
-            Some(Format::Xlsx) => sheets::Format::Xlsx,
-            _ => sheets::Format::Csv,
-        }
-    }
-}
-
 /// A warehouse's balances or ledger as CSV or XLSX.
 #[utoipa::path(tag = "warehouses", params(ExportQuery), security(("bearer" = [])),
     responses((status = 200, description = "The spreadsheet", content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
@@ -61,7 +43,7 @@ pub async fn warehouse_export(
     let (id, ledger, format) = (
         id.into_inner(),
         q.what == Some(Contents::Ledger),
-        Format::of(q.format),
+        q.format.unwrap_or(Format::Csv),
     );
     if ledger {
         let pool = api.state().pool.clone();
@@ -94,7 +76,7 @@ pub async fn stocktake_export(
     id: web::Path<i64>,
     q: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, format) = (id.into_inner(), Format::of(q.format));
+    let (id, format) = (id.into_inner(), q.format.unwrap_or(Format::Csv));
     let file = api
         .run(move |c| {
             render(

@@ -162,7 +162,7 @@ pub fn ledger_rows(
     tz: chrono_tz::Tz,
     emit: &mut dyn FnMut(&[Cell]) -> ServiceResult<()>,
 ) -> ServiceResult<()> {
-    let until = chain_store::last_movement_id(&mut *pool.get()?, warehouse_id)?;
+    let until = chain_store::last_movement_id(&mut *crate::db::checkout(pool)?, warehouse_id)?;
     let time = |t: chrono::NaiveDateTime| {
         t.and_utc()
             .with_timezone(&tz)
@@ -173,7 +173,7 @@ pub fn ledger_rows(
     let mut after = 0;
     loop {
         let page = chain_store::movements_page(
-            &mut *pool.get()?,
+            &mut *crate::db::checkout(pool)?,
             warehouse_id,
             after,
             until,
@@ -196,7 +196,7 @@ pub fn ledger_rows(
             rest = more;
             let ids: Vec<i64> = group.iter().map(|(m, _)| m.id).collect();
             let lines = {
-                let conn = &mut *pool.get()?;
+                let conn = &mut *crate::db::checkout(pool)?;
                 let lines = chain_store::lines_of_movements(conn, &ids)?;
                 let unknown: Vec<i64> = lines
                     .iter()

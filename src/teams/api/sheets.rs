@@ -8,8 +8,8 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::clock::today;
-use crate::inventory::api::sheets::Format;
 use crate::sheets::render;
+use crate::sheets::Format;
 use crate::teams::service::sheets::{self as service, RosterSummary};
 use crate::web::error::ApiError;
 use crate::web::{attachment, Api, Reply};
@@ -45,7 +45,7 @@ pub async fn team_export(
     q: web::Query<TeamExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, q) = (id.into_inner(), q.into_inner());
-    let format = Format::of(q.format);
+    let format = q.format.unwrap_or(Format::Csv);
     let file = api
         .run(move |c| {
             let lang = c.actor.lang;
@@ -81,7 +81,7 @@ pub async fn certificates_export(
     api: Api,
     q: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let format = Format::of(q.format);
+    let format = q.format.unwrap_or(Format::Csv);
     let file = api
         .run(move |c| {
             let table =

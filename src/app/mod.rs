@@ -289,7 +289,8 @@ pub fn server(
     key: Key,
     listener: TcpListener,
 ) -> std::io::Result<Server> {
-    let spec = web::Data::new(openapi_spec(areas));
+    let spec =
+        web::Data::new(openapi::ApiSpec::new(&openapi_spec(areas)).map_err(std::io::Error::other)?);
     let secure = state.config.secure_cookies;
     let data = web::Data::new(state);
     let reminders = web::Data::new(areas.reminders.clone());

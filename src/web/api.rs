@@ -3,12 +3,12 @@
 //! method answers 405 with `Allow`, not 404, and a call without a credential to an operation that needs
 //! one answers 401 before its body is read.
 
+use super::openapi::ApiSpec;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse};
-use utoipa::openapi::OpenApi as Spec;
 
 use super::auth::request_lang;
 use super::error::json_error;
@@ -97,24 +97,12 @@ pub async fn refusals_as_json(
 
 /// Whether the documented operation for this request asks for a bearer token.
 fn needs_token(req: &ServiceRequest) -> bool {
-    let Some(spec) = req.app_data::<web::Data<Spec>>() else {
+    let Some(spec) = req.app_data::<web::Data<ApiSpec>>() else {
         return false;
     };
     let method = req.method().as_str();
-    spec.paths.paths.iter().any(|(template, item)| {
-        let op = match method {
-            "GET" => &item.get,
-            "POST" => &item.post,
-            "PUT" => &item.put,
-            "PATCH" => &item.patch,
-            "DELETE" => &item.delete,
-            _ => return false,
-        };
-        matches(template, req.path())
-            && op
-                .as_ref()
-                .is_some_and(|op| op.security.as_ref().is_some_and(|s| !s.is_empty()))
-    })
+    spec.operations()
+        .any(|(template, m, token)| token && m == method && matches(template, req.path()))
 }
 
 /// Whether a documented path template (`/api/v1/units/{id}`) matches a request path.
@@ -126,37 +114,28 @@ fn matches(template: &str, path: &str) -> bool {
             .all(|(t, p)| (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || t == p)
 }
 
-/// The methods the API documents for a path.
-pub fn allowed(spec: &Spec, path: &str) -> Vec<&'static str> {
+/// The methods the API documents for a path, in the order GET, POST, PUT, PATCH, DELETE.
+pub fn allowed(spec: &ApiSpec, path: &str) -> Vec<&'static str> {
     // The most literal templates that fit decide (`/teams/search` rather than `/teams/{id}`), as the routes do.
     let params = |t: &str| t.matches('{').count();
     let fitting: Vec<_> = spec
-        .paths
-        .paths
-        .iter()
-        .filter(|(template, _)| matches(template, path))
+        .operations()
+        .filter(|(template, _, _)| matches(template, path))
         .collect();
-    let fewest = fitting.iter().map(|(t, _)| params(t)).min().unwrap_or(0);
-    let mut out = Vec::new();
-    for (_, item) in fitting.into_iter().filter(|(t, _)| params(t) == fewest) {
-        for (method, op) in [
-            ("GET", &item.get),
-            ("POST", &item.post),
-            ("PUT", &item.put),
-            ("PATCH", &item.patch),
-            ("DELETE", &item.delete),
-        ] {
-            if op.is_some() && !out.contains(&method) {
-                out.push(method);
-            }
-        }
-    }
-    out
+    let fewest = fitting.iter().map(|(t, _, _)| params(t)).min().unwrap_or(0);
+    ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        .into_iter()
+        .filter(|method| {
+            fitting
+                .iter()
+                .any(|(t, m, _)| m == method && params(t) == fewest)
+        })
+        .collect()
 }
 
 /// What no route of the API matched: 405 with `Allow` for a documented path, else 404 (also when the method is
 /// documented for the path's template but the path does not fit its route: `GET /teams/abc`).
-pub async fn no_such_endpoint(req: HttpRequest, spec: web::Data<Spec>) -> HttpResponse {
+pub async fn no_such_endpoint(req: HttpRequest, spec: web::Data<ApiSpec>) -> HttpResponse {
     let lang = request_lang(&req);
     let methods = allowed(&spec, req.path());
     let head = req.method() == actix_web::http::Method::HEAD;

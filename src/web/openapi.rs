@@ -55,6 +55,7 @@ const REFUSALS: [(&str, &str); 8] = [
 
 /// Completes the generated document: the error body schema and the refusals of every operation (the
 /// handlers declare their successes; every refusal has the same shape), and 429 where sign-in is limited.
+/// Each refusal is described once, under `components/responses`, and referred to by every operation.
 pub fn complete(spec: &mut Spec) {
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
     use utoipa::ToSchema;
@@ -68,11 +69,18 @@ pub fn complete(spec: &mut Spec) {
     for (name, schema) in schemas {
         components.schemas.insert(name, schema);
     }
-    let body = || {
-        ContentBuilder::new()
+    for (code, why) in REFUSALS.iter().chain([&TOO_MANY]) {
+        let body = ContentBuilder::new()
             .schema(Some(Ref::from_schema_name("ErrorBody")))
-            .build()
-    };
+            .build();
+        components.responses.insert(
+            refusal_name(code),
+            ResponseBuilder::new()
+                .description(*why)
+                .content("application/json", body)
+                .into(),
+        );
+    }
     for (path, item) in spec.paths.paths.iter_mut() {
         let ops = [
             &mut item.get,
@@ -88,26 +96,26 @@ pub fn complete(spec: &mut Spec) {
             {
                 op.operation_id = Some(format!("{tag}_{id}"));
             }
-            let mut refusals: Vec<(&str, &str)> = REFUSALS.to_vec();
-            if path.ends_with("/auth/tokens") {
-                refusals.push((
-                    "429",
-                    "Too many failed sign-ins; retry after `Retry-After` seconds",
-                ));
-            }
-            for (code, why) in refusals {
+            let limited = path.ends_with("/auth/tokens").then_some(&TOO_MANY);
+            for (code, _) in REFUSALS.iter().chain(limited) {
                 op.responses
                     .responses
                     .entry(code.to_string())
-                    .or_insert_with(|| {
-                        ResponseBuilder::new()
-                            .description(why)
-                            .content("application/json", body())
-                            .into()
-                    });
+                    .or_insert_with(|| Ref::from_response_name(refusal_name(code)).into());
             }
         }
     }
+}
+
+/// Where sign-in is limited.
+const TOO_MANY: (&str, &str) = (
+    "429",
+    "Too many failed sign-ins; retry after `Retry-After` seconds",
+);
+
+/// The name of a refusal under `components/responses`.
+fn refusal_name(code: &str) -> String {
+    format!("Refusal{code}")
 }
 
 /// States the values a string property may take when they are known only once the areas are composed
@@ -126,9 +134,66 @@ pub fn enumerate(spec: &mut Spec, schema: &str, property: &str, values: &[&str])
     }
 }
 
+/// The API document as it is served, and what the reference page and the refusal handlers need of it. The
+/// document is built once at start, written out as JSON and dropped: as a tree it is large, for requests that
+/// rarely come.
+pub struct ApiSpec {
+    json: web::Bytes,
+    title: String,
+    description: String,
+    /// The operations by tag, in the document's order.
+    groups: Vec<(String, Vec<Endpoint>)>,
+}
+
+impl ApiSpec {
+    /// Keeps the document as JSON and its operations.
+    pub fn new(spec: &Spec) -> serde_json::Result<Self> {
+        let mut groups: Vec<(String, Vec<Endpoint>)> = Vec::new();
+        for (path, item) in &spec.paths.paths {
+            let ops = [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                let tag = op
+                    .tags
+                    .as_ref()
+                    .and_then(|t| t.first())
+                    .cloned()
+                    .unwrap_or_else(|| "other".into());
+                let e = endpoint(method, path, op);
+                match groups.iter_mut().find(|(t, _)| *t == tag) {
+                    Some((_, list)) => list.push(e),
+                    None => groups.push((tag, vec![e])),
+                }
+            }
+        }
+        Ok(ApiSpec {
+            json: serde_json::to_vec(spec)?.into(),
+            title: spec.info.title.clone(),
+            description: spec.info.description.clone().unwrap_or_default(),
+            groups,
+        })
+    }
+
+    /// Every documented operation: its path template, its method and whether it asks for a bearer token.
+    pub fn operations(&self) -> impl Iterator<Item = (&str, &'static str, bool)> {
+        self.groups
+            .iter()
+            .flat_map(|(_, list)| list)
+            .map(|e| (e.path.as_str(), e.method, e.auth))
+    }
+}
+
 /// The spec as JSON.
-pub async fn spec_json(spec: web::Data<Spec>) -> HttpResponse {
-    HttpResponse::Ok().json(spec.get_ref())
+pub async fn spec_json(spec: web::Data<ApiSpec>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec.json.clone())
 }
 
 struct Endpoint {
@@ -143,11 +208,11 @@ struct Endpoint {
 
 #[derive(Template)]
 #[template(path = "api_reference.html")]
-struct Reference {
+struct Reference<'a> {
     lang: Lang,
-    title: String,
-    description: String,
-    groups: Vec<(String, Vec<Endpoint>)>,
+    title: &'a str,
+    description: &'a str,
+    groups: &'a [(String, Vec<Endpoint>)],
 }
 
 fn schema_name(r: &RefOr<utoipa::openapi::schema::Schema>) -> String {
@@ -213,36 +278,15 @@ fn endpoint(method: &'static str, path: &str, op: &Operation) -> Endpoint {
 }
 
 /// The readable reference at `/api`.
-pub async fn reference(req: HttpRequest, spec: web::Data<Spec>) -> actix_web::Result<HttpResponse> {
-    let mut groups: Vec<(String, Vec<Endpoint>)> = Vec::new();
-    for (path, item) in &spec.paths.paths {
-        let ops = [
-            ("GET", &item.get),
-            ("POST", &item.post),
-            ("PUT", &item.put),
-            ("PATCH", &item.patch),
-            ("DELETE", &item.delete),
-        ];
-        for (method, op) in ops {
-            let Some(op) = op else { continue };
-            let tag = op
-                .tags
-                .as_ref()
-                .and_then(|t| t.first())
-                .cloned()
-                .unwrap_or_else(|| "other".into());
-            let e = endpoint(method, path, op);
-            match groups.iter_mut().find(|(t, _)| *t == tag) {
-                Some((_, list)) => list.push(e),
-                None => groups.push((tag, vec![e])),
-            }
-        }
-    }
+pub async fn reference(
+    req: HttpRequest,
+    spec: web::Data<ApiSpec>,
+) -> actix_web::Result<HttpResponse> {
     let page = Reference {
         lang: request_lang(&req),
-        title: spec.info.title.clone(),
-        description: spec.info.description.clone().unwrap_or_default(),
-        groups,
+        title: &spec.title,
+        description: &spec.description,
+        groups: &spec.groups,
     };
     let html = page
         .render()

@@ -85,6 +85,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("ci.signer", "签收人姓名", "Your name"),
     ("ci.name", "签收人姓名", "Your name"),
     ("ci.signer_hint", "签收将记录姓名、时间和来源地址。", "Your name, the time and the address are recorded."),
+    ("ci.link_invalid", "签收链接无效（可能不完整或被改动）。请使用邮件中的完整链接，或登录系统签收。", "This acknowledgement link is not valid (cut short or changed). Use the whole link from the e-mail, or sign in to acknowledge."),
     ("ci.confirm_ack", "确认签收", "Acknowledge"),
     ("ci.link_expires", "本链接有效期至", "This link works until"),
     ("ci.sign_in_for_files", "登录后下载", "sign in to download"),

@@ -53,7 +53,15 @@ fn page_of(
     };
     if let Some(e) = problem {
         status = status_of(&e);
-        message = Some(e.message(lang));
+        message = Some(match &e {
+            ServiceError::Invalid { .. } => {
+                format!("{}{}{}", lang.t("ci.signer"), lang.t("colon"), e.message(lang))
+            }
+            _ => e.message(lang),
+        });
+    }
+    if status == StatusCode::NOT_FOUND {
+        message = Some(lang.t("ci.link_invalid").to_string());
     }
     let view = LinkPage {
         due: v.as_ref().map(|v| local_time(&v.ack_due, tz)).unwrap_or_default(),

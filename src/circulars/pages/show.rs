@@ -116,8 +116,16 @@ fn build(ctx: Ctx, v: CircularView, tz: chrono_tz::Tz, typed: Typed) -> ShowPage
         None => String::new(),
     };
     let lines = if v.as_sender {
-        v.units
-            .iter()
+        let mut rows: Vec<&service::CircularUnitView> = v.units.iter().collect();
+        // The laggards first: escalated, overdue, waiting; then late and timely acknowledgements.
+        rows.sort_by_key(|u| match u.standing {
+            CircularStanding::Escalated => 0,
+            CircularStanding::Overdue => 1,
+            CircularStanding::Waiting => 2,
+            CircularStanding::AcknowledgedLate => 3,
+            CircularStanding::Acknowledged => 4,
+        });
+        rows.into_iter()
             .map(|u| UnitLine {
                 unit: u.unit.clone(),
                 standing: u.standing.label(lang),

@@ -78,10 +78,9 @@ pub struct LinkView {
 /// Why a 签收 link does not open: in the visitor's language, with the status to answer.
 pub fn link_refusal(p: LinkProblem) -> ServiceError {
     match p {
-        LinkProblem::Malformed | LinkProblem::Forged => ServiceError::not_found(
-            "签收链接无效（可能不完整或被改动）。请使用邮件中的完整链接，或登录系统签收",
-            "This acknowledgement link is not valid (cut short or changed). Use the whole link from the e-mail, or sign in to acknowledge",
-        ),
+        LinkProblem::Malformed | LinkProblem::Forged => {
+            ServiceError::not_found("该签收链接", "Acknowledgement link")
+        }
         LinkProblem::Expired(_) => ServiceError::Conflict(Text::new(
             "签收链接已过期。请登录系统签收，或联系发文单位",
             "This acknowledgement link has expired. Sign in to acknowledge, or contact the sending unit",

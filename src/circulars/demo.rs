@@ -20,14 +20,54 @@ use crate::org::service::auth::actor_by_username;
 
 /// Departments and streets the demo district adds for the circular (name, kind, contact, phone).
 const MORE_UNITS: &[(&str, &str, &str, &str)] = &[
-    ("自然资源和规划分局", "department", "zrzy@dth.example.gov.cn", "0512-63981205"),
-    ("交通运输局", "department", "jtj@dth.example.gov.cn", "0512-63981206"),
-    ("市场监督管理局", "department", "scjg@dth.example.gov.cn", "0512-63981207"),
-    ("农业农村局", "department", "nync@dth.example.gov.cn", "0512-63981208"),
-    ("水务局", "department", "swj@dth.example.gov.cn", "0512-63981209"),
-    ("香山街道", "street", "xiangshan@dth.example.gov.cn", "0512-63981303"),
-    ("临湖街道", "street", "linhu@dth.example.gov.cn", "0512-63981304"),
-    ("东山街道", "street", "dongshan@dth.example.gov.cn", "0512-63981305"),
+    (
+        "自然资源和规划分局",
+        "department",
+        "zrzy@dth.example.gov.cn",
+        "0512-63981205",
+    ),
+    (
+        "交通运输局",
+        "department",
+        "jtj@dth.example.gov.cn",
+        "0512-63981206",
+    ),
+    (
+        "市场监督管理局",
+        "department",
+        "scjg@dth.example.gov.cn",
+        "0512-63981207",
+    ),
+    (
+        "农业农村局",
+        "department",
+        "nync@dth.example.gov.cn",
+        "0512-63981208",
+    ),
+    (
+        "水务局",
+        "department",
+        "swj@dth.example.gov.cn",
+        "0512-63981209",
+    ),
+    (
+        "香山街道",
+        "street",
+        "xiangshan@dth.example.gov.cn",
+        "0512-63981303",
+    ),
+    (
+        "临湖街道",
+        "street",
+        "linhu@dth.example.gov.cn",
+        "0512-63981304",
+    ),
+    (
+        "东山街道",
+        "street",
+        "dongshan@dth.example.gov.cn",
+        "0512-63981305",
+    ),
 ];
 
 const BODY: &str = "各部门、各街道：
@@ -38,16 +78,59 @@ const BODY: &str = "各部门、各街道：
 四、请各单位于截止时间前签收本通知，并通过回执报送本单位汛期值班人员和联系电话。
 特此通知。";
 
-/// (unit, acknowledged how many hours after issue, by whom through the link, reply: duty people, phones)
-const ANSWERS: &[(&str, i64, &str, Option<(&str, &str)>)] = &[
-    ("经济发展局", 2, "陈立新", Some(("陈立新（带班）、周敏", "0512-63981201、13962110021"))),
-    ("社会事业局", 5, "吴婷", Some(("顾建华（带班）、吴婷", "0512-63981203、13812620315"))),
-    ("综合行政执法局", 1, "刘洋", Some(("钱卫东（带班）、刘洋、许峰", "0512-63981204、13706213348"))),
-    ("公安分局", 1, "指挥中心 赵磊", Some(("指挥中心 24 小时值班", "0512-63981110"))),
-    ("自然资源和规划分局", 20, "朱琳", Some(("沈国强（带班）、朱琳", "0512-63981205、13584822107"))),
-    ("水务局", 3, "蒋涛", Some(("蒋涛（带班）、高远、褚明", "0512-63981209、13962188610"))),
-    ("太湖街道", 6, "王芳", Some(("徐建国（带班）、王芳", "0512-63981302、13915543028"))),
-    ("香山街道", 26, "杨帆", Some(("杨帆（带班）、孔德明", "0512-63981303、13771868854"))),
+/// A reply's duty people and phones.
+type Duty = Option<(&'static str, &'static str)>;
+
+/// (unit, acknowledged how many hours after issue, by whom through the link, reply)
+const ANSWERS: &[(&str, i64, &str, Duty)] = &[
+    (
+        "经济发展局",
+        2,
+        "陈立新",
+        Some(("陈立新（带班）、周敏", "0512-63981201、13962110021")),
+    ),
+    (
+        "社会事业局",
+        5,
+        "吴婷",
+        Some(("顾建华（带班）、吴婷", "0512-63981203、13812620315")),
+    ),
+    (
+        "综合行政执法局",
+        1,
+        "刘洋",
+        Some(("钱卫东（带班）、刘洋、许峰", "0512-63981204、13706213348")),
+    ),
+    (
+        "公安分局",
+        1,
+        "指挥中心 赵磊",
+        Some(("指挥中心 24 小时值班", "0512-63981110")),
+    ),
+    (
+        "自然资源和规划分局",
+        20,
+        "朱琳",
+        Some(("沈国强（带班）、朱琳", "0512-63981205、13584822107")),
+    ),
+    (
+        "水务局",
+        3,
+        "蒋涛",
+        Some(("蒋涛（带班）、高远、褚明", "0512-63981209、13962188610")),
+    ),
+    (
+        "太湖街道",
+        6,
+        "王芳",
+        Some(("徐建国（带班）、王芳", "0512-63981302、13915543028")),
+    ),
+    (
+        "香山街道",
+        26,
+        "杨帆",
+        Some(("杨帆（带班）、孔德明", "0512-63981303、13771868854")),
+    ),
     ("市场监督管理局", 30, "何静", None),
     ("农业农村局", 44, "潘小龙", None),
     ("临湖街道", 50, "卫红", None),
@@ -58,7 +141,12 @@ fn actor(conn: &mut DbConn, username: &str) -> ServiceResult<Actor> {
 }
 
 /// Loads the demo circular; returns what to print.
-pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config, area: &Area) -> ServiceResult<String> {
+pub fn load(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    cfg: &Config,
+    area: &Area,
+) -> ServiceResult<String> {
     let system = Actor::system();
     let office = unit_id(conn, "东太湖度假区安委办")?;
     for (name, kind, emails, phone) in MORE_UNITS {
@@ -96,7 +184,14 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config, area: &Area) ->
         },
     )?;
     let id = v.circular.id;
-    drafting::issue(conn, &staff, issued_at + Duration::minutes(5), cfg, area, id)?;
+    drafting::issue(
+        conn,
+        &staff,
+        issued_at + Duration::minutes(5),
+        cfg,
+        area,
+        id,
+    )?;
     // 建设局's head acknowledges and replies signed in.
     let yaoj = actor(conn, "yaoj")?;
     let jsj = unit_id(conn, "建设局")?;
@@ -108,7 +203,10 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config, area: &Area) ->
         jsj,
         ReplyInput {
             text: String::new(),
-            values: vec!["姚军（带班）、蒋国平、马春梅".into(), "0512-63981202、13913579246".into()],
+            values: vec![
+                "姚军（带班）、蒋国平、马春梅".into(),
+                "0512-63981202、13913579246".into(),
+            ],
         },
         None,
         "10.20.3.17",
@@ -117,7 +215,9 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config, area: &Area) ->
     for (n, (unit, hours, name, reply)) in ANSWERS.iter().enumerate() {
         let unit = unit_id(conn, unit)?;
         let at = issued_at + Duration::hours(*hours);
-        let token = area.key.sign(AckClaim::until(id, unit, due, area.settings.link_days));
+        let token = area
+            .key
+            .sign(AckClaim::until(id, unit, due, area.settings.link_days));
         let address = format!("10.20.{}.{}", 4 + n, 20 + n);
         answering::acknowledge_by_link(conn, &area.key, at, &token, name, &address)?;
         if let Some((people, phones)) = reply {
@@ -147,7 +247,16 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config, area: &Area) ->
     let people = crate::org::store::reachable_people(conn)?;
     let names = crate::org::store::unit_names(conn, false)?;
     let c = store::find(conn, id)?.ok_or_else(|| ServiceError::Internal("demo circular".into()))?;
-    crate::circulars::jobs::escalate_one(conn, cfg, area, &people, &names, &c, jt, now - Duration::hours(2))?;
+    crate::circulars::jobs::escalate_one(
+        conn,
+        cfg,
+        area,
+        &people,
+        &names,
+        &c,
+        jt,
+        now - Duration::hours(2),
+    )?;
     Ok(format!(
         "circulars: 关于做好2026年汛期值班值守工作的通知 to {} units, 12 acknowledged, 9 replied, 3 overdue (交通运输局's head told)",
         v.units.len()

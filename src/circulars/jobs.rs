@@ -20,7 +20,12 @@ pub async fn escalate(state: &AppState, area: Area, now: DateTime<Utc>) -> anyho
 }
 
 /// Escalates every unit due for it at `now`, each in its own short transaction; returns how many.
-pub fn escalate_due(conn: &mut DbConn, cfg: &Config, area: &Area, now: DateTime<Utc>) -> ServiceResult<usize> {
+pub fn escalate_due(
+    conn: &mut DbConn,
+    cfg: &Config,
+    area: &Area,
+    now: DateTime<Utc>,
+) -> ServiceResult<usize> {
     let rule = area.settings.escalation;
     let due: Vec<_> = store::overdue(conn, db_time(now))?
         .into_iter()
@@ -33,7 +38,16 @@ pub fn escalate_due(conn: &mut DbConn, cfg: &Config, area: &Area, now: DateTime<
     let names = org_store::unit_names(conn, false)?;
     let mut n = 0;
     for (c, row) in due {
-        n += usize::from(escalate_one(conn, cfg, area, &people, &names, &c, row.unit_id, now)?);
+        n += usize::from(escalate_one(
+            conn,
+            cfg,
+            area,
+            &people,
+            &names,
+            &c,
+            row.unit_id,
+            now,
+        )?);
     }
     Ok(n)
 }

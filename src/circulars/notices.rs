@@ -119,7 +119,10 @@ pub fn mail(
         .sign(AckClaim::until(c.id, unit_id, due, area.settings.link_days));
     let (reply_zh, reply_en) = match c.reply_mode {
         CircularReplyMode::None => ("", ""),
-        CircularReplyMode::Text => ("请登录系统填写回执（可附文件）。", "Sign in to send the reply (a file may be attached)."),
+        CircularReplyMode::Text => (
+            "请登录系统填写回执（可附文件）。",
+            "Sign in to send the reply (a file may be attached).",
+        ),
         CircularReplyMode::Fields => ("请登录系统填写回执：", "Sign in to send the reply: "),
     };
     CircularMail {

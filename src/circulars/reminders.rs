@@ -87,11 +87,15 @@ impl ReminderSource for super::Area {
         _tz: chrono_tz::Tz,
     ) -> ServiceResult<Vec<Gauge>> {
         let overdue = store::overdue(conn, db_time(now))?;
-        let escalated = overdue.iter().filter(|(_, r)| r.escalated_at.is_some()).count();
+        let escalated = overdue
+            .iter()
+            .filter(|(_, r)| r.escalated_at.is_some())
+            .count();
         Ok(vec![
             Gauge {
                 name: "standby_circular_units_overdue",
-                help: "Addressed units that have not acknowledged an issued circular by its deadline",
+                help:
+                    "Addressed units that have not acknowledged an issued circular by its deadline",
                 labels: Vec::new(),
                 value: overdue.len() as f64,
             },

@@ -16,7 +16,11 @@ pub fn tasks(call: &mut Call<'_>) -> ServiceResult<Vec<Task>> {
         .collect();
     let due = |r: &&&service::CircularRow| r.circular.ack_due.and_utc() <= call.now;
     let waiting = open.iter().filter(|r| r.mine_waiting > 0).count();
-    let overdue = open.iter().filter(|r| r.mine_waiting > 0).filter(due).count();
+    let overdue = open
+        .iter()
+        .filter(|r| r.mine_waiting > 0)
+        .filter(due)
+        .count();
     let to_reply = open.iter().filter(|r| r.mine_to_reply > 0).count();
     let zh = call.actor.lang == Lang::Zh;
     let label = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };

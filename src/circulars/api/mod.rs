@@ -257,7 +257,11 @@ pub struct CircularReminded {
 /// Remind every unit that has not acknowledged or still owes a reply, in one action.
 #[utoipa::path(tag = "circulars", security(("bearer" = [])), responses((status = 200, body = CircularReminded)))]
 #[post("/circulars/{id:\\d+}/remind")]
-pub async fn remind(api: Api, area: web::Data<Area>, id: web::Path<i64>) -> Reply<CircularReminded> {
+pub async fn remind(
+    api: Api,
+    area: web::Data<Area>,
+    id: web::Path<i64>,
+) -> Reply<CircularReminded> {
     let (id, area) = (id.into_inner(), area.into_inner());
     api.json(move |c| {
         let (circular, reminded) = tracking::remind(c.conn, c.actor, c.now, c.config, &area, id)?;

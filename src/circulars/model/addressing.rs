@@ -48,9 +48,10 @@ pub fn may_send_from(actor: &Actor, from: i64, tree: &UnitTree) -> bool {
 
 /// Whether the actor sends district-wide (office staff or an administrator of the whole district).
 pub fn sends_district_wide(actor: &Actor) -> bool {
-    actor.grants.iter().any(|g| {
-        g.unit_id.is_none() && matches!(g.role, Role::Administrator | Role::OfficeStaff)
-    })
+    actor
+        .grants
+        .iter()
+        .any(|g| g.unit_id.is_none() && matches!(g.role, Role::Administrator | Role::OfficeStaff))
 }
 
 /// The addressed units the actor may not send to from `from`: office staff may address any unit; anyone

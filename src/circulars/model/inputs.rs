@@ -58,15 +58,17 @@ pub fn parse_body(raw: &str) -> Result<String, ServiceError> {
             ),
         });
     }
-    if let Some(c) = text
-        .chars()
-        .find(|c| (c.is_control() && *c != '\n' && *c != '\t') || (!c.is_control() && !displayable(*c)))
-    {
+    if let Some(c) = text.chars().find(|c| {
+        (c.is_control() && *c != '\n' && *c != '\t') || (!c.is_control() && !displayable(*c))
+    }) {
         return Err(ServiceError::Invalid {
             field: "body",
             message: Text::new(
                 format!("正文含有不可见或无法显示的字符 U+{:04X}", c as u32),
-                format!("The body contains a character that cannot be shown, U+{:04X}", c as u32),
+                format!(
+                    "The body contains a character that cannot be shown, U+{:04X}",
+                    c as u32
+                ),
             ),
         });
     }
@@ -93,10 +95,7 @@ pub fn parse_title(raw: &str) -> Result<String, ServiceError> {
 
 /// The reply form's fields: one label a line, up to ten, each at most 30 characters, no two alike. Only a
 /// `fields` reply has them, and it needs one.
-pub fn parse_fields(
-    mode: CircularReplyMode,
-    raw: &[String],
-) -> Result<Vec<String>, ServiceError> {
+pub fn parse_fields(mode: CircularReplyMode, raw: &[String]) -> Result<Vec<String>, ServiceError> {
     let mut out: Vec<String> = Vec::new();
     for r in raw.iter().flat_map(|r| r.lines()) {
         if r.trim().is_empty() {
@@ -154,7 +153,11 @@ pub fn check_reply(
             "This circular's reply takes no file",
         ));
     }
-    let text = crate::org::model::optional_text("reply_text", &input.text.replace(['\r', '\n'], " "), MAX_REPLY)?;
+    let text = crate::org::model::optional_text(
+        "reply_text",
+        &input.text.replace(['\r', '\n'], " "),
+        MAX_REPLY,
+    )?;
     match mode {
         CircularReplyMode::None => Err(ServiceError::conflict(
             "此通知无需回执，签收即可",

@@ -156,18 +156,51 @@ impl CircularStanding {
 
     /// Whether the deadline passed without an acknowledgement.
     pub fn overdue(self) -> bool {
-        matches!(self, CircularStanding::Overdue | CircularStanding::Escalated)
+        matches!(
+            self,
+            CircularStanding::Overdue | CircularStanding::Escalated
+        )
     }
 
     /// The label.
     pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
         let zh = matches!(lang, crate::i18n::Lang::Zh);
         match self {
-            CircularStanding::Acknowledged => if zh { "已签收" } else { "Acknowledged" },
-            CircularStanding::AcknowledgedLate => if zh { "逾期签收" } else { "Acknowledged late" },
-            CircularStanding::Waiting => if zh { "待签收" } else { "Waiting" },
-            CircularStanding::Overdue => if zh { "逾期未签收" } else { "Overdue" },
-            CircularStanding::Escalated => if zh { "逾期，已告知负责人" } else { "Overdue, head told" },
+            CircularStanding::Acknowledged => {
+                if zh {
+                    "已签收"
+                } else {
+                    "Acknowledged"
+                }
+            }
+            CircularStanding::AcknowledgedLate => {
+                if zh {
+                    "逾期签收"
+                } else {
+                    "Acknowledged late"
+                }
+            }
+            CircularStanding::Waiting => {
+                if zh {
+                    "待签收"
+                } else {
+                    "Waiting"
+                }
+            }
+            CircularStanding::Overdue => {
+                if zh {
+                    "逾期未签收"
+                } else {
+                    "Overdue"
+                }
+            }
+            CircularStanding::Escalated => {
+                if zh {
+                    "逾期，已告知负责人"
+                } else {
+                    "Overdue, head told"
+                }
+            }
         }
     }
 }

@@ -27,12 +27,22 @@ fn a_link_acknowledges_only_what_it_was_made_for_and_only_until_it_expires() {
         format!("8-42-{exp}-{mac}"),
         format!("7-42-{}-{mac}", exp + 86_400),
     ] {
-        assert_eq!(key.verify(&forged, at(0)), Err(LinkProblem::Forged), "{forged}");
+        assert_eq!(
+            key.verify(&forged, at(0)),
+            Err(LinkProblem::Forged),
+            "{forged}"
+        );
     }
     // Another server's key.
     let other = AckKey::from_secret("another secret");
     assert_eq!(other.verify(&token, at(0)), Err(LinkProblem::Forged));
-    for junk in ["", "7-42", "x-42-1-abc", "7-42-1-!!!", "7-42-99999999999999999-abc"] {
+    for junk in [
+        "",
+        "7-42",
+        "x-42-1-abc",
+        "7-42-1-!!!",
+        "7-42-99999999999999999-abc",
+    ] {
         assert!(key.verify(junk, at(0)).is_err(), "{junk}");
     }
 }
@@ -42,8 +52,14 @@ fn a_unit_stands_waiting_then_overdue_then_escalated_unless_it_acknowledges() {
     let due = at(24);
     assert_eq!(standing(due, None, None, at(1)), CircularStanding::Waiting);
     assert_eq!(standing(due, None, None, at(24)), CircularStanding::Overdue);
-    assert_eq!(standing(due, None, Some(at(48)), at(49)), CircularStanding::Escalated);
-    assert_eq!(standing(due, Some(at(3)), None, at(49)), CircularStanding::Acknowledged);
+    assert_eq!(
+        standing(due, None, Some(at(48)), at(49)),
+        CircularStanding::Escalated
+    );
+    assert_eq!(
+        standing(due, Some(at(3)), None, at(49)),
+        CircularStanding::Acknowledged
+    );
     assert_eq!(
         standing(due, Some(at(30)), Some(at(28)), at(49)),
         CircularStanding::AcknowledgedLate
@@ -51,7 +67,10 @@ fn a_unit_stands_waiting_then_overdue_then_escalated_unless_it_acknowledges() {
     let e = Escalation { hours: 24 };
     assert!(!e.due_now(due, false, false, at(47)));
     assert!(e.due_now(due, false, false, at(48)));
-    assert!(!e.due_now(due, true, false, at(60)), "acknowledged late: no escalation");
+    assert!(
+        !e.due_now(due, true, false, at(60)),
+        "acknowledged late: no escalation"
+    );
     assert!(!e.due_now(due, false, true, at(60)), "escalated once");
 }
 
@@ -65,7 +84,10 @@ fn the_tally_counts_acknowledged_replied_and_overdue_units() {
         (Escalated, false),
         (Waiting, false),
     ]);
-    assert_eq!((t.units, t.acknowledged, t.replied, t.overdue, t.escalated), (5, 2, 1, 2, 1));
+    assert_eq!(
+        (t.units, t.acknowledged, t.replied, t.overdue, t.escalated),
+        (5, 2, 1, 2, 1)
+    );
 }
 
 #[test]
@@ -73,8 +95,14 @@ fn a_circular_moves_from_draft_to_issued_to_withdrawn_only() {
     let now = at(0);
     assert!(check_issue(CircularState::Draft, 3, at(2), now).is_ok());
     assert!(check_issue(CircularState::Draft, 0, at(2), now).is_err());
-    assert!(check_issue(CircularState::Draft, 3, at(0), now).is_err(), "deadline passed");
-    assert!(check_issue(CircularState::Issued, 3, at(2), now).is_err(), "issued twice");
+    assert!(
+        check_issue(CircularState::Draft, 3, at(0), now).is_err(),
+        "deadline passed"
+    );
+    assert!(
+        check_issue(CircularState::Issued, 3, at(2), now).is_err(),
+        "issued twice"
+    );
     assert!(check_withdraw(CircularState::Issued).is_ok());
     assert!(check_withdraw(CircularState::Draft).is_err());
     assert!(check_withdraw(CircularState::Withdrawn).is_err());
@@ -99,21 +127,70 @@ fn a_reply_follows_the_form_of_its_circular() {
     assert_eq!(fields, ["值班人员", "联系电话"]);
     assert!(parse_fields(CircularReplyMode::Fields, &["值班人员\n值班人员".into()]).is_err());
     assert!(parse_fields(CircularReplyMode::Fields, &[]).is_err());
-    assert!(parse_fields(CircularReplyMode::Text, &["x".into()]).unwrap().is_empty());
-    let two = |a: &str, b: &str| ReplyInput { text: String::new(), values: vec![a.into(), b.into()] };
-    assert!(check_reply(CircularReplyMode::Fields, false, 2, &two("王强", "13800000000"), false).is_ok());
-    assert!(check_reply(CircularReplyMode::Fields, false, 2, &two("王强", " "), false).is_err());
-    assert!(check_reply(CircularReplyMode::Fields, false, 2, &two("王强", "1"), true).is_err(), "no file taken");
-    assert!(check_reply(CircularReplyMode::Text, true, 0, &ReplyInput::default(), true).is_ok());
-    assert!(check_reply(CircularReplyMode::Text, true, 0, &ReplyInput::default(), false).is_err());
-    assert!(check_reply(CircularReplyMode::None, true, 0, &ReplyInput::default(), false).is_err());
+    assert!(parse_fields(CircularReplyMode::Text, &["x".into()])
+        .unwrap()
+        .is_empty());
+    let two = |a: &str, b: &str| ReplyInput {
+        text: String::new(),
+        values: vec![a.into(), b.into()],
+    };
+    assert!(check_reply(
+        CircularReplyMode::Fields,
+        false,
+        2,
+        &two("王强", "13800000000"),
+        false
+    )
+    .is_ok());
+    assert!(check_reply(
+        CircularReplyMode::Fields,
+        false,
+        2,
+        &two("王强", " "),
+        false
+    )
+    .is_err());
+    assert!(
+        check_reply(CircularReplyMode::Fields, false, 2, &two("王强", "1"), true).is_err(),
+        "no file taken"
+    );
+    assert!(check_reply(
+        CircularReplyMode::Text,
+        true,
+        0,
+        &ReplyInput::default(),
+        true
+    )
+    .is_ok());
+    assert!(check_reply(
+        CircularReplyMode::Text,
+        true,
+        0,
+        &ReplyInput::default(),
+        false
+    )
+    .is_err());
+    assert!(check_reply(
+        CircularReplyMode::None,
+        true,
+        0,
+        &ReplyInput::default(),
+        false
+    )
+    .is_err());
 }
 
 fn actor(unit: Option<i64>, grants: &[(Role, Option<i64>)]) -> Actor {
     let mut a = Actor::system();
     a.account_id = 9;
     a.unit_id = unit;
-    a.grants = grants.iter().map(|(role, unit_id)| Grant { role: *role, unit_id: *unit_id }).collect();
+    a.grants = grants
+        .iter()
+        .map(|(role, unit_id)| Grant {
+            role: *role,
+            unit_id: *unit_id,
+        })
+        .collect();
     a
 }
 
@@ -129,15 +206,42 @@ fn the_office_addresses_anyone_a_unit_only_those_below_it() {
     assert!(!may_send_from(&street, 1, &tree));
     assert!(acts_for(&street, 3, &tree));
     assert!(!acts_for(&street, 4, &tree));
-    assert!(!acts_for(&office, 4, &tree), "a district-wide grant does not acknowledge for a unit");
+    assert!(
+        !acts_for(&office, 4, &tree),
+        "a district-wide grant does not acknowledge for a unit"
+    );
     let cands = [
-        Candidate { id: 1, kind: UnitKind::Office },
-        Candidate { id: 2, kind: UnitKind::Street },
-        Candidate { id: 3, kind: UnitKind::Other },
-        Candidate { id: 4, kind: UnitKind::Department },
+        Candidate {
+            id: 1,
+            kind: UnitKind::Office,
+        },
+        Candidate {
+            id: 2,
+            kind: UnitKind::Street,
+        },
+        Candidate {
+            id: 3,
+            kind: UnitKind::Other,
+        },
+        Candidate {
+            id: 4,
+            kind: UnitKind::Department,
+        },
     ];
-    let pick = Pick { kinds: vec![UnitKind::Street], subtrees: vec![], units: vec![4] };
+    let pick = Pick {
+        kinds: vec![UnitKind::Street],
+        subtrees: vec![],
+        units: vec![4],
+    };
     assert_eq!(resolve(&pick, &cands, &tree, 1), [2, 4]);
-    let pick = Pick { kinds: vec![], subtrees: vec![1], units: vec![] };
-    assert_eq!(resolve(&pick, &cands, &tree, 1), [2, 3, 4], "the sender is not addressed");
+    let pick = Pick {
+        kinds: vec![],
+        subtrees: vec![1],
+        units: vec![],
+    };
+    assert_eq!(
+        resolve(&pick, &cands, &tree, 1),
+        [2, 3, 4],
+        "the sender is not addressed"
+    );
 }

@@ -60,16 +60,34 @@ async fn form_view(page: &Page, refused: Option<Refused>) -> Result<HttpResponse
         o,
         typed,
         due,
-        urgencies: CircularUrgency::ALL.iter().map(|k| (k.code(), k.label(lang))).collect(),
-        modes: CircularReplyMode::ALL.iter().map(|k| (k.code(), k.label(lang))).collect(),
-        kinds: [UnitKind::Department, UnitKind::Street, UnitKind::Enterprise, UnitKind::RescueTeam, UnitKind::Other]
+        urgencies: CircularUrgency::ALL
             .iter()
             .map(|k| (k.code(), k.label(lang)))
             .collect(),
-        roles: [Role::UnitHead, Role::DutyLeader, Role::DutyOfficer, Role::WarehouseKeeper, Role::DrillCoordinator]
+        modes: CircularReplyMode::ALL
             .iter()
             .map(|k| (k.code(), k.label(lang)))
             .collect(),
+        kinds: [
+            UnitKind::Department,
+            UnitKind::Street,
+            UnitKind::Enterprise,
+            UnitKind::RescueTeam,
+            UnitKind::Other,
+        ]
+        .iter()
+        .map(|k| (k.code(), k.label(lang)))
+        .collect(),
+        roles: [
+            Role::UnitHead,
+            Role::DutyLeader,
+            Role::DutyOfficer,
+            Role::WarehouseKeeper,
+            Role::DrillCoordinator,
+        ]
+        .iter()
+        .map(|k| (k.code(), k.label(lang)))
+        .collect(),
         ctx,
     };
     render(&view, status)
@@ -89,9 +107,14 @@ fn all_ids(f: &[(String, String)], name: &str) -> Vec<i64> {
 
 /// The draft the form describes, or the first thing wrong with it.
 fn input(f: &[(String, String)], tz: chrono_tz::Tz) -> ServiceResult<CircularInput> {
-    let from = crate::web::forms::optional_id("from_unit_id", text(f, "from_unit_id"))?.ok_or_else(|| {
-        crate::error::ServiceError::invalid("from_unit_id", "请选择发文单位", "Choose the sending unit")
-    })?;
+    let from = crate::web::forms::optional_id("from_unit_id", text(f, "from_unit_id"))?
+        .ok_or_else(|| {
+            crate::error::ServiceError::invalid(
+                "from_unit_id",
+                "请选择发文单位",
+                "Choose the sending unit",
+            )
+        })?;
     Ok(CircularInput {
         title: text(f, "title").to_string(),
         body: f
@@ -133,8 +156,14 @@ async fn create(
         |v| {
             (
                 Text::new(
-                    format!("已保存草稿，共 {} 个接收单位；可添加附件后下发", v.units.len()),
-                    format!("Draft saved for {} units; attach files, then issue it", v.units.len()),
+                    format!(
+                        "已保存草稿，共 {} 个接收单位；可添加附件后下发",
+                        v.units.len()
+                    ),
+                    format!(
+                        "Draft saved for {} units; attach files, then issue it",
+                        v.units.len()
+                    ),
                 ),
                 format!("/circulars/{}", v.circular.id),
             )

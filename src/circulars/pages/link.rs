@@ -55,7 +55,12 @@ fn page_of(
         status = status_of(&e);
         message = Some(match &e {
             ServiceError::Invalid { .. } => {
-                format!("{}{}{}", lang.t("ci.signer"), lang.t("colon"), e.message(lang))
+                format!(
+                    "{}{}{}",
+                    lang.t("ci.signer"),
+                    lang.t("colon"),
+                    e.message(lang)
+                )
             }
             _ => e.message(lang),
         });
@@ -64,19 +69,34 @@ fn page_of(
         message = Some(lang.t("ci.link_invalid").to_string());
     }
     let view = LinkPage {
-        due: v.as_ref().map(|v| local_time(&v.ack_due, tz)).unwrap_or_default(),
+        due: v
+            .as_ref()
+            .map(|v| local_time(&v.ack_due, tz))
+            .unwrap_or_default(),
         acked: v
             .as_ref()
-            .and_then(|v| v.acked_at.map(|t| format!("{} {}", local_time(&t, tz), v.acked_name)))
+            .and_then(|v| {
+                v.acked_at
+                    .map(|t| format!("{} {}", local_time(&t, tz), v.acked_name))
+            })
             .unwrap_or_default(),
         expires: v
             .as_ref()
             .map(|v| local_time(&v.expires.naive_utc(), tz))
             .unwrap_or_default(),
-        urgent: v.as_ref().is_some_and(|v| v.urgency != CircularUrgency::Routine),
-        urgency: v.as_ref().map(|v| v.urgency.label(lang)).unwrap_or_default(),
-        open: v.as_ref().is_some_and(|v| v.state == CircularState::Issued && v.acked_at.is_none()),
-        withdrawn: v.as_ref().is_some_and(|v| v.state == CircularState::Withdrawn),
+        urgent: v
+            .as_ref()
+            .is_some_and(|v| v.urgency != CircularUrgency::Routine),
+        urgency: v
+            .as_ref()
+            .map(|v| v.urgency.label(lang))
+            .unwrap_or_default(),
+        open: v
+            .as_ref()
+            .is_some_and(|v| v.state == CircularState::Issued && v.acked_at.is_none()),
+        withdrawn: v
+            .as_ref()
+            .is_some_and(|v| v.state == CircularState::Withdrawn),
         problem: message,
         token,
         v,
@@ -87,10 +107,17 @@ fn page_of(
 }
 
 #[get("/circulars/ack/{token}")]
-async fn open(page: Page, area: web::Data<Area>, token: web::Path<String>) -> Result<HttpResponse, PageError> {
+async fn open(
+    page: Page,
+    area: web::Data<Area>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
     let (key, now, t) = (area.key.clone(), page.state().now(), token.clone());
-    let found = page.state().db(move |c| answering::link_view(c, &key, &t, now)).await;
+    let found = page
+        .state()
+        .db(move |c| answering::link_view(c, &key, &t, now))
+        .await;
     page_of(&page, token, found, None, String::new())
 }
 
@@ -117,12 +144,19 @@ async fn confirm(
         .await;
     match done {
         Ok(_) => {
-            flash(page.session(), true, Text::new("已签收，感谢！", "Acknowledged, thank you."));
+            flash(
+                page.session(),
+                true,
+                Text::new("已签收，感谢！", "Acknowledged, thank you."),
+            );
             Ok(see_other(&format!("/circulars/ack/{token}")))
         }
         Err(e) => {
             let (key, t) = (area.key.clone(), token.clone());
-            let found = page.state().db(move |c| answering::link_view(c, &key, &t, now)).await;
+            let found = page
+                .state()
+                .db(move |c| answering::link_view(c, &key, &t, now))
+                .await;
             page_of(&page, token, found, Some(e), f.name)
         }
     }

@@ -89,7 +89,8 @@ fn mark(s: CircularStanding) -> &'static str {
 fn build(ctx: Ctx, v: CircularView, tz: chrono_tz::Tz, typed: Typed) -> ShowPage {
     let lang = ctx.lang;
     let c = &v.circular;
-    let time = |t: &Option<chrono::NaiveDateTime>| t.map(|t| local_time(&t, tz)).unwrap_or_default();
+    let time =
+        |t: &Option<chrono::NaiveDateTime>| t.map(|t| local_time(&t, tz)).unwrap_or_default();
     let reply_of = |u: &service::CircularUnitView| {
         let mut parts: Vec<String> = v
             .fields
@@ -153,14 +154,21 @@ fn build(ctx: Ctx, v: CircularView, tz: chrono_tz::Tz, typed: Typed) -> ShowPage
                 mark: mark(u.standing),
                 acked: u.standing.acknowledged(),
                 acked_text: acked_of(u, false),
-                replied: u.replied_at.map(|t| format!("{} {}", local_time(&t, tz), u.replied_by)).unwrap_or_default(),
+                replied: u
+                    .replied_at
+                    .map(|t| format!("{} {}", local_time(&t, tz), u.replied_by))
+                    .unwrap_or_default(),
                 values: v
                     .fields
                     .iter()
                     .enumerate()
                     .map(|(n, f)| {
                         let shown = u.reply_values.get(n).cloned().unwrap_or_default();
-                        (n + 1, f.clone(), typed.or(&form, &format!("value_{}", n + 1), shown))
+                        (
+                            n + 1,
+                            f.clone(),
+                            typed.or(&form, &format!("value_{}", n + 1), shown),
+                        )
                     })
                     .collect(),
                 reply_text: typed.or(&form, "reply_text", &u.reply_text),
@@ -186,7 +194,11 @@ fn build(ctx: Ctx, v: CircularView, tz: chrono_tz::Tz, typed: Typed) -> ShowPage
     }
 }
 
-async fn show_view(page: &Page, id: i64, refused: Option<Refused>) -> Result<HttpResponse, PageError> {
+async fn show_view(
+    page: &Page,
+    id: i64,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
     let (ctx, (v, tz)) = page
         .run(move |c| Ok((service::get(c.conn, c.actor, id, c.now)?, c.tz)))
         .await?;
@@ -203,7 +215,14 @@ type Fields = CsrfForm<Vec<(String, String)>>;
 
 /// Runs form `form` of circular `id` and comes back to it, saying `done`; refused, the page shows the
 /// form again.
-async fn act<T, F>(page: Page, id: i64, form: &str, f: Vec<(String, String)>, run: F, done: Text) -> Result<HttpResponse, PageError>
+async fn act<T, F>(
+    page: Page,
+    id: i64,
+    form: &str,
+    f: Vec<(String, String)>,
+    run: F,
+    done: Text,
+) -> Result<HttpResponse, PageError>
 where
     F: FnOnce(&mut Call<'_>, &[(String, String)]) -> ServiceResult<T> + Send + 'static,
     T: Send + 'static,
@@ -221,22 +240,51 @@ where
 }
 
 #[post("/circulars/{id:\\d+}/issue")]
-async fn issue(page: Page, area: web::Data<Area>, id: web::Path<i64>, CsrfForm(f): Fields) -> Result<HttpResponse, PageError> {
+async fn issue(
+    page: Page,
+    area: web::Data<Area>,
+    id: web::Path<i64>,
+    CsrfForm(f): Fields,
+) -> Result<HttpResponse, PageError> {
     let (id, area) = (id.into_inner(), area.into_inner());
-    let run = move |c: &mut Call<'_>, _: &[(String, String)]| drafting::issue(c.conn, c.actor, c.now, c.config, &area, id);
-    let done = Text::new("通知已下发，各单位将收到邮件和签收链接", "Issued: every unit is sent the circular with its acknowledgement link");
+    let run = move |c: &mut Call<'_>, _: &[(String, String)]| {
+        drafting::issue(c.conn, c.actor, c.now, c.config, &area, id)
+    };
+    let done = Text::new(
+        "通知已下发，各单位将收到邮件和签收链接",
+        "Issued: every unit is sent the circular with its acknowledgement link",
+    );
     act(page, id, "issue", f, run, done).await
 }
 
 #[post("/circulars/{id:\\d+}/withdraw")]
-async fn withdraw(page: Page, id: web::Path<i64>, CsrfForm(f): Fields) -> Result<HttpResponse, PageError> {
+async fn withdraw(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(f): Fields,
+) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let run = move |c: &mut Call<'_>, f: &[(String, String)]| drafting::withdraw(c.conn, c.actor, c.now, id, text(f, "reason"));
-    act(page, id, "withdraw", f, run, Text::new("通知已撤回", "Circular withdrawn")).await
+    let run = move |c: &mut Call<'_>, f: &[(String, String)]| {
+        drafting::withdraw(c.conn, c.actor, c.now, id, text(f, "reason"))
+    };
+    act(
+        page,
+        id,
+        "withdraw",
+        f,
+        run,
+        Text::new("通知已撤回", "Circular withdrawn"),
+    )
+    .await
 }
 
 #[post("/circulars/{id:\\d+}/remind")]
-async fn remind(page: Page, area: web::Data<Area>, id: web::Path<i64>, CsrfForm(f): Fields) -> Result<HttpResponse, PageError> {
+async fn remind(
+    page: Page,
+    area: web::Data<Area>,
+    id: web::Path<i64>,
+    CsrfForm(f): Fields,
+) -> Result<HttpResponse, PageError> {
     let (id, area) = (id.into_inner(), area.into_inner());
     let typed = f.clone();
     submit_or_again(
@@ -246,7 +294,10 @@ async fn remind(page: Page, area: web::Data<Area>, id: web::Path<i64>, CsrfForm(
         move |c| tracking::remind(c.conn, c.actor, c.now, c.config, &area, id),
         move |(_, n)| {
             (
-                Text::new(format!("已向 {n} 个未签收或未回执的单位发出催办"), format!("Reminded {n} units that have not acknowledged or replied")),
+                Text::new(
+                    format!("已向 {n} 个未签收或未回执的单位发出催办"),
+                    format!("Reminded {n} units that have not acknowledged or replied"),
+                ),
                 format!("/circulars/{id}"),
             )
         },
@@ -256,20 +307,41 @@ async fn remind(page: Page, area: web::Data<Area>, id: web::Path<i64>, CsrfForm(
 }
 
 #[post("/circulars/{id:\\d+}/units/{unit:\\d+}/acknowledge")]
-async fn acknowledge(page: Page, path: web::Path<(i64, i64)>, CsrfForm(f): Fields) -> Result<HttpResponse, PageError> {
+async fn acknowledge(
+    page: Page,
+    path: web::Path<(i64, i64)>,
+    CsrfForm(f): Fields,
+) -> Result<HttpResponse, PageError> {
     let (id, unit) = path.into_inner();
     let address = client_address(page.request());
-    let run = move |c: &mut Call<'_>, _: &[(String, String)]| answering::acknowledge(c.conn, c.actor, c.now, id, unit, &address);
-    act(page, id, &format!("ack{unit}"), f, run, Text::new("已签收", "Acknowledged")).await
+    let run = move |c: &mut Call<'_>, _: &[(String, String)]| {
+        answering::acknowledge(c.conn, c.actor, c.now, id, unit, &address)
+    };
+    act(
+        page,
+        id,
+        &format!("ack{unit}"),
+        f,
+        run,
+        Text::new("已签收", "Acknowledged"),
+    )
+    .await
 }
 
 fn typed_fields(f: &Uploaded) -> Vec<(String, String)> {
-    f.fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    f.fields
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 fn file_of(f: &mut Uploaded) -> Result<Option<Upload>, ServiceError> {
     if f.too_large {
-        return Err(ServiceError::invalid("file", "附件不能超过 5 MB", "A file may be at most 5 MB"));
+        return Err(ServiceError::invalid(
+            "file",
+            "附件不能超过 5 MB",
+            "A file may be at most 5 MB",
+        ));
     }
     f.file
         .take()
@@ -279,11 +351,17 @@ fn file_of(f: &mut Uploaded) -> Result<Option<Upload>, ServiceError> {
 
 /// A reply, with an optional file (a form with a file).
 #[post("/circulars/{id:\\d+}/units/{unit:\\d+}/reply")]
-async fn reply(page: Page, path: web::Path<(i64, i64)>, form: Multipart) -> Result<HttpResponse, PageError> {
+async fn reply(
+    page: Page,
+    path: web::Path<(i64, i64)>,
+    form: Multipart,
+) -> Result<HttpResponse, PageError> {
     let (id, unit) = path.into_inner();
     let lang = request_lang(page.request());
     let address = client_address(page.request());
-    let mut sent = read_form(form, page.request(), "file", MAX_BYTES).await.page(lang)?;
+    let mut sent = read_form(form, page.request(), "file", MAX_BYTES)
+        .await
+        .page(lang)?;
     let typed = typed_fields(&sent);
     let saved = page
         .submit(
@@ -303,21 +381,39 @@ async fn reply(page: Page, path: web::Path<(i64, i64)>, form: Multipart) -> Resu
                 };
                 answering::reply(c.conn, c.actor, c.now, id, unit, input, file, &address)
             },
-            move |_| (Text::new("回执已提交", "Reply sent"), format!("/circulars/{id}")),
+            move |_| {
+                (
+                    Text::new("回执已提交", "Reply sent"),
+                    format!("/circulars/{id}"),
+                )
+            },
         )
         .await?;
     match saved {
         Ok(done) => Ok(done),
-        Err(refusal) => show_view(&page, id, Some(Refused::new(format!("reply{unit}"), typed, refusal))).await,
+        Err(refusal) => {
+            show_view(
+                &page,
+                id,
+                Some(Refused::new(format!("reply{unit}"), typed, refusal)),
+            )
+            .await
+        }
     }
 }
 
 /// A file attached to a draft.
 #[post("/circulars/{id:\\d+}/files")]
-async fn upload(page: Page, id: web::Path<i64>, form: Multipart) -> Result<HttpResponse, PageError> {
+async fn upload(
+    page: Page,
+    id: web::Path<i64>,
+    form: Multipart,
+) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let lang = request_lang(page.request());
-    let mut sent = read_form(form, page.request(), "file", MAX_BYTES).await.page(lang)?;
+    let mut sent = read_form(form, page.request(), "file", MAX_BYTES)
+        .await
+        .page(lang)?;
     let typed = typed_fields(&sent);
     let saved = page
         .submit(
@@ -327,7 +423,15 @@ async fn upload(page: Page, id: web::Path<i64>, form: Multipart) -> Result<HttpR
                 })?;
                 drafting::add_file(c.conn, c.actor, c.now, id, file)
             },
-            move |f| (Text::new(format!("已添加附件 {}", f.file_name), format!("Attached {}", f.file_name)), format!("/circulars/{id}")),
+            move |f| {
+                (
+                    Text::new(
+                        format!("已添加附件 {}", f.file_name),
+                        format!("Attached {}", f.file_name),
+                    ),
+                    format!("/circulars/{id}"),
+                )
+            },
         )
         .await?;
     match saved {

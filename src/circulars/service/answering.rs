@@ -8,8 +8,8 @@ use super::{get, not_found, standing_of, tree, CircularView};
 use crate::attachments::{self, AttachmentInfo, Upload};
 use crate::audit::{model::Change, service as audit};
 use crate::circulars::model::{
-    acts_for, check_open, check_reply, paragraphs, parse_signer, AckClaim, AckKey,
-    CircularAckVia, CircularStanding, CircularState, LinkProblem, ReplyInput,
+    acts_for, check_open, check_reply, paragraphs, parse_signer, AckClaim, AckKey, CircularAckVia,
+    CircularStanding, CircularState, LinkProblem, ReplyInput,
 };
 use crate::circulars::store::{self as store, Ack, Circular, Reply};
 use crate::db::{db_time, write_tx, DbConn};
@@ -88,14 +88,24 @@ pub fn link_refusal(p: LinkProblem) -> ServiceError {
     }
 }
 
-fn claimed(conn: &mut DbConn, key: &AckKey, token: &str, now: DateTime<Utc>) -> ServiceResult<(AckClaim, Circular)> {
+fn claimed(
+    conn: &mut DbConn,
+    key: &AckKey,
+    token: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<(AckClaim, Circular)> {
     let claim = key.verify(token, now).map_err(link_refusal)?;
     let c = store::find(conn, claim.circular_id)?.ok_or_else(not_found)?;
     Ok((claim, c))
 }
 
 /// What a 签收 link opens (reads only: opening the link acknowledges nothing).
-pub fn link_view(conn: &mut DbConn, key: &AckKey, token: &str, now: DateTime<Utc>) -> ServiceResult<LinkView> {
+pub fn link_view(
+    conn: &mut DbConn,
+    key: &AckKey,
+    token: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<LinkView> {
     let (claim, c) = claimed(conn, key, token, now)?;
     let row = store::units_of(conn, c.id)?
         .into_iter()

@@ -80,7 +80,13 @@ pub fn draft(
         store::insert_fields(c, saved.id, &fields)?;
         store::insert_units(c, saved.id, &units)?;
         let after = get(c, actor, saved.id, now)?;
-        let change = Change::of("circular", saved.id, Some(input.from_unit_id), None, Some(&after));
+        let change = Change::of(
+            "circular",
+            saved.id,
+            Some(input.from_unit_id),
+            None,
+            Some(&after),
+        );
         audit::record(c, Some(actor), now, change)?;
         Ok::<_, ServiceError>(saved.id)
     })?;
@@ -268,7 +274,9 @@ pub fn options(conn: &mut DbConn, actor: &Actor) -> ServiceResult<DraftOptions> 
     let scopes = actor.scopes(SENDERS).unwrap_or_default();
     let units = all
         .into_iter()
-        .filter(|(id, _)| district_wide || scopes.iter().any(|s| *s != *id && tree.is_within(*id, *s)))
+        .filter(|(id, _)| {
+            district_wide || scopes.iter().any(|s| *s != *id && tree.is_within(*id, *s))
+        })
         .filter_map(|(id, name)| {
             active
                 .iter()

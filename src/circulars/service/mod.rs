@@ -124,7 +124,12 @@ fn parse_values(raw: &str) -> Vec<String> {
 }
 
 /// The circular as `actor` may see it, at `now`.
-pub fn get(conn: &mut DbConn, actor: &Actor, id: i64, now: DateTime<Utc>) -> ServiceResult<CircularView> {
+pub fn get(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> ServiceResult<CircularView> {
     let c = store::find(conn, id)?.ok_or_else(not_found)?;
     let tree = tree(conn, actor)?;
     let rows = store::units_of(conn, id)?;
@@ -239,7 +244,12 @@ pub enum Folder {
 }
 
 /// The circulars the actor receives or sends, newest first (at most 200).
-pub fn list(conn: &mut DbConn, actor: &Actor, which: Folder, now: DateTime<Utc>) -> ServiceResult<Vec<CircularRow>> {
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    which: Folder,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<CircularRow>> {
     let tree = tree(conn, actor)?;
     let mine = my_units(actor, &tree);
     let found = match which {
@@ -249,7 +259,9 @@ pub fn list(conn: &mut DbConn, actor: &Actor, which: Folder, now: DateTime<Utc>)
         }
         Folder::Sent if sends_district_wide(actor) => store::list(conn, None, None, 200)?,
         Folder::Sent => {
-            let scopes = actor.scopes(crate::circulars::model::SENDERS).unwrap_or_default();
+            let scopes = actor
+                .scopes(crate::circulars::model::SENDERS)
+                .unwrap_or_default();
             let from = tree.units_within(&scopes);
             store::list(conn, Some(&[]), Some(&from), 200)?
         }

@@ -126,12 +126,19 @@ pub fn replies_table(
                 Cell::Text(u.standing.label(lang).into()),
                 Cell::Text(time(&u.acked_at)),
                 Cell::Text(u.acked_name.clone()),
-                Cell::Text(u.acked_via.map(|a| a.label(lang)).unwrap_or_default().into()),
+                Cell::Text(
+                    u.acked_via
+                        .map(|a| a.label(lang))
+                        .unwrap_or_default()
+                        .into(),
+                ),
                 Cell::Text(time(&u.replied_at)),
                 Cell::Text(u.replied_by.clone()),
             ];
             for n in 0..v.fields.len() {
-                row.push(Cell::Text(u.reply_values.get(n).cloned().unwrap_or_default()));
+                row.push(Cell::Text(
+                    u.reply_values.get(n).cloned().unwrap_or_default(),
+                ));
             }
             row.push(Cell::Text(u.reply_text.clone()));
             row.push(Cell::Text(
@@ -171,7 +178,11 @@ pub struct CircularOverdueRow {
 
 /// Every unit that has not acknowledged an issued circular by its deadline, among the circulars the actor
 /// sends (office staff: all), longest overdue first.
-pub fn overdue_report(conn: &mut DbConn, actor: &Actor, now: DateTime<Utc>) -> ServiceResult<Vec<CircularOverdueRow>> {
+pub fn overdue_report(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<CircularOverdueRow>> {
     let tree = tree(conn, actor)?;
     let all = sends_district_wide(actor);
     let names = org_store::unit_names(conn, false)?;

@@ -183,7 +183,9 @@ pub fn outgoing(
         ),
         Occasion::Escalated => (&CIRCULAR_OVERDUE, &HEAD, Role::UnitHead),
     };
-    let addresses = if text.occasion == Occasion::Escalated {
+    let told = holders(people, role, unit);
+    // The head, when the unit has one who can be reached; else the unit's contacts hear it again.
+    let addresses = if text.occasion == Occasion::Escalated && !told.is_empty() {
         Vec::new()
     } else {
         unit_contacts(conn, unit)?
@@ -193,10 +195,7 @@ pub fn outgoing(
         key,
         unit_id: Some(unit),
         path: text.ack_path.clone(),
-        people: holders(people, role, unit)
-            .into_iter()
-            .map(|p| (p, reason))
-            .collect(),
+        people: told.into_iter().map(|p| (p, reason)).collect(),
         to_unit: false,
         addresses,
         content: Box::new(text),

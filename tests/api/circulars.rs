@@ -635,6 +635,34 @@ fn circulars_escalate_to_the_head_after_the_set_time_and_stay_on_the_overdue_rep
         "0 overdue unit(s) escalated to their head",
         "once"
     );
+    let told = app
+        .get(
+            "/api/v1/notices?per_page=200&kind=circular_overdue",
+            &d.admin,
+        )
+        .json();
+    let escalation = told["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| {
+            n["dedupe_key"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("circular_escalated:")
+        })
+        .expect("the escalation notice");
+    let to: Vec<&str> = escalation["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        to,
+        ["taihu@example.gov.cn"],
+        "a street without a head account: its contacts hear it again"
+    );
     let report = app.get("/api/v1/circulars/overdue", &d.staff).json();
     let rows = report.as_array().unwrap();
     assert_eq!(rows.len(), 1, "{report}");

@@ -2,6 +2,7 @@
 
 mod allocation;
 mod calendar;
+mod circulars;
 mod duty;
 mod inventory;
 mod notify;

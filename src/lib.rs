@@ -5,6 +5,7 @@ pub mod app;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
+pub mod circulars;
 pub mod clock;
 pub mod config;
 pub mod cron;

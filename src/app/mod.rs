@@ -23,7 +23,7 @@ use crate::notify::Reminders;
 use crate::state::AppState;
 use crate::web::tasks::Tasks;
 use crate::web::{openapi, system};
-use crate::{allocation, db, duty, inventory, notify, org, teams};
+use crate::{allocation, circulars, db, duty, inventory, notify, org, teams};
 
 mod routes;
 mod secret;
@@ -42,6 +42,8 @@ pub struct Areas {
     pub jobs: Jobs,
     /// The duty area (its handlers share its snapshot of who is on duty).
     pub duty: Arc<duty::Area>,
+    /// The circulars area (its handlers sign and check 签收 links with its key).
+    pub circulars: Arc<circulars::Area>,
 }
 
 impl Areas {
@@ -57,28 +59,49 @@ impl Areas {
             &config.vars,
         )?));
         let allocation = Arc::new(allocation::Area);
+        let secret = secret(config).map_err(|e| ConfigError {
+            variable: "STANDBY_SECRET",
+            problem: e.to_string(),
+        })?;
+        let circulars = Arc::new(circulars::Area::new(
+            circulars::Settings::from_vars(&config.vars)?,
+            &secret,
+        ));
         let reminders = Reminders::new(vec![
             reserves.clone(),
             allocation.clone(),
             teams.clone(),
             duty.clone(),
+            circulars.clone(),
         ]);
-        let tasks = Tasks::new(vec![duty.clone(), reserves, allocation, teams]);
-        let jobs = jobs(config, &reminders)?;
+        let tasks = Tasks::new(vec![
+            duty.clone(),
+            circulars.clone(),
+            reserves,
+            allocation,
+            teams,
+        ]);
+        let jobs = jobs(config, &reminders, &circulars)?;
         Ok(Areas {
             reminders,
             tasks,
             jobs,
             duty,
+            circulars,
         })
     }
 }
 
 /// Every scheduled job: its name, its schedule (`STANDBY_JOB_<NAME>`, six fields in office time; empty or
 /// `off` turns it off) and the area function it runs.
-fn jobs(config: &Config, reminders: &Reminders) -> Result<Jobs, ConfigError> {
+fn jobs(
+    config: &Config,
+    reminders: &Reminders,
+    circulars: &Arc<circulars::Area>,
+) -> Result<Jobs, ConfigError> {
     let v = &config.vars;
     let (scan, digest) = (reminders.clone(), reminders.clone());
+    let escalation = circulars.as_ref().clone();
     Ok(Jobs::new(vec![
         Job::new(
             "scan",
@@ -117,6 +140,19 @@ fn jobs(config: &Config, reminders: &Reminders) -> Result<Jobs, ConfigError> {
                 duty::jobs::presence_checks(&s, key, now)
                     .await
                     .map(|n| format!("{n} unannounced presence check(s) asked"))
+            },
+        ),
+        Job::new(
+            "circulars",
+            v.schedule("STANDBY_JOB_CIRCULARS", "0 */5 * * * *")?,
+            true,
+            move |s, now| {
+                let area = escalation.clone();
+                async move {
+                    circulars::jobs::escalate(&s, area, now)
+                        .await
+                        .map(|n| format!("{n} overdue unit(s) escalated to their head"))
+                }
             },
         ),
         Job::new(
@@ -296,6 +332,7 @@ pub fn server(
     let reminders = web::Data::new(areas.reminders.clone());
     let tasks = web::Data::new(areas.tasks.clone());
     let duty = web::Data::from(areas.duty.clone());
+    let circulars = web::Data::from(areas.circulars.clone());
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let blocking_threads = (data.config.pool_size as usize).div_ceil(workers) + 1;
     let server = HttpServer::new(move || {
@@ -317,6 +354,7 @@ pub fn server(
             .app_data(reminders.clone())
             .app_data(tasks.clone())
             .app_data(duty.clone())
+            .app_data(circulars.clone())
             .app_data(spec.clone())
             .service(
                 scope::scope("/api/v1")

@@ -4,7 +4,7 @@
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{allocation, audit, calendar, duty, inventory, notify, org, teams};
+use crate::{allocation, audit, calendar, circulars, duty, inventory, notify, org, teams};
 
 /// Every JSON API route (documented in the OpenAPI spec as they are registered).
 pub(super) fn api_routes(cfg: &mut ServiceConfig) {
@@ -32,7 +32,24 @@ pub(super) fn api_routes(cfg: &mut ServiceConfig) {
     calendar_routes(cfg);
     duty_routes(cfg);
     allocation_routes(cfg);
+    circulars_routes(cfg);
     notify_routes(cfg);
+}
+
+/// The circulars API (fixed paths before `/circulars/{id}`).
+fn circulars_routes(cfg: &mut ServiceConfig) {
+    use circulars::api;
+    cfg.service(api::list)
+        .service(api::create)
+        .service(api::overdue)
+        .service(api::get)
+        .service(api::add_file)
+        .service(api::file)
+        .service(api::issue)
+        .service(api::withdraw)
+        .service(api::remind)
+        .service(api::acknowledge)
+        .service(api::reply);
 }
 
 /// The allocation API.
@@ -134,6 +151,7 @@ pub(super) fn page_routes(cfg: &mut web::ServiceConfig) {
     audit::pages::routes(cfg);
     inventory::pages::routes(cfg);
     allocation::pages::routes(cfg);
+    circulars::pages::routes(cfg);
     teams::pages::routes(cfg);
     calendar::pages::routes(cfg);
     duty::pages::routes(cfg);

@@ -156,7 +156,20 @@ fn the_demo_district_loads_once_and_its_accounts_work() {
         String::from_utf8_lossy(&out.stderr)
     );
     let admin = app.admin_token();
-    assert_eq!(app.get("/api/v1/units", &admin).json()["total"], 15);
+    // The org's 15 units and the 8 departments and streets the circulars demo adds.
+    assert_eq!(app.get("/api/v1/units", &admin).json()["total"], 23);
+    let staff = app.token("shenlh", standby::org::demo::DEMO_PASSWORD);
+    let sent = app.get("/api/v1/circulars?folder=sent", &staff).json();
+    let t = &sent[0]["tally"];
+    assert_eq!(
+        (
+            t["units"].as_i64(),
+            t["acknowledged"].as_i64(),
+            t["replied"].as_i64()
+        ),
+        (Some(15), Some(12), Some(9)),
+        "the flood-season duty circular: {sent}"
+    );
     assert_eq!(app.get("/api/v1/people", &admin).json()["total"], 45);
     let keeper = app.token("jianggp", standby::org::demo::DEMO_PASSWORD);
     let me = app.get("/api/v1/me", &keeper).json();

@@ -41,6 +41,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("duty", 6),
     ("drills", 6),
     ("allocation", 6),
+    ("circulars", 6),
     ("app", 7),
     ("demo", 7),
 ];
@@ -52,6 +53,7 @@ const AREA_PEERS: &[(&str, &[&str])] = &[
     ("duty", &["teams", "calendar"]),
     ("drills", &["teams", "inventory"]),
     ("allocation", &["inventory"]),
+    ("circulars", &[]),
 ];
 
 fn layer_of(path: &str) -> Option<(u8, &'static str)> {

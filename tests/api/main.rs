@@ -19,6 +19,7 @@ mod browser;
 mod calendar;
 mod calendar_imports;
 mod calendar_pages;
+mod circulars;
 mod cli;
 mod concurrency;
 mod duty;

@@ -177,6 +177,19 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/allocations/{id}/extension", vec!["post"]),
         ("/api/v1/loans", vec!["get"]),
         ("/api/v1/items/{id}/sources", vec!["get"]),
+        ("/api/v1/circulars", vec!["get", "post"]),
+        ("/api/v1/circulars/overdue", vec!["get"]),
+        ("/api/v1/circulars/{id}", vec!["get"]),
+        ("/api/v1/circulars/{id}/files", vec!["post"]),
+        ("/api/v1/circulars/{id}/files/{file}", vec!["get"]),
+        ("/api/v1/circulars/{id}/issue", vec!["post"]),
+        ("/api/v1/circulars/{id}/withdraw", vec!["post"]),
+        ("/api/v1/circulars/{id}/remind", vec!["post"]),
+        (
+            "/api/v1/circulars/{id}/units/{unit}/acknowledge",
+            vec!["post"],
+        ),
+        ("/api/v1/circulars/{id}/units/{unit}/reply", vec!["post"]),
     ];
     let paths = spec["paths"].as_object().unwrap();
     assert_eq!(

@@ -397,6 +397,14 @@ fn circulars_a_withdrawn_circulars_link_and_reply_are_refused_and_record_nothing
     let token = token_for(&app, id, d.street, 24);
     let mut b = app.browser();
     assert_eq!(b.get(&format!("/circulars/ack/{token}")).status, 200);
+    // A reminder asked for by hand and not yet sent goes with the circular.
+    let r = app.post(
+        &format!("/api/v1/circulars/{id}/remind"),
+        &d.staff,
+        json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.json()["reminded"].as_i64().unwrap() >= 1);
     let r = app.post(
         &format!("/api/v1/circulars/{id}/withdraw"),
         &d.staff,
@@ -413,6 +421,16 @@ fn circulars_a_withdrawn_circulars_link_and_reply_are_refused_and_record_nothing
     assert_eq!(
         pending["total"], 0,
         "unsent notices were cancelled: {pending}"
+    );
+    let reminders = app
+        .get(
+            "/api/v1/notices?per_page=200&kind=circular_overdue&state=pending",
+            &d.admin,
+        )
+        .json();
+    assert_eq!(
+        reminders["total"], 0,
+        "unsent reminders were cancelled: {reminders}"
     );
     let page = b.get(&format!("/circulars/ack/{token}"));
     assert!(

@@ -229,6 +229,7 @@ pub fn withdraw(
             })
             .collect();
         crate::notify::service::withdraw(c, now, &keys)?;
+        crate::notify::service::withdraw_starting(c, now, &format!("circular_remind:{id}:"))?;
         let after = get(c, actor, id, now)?;
         let change = Change::of(
             "circular",

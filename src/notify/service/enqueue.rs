@@ -201,3 +201,12 @@ pub fn withdraw(conn: &mut DbConn, now: DateTime<Utc>, keys: &[String]) -> Servi
         .collect();
     Ok(store::withdraw(conn, &full, db_time(now))?)
 }
+
+/// Cancels the unsent notices whose key starts with `prefix` (keys stamped with the time they were made).
+pub fn withdraw_starting(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    prefix: &str,
+) -> ServiceResult<usize> {
+    Ok(store::withdraw_starting(conn, prefix, db_time(now))?)
+}

@@ -420,6 +420,32 @@ pub fn withdraw(conn: &mut DbConn, keys: &[String], now: NaiveDateTime) -> Query
     .execute(conn)
 }
 
+/// Cancels the pending notices whose key starts with `prefix` (a family of keys stamped with their time).
+pub fn withdraw_starting(
+    conn: &mut DbConn,
+    prefix: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let pattern = format!(
+        "{}%",
+        prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    diesel::update(
+        notices::table
+            .filter(notices::dedupe_key.like(pattern).escape('\\'))
+            .filter(notices::state.eq(NoticeState::Pending)),
+    )
+    .set((
+        notices::state.eq(NoticeState::Cancelled),
+        notices::last_error.eq(Some("withdrawn: done before it was sent")),
+        notices::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
 /// Which notices to list.
 #[derive(Debug, Clone, Default)]
 pub struct NoticeFilter {

@@ -1,4 +1,4 @@
-//! `standby demo`: the demo district, its people and accounts, its reserves, its allocations, its rescue teams and its duty rosters.
+//! `standby demo`: the demo district, its people and accounts, its reserves, its allocations, its rescue teams, its duty rosters and its drills.
 
 use chrono::{DateTime, Utc};
 
@@ -13,5 +13,6 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
     let allocation = crate::allocation::demo::load(conn, now, cfg)?;
     let teams = crate::teams::demo::load(conn, now, cfg)?;
     let duty = crate::duty::demo::load(conn, now, cfg)?;
-    Ok(format!("{org}\n{reserves}\n{allocation}\n{teams}\n{duty}"))
+    let drills = crate::drills::demo::load(conn, now, cfg)?;
+    Ok(format!("{org}\n{reserves}\n{allocation}\n{teams}\n{duty}\n{drills}"))
 }

@@ -1,6 +1,7 @@
 //! Languages and bilingual text: Simplified Chinese by default, English available.
 
 mod allocation;
+mod drills;
 mod calendar;
 mod duty;
 mod inventory;

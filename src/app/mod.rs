@@ -23,7 +23,7 @@ use crate::notify::Reminders;
 use crate::state::AppState;
 use crate::web::tasks::Tasks;
 use crate::web::{openapi, system};
-use crate::{allocation, db, duty, inventory, notify, org, teams};
+use crate::{allocation, db, drills, duty, inventory, notify, org, teams};
 
 mod routes;
 mod secret;
@@ -62,6 +62,7 @@ impl Areas {
             allocation.clone(),
             teams.clone(),
             duty.clone(),
+            Arc::new(drills::Area),
         ]);
         let tasks = Tasks::new(vec![duty.clone(), reserves, allocation, teams]);
         let jobs = jobs(config, &reminders)?;

@@ -7,6 +7,7 @@ pub mod once;
 pub mod schema;
 pub mod schema_allocation;
 pub mod schema_calendar;
+pub mod schema_drills;
 pub mod schema_duty;
 pub mod schema_teams;
 pub mod settings;

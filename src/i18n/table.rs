@@ -357,6 +357,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .chain(super::notify::ENTRIES)
         .chain(super::inventory::ENTRIES)
         .chain(super::allocation::ENTRIES)
+        .chain(super::drills::ENTRIES)
 }
 
 /// The string for `key` (a missing one is logged and shown as `?`).

@@ -14,5 +14,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
     let teams = crate::teams::demo::load(conn, now, cfg)?;
     let duty = crate::duty::demo::load(conn, now, cfg)?;
     let drills = crate::drills::demo::load(conn, now, cfg)?;
-    Ok(format!("{org}\n{reserves}\n{allocation}\n{teams}\n{duty}\n{drills}"))
+    Ok(format!(
+        "{org}\n{reserves}\n{allocation}\n{teams}\n{duty}\n{drills}"
+    ))
 }

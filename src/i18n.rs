@@ -1,8 +1,8 @@
 //! Languages and bilingual text: Simplified Chinese by default, English available.
 
 mod allocation;
-mod drills;
 mod calendar;
+mod drills;
 mod duty;
 mod inventory;
 mod notify;

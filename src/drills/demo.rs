@@ -19,7 +19,7 @@ use crate::inventory::model::Quantity;
 use crate::org::demo::unit_id;
 use crate::org::model::{Actor, Grant, Role};
 use crate::org::service::auth::actor_by_username;
-use crate::org::store::accounts as account_store;
+use crate::org::store as account_store;
 
 #[allow(clippy::too_many_arguments)]
 fn plan(
@@ -99,24 +99,100 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
     }
 
     // The plans.
-    plan(conn, &office, now, day, ajw, PlanLevel::General, "东太湖度假区突发事件总体应急预案", day - Duration::days(420), "吴应急备〔2025〕3号")?;
-    let flood = plan(conn, &head, now, day, jsj, PlanLevel::Special, "建设局防汛防台专项应急预案", day - Duration::days(210), "吴应急备〔2026〕11号")?;
-    let hotel_plan = plan(conn, &hanx, now, day, hotel, PlanLevel::EnterpriseComprehensive, "东太湖温泉大酒店生产安全事故综合应急预案", day - Duration::days(300), "吴应急备〔2026〕27号")?;
-    plan(conn, &hanx, now, day, hotel, PlanLevel::Onsite, "厨房燃气泄漏火灾现场处置方案", day - Duration::days(330), "")?;
+    plan(
+        conn,
+        &office,
+        now,
+        day,
+        ajw,
+        PlanLevel::General,
+        "东太湖度假区突发事件总体应急预案",
+        day - Duration::days(420),
+        "吴应急备〔2025〕3号",
+    )?;
+    let flood = plan(
+        conn,
+        &head,
+        now,
+        day,
+        jsj,
+        PlanLevel::Special,
+        "建设局防汛防台专项应急预案",
+        day - Duration::days(210),
+        "吴应急备〔2026〕11号",
+    )?;
+    let hotel_plan = plan(
+        conn,
+        &hanx,
+        now,
+        day,
+        hotel,
+        PlanLevel::EnterpriseComprehensive,
+        "东太湖温泉大酒店生产安全事故综合应急预案",
+        day - Duration::days(300),
+        "吴应急备〔2026〕27号",
+    )?;
+    plan(
+        conn,
+        &hanx,
+        now,
+        day,
+        hotel,
+        PlanLevel::Onsite,
+        "厨房燃气泄漏火灾现场处置方案",
+        day - Duration::days(330),
+        "",
+    )?;
 
     // This year's annual plans, approved by the office.
     let this_month = i64::from(day.month());
     let next_month = if this_month == 12 { 12 } else { this_month + 1 };
     let drill_month = i64::from((day - Duration::days(20)).month());
     for (by, unit, items) in [
-        (&head, jsj, vec![
-            AnnualItemInput::parse(flood, DrillContent::Comprehensive, DrillForm::Live, 5, "建设局", "度假区防汛抢险队、滨湖街道")?,
-            AnnualItemInput::parse(flood, DrillContent::Single, DrillForm::Live, next_month, "建设局", "度假区防汛抢险队")?,
-        ]),
-        (&hanx, hotel, vec![
-            AnnualItemInput::parse(hotel_plan, DrillContent::Comprehensive, DrillForm::Tabletop, 4, "酒店安保部", "各部门负责人")?,
-            AnnualItemInput::parse(hotel_plan, DrillContent::Comprehensive, DrillForm::Live, drill_month, "酒店安保部", "酒店义务消防队、东太湖综合性消防救援站")?,
-        ]),
+        (
+            &head,
+            jsj,
+            vec![
+                AnnualItemInput::parse(
+                    flood,
+                    DrillContent::Comprehensive,
+                    DrillForm::Live,
+                    5,
+                    "建设局",
+                    "度假区防汛抢险队、滨湖街道",
+                )?,
+                AnnualItemInput::parse(
+                    flood,
+                    DrillContent::Single,
+                    DrillForm::Live,
+                    next_month,
+                    "建设局",
+                    "度假区防汛抢险队",
+                )?,
+            ],
+        ),
+        (
+            &hanx,
+            hotel,
+            vec![
+                AnnualItemInput::parse(
+                    hotel_plan,
+                    DrillContent::Comprehensive,
+                    DrillForm::Tabletop,
+                    4,
+                    "酒店安保部",
+                    "各部门负责人",
+                )?,
+                AnnualItemInput::parse(
+                    hotel_plan,
+                    DrillContent::Comprehensive,
+                    DrillForm::Live,
+                    drill_month,
+                    "酒店安保部",
+                    "酒店义务消防队、东太湖综合性消防救援站",
+                )?,
+            ],
+        ),
     ] {
         let a = annual::create(conn, by, now, unit, day.year(), items)?;
         annual::submit(conn, by, now, a.annual.id)?;
@@ -148,18 +224,52 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
     let d = drills::create(conn, &hanx, written, tz, scheme)?;
     let id = d.drill.id;
     drills::submit(conn, &hanx, written, tz, id)?;
-    drills::decide(conn, &office, written + Duration::days(2), tz, id, true, "同意，注意宾客安全")?;
+    drills::decide(
+        conn,
+        &office,
+        written + Duration::days(2),
+        tz,
+        id,
+        true,
+        "同意，注意宾客安全",
+    )?;
     drills::attendance(conn, &hanx, start, tz, id, &[(hanx_person, true)])?;
-    for (minutes, text) in [(2, "消防控制室确认火情，启动应急广播"), (14, "宴会厅宾客疏散完毕，集合点清点 296 人"), (31, "微型消防站控制火势，移交消防救援站")] {
-        drills::log(conn, &hanx, start + Duration::minutes(minutes + 1), tz, id, Some(start + Duration::minutes(minutes)), text)?;
+    for (minutes, text) in [
+        (2, "消防控制室确认火情，启动应急广播"),
+        (14, "宴会厅宾客疏散完毕，集合点清点 296 人"),
+        (31, "微型消防站控制火势，移交消防救援站"),
+    ] {
+        drills::log(
+            conn,
+            &hanx,
+            start + Duration::minutes(minutes + 1),
+            tz,
+            id,
+            Some(start + Duration::minutes(minutes)),
+            text,
+        )?;
     }
     let evaluated = now - Duration::days(19);
     let objectives = crate::drills::store::drills::objectives(conn, id)?;
-    let results = [ObjectiveResult::Met, ObjectiveResult::Partly, ObjectiveResult::Met];
+    let results = [
+        ObjectiveResult::Met,
+        ObjectiveResult::Partly,
+        ObjectiveResult::Met,
+    ];
     let judged = objectives
         .iter()
         .zip(results)
-        .map(|(o, r)| (o.id, r, if r == ObjectiveResult::Partly { "用时 14 分钟，二楼东侧通道拥堵".to_string() } else { String::new() }))
+        .map(|(o, r)| {
+            (
+                o.id,
+                r,
+                if r == ObjectiveResult::Partly {
+                    "用时 14 分钟，二楼东侧通道拥堵".to_string()
+                } else {
+                    String::new()
+                },
+            )
+        })
         .collect();
     let evaluation = EvaluationInput::parse(
         DrillGrade::Good,
@@ -176,16 +286,39 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         ("新入职员工疏散路线培训", eval_day + Duration::days(10)),
     ] {
         let input = ActionInput::parse(problem, hanx_person, due, false, eval_day)?;
-        opened.push(actions::add(conn, &hanx, evaluated, eval_day, id, input)?.action.id);
+        opened.push(
+            actions::add(conn, &hanx, evaluated, eval_day, id, input)?
+                .action
+                .id,
+        );
     }
     let submitted = now - Duration::days(8);
-    actions::submit(conn, &hanx, submitted, today(submitted, tz), opened[0], "已更换 12 具 4kg 干粉灭火器，附验收单。", None)?;
-    actions::verify(conn, &office, submitted + Duration::days(1), today(submitted, tz), opened[0], true, "")?;
+    actions::submit(
+        conn,
+        &hanx,
+        submitted,
+        today(submitted, tz),
+        opened[0],
+        "已更换 12 具 4kg 干粉灭火器，附验收单。",
+        None,
+    )?;
+    actions::verify(
+        conn,
+        &office,
+        submitted + Duration::days(1),
+        today(submitted, tz),
+        opened[0],
+        true,
+        "",
+    )?;
     drills::report(conn, &hanx, evaluated + Duration::hours(2), tz, cfg, id)?;
 
     // 建设局's flood drill next month, approved, with two pumps held at the flood-control warehouse.
     let flood_start = at(now, tz, 15, 9, 0);
-    let people: Vec<i64> = [&head, &keeper, &keeper2].iter().filter_map(|a| a.person_id).collect();
+    let people: Vec<i64> = [&head, &keeper, &keeper2]
+        .iter()
+        .filter_map(|a| a.person_id)
+        .collect();
     let scheme = SchemeInput::parse(
         flood,
         None,
@@ -213,6 +346,15 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         .into_iter()
         .find(|w| w.name == "建设局东太湖防汛物资仓库")
         .ok_or_else(|| ServiceError::Internal("demo flood-control warehouse".into()))?;
-    materials::reserve(conn, &keeper, now, tz, f.drill.id, warehouse.id, pumps.id, Quantity::parse_positive("qty", "2")?)?;
+    materials::reserve(
+        conn,
+        &keeper,
+        now,
+        tz,
+        f.drill.id,
+        warehouse.id,
+        pumps.id,
+        Quantity::parse_positive("qty", "2")?,
+    )?;
     Ok("demo drills loaded: 4 plans, 2 annual plans approved, a drill evaluated with 3 corrective actions, a flood drill next month with 2 pumps reserved".into())
 }

@@ -7,13 +7,17 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::clock::today;
 use crate::db::DbConn;
-use crate::drills::model::{alarm, ActionAlarm, AnnualState, DrillStanding, DrillState, EscalationStep};
+use crate::drills::model::{
+    alarm, ActionAlarm, AnnualState, DrillStanding, DrillState, EscalationStep,
+};
 use crate::drills::notices::{
     DrillNotice, COORDINATOR, DRILL_ACTION_DUE, DRILL_DUE, DRILL_REPORT, DRILL_WAITING, OFFICE,
     OWNER, OWNER_HEAD, SUPERVISOR,
 };
 use crate::drills::service::compliance;
-use crate::drills::store::{actions as action_store, annual as annual_store, drills as drill_store, registry as plan_store};
+use crate::drills::store::{
+    actions as action_store, annual as annual_store, drills as drill_store, registry as plan_store,
+};
 use crate::error::ServiceResult;
 use crate::i18n::Lang;
 use crate::notify::model::{lead_reached, KindSpec, Reason};
@@ -40,7 +44,11 @@ fn scoped(
     people
         .iter()
         .filter(|p| grants_cover(&p.grants, roles, Some(unit), tree))
-        .filter(|p| p.grants.iter().any(|g| roles.contains(&g.role) && g.unit_id.is_some()))
+        .filter(|p| {
+            p.grants
+                .iter()
+                .any(|g| roles.contains(&g.role) && g.unit_id.is_some())
+        })
         .map(|p| (p.person_id, reason))
         .collect()
 }
@@ -111,7 +119,9 @@ impl ReminderSource for super::Area {
                 let c = &p.compliance;
                 let stage = match c.standing {
                     DrillStanding::Overdue => Some("overdue".to_string()),
-                    DrillStanding::Due => lead_reached(c.next_due, day, &LEADS).map(|l| l.to_string()),
+                    DrillStanding::Due => {
+                        lead_reached(c.next_due, day, &LEADS).map(|l| l.to_string())
+                    }
                     DrillStanding::Done => None,
                 };
                 let Some(stage) = stage else { continue };
@@ -135,8 +145,16 @@ impl ReminderSource for super::Area {
                     scoped(&people, &tree, &managers, u.unit_id, &COORDINATOR),
                     true,
                     DrillNotice {
-                        title_zh: if overdue { "应急演练逾期".into() } else { "应急演练即将到期".into() },
-                        title_en: if overdue { "Drill overdue".into() } else { "Drill due soon".into() },
+                        title_zh: if overdue {
+                            "应急演练逾期".into()
+                        } else {
+                            "应急演练即将到期".into()
+                        },
+                        title_en: if overdue {
+                            "Drill overdue".into()
+                        } else {
+                            "Drill due soon".into()
+                        },
                         todo_zh: zh,
                         todo_en: en,
                         facts: vec![
@@ -223,7 +241,11 @@ impl ReminderSource for super::Area {
             let unit = names.get(&a.unit_id).cloned().unwrap_or_default();
             out.push(notice(
                 &DRILL_WAITING,
-                format!("drill_annual:{}:{}", a.id, a.updated_at.and_utc().timestamp()),
+                format!(
+                    "drill_annual:{}:{}",
+                    a.id,
+                    a.updated_at.and_utc().timestamp()
+                ),
                 a.unit_id,
                 format!("/drills/annual/{}", a.id),
                 office(&people),
@@ -232,7 +254,10 @@ impl ReminderSource for super::Area {
                     title_zh: "年度演练计划待审批".into(),
                     title_en: "Annual drill plan awaiting approval".into(),
                     todo_zh: format!("{}已提交 {} 年度应急演练计划，请审批。", unit, a.year),
-                    todo_en: format!("{} submitted its {} annual drill plan for approval.", unit, a.year),
+                    todo_en: format!(
+                        "{} submitted its {} annual drill plan for approval.",
+                        unit, a.year
+                    ),
                     facts: vec![
                         ("单位", "Unit", unit.clone()),
                         ("年度", "Year", a.year.to_string()),
@@ -243,8 +268,12 @@ impl ReminderSource for super::Area {
 
         // Corrective actions due or overdue, escalating.
         for a in action_store::list(conn, None, true)? {
-            let Some(found) = alarm(a.state, a.due_on, day) else { continue };
-            let Some(drill) = drill_store::find(conn, a.drill_id)? else { continue };
+            let Some(found) = alarm(a.state, a.due_on, day) else {
+                continue;
+            };
+            let Some(drill) = drill_store::find(conn, a.drill_id)? else {
+                continue;
+            };
             let owner_name = org_store::find_person(conn, a.owner_person_id)?
                 .map(|p| p.name)
                 .unwrap_or_default();
@@ -257,7 +286,13 @@ impl ReminderSource for super::Area {
             };
             if let ActionAlarm::Overdue(step) = found {
                 if step >= EscalationStep::UnitHead {
-                    to.extend(scoped(&people, &tree, &[Role::UnitHead], a.owner_unit_id, &OWNER_HEAD));
+                    to.extend(scoped(
+                        &people,
+                        &tree,
+                        &[Role::UnitHead],
+                        a.owner_unit_id,
+                        &OWNER_HEAD,
+                    ));
                 }
                 if step >= EscalationStep::Office {
                     to.extend(office(&people));
@@ -270,14 +305,28 @@ impl ReminderSource for super::Area {
                 ActionAlarm::DueSoon => (
                     "演练整改即将到期",
                     "Corrective action due soon",
-                    format!("整改事项应于 {} 前完成，请按期整改并提交整改材料。", a.due_on),
-                    format!("The corrective action is due by {}: complete it and submit the evidence.", a.due_on),
+                    format!(
+                        "整改事项应于 {} 前完成，请按期整改并提交整改材料。",
+                        a.due_on
+                    ),
+                    format!(
+                        "The corrective action is due by {}: complete it and submit the evidence.",
+                        a.due_on
+                    ),
                 ),
                 ActionAlarm::Overdue(step) => (
                     "演练整改逾期",
                     "Corrective action overdue",
-                    format!("整改事项应于 {} 前完成，已逾期 {late} 天（已告知：{}）。", a.due_on, step.label(Lang::Zh)),
-                    format!("The corrective action was due by {}, {late} days ago (now told: {}).", a.due_on, step.label(Lang::En).to_lowercase()),
+                    format!(
+                        "整改事项应于 {} 前完成，已逾期 {late} 天（已告知：{}）。",
+                        a.due_on,
+                        step.label(Lang::Zh)
+                    ),
+                    format!(
+                        "The corrective action was due by {}, {late} days ago (now told: {}).",
+                        a.due_on,
+                        step.label(Lang::En).to_lowercase()
+                    ),
                 ),
             };
             out.push(notice(

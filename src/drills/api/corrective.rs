@@ -30,11 +30,16 @@ pub struct DrillActionIn {
 /// Open a corrective action from a held or evaluated drill.
 #[utoipa::path(tag = "drills", request_body = DrillActionIn, security(("bearer" = [])), responses((status = 201, body = DrillActionView)))]
 #[post("/drills/{id:\\d+}/actions")]
-pub async fn add_action(api: Api, id: web::Path<i64>, body: Json<DrillActionIn>) -> Reply<DrillActionView> {
+pub async fn add_action(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillActionIn>,
+) -> Reply<DrillActionView> {
     let (id, b) = (id.into_inner(), body.0);
     api.reply(StatusCode::CREATED, move |c| {
         let day = today(c.now, c.tz);
-        let input = ActionInput::parse(&b.problem, b.owner_person_id, b.due_on, b.revise_plan, day)?;
+        let input =
+            ActionInput::parse(&b.problem, b.owner_person_id, b.due_on, b.revise_plan, day)?;
         service::add(c.conn, c.actor, c.now, day, id, input)
     })
     .await
@@ -52,7 +57,8 @@ pub struct DrillActionQuery {
 #[get("/drills/actions")]
 pub async fn actions(api: Api, q: web::Query<DrillActionQuery>) -> Reply<Vec<DrillActionView>> {
     let open = q.into_inner().open.unwrap_or(false);
-    api.json(move |c| service::list(c.conn, c.actor, open, today(c.now, c.tz))).await
+    api.json(move |c| service::list(c.conn, c.actor, open, today(c.now, c.tz)))
+        .await
 }
 
 /// One corrective action.
@@ -60,7 +66,8 @@ pub async fn actions(api: Api, q: web::Query<DrillActionQuery>) -> Reply<Vec<Dri
 #[get("/drills/actions/{id}")]
 pub async fn action(api: Api, id: web::Path<i64>) -> Reply<DrillActionView> {
     let id = id.into_inner();
-    api.json(move |c| service::get(c.conn, c.actor, id, today(c.now, c.tz))).await
+    api.json(move |c| service::get(c.conn, c.actor, id, today(c.now, c.tz)))
+        .await
 }
 
 /// Evidence of completion.
@@ -73,7 +80,11 @@ pub struct DrillEvidenceIn {
 /// The owner submits evidence of completion (attach a file first with `PUT …/file`).
 #[utoipa::path(tag = "drills", request_body = DrillEvidenceIn, security(("bearer" = [])), responses((status = 200, body = DrillActionView)))]
 #[post("/drills/actions/{id}/evidence")]
-pub async fn submit_evidence(api: Api, id: web::Path<i64>, body: Json<DrillEvidenceIn>) -> Reply<DrillActionView> {
+pub async fn submit_evidence(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillEvidenceIn>,
+) -> Reply<DrillActionView> {
     let (id, b) = (id.into_inner(), body.0);
     api.json(move |c| {
         let day = today(c.now, c.tz);
@@ -109,7 +120,11 @@ pub async fn get_action_file(api: Api, id: web::Path<i64>) -> Result<HttpRespons
     let (info, bytes) = api
         .run(move |c| service::file(c.conn, c.actor, id, today(c.now, c.tz)))
         .await?;
-    Ok(super::file_response(&format!("evidence-{id}"), &info, bytes))
+    Ok(super::file_response(
+        &format!("evidence-{id}"),
+        &info,
+        bytes,
+    ))
 }
 
 /// A verification: close, or reject the evidence with a note (the action reopens).
@@ -124,7 +139,11 @@ pub struct DrillVerifyIn {
 /// The drill's coordinator (not the owner) closes the action or reopens it.
 #[utoipa::path(tag = "drills", request_body = DrillVerifyIn, security(("bearer" = [])), responses((status = 200, body = DrillActionView)))]
 #[post("/drills/actions/{id}/verification")]
-pub async fn verify(api: Api, id: web::Path<i64>, body: Json<DrillVerifyIn>) -> Reply<DrillActionView> {
+pub async fn verify(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillVerifyIn>,
+) -> Reply<DrillActionView> {
     let (id, b) = (id.into_inner(), body.0);
     api.json(move |c| {
         let day = today(c.now, c.tz);

@@ -32,7 +32,10 @@ pub struct DrillAnnualQuery {
 /// The annual drill plans the caller may see.
 #[utoipa::path(tag = "drills", params(DrillAnnualQuery), security(("bearer" = [])), responses((status = 200, body = Vec<DrillAnnualView>)))]
 #[get("/drills/annual")]
-pub async fn annual_plans(api: Api, q: web::Query<DrillAnnualQuery>) -> Reply<Vec<DrillAnnualView>> {
+pub async fn annual_plans(
+    api: Api,
+    q: web::Query<DrillAnnualQuery>,
+) -> Reply<Vec<DrillAnnualView>> {
     let year = q.into_inner().year;
     api.json(move |c| annual::list(c.conn, c.actor, year)).await
 }
@@ -80,7 +83,11 @@ pub struct DrillAnnualIn {
 pub async fn create_annual(api: Api, body: Json<DrillAnnualIn>) -> Reply<DrillAnnualView> {
     let b = body.0;
     api.reply(StatusCode::CREATED, move |c| {
-        let items = b.items.iter().map(DrillAnnualItemIn::parse).collect::<ServiceResult<Vec<_>>>()?;
+        let items = b
+            .items
+            .iter()
+            .map(DrillAnnualItemIn::parse)
+            .collect::<ServiceResult<Vec<_>>>()?;
         annual::create(c.conn, c.actor, c.now, b.unit_id, b.year, items)
     })
     .await
@@ -107,9 +114,14 @@ pub struct DrillAnnualAddIn {
 /// Add a drill to the plan (recorded as a change once approved).
 #[utoipa::path(tag = "drills", request_body = DrillAnnualItemIn, security(("bearer" = [])), responses((status = 200, body = DrillAnnualView)))]
 #[post("/drills/annual/{id}/items")]
-pub async fn add_annual_item(api: Api, id: web::Path<i64>, body: Json<DrillAnnualAddIn>) -> Reply<DrillAnnualView> {
+pub async fn add_annual_item(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillAnnualAddIn>,
+) -> Reply<DrillAnnualView> {
     let (id, b) = (id.into_inner(), body.0);
-    api.json(move |c| annual::add_item(c.conn, c.actor, c.now, id, b.item.parse()?, &b.reason)).await
+    api.json(move |c| annual::add_item(c.conn, c.actor, c.now, id, b.item.parse()?, &b.reason))
+        .await
 }
 
 /// A reason, or a decision's note.
@@ -129,7 +141,8 @@ pub async fn withdraw_annual_item(
     body: OptionalJson<DrillNoteIn>,
 ) -> Reply<DrillAnnualView> {
     let ((id, item), b) = (path.into_inner(), body.0.unwrap_or_default());
-    api.json(move |c| annual::withdraw_item(c.conn, c.actor, c.now, id, item, &b.reason)).await
+    api.json(move |c| annual::withdraw_item(c.conn, c.actor, c.now, id, item, &b.reason))
+        .await
 }
 
 /// Submit the plan to the office.
@@ -137,7 +150,8 @@ pub async fn withdraw_annual_item(
 #[post("/drills/annual/{id}/submit")]
 pub async fn submit_annual(api: Api, id: web::Path<i64>) -> Reply<DrillAnnualView> {
     let id = id.into_inner();
-    api.json(move |c| annual::submit(c.conn, c.actor, c.now, id)).await
+    api.json(move |c| annual::submit(c.conn, c.actor, c.now, id))
+        .await
 }
 
 /// A decision: approve, or return with a note.
@@ -152,9 +166,14 @@ pub struct DrillDecisionIn {
 /// Office staff approve the plan or return it (only office staff).
 #[utoipa::path(tag = "drills", request_body = DrillDecisionIn, security(("bearer" = [])), responses((status = 200, body = DrillAnnualView)))]
 #[post("/drills/annual/{id}/decision")]
-pub async fn decide_annual(api: Api, id: web::Path<i64>, body: Json<DrillDecisionIn>) -> Reply<DrillAnnualView> {
+pub async fn decide_annual(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillDecisionIn>,
+) -> Reply<DrillAnnualView> {
     let (id, b) = (id.into_inner(), body.0);
-    api.json(move |c| annual::decide(c.conn, c.actor, c.now, id, b.approve, &b.note)).await
+    api.json(move |c| annual::decide(c.conn, c.actor, c.now, id, b.approve, &b.note))
+        .await
 }
 
 /// Publish the approved plan.
@@ -162,7 +181,8 @@ pub async fn decide_annual(api: Api, id: web::Path<i64>, body: Json<DrillDecisio
 #[post("/drills/annual/{id}/publish")]
 pub async fn publish_annual(api: Api, id: web::Path<i64>) -> Reply<DrillAnnualView> {
     let id = id.into_inner();
-    api.json(move |c| annual::publish(c.conn, c.actor, c.now, id)).await
+    api.json(move |c| annual::publish(c.conn, c.actor, c.now, id))
+        .await
 }
 
 /// Which drills.
@@ -184,7 +204,9 @@ pub async fn drills(api: Api, q: web::Query<DrillQuery>) -> Reply<Vec<DrillListR
         let from = q
             .from
             .unwrap_or_else(|| NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day));
-        let to = q.to.unwrap_or(from + Duration::days(366)).min(from + Duration::days(3660));
+        let to =
+            q.to.unwrap_or(from + Duration::days(366))
+                .min(from + Duration::days(3660));
         service::list(c.conn, c.actor, from, to, c.tz)
     })
     .await
@@ -254,7 +276,8 @@ pub async fn create_drill(api: Api, body: Json<DrillSchemeIn>) -> Reply<DrillVie
 #[get("/drills/{id:\\d+}")]
 pub async fn drill(api: Api, id: web::Path<i64>) -> Reply<DrillView> {
     let id = id.into_inner();
-    api.json(move |c| service::get(c.conn, c.actor, id, c.now, c.tz)).await
+    api.json(move |c| service::get(c.conn, c.actor, id, c.now, c.tz))
+        .await
 }
 
 /// Submit the scheme for approval.
@@ -262,15 +285,21 @@ pub async fn drill(api: Api, id: web::Path<i64>) -> Reply<DrillView> {
 #[post("/drills/{id:\\d+}/submit")]
 pub async fn submit_drill(api: Api, id: web::Path<i64>) -> Reply<DrillView> {
     let id = id.into_inner();
-    api.json(move |c| service::submit(c.conn, c.actor, c.now, c.tz, id)).await
+    api.json(move |c| service::submit(c.conn, c.actor, c.now, c.tz, id))
+        .await
 }
 
 /// The unit's head (or office staff) approves the scheme or returns it; never its author.
 #[utoipa::path(tag = "drills", request_body = DrillDecisionIn, security(("bearer" = [])), responses((status = 200, body = DrillView)))]
 #[post("/drills/{id:\\d+}/decision")]
-pub async fn decide_drill(api: Api, id: web::Path<i64>, body: Json<DrillDecisionIn>) -> Reply<DrillView> {
+pub async fn decide_drill(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillDecisionIn>,
+) -> Reply<DrillView> {
     let (id, b) = (id.into_inner(), body.0);
-    api.json(move |c| service::decide(c.conn, c.actor, c.now, c.tz, id, b.approve, &b.note)).await
+    api.json(move |c| service::decide(c.conn, c.actor, c.now, c.tz, id, b.approve, &b.note))
+        .await
 }
 
 /// Cancel a drill not yet held; its reservations are let go.
@@ -278,7 +307,8 @@ pub async fn decide_drill(api: Api, id: web::Path<i64>, body: Json<DrillDecision
 #[post("/drills/{id:\\d+}/cancel")]
 pub async fn cancel_drill(api: Api, id: web::Path<i64>) -> Reply<DrillView> {
     let id = id.into_inner();
-    api.json(move |c| service::cancel(c.conn, c.actor, c.now, c.tz, id)).await
+    api.json(move |c| service::cancel(c.conn, c.actor, c.now, c.tz, id))
+        .await
 }
 
 /// Whether someone came.
@@ -300,7 +330,11 @@ pub struct DrillAttendanceIn {
 /// Take attendance (from an hour before the start).
 #[utoipa::path(tag = "drills", request_body = DrillAttendanceIn, security(("bearer" = [])), responses((status = 200, body = DrillView)))]
 #[post("/drills/{id:\\d+}/attendance")]
-pub async fn attendance(api: Api, id: web::Path<i64>, body: Json<DrillAttendanceIn>) -> Reply<DrillView> {
+pub async fn attendance(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillAttendanceIn>,
+) -> Reply<DrillView> {
     let (id, b) = (id.into_inner(), body.0);
     api.json(move |c| {
         let marks: Vec<(i64, bool)> = b.marks.iter().map(|m| (m.person_id, m.present)).collect();
@@ -323,8 +357,10 @@ pub struct DrillLogIn {
 #[post("/drills/{id:\\d+}/log")]
 pub async fn add_log(api: Api, id: web::Path<i64>, body: Json<DrillLogIn>) -> Reply<DrillLogEntry> {
     let (id, b) = (id.into_inner(), body.0);
-    api.reply(StatusCode::CREATED, move |c| service::log(c.conn, c.actor, c.now, c.tz, id, b.at, &b.text))
-        .await
+    api.reply(StatusCode::CREATED, move |c| {
+        service::log(c.conn, c.actor, c.now, c.tz, id, b.at, &b.text)
+    })
+    .await
 }
 
 /// An objective judged.
@@ -352,7 +388,11 @@ pub struct DrillEvaluationIn {
 /// Evaluate a held drill: every objective judged, a grade, what went well, the problems.
 #[utoipa::path(tag = "drills", request_body = DrillEvaluationIn, security(("bearer" = [])), responses((status = 200, body = DrillView)))]
 #[post("/drills/{id:\\d+}/evaluation")]
-pub async fn evaluate(api: Api, id: web::Path<i64>, body: Json<DrillEvaluationIn>) -> Reply<DrillView> {
+pub async fn evaluate(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillEvaluationIn>,
+) -> Reply<DrillView> {
     let (id, b) = (id.into_inner(), body.0);
     api.json(move |c| {
         let judged = b
@@ -371,7 +411,8 @@ pub async fn evaluate(api: Api, id: web::Path<i64>, body: Json<DrillEvaluationIn
 #[post("/drills/{id:\\d+}/report")]
 pub async fn report(api: Api, id: web::Path<i64>) -> Reply<DrillView> {
     let id = id.into_inner();
-    api.json(move |c| service::report(c.conn, c.actor, c.now, c.tz, c.config, id)).await
+    api.json(move |c| service::report(c.conn, c.actor, c.now, c.tz, c.config, id))
+        .await
 }
 
 /// Materials to hold for a drill.
@@ -387,11 +428,24 @@ pub struct DrillMaterialIn {
 /// The warehouse's keeper holds materials for the drill.
 #[utoipa::path(tag = "drills", request_body = DrillMaterialIn, security(("bearer" = [])), responses((status = 200, body = DrillView)))]
 #[post("/drills/{id:\\d+}/materials")]
-pub async fn reserve(api: Api, id: web::Path<i64>, body: Json<DrillMaterialIn>) -> Reply<DrillView> {
+pub async fn reserve(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillMaterialIn>,
+) -> Reply<DrillView> {
     let (id, b) = (id.into_inner(), body.0);
     api.json(move |c| {
         let qty = Quantity::parse_positive("qty", &b.qty)?;
-        materials::reserve(c.conn, c.actor, c.now, c.tz, id, b.warehouse_id, b.item_id, qty)
+        materials::reserve(
+            c.conn,
+            c.actor,
+            c.now,
+            c.tz,
+            id,
+            b.warehouse_id,
+            b.item_id,
+            qty,
+        )
     })
     .await
 }
@@ -408,15 +462,21 @@ pub struct DrillWarehouseIn {
 #[post("/drills/{id:\\d+}/issue")]
 pub async fn issue(api: Api, id: web::Path<i64>, body: Json<DrillWarehouseIn>) -> Reply<DrillView> {
     let (id, w) = (id.into_inner(), body.0.warehouse_id);
-    api.json(move |c| materials::issue(c.conn, c.actor, c.now, c.config, id, w)).await
+    api.json(move |c| materials::issue(c.conn, c.actor, c.now, c.config, id, w))
+        .await
 }
 
 /// The keeper takes back what the drill borrowed, on a return voucher.
 #[utoipa::path(tag = "drills", request_body = DrillWarehouseIn, security(("bearer" = [])), responses((status = 200, body = DrillView)))]
 #[post("/drills/{id:\\d+}/return")]
-pub async fn give_back(api: Api, id: web::Path<i64>, body: Json<DrillWarehouseIn>) -> Reply<DrillView> {
+pub async fn give_back(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillWarehouseIn>,
+) -> Reply<DrillView> {
     let (id, w) = (id.into_inner(), body.0.warehouse_id);
-    api.json(move |c| materials::give_back(c.conn, c.actor, c.now, c.config, id, w)).await
+    api.json(move |c| materials::give_back(c.conn, c.actor, c.now, c.config, id, w))
+        .await
 }
 
 /// Which day and unit.
@@ -430,7 +490,10 @@ pub struct DrillComplianceQuery {
 /// Compliance per unit and plan on a day, overdue units first, and the district's rate.
 #[utoipa::path(tag = "drills", params(DrillComplianceQuery), security(("bearer" = [])), responses((status = 200, body = DrillComplianceReport)))]
 #[get("/drills/compliance")]
-pub async fn compliance_report(api: Api, q: web::Query<DrillComplianceQuery>) -> Reply<DrillComplianceReport> {
+pub async fn compliance_report(
+    api: Api,
+    q: web::Query<DrillComplianceQuery>,
+) -> Reply<DrillComplianceReport> {
     let q = q.into_inner();
     api.json(move |c| {
         let day = q.on.unwrap_or_else(|| today(c.now, c.tz));

@@ -9,7 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::attachments::{AttachmentInfo, Upload, SCANS};
 use crate::clock::today;
 use crate::drills::model::{check_months, DrillSector, PlanInput, PlanLevel, PlanRaw};
-use crate::drills::service::registry::{self as service, DrillPlanView, DrillRuleRow, DrillUnitProfile};
+use crate::drills::service::registry::{
+    self as service, DrillPlanView, DrillRuleRow, DrillUnitProfile,
+};
 use crate::error::ServiceResult;
 use crate::org::api::Reply;
 use crate::web::error::ApiError;
@@ -50,7 +52,8 @@ pub async fn set_rule(api: Api, body: Json<DrillRuleIn>) -> Reply<Vec<DrillRuleR
 #[get("/drills/units/{id}/profile")]
 pub async fn profile(api: Api, id: web::Path<i64>) -> Reply<DrillUnitProfile> {
     let id = id.into_inner();
-    api.json(move |c| service::profile(c.conn, c.actor, id)).await
+    api.json(move |c| service::profile(c.conn, c.actor, id))
+        .await
 }
 
 /// A unit's sector and supervising department as the office sets them.
@@ -70,8 +73,10 @@ pub async fn set_profile(
     body: Json<DrillProfileIn>,
 ) -> Reply<DrillUnitProfile> {
     let (id, b) = (id.into_inner(), body.0);
-    api.json(move |c| service::set_profile(c.conn, c.actor, c.now, id, b.sector, b.supervisor_unit_id))
-        .await
+    api.json(move |c| {
+        service::set_profile(c.conn, c.actor, c.now, id, b.sector, b.supervisor_unit_id)
+    })
+    .await
 }
 
 /// Which plans.
@@ -154,17 +159,30 @@ pub async fn create_plan(api: Api, body: Json<DrillPlanIn>) -> Reply<DrillPlanVi
 #[get("/drills/plans/{id}")]
 pub async fn plan(api: Api, id: web::Path<i64>) -> Reply<DrillPlanView> {
     let id = id.into_inner();
-    api.json(move |c| service::plan(c.conn, c.actor, id, today(c.now, c.tz))).await
+    api.json(move |c| service::plan(c.conn, c.actor, id, today(c.now, c.tz)))
+        .await
 }
 
 /// Revise a plan (a new version, approval day, filing) or retire it.
 #[utoipa::path(tag = "drills", request_body = DrillPlanIn, security(("bearer" = [])), responses((status = 200, body = DrillPlanView)))]
 #[put("/drills/plans/{id}")]
-pub async fn update_plan(api: Api, id: web::Path<i64>, body: Json<DrillPlanIn>) -> Reply<DrillPlanView> {
+pub async fn update_plan(
+    api: Api,
+    id: web::Path<i64>,
+    body: Json<DrillPlanIn>,
+) -> Reply<DrillPlanView> {
     let (id, b) = (id.into_inner(), body.0);
     api.json(move |c| {
         let day = today(c.now, c.tz);
-        service::update_plan(c.conn, c.actor, c.now, day, id, b.parse(day)?, b.active.unwrap_or(true))
+        service::update_plan(
+            c.conn,
+            c.actor,
+            c.now,
+            day,
+            id,
+            b.parse(day)?,
+            b.active.unwrap_or(true),
+        )
     })
     .await
 }

@@ -142,7 +142,14 @@ mod tests {
 
     #[test]
     fn someone_else_closes_an_action() {
-        let s = verify(ActionState::Submitted, OWNER, Some(1), someone_else(), true, "");
+        let s = verify(
+            ActionState::Submitted,
+            OWNER,
+            Some(1),
+            someone_else(),
+            true,
+            "",
+        );
         assert_eq!(s.unwrap(), ActionState::Closed);
     }
 
@@ -163,7 +170,15 @@ mod tests {
 
     #[test]
     fn rejected_evidence_reopens_the_action_and_needs_a_reason() {
-        assert!(verify(ActionState::Submitted, OWNER, Some(1), someone_else(), false, " ").is_err());
+        assert!(verify(
+            ActionState::Submitted,
+            OWNER,
+            Some(1),
+            someone_else(),
+            false,
+            " "
+        )
+        .is_err());
         let s = verify(
             ActionState::Submitted,
             OWNER,

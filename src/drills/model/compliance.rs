@@ -94,10 +94,7 @@ pub fn rate_permille(complying: usize, units: usize) -> Option<u32> {
 
 /// A rate in tenths of a percent as people read it: `87.5%`.
 pub fn percent(permille: Option<u32>) -> String {
-    permille.map_or_else(
-        || "—".to_string(),
-        |p| format!("{}.{}%", p / 10, p % 10),
-    )
+    permille.map_or_else(|| "—".to_string(), |p| format!("{}.{}%", p / 10, p % 10))
 }
 
 #[cfg(test)]
@@ -169,7 +166,10 @@ mod tests {
     fn a_unit_complies_with_plans_and_none_overdue() {
         assert!(!unit_complies(&[]));
         assert!(unit_complies(&[DrillStanding::Done, DrillStanding::Due]));
-        assert!(!unit_complies(&[DrillStanding::Done, DrillStanding::Overdue]));
+        assert!(!unit_complies(&[
+            DrillStanding::Done,
+            DrillStanding::Overdue
+        ]));
     }
 
     #[test]

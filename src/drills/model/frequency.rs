@@ -132,14 +132,23 @@ mod tests {
             default_months(DrillSector::Production, PlanLevel::EnterpriseSpecial),
             12
         );
-        assert_eq!(default_months(DrillSector::Production, PlanLevel::Onsite), 6);
+        assert_eq!(
+            default_months(DrillSector::Production, PlanLevel::Onsite),
+            6
+        );
         assert!(!must_report(DrillSector::Production));
     }
 
     #[test]
     fn a_government_drills_every_two_years_and_its_special_plans_every_three() {
-        assert_eq!(default_months(DrillSector::Government, PlanLevel::General), 24);
-        assert_eq!(default_months(DrillSector::Government, PlanLevel::Special), 36);
+        assert_eq!(
+            default_months(DrillSector::Government, PlanLevel::General),
+            24
+        );
+        assert_eq!(
+            default_months(DrillSector::Government, PlanLevel::Special),
+            36
+        );
         assert_eq!(
             default_months(DrillSector::Government, PlanLevel::Departmental),
             36

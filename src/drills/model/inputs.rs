@@ -8,11 +8,20 @@ use crate::org::model::{optional_text, required_text};
 
 /// Text of several lines (a scenario, a timeline): line ends normalised, each line checked like one-line text,
 /// at most `max` characters in all.
-pub fn long_text(field: &'static str, raw: &str, max: usize, required: bool) -> Result<String, ServiceError> {
+pub fn long_text(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, ServiceError> {
     let text = raw.replace("\r\n", "\n").replace('\r', "\n");
     let text = text.trim();
     if required && text.is_empty() {
-        return Err(ServiceError::invalid(field, "此项必填", "This field is required"));
+        return Err(ServiceError::invalid(
+            field,
+            "此项必填",
+            "This field is required",
+        ));
     }
     if text.chars().count() > max {
         return Err(ServiceError::Invalid {
@@ -107,7 +116,9 @@ impl PlanInput {
     /// When the plan is next due for revision.
     pub fn next_revision(&self) -> NaiveDate {
         self.approved_on
-            .checked_add_months(Months::new(u32::try_from(self.revision_months).unwrap_or(36)))
+            .checked_add_months(Months::new(
+                u32::try_from(self.revision_months).unwrap_or(36),
+            ))
             .unwrap_or(NaiveDate::MAX)
     }
 }
@@ -134,7 +145,11 @@ impl AnnualItemInput {
         participants: &str,
     ) -> Result<AnnualItemInput, ServiceError> {
         if !(1..=12).contains(&month) {
-            return Err(ServiceError::invalid("month", "月份应为 1 到 12", "The month is 1 to 12"));
+            return Err(ServiceError::invalid(
+                "month",
+                "月份应为 1 到 12",
+                "The month is 1 to 12",
+            ));
         }
         Ok(AnnualItemInput {
             plan_id,
@@ -347,9 +362,14 @@ mod tests {
             title: "防汛专项应急预案",
             ..Default::default()
         };
-        assert!(PlanInput::parse(1, PlanLevel::Special, d(2026, 12, 1), false, raw(), today).is_err());
-        assert!(PlanInput::parse(1, PlanLevel::Special, d(2025, 5, 1), true, raw(), today).is_err());
-        let p = PlanInput::parse(1, PlanLevel::Special, d(2025, 5, 31), false, raw(), today).unwrap();
+        assert!(
+            PlanInput::parse(1, PlanLevel::Special, d(2026, 12, 1), false, raw(), today).is_err()
+        );
+        assert!(
+            PlanInput::parse(1, PlanLevel::Special, d(2025, 5, 1), true, raw(), today).is_err()
+        );
+        let p =
+            PlanInput::parse(1, PlanLevel::Special, d(2025, 5, 31), false, raw(), today).unwrap();
         assert_eq!(p.next_revision(), d(2028, 5, 31));
         let bad = PlanRaw {
             freq_months: Some(5),

@@ -164,7 +164,11 @@ pub fn record_day(state: DrillState, started: bool) -> Result<DrillState, Servic
 }
 
 /// A held drill is evaluated once, every objective judged.
-pub fn evaluate(state: DrillState, objectives: usize, judged: usize) -> Result<DrillState, ServiceError> {
+pub fn evaluate(
+    state: DrillState,
+    objectives: usize,
+    judged: usize,
+) -> Result<DrillState, ServiceError> {
     if state != DrillState::Held {
         return Err(conflict(
             "演练实施后才能评估，且只评估一次",
@@ -225,7 +229,10 @@ mod tests {
         assert!(submit_annual(AnnualState::Draft, 0).is_err());
         let s = submit_annual(AnnualState::Draft, 2).unwrap();
         assert!(decide_annual(s, false, "").is_err());
-        assert_eq!(decide_annual(s, false, "补充桌面演练").unwrap(), AnnualState::Draft);
+        assert_eq!(
+            decide_annual(s, false, "补充桌面演练").unwrap(),
+            AnnualState::Draft
+        );
         let s = decide_annual(s, true, "").unwrap();
         assert!(submit_annual(s, 2).is_err());
         assert_eq!(publish_annual(s).unwrap(), AnnualState::Published);
@@ -245,8 +252,14 @@ mod tests {
         assert!(submit_drill(DrillState::Draft, 0).is_err());
         let s = submit_drill(DrillState::Draft, 1).unwrap();
         assert!(decide_drill(s, 5, 5, true, "").is_err());
-        assert_eq!(decide_drill(s, 5, 6, true, "").unwrap(), DrillState::Approved);
-        assert_eq!(decide_drill(s, 5, 6, false, "时间不合适").unwrap(), DrillState::Draft);
+        assert_eq!(
+            decide_drill(s, 5, 6, true, "").unwrap(),
+            DrillState::Approved
+        );
+        assert_eq!(
+            decide_drill(s, 5, 6, false, "时间不合适").unwrap(),
+            DrillState::Draft
+        );
     }
 
     #[test]

@@ -80,7 +80,11 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
 
 /// The owner's evidence, with a photo or PDF (a form with a file).
 #[post("/drills/actions/{id}/evidence")]
-async fn evidence(page: Page, id: web::Path<i64>, form: Multipart) -> Result<HttpResponse, PageError> {
+async fn evidence(
+    page: Page,
+    id: web::Path<i64>,
+    form: Multipart,
+) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let lang = request_lang(page.request());
     let mut sent = read_form(form, page.request(), "file", MAX_BYTES)
@@ -104,9 +108,25 @@ async fn evidence(page: Page, id: web::Path<i64>, form: Multipart) -> Result<Htt
                 .map(|(name, bytes)| Upload::check("file", &name, bytes, SCANS))
                 .transpose()?;
             let text = sent.field("evidence").to_string();
-            service::submit(c.conn, c.actor, c.now, today(c.now, c.tz), id, &text, upload)
+            service::submit(
+                c.conn,
+                c.actor,
+                c.now,
+                today(c.now, c.tz),
+                id,
+                &text,
+                upload,
+            )
         },
-        move |_| (Text::new("已提交整改材料，等待验证", "Evidence submitted for verification"), to),
+        move |_| {
+            (
+                Text::new(
+                    "已提交整改材料，等待验证",
+                    "Evidence submitted for verification",
+                ),
+                to,
+            )
+        },
     )
     .await
 }
@@ -125,13 +145,24 @@ async fn verify(
         &back,
         move |c| {
             let accept = get(&fields, "accept") == "yes";
-            service::verify(c.conn, c.actor, c.now, today(c.now, c.tz), id, accept, get(&fields, "note"))
+            service::verify(
+                c.conn,
+                c.actor,
+                c.now,
+                today(c.now, c.tz),
+                id,
+                accept,
+                get(&fields, "note"),
+            )
         },
         move |a| {
             (
                 Text::new(
                     format!("整改事项：{}", a.action.state.label(crate::i18n::Lang::Zh)),
-                    format!("Corrective action: {}", a.action.state.label(crate::i18n::Lang::En)),
+                    format!(
+                        "Corrective action: {}",
+                        a.action.state.label(crate::i18n::Lang::En)
+                    ),
                 ),
                 to,
             )
@@ -147,5 +178,9 @@ async fn file(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
     let (_, (info, bytes)) = page
         .run(move |c| service::file(c.conn, c.actor, id, today(c.now, c.tz)))
         .await?;
-    Ok(crate::drills::api::file_response(&format!("evidence-{id}"), &info, bytes))
+    Ok(crate::drills::api::file_response(
+        &format!("evidence-{id}"),
+        &info,
+        bytes,
+    ))
 }

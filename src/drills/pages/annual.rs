@@ -91,7 +91,10 @@ async fn create(
         },
         |v| {
             (
-                Text::new("已建立年度演练计划，请添加演练", "Annual plan started: add its drills"),
+                Text::new(
+                    "已建立年度演练计划，请添加演练",
+                    "Annual plan started: add its drills",
+                ),
                 format!("/drills/annual/{}", v.annual.id),
             )
         },
@@ -160,7 +163,16 @@ async fn add_item(
     let to = back.clone();
     page.act(
         &back,
-        move |c| service::add_item(c.conn, c.actor, c.now, id, item(&fields)?, get(&fields, "reason")),
+        move |c| {
+            service::add_item(
+                c.conn,
+                c.actor,
+                c.now,
+                id,
+                item(&fields)?,
+                get(&fields, "reason"),
+            )
+        },
         move |_| (Text::new("已添加演练", "Drill added"), to),
     )
     .await
@@ -211,7 +223,10 @@ async fn step(
             (
                 Text::new(
                     format!("年度计划：{}", v.annual.state.label(crate::i18n::Lang::Zh)),
-                    format!("Annual plan: {}", v.annual.state.label(crate::i18n::Lang::En)),
+                    format!(
+                        "Annual plan: {}",
+                        v.annual.state.label(crate::i18n::Lang::En)
+                    ),
                 ),
                 to,
             )

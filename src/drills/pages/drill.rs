@@ -8,8 +8,8 @@ use askama::Template;
 use super::{all_of, choices, get, id_field, local_time};
 use crate::clock::today;
 use crate::drills::model::{
-    ActionInput, DrillContent, DrillForm, DrillGrade, EvaluationInput, ObjectiveResult, SchemeInput,
-    SchemeText,
+    ActionInput, DrillContent, DrillForm, DrillGrade, EvaluationInput, ObjectiveResult,
+    SchemeInput, SchemeText,
 };
 use crate::drills::service::drills::{self as service, DrillView};
 use crate::drills::service::registry::plans;
@@ -102,7 +102,10 @@ async fn scheme_form(
         Some((f, r)) => (f, Some(r.message)),
         None => (
             vec![
-                ("plan_id".into(), plan.map(|p| p.to_string()).unwrap_or_default()),
+                (
+                    "plan_id".into(),
+                    plan.map(|p| p.to_string()).unwrap_or_default(),
+                ),
                 ("starts_at".into(), start.clone()),
                 ("ends_at".into(), start.replace("T09:00", "T11:00")),
                 ("content".into(), "comprehensive".into()),
@@ -150,7 +153,10 @@ async fn create_drill(
                     .collect::<ServiceResult<Vec<_>>>()?;
                 let input = SchemeInput::parse(
                     id_field("plan_id", get(&fields, "plan_id"))?,
-                    crate::web::forms::optional_id("annual_item_id", get(&fields, "annual_item_id"))?,
+                    crate::web::forms::optional_id(
+                        "annual_item_id",
+                        get(&fields, "annual_item_id"),
+                    )?,
                     DrillContent::parse(get(&fields, "content"))?,
                     DrillForm::parse(get(&fields, "form"))?,
                     local_time("starts_at", get(&fields, "starts_at"), c.tz)?,
@@ -201,11 +207,18 @@ struct DrillPage {
 
 impl DrillPage {
     fn present(&self) -> usize {
-        self.v.people.iter().filter(|p| p.present == Some(true)).count()
+        self.v
+            .people
+            .iter()
+            .filter(|p| p.present == Some(true))
+            .count()
     }
 
     fn uses(&self, warehouse: i64) -> bool {
-        self.v.materials.iter().any(|m| m.line.warehouse_id == warehouse)
+        self.v
+            .materials
+            .iter()
+            .any(|m| m.line.warehouse_id == warehouse)
     }
 }
 
@@ -377,7 +390,11 @@ async fn evaluation(
                 .filter_map(|(k, v)| Some((k.strip_prefix("result_")?.parse::<i64>().ok()?, v)))
                 .filter(|(_, v)| !v.is_empty())
                 .map(|(o, v)| {
-                    Ok((o, ObjectiveResult::parse(v)?, get(&fields, &format!("note_{o}")).to_string()))
+                    Ok((
+                        o,
+                        ObjectiveResult::parse(v)?,
+                        get(&fields, &format!("note_{o}")).to_string(),
+                    ))
                 })
                 .collect::<ServiceResult<Vec<_>>>()?;
             let grade = match get(&fields, "grade") {

@@ -79,7 +79,10 @@ pub(crate) fn local_time(
 
 /// A stored instant as the office reads it.
 pub(crate) fn shown(t: NaiveDateTime, tz: chrono_tz::Tz) -> String {
-    t.and_utc().with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+    t.and_utc()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// The (code, label) choices of a text enum.

@@ -12,7 +12,9 @@ use crate::clock::today;
 use crate::drills::model::{check_months, DrillSector, PlanInput, PlanLevel, PlanRaw};
 use crate::drills::service::compliance::{self, DrillComplianceReport};
 use crate::drills::service::drills::{list as drill_list, DrillListRow};
-use crate::drills::service::registry::{self as service, DrillPlanView, DrillRuleRow, DrillUnitProfile};
+use crate::drills::service::registry::{
+    self as service, DrillPlanView, DrillRuleRow, DrillUnitProfile,
+};
 use crate::drills::service::{manages_any, visible_units};
 use crate::error::ServiceError;
 use crate::i18n::Text;
@@ -55,13 +57,14 @@ async fn overview(page: Page) -> Result<HttpResponse, PageError> {
         |c| {
             let day = today(c.now, c.tz);
             let report = compliance::report(c.conn, c.actor, day, c.tz, None)?;
-            let upcoming = drill_list(c.conn, c.actor, day, day + chrono::Duration::days(92), c.tz)?
-                .into_iter()
-                .map(|d| {
-                    let when = super::shown(d.drill.starts_at, c.tz);
-                    (d, when)
-                })
-                .collect();
+            let upcoming =
+                drill_list(c.conn, c.actor, day, day + chrono::Duration::days(92), c.tz)?
+                    .into_iter()
+                    .map(|d| {
+                        let when = super::shown(d.drill.starts_at, c.tz);
+                        (d, when)
+                    })
+                    .collect();
             Ok((report, upcoming, manages_any(c.actor)))
         },
         |ctx, (report, upcoming, may_manage)| Overview {
@@ -89,7 +92,10 @@ async fn plans_page(page: Page) -> Result<HttpResponse, PageError> {
     page.show(
         |c| {
             let day = today(c.now, c.tz);
-            Ok((service::plans(c.conn, c.actor, None, false, day)?, manages_any(c.actor)))
+            Ok((
+                service::plans(c.conn, c.actor, None, false, day)?,
+                manages_any(c.actor),
+            ))
         },
         |ctx, (plans, may_manage)| PlansPage {
             ctx,
@@ -173,9 +179,10 @@ fn plan_input(
     let number = |k: &'static str| -> crate::error::ServiceResult<Option<i64>> {
         match get(fields, k).trim() {
             "" => Ok(None),
-            v => v.parse().map(Some).map_err(|_| {
-                ServiceError::invalid(k, "请填写整数", "Enter a whole number")
-            }),
+            v => v
+                .parse()
+                .map(Some)
+                .map_err(|_| ServiceError::invalid(k, "请填写整数", "Enter a whole number")),
         }
     };
     PlanInput::parse(
@@ -272,7 +279,14 @@ async fn plan_view(
                 ("title".into(), v.plan.title.clone()),
                 ("version".into(), v.plan.version.clone()),
                 ("approved_on".into(), v.plan.approved_on.to_string()),
-                ("filed".into(), if v.plan.filed { "yes".into() } else { String::new() }),
+                (
+                    "filed".into(),
+                    if v.plan.filed {
+                        "yes".into()
+                    } else {
+                        String::new()
+                    },
+                ),
                 ("filing_no".into(), v.plan.filing_no.clone()),
                 ("revision_months".into(), v.plan.revision_months.to_string()),
                 ("freq_months".into(), v.plan.freq_months.to_string()),
@@ -368,8 +382,14 @@ async fn upload_file(
 #[get("/drills/plans/{id}/file")]
 async fn download_file(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let (_, (info, bytes)) = page.run(move |c| service::file(c.conn, c.actor, id)).await?;
-    Ok(crate::drills::api::file_response(&format!("plan-{id}"), &info, bytes))
+    let (_, (info, bytes)) = page
+        .run(move |c| service::file(c.conn, c.actor, id))
+        .await?;
+    Ok(crate::drills::api::file_response(
+        &format!("plan-{id}"),
+        &info,
+        bytes,
+    ))
 }
 
 #[derive(Template)]
@@ -397,7 +417,10 @@ async fn rules_page(page: Page) -> Result<HttpResponse, PageError> {
         |c| {
             let tree = crate::org::store::tree_of(c.conn, c.actor)?;
             let may = c.actor.covers(
-                &[crate::org::model::Role::OfficeStaff, crate::org::model::Role::Administrator],
+                &[
+                    crate::org::model::Role::OfficeStaff,
+                    crate::org::model::Role::Administrator,
+                ],
                 None,
                 &tree,
             );
@@ -496,8 +519,10 @@ async fn set_profile(
         &back,
         move |c| {
             let sector = DrillSector::parse(get(&fields, "sector"))?;
-            let supervisor =
-                crate::web::forms::optional_id("supervisor_unit_id", get(&fields, "supervisor_unit_id"))?;
+            let supervisor = crate::web::forms::optional_id(
+                "supervisor_unit_id",
+                get(&fields, "supervisor_unit_id"),
+            )?;
             service::set_profile(c.conn, c.actor, c.now, id, sector, supervisor)
         },
         move |_| (Text::new("已保存行业类别", "Sector saved"), to),

@@ -81,7 +81,10 @@ struct MonthPage {
 
 impl MonthPage {
     fn time(&self, t: &chrono::NaiveDateTime) -> String {
-        t.and_utc().with_timezone(&self.tz).format("%H:%M").to_string()
+        t.and_utc()
+            .with_timezone(&self.tz)
+            .format("%H:%M")
+            .to_string()
     }
 }
 

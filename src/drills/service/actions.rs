@@ -88,7 +88,10 @@ fn load(
     }
     let units = unit_names(conn)?;
     let people = person_names(conn)?;
-    Ok((view_of(conn, actor, a, &drill, &units, &people, day)?, drill))
+    Ok((
+        view_of(conn, actor, a, &drill, &units, &people, day)?,
+        drill,
+    ))
 }
 
 /// One action (its owner, and those who may see the drill's or the owner's unit).
@@ -116,9 +119,7 @@ pub fn list(
     let mut out = Vec::new();
     for a in rows {
         let mine = actor.person_id == Some(a.owner_person_id);
-        let visible = units.as_ref().is_none_or(|u| {
-            u.contains(&a.owner_unit_id)
-        });
+        let visible = units.as_ref().is_none_or(|u| u.contains(&a.owner_unit_id));
         if !drills.contains_key(&a.drill_id) {
             if let Some(d) = drill_store::find(conn, a.drill_id)? {
                 drills.insert(d.id, d);
@@ -165,7 +166,14 @@ pub fn add(
                     "The owner does not exist or is inactive",
                 )
             })?;
-        let a = store::insert(c, drill_id, owner.unit_id, &input, actor.account_id, db_time(now))?;
+        let a = store::insert(
+            c,
+            drill_id,
+            owner.unit_id,
+            &input,
+            actor.account_id,
+            db_time(now),
+        )?;
         audit::record(
             c,
             Some(actor),
@@ -207,8 +215,14 @@ pub fn submit(
             c,
             Some(actor),
             now,
-            Change::of("drill_action", id, Some(drill.unit_id), Some(&before), Some(&after))
-                .action("submit"),
+            Change::of(
+                "drill_action",
+                id,
+                Some(drill.unit_id),
+                Some(&before),
+                Some(&after),
+            )
+            .action("submit"),
         )?;
         Ok(after)
     })
@@ -262,8 +276,14 @@ pub fn verify(
             c,
             Some(actor),
             now,
-            Change::of("drill_action", id, Some(drill.unit_id), Some(&before), Some(&after))
-                .action(if accept { "close" } else { "reopen" }),
+            Change::of(
+                "drill_action",
+                id,
+                Some(drill.unit_id),
+                Some(&before),
+                Some(&after),
+            )
+            .action(if accept { "close" } else { "reopen" }),
         )?;
         Ok(after)
     })

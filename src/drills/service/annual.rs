@@ -11,7 +11,9 @@ use crate::drills::model::{
     annual_change_recorded, decide_annual, publish_annual, submit_annual, AnnualItemInput,
     AnnualState,
 };
-use crate::drills::store::annual::{self as store, DrillAnnual, DrillAnnualChange, DrillAnnualItem};
+use crate::drills::store::annual::{
+    self as store, DrillAnnual, DrillAnnualChange, DrillAnnualItem,
+};
 use crate::drills::store::registry as plan_store;
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Lang;
@@ -104,7 +106,11 @@ pub fn create(
             return Err(ServiceError::Forbidden);
         }
         if !(2000..=2100).contains(&year) {
-            return Err(ServiceError::invalid("year", "年份不正确", "Not a valid year"));
+            return Err(ServiceError::invalid(
+                "year",
+                "年份不正确",
+                "Not a valid year",
+            ));
         }
         for i in &items {
             check_item(c, unit, i)?;
@@ -280,7 +286,13 @@ pub fn decide(
         if !store::set_state(c, id, before.annual.state, to, decision, db_time(now))? {
             return Err(super::stale());
         }
-        audited(c, actor, now, &before, if approve { "approve" } else { "return" })
+        audited(
+            c,
+            actor,
+            now,
+            &before,
+            if approve { "approve" } else { "return" },
+        )
     })
 }
 

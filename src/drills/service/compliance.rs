@@ -96,13 +96,16 @@ pub fn report(
             drilled.get(&p.id).map_or(&[][..], Vec::as_slice),
             day,
         );
-        by_unit.entry(p.unit_id).or_default().push(DrillPlanStanding {
-            plan_id: p.id,
-            title: p.title,
-            level: p.level,
-            freq_months: p.freq_months,
-            compliance: c,
-        });
+        by_unit
+            .entry(p.unit_id)
+            .or_default()
+            .push(DrillPlanStanding {
+                plan_id: p.id,
+                title: p.title,
+                level: p.level,
+                freq_months: p.freq_months,
+                compliance: c,
+            });
     }
     let mut rows = Vec::new();
     let mut without_plans = Vec::new();

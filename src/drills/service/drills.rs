@@ -269,8 +269,9 @@ pub fn create(
         }
         if let Some(item) = input.annual_item_id {
             let ok = match annual_store::find_item(c, item)? {
-                Some(i) if i.plan_id == plan.id && i.active => annual_store::find(c, i.annual_id)?
-                    .is_some_and(|a| a.unit_id == plan.unit_id),
+                Some(i) if i.plan_id == plan.id && i.active => {
+                    annual_store::find(c, i.annual_id)?.is_some_and(|a| a.unit_id == plan.unit_id)
+                }
                 _ => false,
             };
             if !ok {
@@ -363,7 +364,15 @@ pub fn decide(
         )?;
         move_to(c, &before, to, now)?;
         store::set_decision(c, id, actor.account_id, &note, db_time(now))?;
-        audited(c, actor, now, tz, Some(&before), id, if approve { "approve" } else { "return" })
+        audited(
+            c,
+            actor,
+            now,
+            tz,
+            Some(&before),
+            id,
+            if approve { "approve" } else { "return" },
+        )
     })
 }
 
@@ -378,7 +387,11 @@ pub fn cancel(
     write_tx(conn, |c| {
         let before = managed(c, actor, id, now, tz)?;
         let to = cancel_drill(before.drill.state)?;
-        if before.materials.iter().any(|m| m.line.issued > m.line.returned) {
+        if before
+            .materials
+            .iter()
+            .any(|m| m.line.issued > m.line.returned)
+        {
             return Err(ServiceError::conflict(
                 "演练物资已出库，请先办理归还",
                 "Materials are out: return them first",
@@ -544,7 +557,7 @@ pub fn report(
             kind: &DRILL_REPORT,
             key: format!("drill_report:{id}:{}", now.timestamp()),
             unit_id: Some(supervisor),
-            path: format!("/drills/{id}/report"),
+            path: format!("/drills/{id}?print=1"),
             people: Vec::new(),
             to_unit: false,
             addresses,
@@ -597,7 +610,11 @@ fn report_notice(v: &DrillView, tz: chrono_tz::Tz) -> DrillNotice {
                     v.drill.form.label(Lang::Zh)
                 ),
             ),
-            ("参演人数", "Took part", format!("{came}/{}", v.people.len())),
+            (
+                "参演人数",
+                "Took part",
+                format!("{came}/{}", v.people.len()),
+            ),
             ("目标达成", "Objectives", judged),
             (
                 "总体评价",
@@ -605,7 +622,11 @@ fn report_notice(v: &DrillView, tz: chrono_tz::Tz) -> DrillNotice {
                 v.drill.grade.map_or("—", |g| g.label(Lang::Zh)).to_string(),
             ),
             ("存在问题", "Problems", v.drill.problems.clone()),
-            ("整改事项", "Corrective actions", v.actions.len().to_string()),
+            (
+                "整改事项",
+                "Corrective actions",
+                v.actions.len().to_string(),
+            ),
         ],
     }
 }

@@ -31,10 +31,17 @@ pub fn annual_paper(v: &DrillAnnualView, lang: Lang) -> Paper {
         h("状态：", "State: "),
         v.annual.state.label(lang)
     )];
-    notes.extend(v.changes.iter().map(|c| format!("{} {}", c.changed_at.date(), c.what)));
+    notes.extend(
+        v.changes
+            .iter()
+            .map(|c| format!("{} {}", c.changed_at.date(), c.what)),
+    );
     Paper {
         table: Table {
-            name: crate::sheets::safe_name(&format!("{}-{}年度演练计划", v.unit_name, v.annual.year)),
+            name: crate::sheets::safe_name(&format!(
+                "{}-{}年度演练计划",
+                v.unit_name, v.annual.year
+            )),
             sheet: h("年度演练计划", "Annual drill plan"),
             headers: vec![
                 h("月份", "Month"),
@@ -46,7 +53,12 @@ pub fn annual_paper(v: &DrillAnnualView, lang: Lang) -> Paper {
             ],
             rows,
         },
-        title: format!("{} {} {}", v.unit_name, v.annual.year, h("年度应急演练计划", "annual drill plan")),
+        title: format!(
+            "{} {} {}",
+            v.unit_name,
+            v.annual.year,
+            h("年度应急演练计划", "annual drill plan")
+        ),
         notes,
     }
 }
@@ -58,7 +70,11 @@ pub fn compliance_paper(r: &DrillComplianceReport, lang: Lang) -> Paper {
     let date = |d: Option<NaiveDate>| Cell::Date(d);
     let mut rows = Vec::new();
     for u in &r.units {
-        let verdict = if u.complies { h("达标", "Complies") } else { h("未达标", "Does not comply") };
+        let verdict = if u.complies {
+            h("达标", "Complies")
+        } else {
+            h("未达标", "Does not comply")
+        };
         if u.plans.is_empty() {
             rows.push(vec![
                 Cell::Text(u.unit_name.clone()),
@@ -90,7 +106,11 @@ pub fn compliance_paper(r: &DrillComplianceReport, lang: Lang) -> Paper {
     }
     Paper {
         table: Table {
-            name: crate::sheets::safe_name(&format!("{}-{}", h("应急演练达标情况", "drill-compliance"), r.on)),
+            name: crate::sheets::safe_name(&format!(
+                "{}-{}",
+                h("应急演练达标情况", "drill-compliance"),
+                r.on
+            )),
             sheet: h("达标情况", "Compliance"),
             headers: vec![
                 h("单位", "Unit"),
@@ -118,7 +138,11 @@ pub fn compliance_paper(r: &DrillComplianceReport, lang: Lang) -> Paper {
         notes: if r.without_plans.is_empty() {
             Vec::new()
         } else {
-            vec![format!("{}{}", h("无预案单位：", "Units with no plan: "), r.without_plans.join("、"))]
+            vec![format!(
+                "{}{}",
+                h("无预案单位：", "Units with no plan: "),
+                r.without_plans.join("、")
+            )]
         },
     }
 }

@@ -73,9 +73,18 @@ pub fn reserve(
             &held_for(id),
             Some(until),
         )?;
-        let before = get(c, actor, id, now, tz)?;
+        // The keeper may not see the drill until it holds their stock: the record before is the lines.
+        let before = store::materials(c, id)?;
         store::add_material(c, id, w.id, item_id, qty.milli())?;
-        audited(c, actor, now, tz, &before, "reserve")
+        let after = get(c, actor, id, now, tz)?;
+        let lines: Vec<_> = after.materials.iter().map(|m| m.line.clone()).collect();
+        audit::record(
+            c,
+            Some(actor),
+            now,
+            Change::of("drill", id, Some(d.unit_id), Some(&before), Some(&lines)).action("reserve"),
+        )?;
+        Ok(after)
     })
 }
 

@@ -168,7 +168,13 @@ pub fn set_profile(
             c,
             Some(actor),
             now,
-            Change::of("drill_profile", unit, Some(unit), Some(&before), Some(&after)),
+            Change::of(
+                "drill_profile",
+                unit,
+                Some(unit),
+                Some(&before),
+                Some(&after),
+            ),
         )?;
         Ok(after)
     })
@@ -304,7 +310,13 @@ pub fn update_plan(
             c,
             Some(actor),
             now,
-            Change::of("drill_plan", id, Some(plan.unit_id), Some(&before), Some(&plan)),
+            Change::of(
+                "drill_plan",
+                id,
+                Some(plan.unit_id),
+                Some(&before),
+                Some(&plan),
+            ),
         )?;
         view(c, actor, plan, day)
     })
@@ -348,6 +360,7 @@ pub fn plans(
     let drill_ids: Vec<i64> = drills.iter().map(|d| d.id).collect();
     let open = action_store::list(conn, Some(&drill_ids), true)?;
     let names = unit_names(conn)?;
+    let tree = org_store::tree_of(conn, actor)?;
     let mut out = Vec::with_capacity(rows.len());
     for plan in rows {
         let days: Vec<NaiveDate> = evaluated
@@ -358,10 +371,13 @@ pub fn plans(
         let revisions_asked = open
             .iter()
             .filter(|a| {
-                a.revise_plan && drills.iter().any(|d| d.id == a.drill_id && d.plan_id == plan.id)
+                a.revise_plan
+                    && drills
+                        .iter()
+                        .any(|d| d.id == a.drill_id && d.plan_id == plan.id)
             })
             .count();
-        let manageable = rights(conn, actor, plan.unit_id)?.manage;
+        let manageable = actor.covers(super::MANAGERS, Some(plan.unit_id), &tree);
         out.push(DrillPlanView {
             unit_name: name_of(&names, plan.unit_id),
             compliance: plan_compliance(
@@ -410,11 +426,7 @@ pub fn attach_file(
 }
 
 /// The plan's file (those who may see the plan).
-pub fn file(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-) -> ServiceResult<(AttachmentInfo, Vec<u8>)> {
+pub fn file(conn: &mut DbConn, actor: &Actor, id: i64) -> ServiceResult<(AttachmentInfo, Vec<u8>)> {
     let plan = store::find_plan(conn, id)?.ok_or_else(no_plan)?;
     if !rights(conn, actor, plan.unit_id)?.see {
         return Err(no_plan());

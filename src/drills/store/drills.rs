@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema_drills::{drill_log, drill_materials, drill_objectives, drill_people, drills};
+use crate::db::schema_drills::{
+    drill_log, drill_materials, drill_objectives, drill_people, drills,
+};
 use crate::db::{DbConn, MultiBackend};
 use crate::drills::model::{
     DrillContent, DrillForm, DrillGrade, DrillState, EvaluationInput, ObjectiveResult, SchemeInput,
@@ -150,7 +152,10 @@ pub fn insert(
     }
     for p in &s.people {
         diesel::insert_into(drill_people::table)
-            .values((drill_people::drill_id.eq(d.id), drill_people::person_id.eq(p)))
+            .values((
+                drill_people::drill_id.eq(d.id),
+                drill_people::person_id.eq(p),
+            ))
             .execute(conn)?;
     }
     Ok(d)

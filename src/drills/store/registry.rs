@@ -219,11 +219,7 @@ pub fn find_plan(conn: &mut DbConn, id: i64) -> QueryResult<Option<DrillPlan>> {
 }
 
 /// Plans of the given units (all when `None`), active ones unless `all`, by unit and level.
-pub fn plans(
-    conn: &mut DbConn,
-    units: Option<&[i64]>,
-    all: bool,
-) -> QueryResult<Vec<DrillPlan>> {
+pub fn plans(conn: &mut DbConn, units: Option<&[i64]>, all: bool) -> QueryResult<Vec<DrillPlan>> {
     let mut q = drill_plans::table
         .select(DrillPlan::as_select())
         .order((drill_plans::unit_id, drill_plans::level, drill_plans::id))

@@ -58,7 +58,7 @@ fn fixture(path: &str) -> (Pool, Actor, usize) {
     let sectors = DrillSector::ALL;
     let mut unit_ids = Vec::new();
     for u in 0..UNITS {
-        let kind = if u % 10 == 0 {
+        let kind = if u.is_multiple_of(10) {
             UnitKind::Department
         } else {
             UnitKind::Enterprise
@@ -91,7 +91,7 @@ fn fixture(path: &str) -> (Pool, Actor, usize) {
             unit,
             levels[p % levels.len()],
             approved,
-            p % 3 != 0,
+            !p.is_multiple_of(3),
             PlanRaw {
                 title: &format!("应急预案{p:04}"),
                 version: "2021版",
@@ -118,7 +118,7 @@ fn fixture(path: &str) -> (Pool, Actor, usize) {
                     break;
                 }
                 k += 1;
-                if (i + k as usize) % 7 == 0 {
+                if (i + k as usize).is_multiple_of(7) {
                     continue;
                 }
                 let start = Utc.from_utc_datetime(&day.and_hms_opt(1, 30, 0).unwrap());

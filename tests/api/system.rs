@@ -186,7 +186,10 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/drills/annual", vec!["get", "post"]),
         ("/api/v1/drills/annual/{id}", vec!["get"]),
         ("/api/v1/drills/annual/{id}/items", vec!["post"]),
-        ("/api/v1/drills/annual/{id}/items/{item}/withdraw", vec!["post"]),
+        (
+            "/api/v1/drills/annual/{id}/items/{item}/withdraw",
+            vec!["post"],
+        ),
         ("/api/v1/drills/annual/{id}/submit", vec!["post"]),
         ("/api/v1/drills/annual/{id}/decision", vec!["post"]),
         ("/api/v1/drills/annual/{id}/publish", vec!["post"]),

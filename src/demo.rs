@@ -1,4 +1,4 @@
-//! `standby demo`: the demo district, its people and accounts, its reserves, its allocations, its rescue teams, its duty rosters and its circulars.
+//! `standby demo`: the demo district, its people and accounts, its reserves, its allocations, its rescue teams, its duty rosters, its drills and its circulars.
 
 use chrono::{DateTime, Utc};
 
@@ -13,6 +13,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
     let allocation = crate::allocation::demo::load(conn, now, cfg)?;
     let teams = crate::teams::demo::load(conn, now, cfg)?;
     let duty = crate::duty::demo::load(conn, now, cfg)?;
+    let drills = crate::drills::demo::load(conn, now, cfg)?;
     let secret =
         crate::app::secret(cfg).map_err(|e| crate::error::ServiceError::Internal(e.to_string()))?;
     let area = crate::circulars::Area::new(
@@ -22,6 +23,6 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
     );
     let circulars = crate::circulars::demo::load(conn, now, cfg, &area)?;
     Ok(format!(
-        "{org}\n{reserves}\n{allocation}\n{teams}\n{duty}\n{circulars}"
+        "{org}\n{reserves}\n{allocation}\n{teams}\n{duty}\n{drills}\n{circulars}"
     ))
 }

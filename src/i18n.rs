@@ -3,6 +3,7 @@
 mod allocation;
 mod calendar;
 mod circulars;
+mod drills;
 mod duty;
 mod inventory;
 mod notify;

@@ -11,6 +11,7 @@ pub mod config;
 pub mod cron;
 pub mod db;
 pub mod demo;
+pub mod drills;
 pub mod duty;
 pub mod error;
 pub mod i18n;

@@ -23,7 +23,7 @@ use crate::notify::Reminders;
 use crate::state::AppState;
 use crate::web::tasks::Tasks;
 use crate::web::{openapi, system};
-use crate::{allocation, circulars, db, duty, inventory, notify, org, teams};
+use crate::{allocation, circulars, db, drills, duty, inventory, notify, org, teams};
 
 mod routes;
 mod secret;
@@ -73,6 +73,7 @@ impl Areas {
             teams.clone(),
             duty.clone(),
             circulars.clone(),
+            Arc::new(drills::Area),
         ]);
         let tasks = Tasks::new(vec![
             duty.clone(),

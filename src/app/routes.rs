@@ -4,7 +4,7 @@
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{allocation, audit, calendar, circulars, duty, inventory, notify, org, teams};
+use crate::{allocation, audit, calendar, circulars, drills, duty, inventory, notify, org, teams};
 
 /// Every JSON API route (documented in the OpenAPI spec as they are registered).
 pub(super) fn api_routes(cfg: &mut ServiceConfig) {
@@ -33,6 +33,7 @@ pub(super) fn api_routes(cfg: &mut ServiceConfig) {
     duty_routes(cfg);
     allocation_routes(cfg);
     circulars_routes(cfg);
+    drills_routes(cfg);
     notify_routes(cfg);
 }
 
@@ -70,6 +71,51 @@ fn allocation_routes(cfg: &mut ServiceConfig) {
         .service(api::extend)
         .service(api::loans_out)
         .service(api::sources);
+}
+
+/// The drills API (fixed paths before `{id}`).
+fn drills_routes(cfg: &mut ServiceConfig) {
+    use drills::api;
+    cfg.service(api::rules)
+        .service(api::set_rule)
+        .service(api::profile)
+        .service(api::set_profile)
+        .service(api::plans)
+        .service(api::create_plan)
+        .service(api::plan)
+        .service(api::update_plan)
+        .service(api::put_plan_file)
+        .service(api::get_plan_file)
+        .service(api::annual_plans)
+        .service(api::create_annual)
+        .service(api::annual_plan)
+        .service(api::add_annual_item)
+        .service(api::withdraw_annual_item)
+        .service(api::submit_annual)
+        .service(api::decide_annual)
+        .service(api::publish_annual)
+        .service(api::compliance_report)
+        .service(api::feed)
+        .service(api::actions)
+        .service(api::action)
+        .service(api::submit_evidence)
+        .service(api::put_action_file)
+        .service(api::get_action_file)
+        .service(api::verify)
+        .service(api::drills)
+        .service(api::create_drill)
+        .service(api::drill)
+        .service(api::submit_drill)
+        .service(api::decide_drill)
+        .service(api::cancel_drill)
+        .service(api::attendance)
+        .service(api::add_log)
+        .service(api::evaluate)
+        .service(api::report)
+        .service(api::reserve)
+        .service(api::issue)
+        .service(api::give_back)
+        .service(api::add_action);
 }
 
 /// The notices API.
@@ -152,6 +198,7 @@ pub(super) fn page_routes(cfg: &mut web::ServiceConfig) {
     inventory::pages::routes(cfg);
     allocation::pages::routes(cfg);
     circulars::pages::routes(cfg);
+    drills::pages::routes(cfg);
     teams::pages::routes(cfg);
     calendar::pages::routes(cfg);
     duty::pages::routes(cfg);

@@ -8,6 +8,7 @@ pub mod schema;
 pub mod schema_allocation;
 pub mod schema_calendar;
 pub mod schema_circulars;
+pub mod schema_drills;
 pub mod schema_duty;
 pub mod schema_teams;
 pub mod settings;

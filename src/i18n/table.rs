@@ -358,6 +358,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .chain(super::inventory::ENTRIES)
         .chain(super::allocation::ENTRIES)
         .chain(super::circulars::ENTRIES)
+        .chain(super::drills::ENTRIES)
 }
 
 /// The string for `key` (a missing one is logged and shown as `?`).

@@ -1,0 +1,12 @@
+DROP TABLE drill_actions;
+DROP TABLE drill_materials;
+DROP TABLE drill_log;
+DROP TABLE drill_people;
+DROP TABLE drill_objectives;
+DROP TABLE drills;
+DROP TABLE drill_annual_changes;
+DROP TABLE drill_annual_items;
+DROP TABLE drill_annuals;
+DROP TABLE drill_plans;
+DROP TABLE drill_rules;
+DROP TABLE drill_profiles;

@@ -152,7 +152,7 @@ pub fn issue(
                 return Err(stale());
             }
         }
-        audited(c, actor, now, tz, &before, "issue")
+        audited(c, actor, now, tz, &before, "issue_materials")
     })
 }
 

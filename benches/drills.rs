@@ -102,7 +102,8 @@ fn fixture(path: &str) -> (Pool, Actor, usize) {
             today,
         )
         .unwrap();
-        let v = registry::create_plan(c, &admin, now(), today, input).unwrap();
+        let v = registry::create_plan(c, &admin, now(), today, chrono_tz::Asia::Shanghai, input)
+            .unwrap();
         plans.push((v.plan.id, unit, approved, v.plan.freq_months as u32));
     }
     // Five years of drills: one per period, a period skipped now and then.

@@ -27,6 +27,7 @@ fn plan(
     by: &Actor,
     now: DateTime<Utc>,
     day: NaiveDate,
+    tz: chrono_tz::Tz,
     unit: i64,
     level: PlanLevel,
     title: &str,
@@ -47,7 +48,9 @@ fn plan(
         },
         day,
     )?;
-    Ok(registry::create_plan(conn, by, now, day, input)?.plan.id)
+    Ok(registry::create_plan(conn, by, now, day, tz, input)?
+        .plan
+        .id)
 }
 
 /// A moment in the office's zone, `days` from today at `hour:minute`.
@@ -104,6 +107,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         &office,
         now,
         day,
+        tz,
         ajw,
         PlanLevel::General,
         "东太湖度假区突发事件总体应急预案",
@@ -115,6 +119,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         &head,
         now,
         day,
+        tz,
         jsj,
         PlanLevel::Special,
         "建设局防汛防台专项应急预案",
@@ -126,6 +131,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         &hanx,
         now,
         day,
+        tz,
         hotel,
         PlanLevel::EnterpriseComprehensive,
         "东太湖温泉大酒店生产安全事故综合应急预案",
@@ -137,6 +143,7 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         &hanx,
         now,
         day,
+        tz,
         hotel,
         PlanLevel::Onsite,
         "厨房燃气泄漏火灾现场处置方案",

@@ -95,7 +95,14 @@ pub async fn plans(api: Api, q: web::Query<DrillPlanQuery>) -> Reply<Vec<DrillPl
     let q = q.into_inner();
     api.json(move |c| {
         let day = today(c.now, c.tz);
-        service::plans(c.conn, c.actor, q.unit_id, q.all.unwrap_or(false), day)
+        service::plans(
+            c.conn,
+            c.actor,
+            q.unit_id,
+            q.all.unwrap_or(false),
+            day,
+            c.tz,
+        )
     })
     .await
 }
@@ -149,7 +156,7 @@ pub async fn create_plan(api: Api, body: Json<DrillPlanIn>) -> Reply<DrillPlanVi
     let b = body.0;
     api.reply(StatusCode::CREATED, move |c| {
         let day = today(c.now, c.tz);
-        service::create_plan(c.conn, c.actor, c.now, day, b.parse(day)?)
+        service::create_plan(c.conn, c.actor, c.now, day, c.tz, b.parse(day)?)
     })
     .await
 }
@@ -159,7 +166,7 @@ pub async fn create_plan(api: Api, body: Json<DrillPlanIn>) -> Reply<DrillPlanVi
 #[get("/drills/plans/{id}")]
 pub async fn plan(api: Api, id: web::Path<i64>) -> Reply<DrillPlanView> {
     let id = id.into_inner();
-    api.json(move |c| service::plan(c.conn, c.actor, id, today(c.now, c.tz)))
+    api.json(move |c| service::plan(c.conn, c.actor, id, today(c.now, c.tz), c.tz))
         .await
 }
 
@@ -178,7 +185,7 @@ pub async fn update_plan(
             c.conn,
             c.actor,
             c.now,
-            day,
+            c.tz,
             id,
             b.parse(day)?,
             b.active.unwrap_or(true),

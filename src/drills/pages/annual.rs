@@ -120,7 +120,7 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
         move |c| {
             let v = service::get(c.conn, c.actor, id)?;
             let day = today(c.now, c.tz);
-            let plans = plans(c.conn, c.actor, Some(v.annual.unit_id), false, day)?
+            let plans = plans(c.conn, c.actor, Some(v.annual.unit_id), false, day, c.tz)?
                 .into_iter()
                 .map(|p| (p.plan.id, p.plan.title))
                 .collect();

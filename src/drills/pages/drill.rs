@@ -67,7 +67,7 @@ async fn scheme_form(
     let (ctx, (plans, people, start)) = page
         .run(move |c| {
             let day = today(c.now, c.tz);
-            let ps: Vec<_> = plans(c.conn, c.actor, None, false, day)?
+            let ps: Vec<_> = plans(c.conn, c.actor, None, false, day, c.tz)?
                 .into_iter()
                 .filter(|p| p.manageable)
                 .collect();

@@ -93,7 +93,7 @@ async fn plans_page(page: Page) -> Result<HttpResponse, PageError> {
         |c| {
             let day = today(c.now, c.tz);
             Ok((
-                service::plans(c.conn, c.actor, None, false, day)?,
+                service::plans(c.conn, c.actor, None, false, day, c.tz)?,
                 manages_any(c.actor),
             ))
         },
@@ -213,7 +213,14 @@ async fn create_plan(
             move |c| {
                 let day = today(c.now, c.tz);
                 let unit = id_field("unit_id", get(&fields, "unit_id"))?;
-                service::create_plan(c.conn, c.actor, c.now, day, plan_input(&fields, unit, day)?)
+                service::create_plan(
+                    c.conn,
+                    c.actor,
+                    c.now,
+                    day,
+                    c.tz,
+                    plan_input(&fields, unit, day)?,
+                )
             },
             |p| {
                 (
@@ -253,7 +260,7 @@ async fn plan_view(
 ) -> Result<HttpResponse, PageError> {
     let (ctx, (v, drills)) = page
         .run(move |c| {
-            let v = service::plan(c.conn, c.actor, id, today(c.now, c.tz))?;
+            let v = service::plan(c.conn, c.actor, id, today(c.now, c.tz), c.tz)?;
             let lang = c.actor.lang;
             let drills = crate::drills::store::drills::of_plans(c.conn, &[id])?
                 .into_iter()
@@ -324,10 +331,10 @@ async fn revise_plan(
         .submit(
             move |c| {
                 let day = today(c.now, c.tz);
-                let unit = service::plan(c.conn, c.actor, id, day)?.plan.unit_id;
+                let unit = service::plan(c.conn, c.actor, id, day, c.tz)?.plan.unit_id;
                 let input = plan_input(&fields, unit, day)?;
                 let active = get(&fields, "retire") != "yes";
-                service::update_plan(c.conn, c.actor, c.now, day, id, input, active)
+                service::update_plan(c.conn, c.actor, c.now, c.tz, id, input, active)
             },
             move |_| {
                 (

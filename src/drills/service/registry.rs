@@ -201,12 +201,13 @@ fn view(
     actor: &Actor,
     plan: DrillPlan,
     day: NaiveDate,
+    tz: chrono_tz::Tz,
 ) -> ServiceResult<DrillPlanView> {
     let drills = drill_store::of_plans(conn, &[plan.id])?;
     let days: Vec<NaiveDate> = drills
         .iter()
         .filter(|d| d.state == crate::drills::model::DrillState::Evaluated)
-        .map(|d| d.starts_at.date())
+        .map(|d| super::local_day(d.starts_at, tz))
         .collect();
     let ids: Vec<i64> = drills.iter().map(|d| d.id).collect();
     let revisions_asked = action_store::list(conn, Some(&ids), true)?
@@ -250,6 +251,7 @@ pub fn create_plan(
     actor: &Actor,
     now: DateTime<Utc>,
     day: NaiveDate,
+    tz: chrono_tz::Tz,
     input: PlanInput,
 ) -> ServiceResult<DrillPlanView> {
     write_tx(conn, |c| {
@@ -271,7 +273,7 @@ pub fn create_plan(
             now,
             Change::of("drill_plan", plan.id, Some(plan.unit_id), None, Some(&plan)),
         )?;
-        view(c, actor, plan, day)
+        view(c, actor, plan, day, tz)
     })
 }
 
@@ -280,11 +282,12 @@ pub fn update_plan(
     conn: &mut DbConn,
     actor: &Actor,
     now: DateTime<Utc>,
-    day: NaiveDate,
+    tz: chrono_tz::Tz,
     id: i64,
     input: PlanInput,
     active: bool,
 ) -> ServiceResult<DrillPlanView> {
+    let day = crate::clock::today(now, tz);
     write_tx(conn, |c| {
         let before = store::find_plan(c, id)?.ok_or_else(no_plan)?;
         let r = rights(c, actor, before.unit_id)?;
@@ -318,7 +321,7 @@ pub fn update_plan(
                 Some(&plan),
             ),
         )?;
-        view(c, actor, plan, day)
+        view(c, actor, plan, day, tz)
     })
 }
 
@@ -328,12 +331,13 @@ pub fn plan(
     actor: &Actor,
     id: i64,
     day: NaiveDate,
+    tz: chrono_tz::Tz,
 ) -> ServiceResult<DrillPlanView> {
     let plan = store::find_plan(conn, id)?.ok_or_else(no_plan)?;
     if !rights(conn, actor, plan.unit_id)?.see {
         return Err(no_plan());
     }
-    view(conn, actor, plan, day)
+    view(conn, actor, plan, day, tz)
 }
 
 /// The plans the actor may see (of one unit when given), active ones unless `all`.
@@ -343,6 +347,7 @@ pub fn plans(
     unit: Option<i64>,
     all: bool,
     day: NaiveDate,
+    tz: chrono_tz::Tz,
 ) -> ServiceResult<Vec<DrillPlanView>> {
     let visible = visible_units(conn, actor)?;
     let units: Option<Vec<i64>> = match (unit, visible) {
@@ -366,7 +371,7 @@ pub fn plans(
         let days: Vec<NaiveDate> = evaluated
             .iter()
             .filter(|(p, _)| *p == plan.id)
-            .map(|(_, t)| t.date())
+            .map(|(_, t)| super::local_day(*t, tz))
             .collect();
         let revisions_asked = open
             .iter()

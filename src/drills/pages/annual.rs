@@ -57,7 +57,7 @@ async fn list(page: Page, q: web::Query<YearQuery>) -> Result<HttpResponse, Page
         move |c| {
             let y = year.unwrap_or_else(|| today(c.now, c.tz).year() + 1);
             let mut units = Vec::new();
-            for (id, name) in crate::org::store::unit_names(c.conn, true)? {
+            for (id, name) in crate::org::service::units::names(c.conn, true)? {
                 if crate::drills::service::rights(c.conn, c.actor, id)?.manage {
                     units.push((id, name));
                 }

@@ -127,7 +127,7 @@ impl PlanForm {
 fn managed_units(c: &mut crate::web::Call<'_>) -> crate::error::ServiceResult<Vec<(i64, String)>> {
     let visible = visible_units(c.conn, c.actor)?;
     let mut out = Vec::new();
-    for (id, name) in crate::org::store::unit_names(c.conn, true)? {
+    for (id, name) in crate::org::service::units::names(c.conn, true)? {
         if visible.as_ref().is_none_or(|v| v.contains(&id))
             && crate::drills::service::rights(c.conn, c.actor, id)?.manage
         {
@@ -422,15 +422,7 @@ impl RulesPage {
 async fn rules_page(page: Page) -> Result<HttpResponse, PageError> {
     page.show(
         |c| {
-            let tree = crate::org::store::tree_of(c.conn, c.actor)?;
-            let may = c.actor.covers(
-                &[
-                    crate::org::model::Role::OfficeStaff,
-                    crate::org::model::Role::Administrator,
-                ],
-                None,
-                &tree,
-            );
+            let may = service::may_set_rules(c.conn, c.actor)?;
             Ok((service::rules(c.conn)?, may))
         },
         |ctx, (rows, may_edit)| {
@@ -496,7 +488,7 @@ async fn profile_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, Pa
         move |c| {
             Ok((
                 service::profile(c.conn, c.actor, id)?,
-                crate::org::store::unit_names(c.conn, true)?,
+                crate::org::service::units::names(c.conn, true)?,
             ))
         },
         |ctx, (p, units)| {

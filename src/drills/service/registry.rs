@@ -49,9 +49,14 @@ pub fn rules(conn: &mut DbConn) -> ServiceResult<Vec<DrillRuleRow>> {
     Ok(out)
 }
 
-fn office_or_admin(conn: &mut DbConn, actor: &Actor) -> ServiceResult<()> {
+/// Whether the actor may set the frequency table (office staff and administrators).
+pub fn may_set_rules(conn: &mut DbConn, actor: &Actor) -> ServiceResult<bool> {
     let tree = org_store::tree_of(conn, actor)?;
-    if actor.covers(&[Role::OfficeStaff, Role::Administrator], None, &tree) {
+    Ok(actor.covers(&[Role::OfficeStaff, Role::Administrator], None, &tree))
+}
+
+fn office_or_admin(conn: &mut DbConn, actor: &Actor) -> ServiceResult<()> {
+    if may_set_rules(conn, actor)? {
         Ok(())
     } else {
         Err(ServiceError::Forbidden)

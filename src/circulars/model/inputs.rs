@@ -142,7 +142,7 @@ pub struct ReplyInput {
 pub fn check_reply(
     mode: CircularReplyMode,
     file_allowed: bool,
-    fields: usize,
+    fields: &[String],
     input: &ReplyInput,
     has_file: bool,
 ) -> Result<ReplyInput, ServiceError> {
@@ -177,7 +177,7 @@ pub fn check_reply(
             })
         }
         CircularReplyMode::Fields => {
-            if input.values.len() != fields {
+            if input.values.len() != fields.len() {
                 return Err(ServiceError::invalid(
                     "values",
                     "回执栏目数量与通知不符",
@@ -185,7 +185,17 @@ pub fn check_reply(
                 ));
             }
             let mut values = Vec::new();
-            for v in &input.values {
+            for (label, v) in fields.iter().zip(&input.values) {
+                if v.trim().is_empty() {
+                    // Name the empty field: a reply form has several, all under one name.
+                    return Err(ServiceError::Invalid {
+                        field: "values",
+                        message: crate::i18n::Text::new(
+                            format!("请填写“{label}”"),
+                            format!("Fill in “{label}”"),
+                        ),
+                    });
+                }
                 values.push(required_text("values", v, MAX_VALUE)?);
             }
             Ok(ReplyInput { text, values })

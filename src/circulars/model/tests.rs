@@ -130,6 +130,7 @@ fn a_reply_follows_the_form_of_its_circular() {
     assert!(parse_fields(CircularReplyMode::Text, &["x".into()])
         .unwrap()
         .is_empty());
+    let labels = ["值班人员".to_string(), "联系电话".to_string()];
     let two = |a: &str, b: &str| ReplyInput {
         text: String::new(),
         values: vec![a.into(), b.into()],
@@ -137,27 +138,38 @@ fn a_reply_follows_the_form_of_its_circular() {
     assert!(check_reply(
         CircularReplyMode::Fields,
         false,
-        2,
+        &labels,
         &two("王强", "13800000000"),
         false
     )
     .is_ok());
-    assert!(check_reply(
+    let empty = check_reply(
         CircularReplyMode::Fields,
         false,
-        2,
+        &labels,
         &two("王强", " "),
-        false
+        false,
     )
-    .is_err());
+    .unwrap_err();
     assert!(
-        check_reply(CircularReplyMode::Fields, false, 2, &two("王强", "1"), true).is_err(),
+        matches!(&empty, ServiceError::Invalid { message, .. } if message.zh.contains("联系电话")),
+        "the empty field is named: {empty:?}"
+    );
+    assert!(
+        check_reply(
+            CircularReplyMode::Fields,
+            false,
+            &labels,
+            &two("王强", "1"),
+            true
+        )
+        .is_err(),
         "no file taken"
     );
     assert!(check_reply(
         CircularReplyMode::Text,
         true,
-        0,
+        &[],
         &ReplyInput::default(),
         true
     )
@@ -165,7 +177,7 @@ fn a_reply_follows_the_form_of_its_circular() {
     assert!(check_reply(
         CircularReplyMode::Text,
         true,
-        0,
+        &[],
         &ReplyInput::default(),
         false
     )
@@ -173,7 +185,7 @@ fn a_reply_follows_the_form_of_its_circular() {
     assert!(check_reply(
         CircularReplyMode::None,
         true,
-        0,
+        &[],
         &ReplyInput::default(),
         false
     )

@@ -199,7 +199,7 @@ pub fn reply(
         let checked = check_reply(
             before.circular.reply_mode,
             before.circular.reply_file,
-            before.fields.len(),
+            &before.fields,
             &input,
             file.is_some(),
         )?;

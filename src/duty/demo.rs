@@ -124,6 +124,17 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
         .chain(officers.iter().map(|p| (*p, DutyRole::Officer)))
         .collect();
     rosters::set_eligible(conn, &leader, now, main.id, Source::People(places))?;
+    // The State Council's arrangement for next year is out in November; until the calendar holds it, the
+    // office enters next year's New Year's Day, so that the coming holiday is kept whenever the demo runs.
+    let new_year = NaiveDate::from_ymd_opt(day.year() + 1, 1, 1).unwrap_or(day);
+    if crate::calendar::store::load(conn, new_year, new_year)?.kind(new_year) != DayKind::Holiday {
+        crate::calendar::service::set_day(
+            conn,
+            &Actor::system(),
+            now,
+            CalendarDay::parse(new_year, DayKind::Holiday, "元旦")?,
+        )?;
+    }
     let this_month = (
         day.with_day(1).unwrap_or(day).min(day - Duration::days(1)),
         month_end(day),
@@ -135,47 +146,27 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
     );
     let next_plan = publish(conn, cfg, now, (&leader, &office), main.id, next)?;
 
-    // The coming public holiday: the State Council's arrangement for next year is out in November; the
-    // office enters its New Year's Day when the calendar does not hold a holiday soon after.
+    // A public holiday within two months after next month, when the calendar holds one: its roster is
+    // published on its own, with the days up to it.
     let after = next.1 + Duration::days(1);
     let cal = crate::calendar::store::load(conn, after, after + Duration::days(60))?;
-    let first = after
+    if let Some(first) = after
         .iter_days()
         .take(60)
-        .find(|d| cal.kind(*d) == DayKind::Holiday);
-    let first = match first {
-        Some(d) => d,
-        None => {
-            let new_year =
-                NaiveDate::from_ymd_opt(after.year() + i32::from(after.month() > 1), 1, 1)
-                    .unwrap_or(after);
-            let admin = Actor::system();
-            crate::calendar::service::set_day(
-                conn,
-                &admin,
-                now,
-                CalendarDay::parse(new_year, DayKind::Holiday, "元旦")?,
-            )?;
-            new_year
+        .find(|d| cal.kind(*d) == DayKind::Holiday)
+    {
+        let cal = crate::calendar::store::load(conn, first, first + Duration::days(10))?;
+        let last = first
+            .iter_days()
+            .take_while(|d| cal.kind(*d) == DayKind::Holiday)
+            .last()
+            .unwrap_or(first);
+        if first > after {
+            let gap = (after, first - Duration::days(1));
+            publish(conn, cfg, now, (&leader, &office), main.id, gap)?;
         }
-    };
-    let cal = crate::calendar::store::load(conn, first, first + Duration::days(10))?;
-    let last = first
-        .iter_days()
-        .take_while(|d| cal.kind(*d) == DayKind::Holiday)
-        .last()
-        .unwrap_or(first);
-    if first > next.1 + Duration::days(1) {
-        publish(
-            conn,
-            cfg,
-            now,
-            (&leader, &office),
-            main.id,
-            (next.1 + Duration::days(1), first - Duration::days(1)),
-        )?;
+        publish(conn, cfg, now, (&leader, &office), main.id, (first, last))?;
     }
-    publish(conn, cfg, now, (&leader, &office), main.id, (first, last))?;
 
     // One gap next month: the officer of the 20th is taken off and nobody is put in.
     let shifts = shift_store::shifts_of_plan(conn, next_plan)?;

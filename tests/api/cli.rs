@@ -138,6 +138,29 @@ fn migrate_is_idempotent() {
     }
 }
 
+/// The demo loads on whatever day someone first tries the service: the office's first hour of a month
+/// (its roster runs into the next year before the calendar holds that year), New Year's Eve, the end of a
+/// short February, midsummer and the last day of a quarter.
+#[test]
+fn the_demo_loads_whatever_the_day() {
+    use chrono::{TimeZone, Utc};
+    let instants = [
+        (2026, 11, 30, 16), // 1 December, 00:30 in Shanghai
+        (2026, 12, 31, 15),
+        (2027, 2, 28, 16),
+        (2027, 6, 15, 2),
+        (2027, 9, 30, 17),
+    ];
+    for (y, m, d, h) in instants {
+        let app = spawn_app();
+        let now = Utc.with_ymd_and_hms(y, m, d, h, 30, 0).unwrap();
+        let (state, cfg) = (app.state.clone(), app.state.config.clone());
+        let loaded =
+            app.block_on(async move { state.db(move |c| standby::demo::load(c, now, &cfg)).await });
+        assert!(loaded.is_ok(), "the demo at {now}: {loaded:?}");
+    }
+}
+
 #[test]
 fn the_demo_district_loads_once_and_its_accounts_work() {
     let app = spawn_app();

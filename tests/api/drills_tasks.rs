@@ -22,7 +22,7 @@ fn tasks(app: &TestApp, username: &str) -> Vec<(String, i64, String, bool)> {
         .filter_map(|li| {
             let urgent = li.starts_with(r#" class="urgent""#);
             let link = li.split(r#"href=""#).nth(1)?.split('"').next()?.to_string();
-            let label = li.split("\">").nth(1)?.split("</a>").next()?.to_string();
+            let label = li.split("</a>").next()?.rsplit('>').next()?.to_string();
             let count = li.split("<span class=\"tag").nth(1)?.split('>').nth(1)?;
             let count = count.split('<').next()?.parse().ok()?;
             Some((label, count, link, urgent))

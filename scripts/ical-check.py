@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Checks duty calendar feeds with an independent parser: Python's icalendar (from PyPI, pinned, in a virtual
+"""Checks duty and drills calendar feeds with an independent parser: Python's icalendar (from PyPI, pinned, in a virtual
 environment under target/; the script re-runs itself there).
 
 Usage: scripts/ical-check.py [--bin target/release/standby] [FILE_OR_URL ...]
 Given files or URLs, checks each. Given --bin, starts that build on a fresh SQLite demo district, makes a feed
-of every roster and of every person eligible on one (through the API, as the administrator), fetches each
+of every roster and of every person eligible on one (through the API, as the administrator) and drills feeds
+(the administrator's and the demo drill coordinator hanx's), fetches each
 with no credential and checks it; twice: in the office's zone (Asia/Shanghai) and, for a zone that changes its
 clocks, in Europe/Berlin. A feed passes when icalendar reads it without complaint and: it is served
 as text/calendar; its lines end in CRLF and hold at most 75 octets of UTF-8; the calendar has VERSION 2.0,
@@ -26,6 +27,8 @@ from pathlib import Path
 VERSION = "7.3.0"
 VENV = Path(__file__).resolve().parent.parent / "target" / "ical-check-venv"
 PASSWORD = "ical-check-password-1"
+# The demo's accounts other than the administrator.
+DEMO_PASSWORD = "standby-demo"
 # The office's zone, and one that changes its clocks.
 ZONES = ["Asia/Shanghai", "Europe/Berlin"]
 
@@ -165,6 +168,11 @@ def demo_feeds(binary, work, zone):
         people |= {e["person_id"] for e in view["eligible"]}
     for person in sorted(people):
         urls.append(call(base, "POST", "/api/v1/duty/feeds", token, {"person_id": person})["url"])
+    # The district's drills as the administrator sees them, and as the hotel's drill coordinator does.
+    urls.append(call(base, "POST", "/api/v1/drills/feeds", token, {})["url"])
+    hanx = call(base, "POST", "/api/v1/auth/tokens", body={"username": "hanx", "password": DEMO_PASSWORD,
+                                                             "name": "ical-check"})["token"]
+    urls.append(call(base, "POST", "/api/v1/drills/feeds", hanx, {})["url"])
     return server, urls
 
 

@@ -81,6 +81,7 @@ impl Areas {
             reserves,
             allocation,
             teams,
+            Arc::new(drills::Area),
         ]);
         let jobs = jobs(config, &reminders, &circulars)?;
         Ok(Areas {

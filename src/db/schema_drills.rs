@@ -179,6 +179,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    drill_feeds (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    drill_teams (drill_id, team_id) {
+        drill_id -> BigInt,
+        team_id -> BigInt,
+    }
+}
+
 diesel::joinable!(drills -> drill_plans (plan_id));
 diesel::joinable!(drill_annual_items -> drill_annuals (annual_id));
 diesel::joinable!(drill_actions -> drills (drill_id));
@@ -196,4 +213,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     drill_log,
     drill_materials,
     drill_actions,
+    drill_feeds,
+    drill_teams,
 );

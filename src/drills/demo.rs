@@ -53,6 +53,15 @@ fn plan(
         .id)
 }
 
+/// The demo's team of this name (none when the teams demo did not make it).
+fn team_named(conn: &mut DbConn, name: &str) -> ServiceResult<Vec<i64>> {
+    Ok(crate::drills::service::participants::choices(conn)?
+        .into_iter()
+        .filter(|(_, n)| n == name)
+        .map(|(id, _)| id)
+        .collect())
+}
+
 /// A moment in the office's zone, `days` from today at `hour:minute`.
 fn at(now: DateTime<Utc>, tz: chrono_tz::Tz, days: i64, hour: u32, minute: u32) -> DateTime<Utc> {
     let d = today(now, tz) + Duration::days(days);
@@ -223,10 +232,10 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
             scenario: "婚宴进行中，后厨排烟管道起火，烟气蔓延至二楼宴会厅，约 300 名宾客需疏散。",
             timeline: "09:30 后厨发现火情并报警\n09:32 消防控制室确认，启动应急广播\n09:35 各区域引导员疏散宾客\n09:45 集合点清点人数\n10:00 微型消防站处置，移交消防救援站",
             roles: "总指挥：韩雪\n疏散引导组：前厅部\n灭火行动组：义务消防队\n医疗救护组：客房部",
-            participants: "酒店义务消防队、东太湖综合性消防救援站",
+            participants: "酒店义务消防队",
             objectives: "3 分钟内完成报警和应急广播\n10 分钟内疏散宴会厅全部宾客\n微型消防站 5 分钟内到场",
         },
-        vec![hanx_person],
+        (vec![hanx_person], team_named(conn, "东太湖综合性消防救援站")?),
     )?;
     let d = drills::create(conn, &hanx, written, tz, scheme)?;
     let id = d.drill.id;
@@ -339,10 +348,10 @@ pub fn load(conn: &mut DbConn, now: DateTime<Utc>, cfg: &Config) -> ServiceResul
             scenario: "短时强降雨致湖滨花园地下车库进水 0.8 米，需架设抽水泵排涝并转移车辆。",
             timeline: "09:00 接报并启动预案\n09:20 泵组运抵现场\n09:40 架设两台抽水泵\n11:30 排涝完成，设备撤收",
             roles: "现场指挥：姚军\n设备保障：蒋国平、马春梅",
-            participants: "度假区防汛抢险队、滨湖街道",
+            participants: "滨湖街道",
             objectives: "接报后 20 分钟内泵组到场\n40 分钟内两台泵出水\n演练后设备完好归库",
         },
-        people,
+        (people, team_named(conn, "度假区防汛抢险队")?),
     )?;
     let f = drills::create(conn, &head, now, tz, scheme)?;
     drills::submit(conn, &head, now, tz, f.drill.id)?;

@@ -13,7 +13,8 @@ pub mod pages;
 pub mod reminders;
 pub mod service;
 pub mod store;
+pub mod tasks;
 
-/// The drills area as it registers itself: a reminder source (`reminders`).
+/// The drills area as it registers itself: a reminder source (`reminders`) and home-page tasks (`tasks`).
 #[derive(Debug, Clone, Default)]
 pub struct Area;

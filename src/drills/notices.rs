@@ -34,6 +34,16 @@ pub static DRILL_ACTION_DUE: KindSpec = KindSpec {
     chat: false,
 };
 
+/// Evidence of a corrective action has waited for verification (to the drill's coordinator and head).
+pub static DRILL_ACTION_VERIFY: KindSpec = KindSpec {
+    code: "drill_action_verify",
+    zh: "演练整改待验证",
+    en: "Corrective action awaiting verification",
+    default_mode: Mode::Immediate,
+    unit_choice: false,
+    chat: false,
+};
+
 /// A drill's report to the supervising department.
 pub static DRILL_REPORT: KindSpec = KindSpec {
     code: "drill_report",
@@ -55,6 +65,12 @@ pub static OWNER: Reason = Reason {
     code: "drill_action_owner",
     zh: "整改责任人",
     en: "Action owner",
+};
+/// Someone who may verify a corrective action (the drill's coordinator or unit head).
+pub static VERIFIER: Reason = Reason {
+    code: "drill_action_verifier",
+    zh: "整改验证人",
+    en: "Action verifier",
 };
 /// The owner's unit head (escalation).
 pub static OWNER_HEAD: Reason = Reason {

@@ -1,18 +1,20 @@
 //! What the drills area reminds people of, as a reminder source: a plan's drill due within 30 or 7 days or
-//! overdue, a plan's revision due, a scheme or an annual plan awaiting approval, a corrective action due within
-//! 7 days or overdue — escalating from its owner to the owner's unit head after a week and to the office after
-//! two. Each occasion has one key, so a scan run twice (or on three instances) tells once.
+//! overdue, a plan's revision due, a scheme or an annual plan awaiting approval, an open corrective action due
+//! within 7 days or overdue — escalating from its owner to the owner's unit head after a week and to the office
+//! after two — and evidence that has waited 3 days for verification (its verifiers, not its owner). Each
+//! occasion has one key, so a scan run twice (or on three instances) tells once.
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::clock::today;
 use crate::db::DbConn;
 use crate::drills::model::{
-    alarm, ActionAlarm, AnnualState, DrillStanding, DrillState, EscalationStep,
+    alarm, verification_overdue, ActionAlarm, AnnualState, DrillStanding, DrillState,
+    EscalationStep,
 };
 use crate::drills::notices::{
-    DrillNotice, COORDINATOR, DRILL_ACTION_DUE, DRILL_DUE, DRILL_REPORT, DRILL_WAITING, OFFICE,
-    OWNER, OWNER_HEAD, SUPERVISOR,
+    DrillNotice, COORDINATOR, DRILL_ACTION_DUE, DRILL_ACTION_VERIFY, DRILL_DUE, DRILL_REPORT,
+    DRILL_WAITING, OFFICE, OWNER, OWNER_HEAD, SUPERVISOR, VERIFIER,
 };
 use crate::drills::service::compliance;
 use crate::drills::store::{
@@ -26,8 +28,21 @@ use crate::notify::ReminderSource;
 use crate::org::model::{grants_cover, Actor, Role, UnitTree};
 use crate::org::store::{self as org_store, Reachable};
 
-static KINDS: [&KindSpec; 4] = [&DRILL_DUE, &DRILL_WAITING, &DRILL_ACTION_DUE, &DRILL_REPORT];
-static REASONS: [&Reason; 5] = [&COORDINATOR, &OWNER, &OWNER_HEAD, &OFFICE, &SUPERVISOR];
+static KINDS: [&KindSpec; 5] = [
+    &DRILL_DUE,
+    &DRILL_WAITING,
+    &DRILL_ACTION_DUE,
+    &DRILL_ACTION_VERIFY,
+    &DRILL_REPORT,
+];
+static REASONS: [&Reason; 6] = [
+    &COORDINATOR,
+    &OWNER,
+    &OWNER_HEAD,
+    &OFFICE,
+    &SUPERVISOR,
+    &VERIFIER,
+];
 
 /// Days before a drill's or a revision's due day to remind.
 const LEADS: [i64; 2] = [30, 7];
@@ -266,8 +281,11 @@ impl ReminderSource for super::Area {
             ));
         }
 
-        // Corrective actions due or overdue, escalating.
+        // Corrective actions due or overdue, escalating; evidence waiting for verification.
         for a in action_store::list(conn, None, true)? {
+            if let Some(n) = verify_reminder(conn, &people, &tree, &a, day, tz)? {
+                out.push(n);
+            }
             let Some(found) = alarm(a.state, a.due_on, day) else {
                 continue;
             };
@@ -352,4 +370,71 @@ impl ReminderSource for super::Area {
         }
         Ok(out)
     }
+}
+
+/// The reminder to those who may verify an action whose evidence has waited `VERIFY_AFTER_DAYS` (3) days: the
+/// drill's unit head and coordinator, never the owner nor whoever submitted the evidence (they may not verify
+/// it). Once per submission.
+fn verify_reminder(
+    conn: &mut DbConn,
+    people: &[Reachable],
+    tree: &UnitTree,
+    a: &action_store::DrillAction,
+    day: chrono::NaiveDate,
+    tz: chrono_tz::Tz,
+) -> ServiceResult<Option<Outgoing>> {
+    let Some(submitted_at) = a.submitted_at else {
+        return Ok(None);
+    };
+    let submitted = super::service::local_day(submitted_at, tz);
+    if !verification_overdue(a.state, submitted, day) {
+        return Ok(None);
+    }
+    let Some(drill) = drill_store::find(conn, a.drill_id)? else {
+        return Ok(None);
+    };
+    // The owner and whoever submitted the evidence may not verify it.
+    let excluded: Vec<i64> = people
+        .iter()
+        .filter(|p| p.person_id == a.owner_person_id || Some(p.account_id) == a.submitted_by)
+        .map(|p| p.person_id)
+        .collect();
+    let to: Vec<(i64, &'static Reason)> = scoped(
+        people,
+        tree,
+        &[Role::UnitHead, Role::DrillCoordinator],
+        drill.unit_id,
+        &VERIFIER,
+    )
+    .into_iter()
+    .filter(|(p, _)| !excluded.contains(p))
+    .collect();
+    let owner_name = org_store::find_person(conn, a.owner_person_id)?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let waited = (day - submitted).num_days();
+    Ok(Some(notice(
+        &DRILL_ACTION_VERIFY,
+        format!(
+            "drill_verify:{}:{}",
+            a.id,
+            submitted_at.and_utc().timestamp()
+        ),
+        drill.unit_id,
+        format!("/drills/actions/{}", a.id),
+        to,
+        false,
+        DrillNotice {
+            title_zh: "演练整改待验证".into(),
+            title_en: "Corrective action awaiting verification".into(),
+            todo_zh: format!("责任人已于 {submitted} 提交整改材料，已等待 {waited} 天，请核验后销号或写明原因退回。"),
+            todo_en: format!("The owner submitted evidence on {submitted}, {waited} days ago: verify it and close the action, or return it with a reason."),
+            facts: vec![
+                ("整改事项", "Action", a.problem.clone()),
+                ("演练", "Drill", drill.title.clone()),
+                ("责任人", "Owner", owner_name),
+                ("期限", "Due", a.due_on.to_string()),
+            ],
+        },
+    )))
 }

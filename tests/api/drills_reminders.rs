@@ -193,3 +193,144 @@ fn reminders_tell_the_right_people_once_and_overdue_actions_escalate_to_head_and
     assert!(body.contains("灭火器过期"), "{body}");
     assert!(body.contains("东太湖温泉大酒店"), "{body}");
 }
+
+/// A drill held now with its objectives judged; returns its API path.
+fn evaluated(app: &crate::helpers::TestApp, d: &crate::drills::Drills, plan: i64) -> String {
+    let did = id(&scheme(app, d, plan, 0));
+    let base = format!("/api/v1/drills/{did}");
+    for (who, path, body) in [
+        (&d.coordinator, "submit", json!({})),
+        (&d.hotel_head, "decision", json!({"approve": true})),
+    ] {
+        let r = app.post(&format!("{base}/{path}"), who, body);
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let v = app.post(
+        &format!("{base}/attendance"),
+        &d.coordinator,
+        json!({"marks": [{"person_id": d.cook_person, "present": true}]}),
+    );
+    let judged: Vec<Value> = v.json()["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| json!({"objective_id": o["id"], "result": "partly"}))
+        .collect();
+    let r = app.post(
+        &format!("{base}/evaluation"),
+        &d.coordinator,
+        json!({"grade": "fair", "problems": "灭火器过期", "objectives": judged}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    base
+}
+
+#[test]
+fn evidence_awaiting_verification_stops_the_escalation_and_reminds_the_verifiers_after_three_days()
+{
+    let smtp = SmtpServer::start();
+    let app = smtp_app(&smtp);
+    let d = setup(&app);
+    let admin = d.r.admin.clone();
+    for (name, address) in [
+        ("韩雪", "hanx@hotel.example.cn"),
+        ("王厨师", "cook@hotel.example.cn"),
+        ("周海峰", "zhouhf@hotel.example.cn"),
+        ("沈丽华", "shenlh@ajw.example.cn"),
+    ] {
+        email(&app, &admin, name, address);
+    }
+    let p = id(&plan(&app, &d.coordinator, d.hotel, json!({})));
+    let base = evaluated(&app, &d, p);
+    let due = (app.clock_now() + Duration::days(2))
+        .date_naive()
+        .to_string();
+    let action = app.post(
+        &format!("{base}/actions"),
+        &d.coordinator,
+        json!({"problem": "更换过期灭火器", "owner_person_id": d.cook_person, "due_on": due}),
+    );
+    assert_eq!(action.status, 201, "{}", action.text);
+    let apath = format!("/api/v1/drills/actions/{}", id(&action));
+    app.scan();
+    // Two days late the owner has been told it is overdue; then the evidence comes in.
+    app.clock.advance(Duration::days(4));
+    app.scan();
+    assert_eq!(
+        to(&app, &admin, "kind=drill_action_due").len(),
+        2,
+        "due soon, then overdue"
+    );
+    let s = app.post(
+        &format!("{apath}/evidence"),
+        &d.cook,
+        json!({"evidence": "已更换 6 具灭火器，见照片"}),
+    );
+    assert_eq!(s.status, 200, "{}", s.text);
+    assert_eq!(
+        s.json()["overdue"],
+        false,
+        "awaiting verification is not the owner's delay"
+    );
+    // Two days of waiting: nobody is told anything new.
+    app.clock.advance(Duration::days(2));
+    app.scan();
+    assert_eq!(to(&app, &admin, "kind=drill_action_due").len(), 2);
+    assert!(to(&app, &admin, "kind=drill_action_verify").is_empty());
+    // Three days: the verifiers (the hotel's coordinator and head), not the owner who submitted it.
+    app.clock.advance(Duration::days(1));
+    app.scan();
+    let mut verify = to(&app, &admin, "kind=drill_action_verify");
+    verify.iter_mut().for_each(|v| v.sort());
+    assert_eq!(
+        verify,
+        [["hanx@hotel.example.cn", "zhouhf@hotel.example.cn"]]
+    );
+    // Well past the deadline, the owner's unit head and the office are never told of the owner: once.
+    app.clock.advance(Duration::days(14));
+    app.scan();
+    app.scan();
+    assert_eq!(
+        to(&app, &admin, "kind=drill_action_due").len(),
+        2,
+        "no escalation against an owner whose evidence awaits verification"
+    );
+    assert_eq!(to(&app, &admin, "kind=drill_action_verify").len(), 1);
+
+    app.deliver();
+    let mails = smtp.wait_for(4, 10);
+    let verify_mail = mails
+        .iter()
+        .find(|m| {
+            m.parsed()
+                .subject()
+                .unwrap_or_default()
+                .contains("演练整改待验证")
+        })
+        .expect("the verifiers were emailed");
+    let body = verify_mail
+        .parsed()
+        .body_text(0)
+        .unwrap_or_default()
+        .to_string();
+    assert!(body.contains("更换过期灭火器"), "{body}");
+    assert!(body.contains("已等待 3 天"), "{body}");
+
+    // Rejected: the action is open again and its lateness counts against the owner once more.
+    let r = app.post(
+        &format!("{apath}/verification"),
+        &d.coordinator,
+        json!({"accept": false, "note": "照片看不清型号"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    app.scan();
+    let mut again = to(&app, &admin, "kind=drill_action_due");
+    again.sort();
+    assert_eq!(again.len(), 3, "{again:?}");
+    assert!(
+        again
+            .iter()
+            .any(|a| a.contains(&"shenlh@ajw.example.cn".to_string())),
+        "now 19 days late: the office hears of it"
+    );
+}

@@ -208,6 +208,8 @@ fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/drills/annual/{id}/publish", vec!["post"]),
         ("/api/v1/drills/compliance", vec!["get"]),
         ("/api/v1/drills/calendar.ics", vec!["get"]),
+        ("/api/v1/drills/feeds", vec!["get", "post"]),
+        ("/api/v1/drills/feeds/{id}", vec!["delete"]),
         ("/api/v1/drills/actions", vec!["get"]),
         ("/api/v1/drills/actions/{id}", vec!["get"]),
         ("/api/v1/drills/actions/{id}/evidence", vec!["post"]),

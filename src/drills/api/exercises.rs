@@ -231,7 +231,7 @@ pub struct DrillSchemeIn {
     pub timeline: String,
     #[serde(default)]
     pub roles: String,
-    /// Participating units and teams, in words.
+    /// Participants from outside the register (other units, volunteers), in words.
     #[serde(default)]
     pub participants: String,
     #[schema(max_items = 30)]
@@ -239,6 +239,11 @@ pub struct DrillSchemeIn {
     /// People taking part.
     #[serde(default)]
     pub people: Vec<i64>,
+    /// Rescue teams taking part, from the teams register (`/api/v1/teams`); an unknown or inactive one is
+    /// refused naming `team_ids`.
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub team_ids: Vec<i64>,
 }
 
 /// Write a drill's scheme (a draft).
@@ -264,7 +269,7 @@ pub async fn create_drill(api: Api, body: Json<DrillSchemeIn>) -> Reply<DrillVie
                 participants: &b.participants,
                 objectives: &objectives,
             },
-            b.people.clone(),
+            (b.people.clone(), b.team_ids.clone()),
         )?;
         service::create(c.conn, c.actor, c.now, c.tz, input)
     })

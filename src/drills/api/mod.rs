@@ -1,13 +1,15 @@
 //! `/api/v1/drills…`: the plan registry (rules, units' profiles, plans and their files), annual drill plans,
 //! drills (scheme, approval, materials, the day, evaluation, report), corrective actions, compliance and the
-//! iCalendar feed.
+//! iCalendar feed and its secret subscriptions.
 
 mod corrective;
 mod exercises;
+mod feeds;
 mod registry;
 
 pub use corrective::*;
 pub use exercises::*;
+pub use feeds::*;
 pub use registry::*;
 
 use actix_web::http::header;

@@ -1,6 +1,7 @@
 //! Corrective actions (整改): open → evidence submitted → closed when someone other than the owner verifies
-//! it, or reopened when the evidence is rejected. Overdue actions escalate: the owner, then a week later the
-//! owner's unit head, then a week after that the office.
+//! it, or reopened when the evidence is rejected. Overdue open actions escalate: the owner, then a week later
+//! the owner's unit head, then a week after that the office. An action awaiting verification does not: its
+//! owner has done their part, so it is the verifier who is reminded once it has waited `VERIFY_AFTER_DAYS`.
 
 use chrono::{Duration, NaiveDate};
 
@@ -29,6 +30,8 @@ text_enum!(
 pub const DUE_SOON_DAYS: i64 = 7;
 /// Days overdue before the owner's unit head hears of it; twice as many before the office does.
 pub const ESCALATE_AFTER_DAYS: i64 = 7;
+/// Days evidence may wait for verification before the verifier (the drill's coordinator) is reminded.
+pub const VERIFY_AFTER_DAYS: i64 = 3;
 
 /// The owner (or someone for them) submits evidence: only an open action takes it.
 pub fn submit_evidence(state: ActionState) -> Result<ActionState, ServiceError> {
@@ -95,9 +98,10 @@ pub enum ActionAlarm {
     Overdue(EscalationStep),
 }
 
-/// The alarm for an unclosed action due on `due` (none for a closed one).
+/// The alarm for an open action due on `due`: none for a closed one, nor for one awaiting verification (its
+/// owner is not chased for the verifier's delay).
 pub fn alarm(state: ActionState, due: NaiveDate, today: NaiveDate) -> Option<ActionAlarm> {
-    if state == ActionState::Closed {
+    if state != ActionState::Open {
         return None;
     }
     let late = (today - due).num_days();
@@ -111,6 +115,12 @@ pub fn alarm(state: ActionState, due: NaiveDate, today: NaiveDate) -> Option<Act
     } else {
         EscalationStep::Owner
     }))
+}
+
+/// Whether evidence submitted on `submitted` has waited long enough on `today` for the verifier to be
+/// reminded.
+pub fn verification_overdue(state: ActionState, submitted: NaiveDate, today: NaiveDate) -> bool {
+    state == ActionState::Submitted && (today - submitted).num_days() >= VERIFY_AFTER_DAYS
 }
 
 #[cfg(test)]
@@ -214,7 +224,7 @@ mod tests {
             Some(ActionAlarm::Overdue(EscalationStep::Owner))
         );
         assert_eq!(
-            alarm(ActionState::Submitted, due, d(3, 18)),
+            alarm(ActionState::Open, due, d(3, 18)),
             Some(ActionAlarm::Overdue(EscalationStep::UnitHead))
         );
         assert_eq!(
@@ -222,5 +232,48 @@ mod tests {
             Some(ActionAlarm::Overdue(EscalationStep::Office))
         );
         assert_eq!(alarm(ActionState::Closed, due, d(3, 25)), None);
+    }
+
+    #[test]
+    fn an_action_awaiting_verification_does_not_escalate_against_its_owner() {
+        let due = d(3, 10);
+        for day in [d(3, 5), d(3, 11), d(3, 18), d(3, 25), d(6, 1)] {
+            assert_eq!(alarm(ActionState::Submitted, due, day), None, "{day}");
+        }
+        // Rejected evidence reopens the action, and the deadline counts again.
+        assert_eq!(
+            alarm(ActionState::Open, due, d(3, 18)),
+            Some(ActionAlarm::Overdue(EscalationStep::UnitHead))
+        );
+    }
+
+    #[test]
+    fn the_verifier_is_reminded_after_evidence_has_waited_three_days() {
+        let submitted = d(3, 12);
+        assert!(!verification_overdue(
+            ActionState::Submitted,
+            submitted,
+            d(3, 12)
+        ));
+        assert!(!verification_overdue(
+            ActionState::Submitted,
+            submitted,
+            d(3, 14)
+        ));
+        assert!(verification_overdue(
+            ActionState::Submitted,
+            submitted,
+            d(3, 15)
+        ));
+        assert!(!verification_overdue(
+            ActionState::Open,
+            submitted,
+            d(3, 20)
+        ));
+        assert!(!verification_overdue(
+            ActionState::Closed,
+            submitted,
+            d(3, 20)
+        ));
     }
 }

@@ -49,8 +49,9 @@ fn utc(t: NaiveDateTime) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// The feed.
-pub fn ics_calendar(name: &str, events: &[IcsEvent]) -> String {
+/// The feed: its name, the office's zone (named for calendar programs; the times themselves are UTC) and
+/// its events.
+pub fn ics_calendar(name: &str, tz: &str, events: &[IcsEvent]) -> String {
     let mut out = String::new();
     for l in [
         "BEGIN:VCALENDAR",
@@ -61,6 +62,10 @@ pub fn ics_calendar(name: &str, events: &[IcsEvent]) -> String {
         fold(l, &mut out);
     }
     fold(&format!("X-WR-CALNAME:{}", escape(name)), &mut out);
+    fold(&format!("X-WR-TIMEZONE:{}", escape(tz)), &mut out);
+    // Subscribed calendars fetch again after an hour rather than a program's default of a day or a week.
+    fold("REFRESH-INTERVAL;VALUE=DURATION:PT1H", &mut out);
+    fold("X-PUBLISHED-TTL:PT1H", &mut out);
     for e in events {
         fold("BEGIN:VEVENT", &mut out);
         fold(&format!("UID:{}", e.uid), &mut out);
@@ -103,9 +108,10 @@ mod tests {
             url: "http://x/drills/1".into(),
             cancelled: false,
         };
-        let s = ics_calendar("演练", &[e]);
+        let s = ics_calendar("演练", "Asia/Shanghai", &[e]);
         assert!(s.starts_with("BEGIN:VCALENDAR\r\n"));
         assert!(s.contains("DTSTART:20261210T013000Z\r\n"));
+        assert!(s.contains("X-WR-TIMEZONE:Asia/Shanghai\r\n"));
         assert!(s.contains("演练\\; 第二次\\, 全员"));
         assert!(s.contains("一\\n二"));
         for line in s.split("\r\n") {

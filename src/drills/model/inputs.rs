@@ -179,6 +179,8 @@ pub struct SchemeInput {
     pub participants: String,
     pub objectives: Vec<String>,
     pub people: Vec<i64>,
+    /// Rescue teams from the teams area (outside participants stay in `participants`).
+    pub teams: Vec<i64>,
 }
 
 /// The raw text of a scheme.
@@ -205,7 +207,7 @@ impl SchemeInput {
         starts_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
         text: SchemeText<'_>,
-        mut people: Vec<i64>,
+        (mut people, mut teams): (Vec<i64>, Vec<i64>),
     ) -> Result<SchemeInput, ServiceError> {
         if ends_at <= starts_at {
             return Err(ServiceError::invalid(
@@ -243,6 +245,15 @@ impl SchemeInput {
                 "At most 500 people take part",
             ));
         }
+        teams.sort_unstable();
+        teams.dedup();
+        if teams.len() > 50 {
+            return Err(ServiceError::invalid(
+                "team_ids",
+                "参演队伍最多 50 支",
+                "At most 50 teams take part",
+            ));
+        }
         Ok(SchemeInput {
             plan_id,
             annual_item_id,
@@ -258,6 +269,7 @@ impl SchemeInput {
             participants: long_text("participants", text.participants, 1000, false)?,
             objectives,
             people,
+            teams,
         })
     }
 }

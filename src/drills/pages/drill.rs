@@ -12,8 +12,8 @@ use crate::drills::model::{
     SchemeInput, SchemeText,
 };
 use crate::drills::service::drills::{self as service, DrillView};
-use crate::drills::service::registry::plans;
-use crate::drills::service::{actions, materials};
+use crate::drills::service::registry::{self, plans};
+use crate::drills::service::{actions, materials, participants};
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::Text;
 use crate::inventory::model::Quantity;
@@ -42,6 +42,8 @@ struct SchemeForm {
     fields: Vec<(String, String)>,
     plans: Vec<(i64, String)>,
     people: Vec<(i64, String, bool)>,
+    /// Rescue teams to choose: (id, name, chosen).
+    teams: Vec<(i64, String, bool)>,
     contents: Vec<(&'static str, &'static str)>,
     forms: Vec<(&'static str, &'static str)>,
     error: Option<String>,
@@ -64,7 +66,7 @@ async fn scheme_form(
     plan: Option<i64>,
     typed: Option<(Vec<(String, String)>, Refusal)>,
 ) -> Result<HttpResponse, PageError> {
-    let (ctx, (plans, people, start)) = page
+    let (ctx, (plans, people, teams, start)) = page
         .run(move |c| {
             let day = today(c.now, c.tz);
             let ps: Vec<_> = plans(c.conn, c.actor, None, false, day, c.tz)?
@@ -76,11 +78,7 @@ async fn scheme_form(
                 .or(ps.first())
                 .map(|p| p.plan.unit_id);
             let people = match unit {
-                Some(u) => crate::org::store::people_with_units(c.conn)?
-                    .into_iter()
-                    .filter(|(_, _, pu)| *pu == u)
-                    .map(|(id, name, _)| (id, name))
-                    .collect(),
+                Some(u) => registry::people(c.conn, Some(u))?,
                 None => Vec::new(),
             };
             let start = (c.now + chrono::Duration::days(7))
@@ -92,6 +90,7 @@ async fn scheme_form(
                     .map(|p| (p.plan.id, format!("{} · {}", p.unit_name, p.plan.title)))
                     .collect::<Vec<_>>(),
                 people,
+                participants::choices(c.conn)?,
                 start,
             ))
         })
@@ -115,10 +114,15 @@ async fn scheme_form(
         ),
     };
     let chosen = all_of(&fields, "people");
+    let chosen_teams = all_of(&fields, "team_ids");
     let view = SchemeForm {
         people: people
             .into_iter()
             .map(|(id, name)| (id, name, chosen.contains(&id.to_string())))
+            .collect(),
+        teams: teams
+            .into_iter()
+            .map(|(id, name)| (id, name, chosen_teams.contains(&id.to_string())))
             .collect(),
         fields,
         plans,
@@ -151,6 +155,10 @@ async fn create_drill(
                     .iter()
                     .map(|p| id_field("people", p))
                     .collect::<ServiceResult<Vec<_>>>()?;
+                let teams = all_of(&fields, "team_ids")
+                    .iter()
+                    .map(|t| id_field("team_ids", t))
+                    .collect::<ServiceResult<Vec<_>>>()?;
                 let input = SchemeInput::parse(
                     id_field("plan_id", get(&fields, "plan_id"))?,
                     crate::web::forms::optional_id(
@@ -170,7 +178,7 @@ async fn create_drill(
                         participants: get(&fields, "participants"),
                         objectives: get(&fields, "objectives"),
                     },
-                    people,
+                    (people, teams),
                 )?;
                 service::create(c.conn, c.actor, c.now, c.tz, input)
             },
@@ -229,10 +237,7 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
     page.show(
         move |c| {
             let v = service::get(c.conn, c.actor, id, c.now, c.tz)?;
-            let people = crate::org::store::people_with_units(c.conn)?
-                .into_iter()
-                .map(|(id, name, _)| (id, name))
-                .collect();
+            let people = registry::people(c.conn, None)?;
             let warehouses: Vec<(i64, String)> =
                 crate::inventory::service::visible_warehouses(c.conn, c.actor)?
                     .into_iter()
@@ -250,10 +255,7 @@ async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, PageError>
             let items = if warehouses.is_empty() {
                 Vec::new()
             } else {
-                crate::drills::store::registry::item_names(c.conn)?
-                    .into_iter()
-                    .map(|(id, name, uom)| (id, format!("{name}（{uom}）")))
-                    .collect()
+                registry::item_choices(c.conn)?
             };
             let entries: Vec<(String, String)> = v
                 .log

@@ -6,6 +6,7 @@
 mod actions;
 mod annual;
 mod drill;
+mod feeds;
 mod registry;
 mod reports;
 
@@ -17,6 +18,7 @@ use crate::error::ServiceError;
 /// Registers the area's pages (fixed paths before `{id}`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     reports::routes(cfg);
+    feeds::routes(cfg);
     registry::routes(cfg);
     annual::routes(cfg);
     actions::routes(cfg);

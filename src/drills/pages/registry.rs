@@ -46,9 +46,14 @@ struct Overview {
     ctx: Ctx,
     report: DrillComplianceReport,
     upcoming: Vec<(DrillListRow, String)>,
+    /// Drills of the last `RECENT_DAYS`, latest first (held, evaluated, cancelled), each linked.
+    recent: Vec<(DrillListRow, String)>,
     may_manage: bool,
     overdue_units: usize,
 }
+
+/// How far back the overview lists drills already begun.
+const RECENT_DAYS: i64 = 180;
 
 /// 应急演练: the district's (or the unit's) compliance at a glance and the drills ahead.
 #[get("/drills")]
@@ -57,21 +62,35 @@ async fn overview(page: Page) -> Result<HttpResponse, PageError> {
         |c| {
             let day = today(c.now, c.tz);
             let report = compliance::report(c.conn, c.actor, day, c.tz, None)?;
+            let tz = c.tz;
+            let shown = |d: DrillListRow| {
+                let when = super::shown(d.drill.starts_at, tz);
+                (d, when)
+            };
             let upcoming =
                 drill_list(c.conn, c.actor, day, day + chrono::Duration::days(92), c.tz)?
                     .into_iter()
-                    .map(|d| {
-                        let when = super::shown(d.drill.starts_at, c.tz);
-                        (d, when)
-                    })
+                    .map(shown)
                     .collect();
-            Ok((report, upcoming, manages_any(c.actor)))
+            let recent = drill_list(
+                c.conn,
+                c.actor,
+                day - chrono::Duration::days(RECENT_DAYS),
+                day,
+                c.tz,
+            )?
+            .into_iter()
+            .rev()
+            .map(shown)
+            .collect();
+            Ok((report, upcoming, recent, manages_any(c.actor)))
         },
-        |ctx, (report, upcoming, may_manage)| Overview {
+        |ctx, (report, upcoming, recent, may_manage)| Overview {
             ctx,
             overdue_units: report.units.iter().filter(|u| u.overdue_plans > 0).count(),
             report,
             upcoming,
+            recent,
             may_manage,
         },
     )
@@ -262,8 +281,9 @@ async fn plan_view(
         .run(move |c| {
             let v = service::plan(c.conn, c.actor, id, today(c.now, c.tz), c.tz)?;
             let lang = c.actor.lang;
-            let drills = crate::drills::store::drills::of_plans(c.conn, &[id])?
-                .into_iter()
+            let drills = v
+                .drills
+                .iter()
                 .map(|d| {
                     (
                         d.id,

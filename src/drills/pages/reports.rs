@@ -9,6 +9,10 @@ use crate::clock::today;
 use crate::drills::service::calendar::{self, DrillMonth};
 use crate::drills::service::compliance::{self, DrillComplianceReport};
 use crate::drills::service::export::compliance_paper;
+use crate::drills::service::feeds;
+use crate::drills::store::feeds::DrillFeed;
+use crate::error::ServiceError;
+use crate::i18n::Text;
 use crate::web::context::Ctx;
 use crate::web::error::PageError;
 use crate::web::{table_download, Page};
@@ -20,10 +24,27 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
         .service(feed);
 }
 
-/// Query: the day of the report.
+/// Query: the day of the report (`on`, or `date`), read as text so that a value not understood is said so
+/// on the page instead of answering a bare 400 (or silently showing today).
 #[derive(Debug, serde::Deserialize)]
 struct OnQuery {
-    on: Option<NaiveDate>,
+    on: Option<String>,
+    date: Option<String>,
+}
+
+impl OnQuery {
+    /// The day asked for, or today; a value that is not a date is refused with a message.
+    fn day(&self, c: &crate::web::Call<'_>) -> Result<NaiveDate, ServiceError> {
+        match self.on.as_deref().or(self.date.as_deref()).map(str::trim) {
+            None | Some("") => Ok(today(c.now, c.tz)),
+            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                ServiceError::Malformed(Text::new(
+                    format!("无法识别日期“{v}”：请按 年-月-日 填写，例如 2026-12-01"),
+                    format!("The date “{v}” was not understood: write it as year-month-day, e.g. 2026-12-01"),
+                ))
+            }),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -36,10 +57,10 @@ struct ReportPage {
 /// 演练达标情况: per unit and plan, overdue units first, the district's rate; `?print=1` to print.
 #[get("/drills/compliance")]
 async fn report(page: Page, q: web::Query<OnQuery>) -> Result<HttpResponse, PageError> {
-    let on = q.into_inner().on;
+    let q = q.into_inner();
     page.show(
         move |c| {
-            let day = on.unwrap_or_else(|| today(c.now, c.tz));
+            let day = q.day(c)?;
             compliance::report(c.conn, c.actor, day, c.tz, None)
         },
         |ctx, r| ReportPage { ctx, r },
@@ -54,20 +75,61 @@ async fn report_sheet(
     format: web::Path<String>,
     q: web::Query<OnQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let on = q.into_inner().on;
+    let q = q.into_inner();
     table_download(&page, &format.into_inner(), move |c| {
-        let day = on.unwrap_or_else(|| today(c.now, c.tz));
+        let day = q.day(c)?;
         let r = compliance::report(c.conn, c.actor, day, c.tz, None)?;
         Ok(compliance_paper(&r, c.actor.lang))
     })
     .await
 }
 
-/// Query: which month.
+/// Query: which month, read as text: a value not understood falls back to this month with a notice.
 #[derive(Debug, serde::Deserialize)]
 struct MonthQuery {
-    year: Option<i32>,
-    month: Option<u32>,
+    year: Option<String>,
+    month: Option<String>,
+}
+
+impl MonthQuery {
+    /// The month asked for, or this one with a notice saying what was not understood.
+    fn month(&self, day: NaiveDate) -> ((i32, u32), Option<Text>) {
+        let year = self
+            .year
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty());
+        let asked_month = self
+            .month
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty());
+        let y = year.map(|v| v.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)));
+        let m = asked_month.map(|v| v.parse::<u32>().ok().filter(|m| (1..=12).contains(m)));
+        match (y, m) {
+            (Some(None), _) | (_, Some(None)) => {
+                let said = [year, asked_month]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (
+                    (day.year(), day.month()),
+                    Some(Text::new(
+                        format!("无法识别的年月“{said}”（年份 2000–2100，月份 1–12），已显示本月。"),
+                        format!("The year or month “{said}” was not understood (years 2000–2100, months 1–12); showing this month."),
+                    )),
+                )
+            }
+            (y, m) => (
+                (
+                    y.flatten().unwrap_or(day.year()),
+                    m.flatten().unwrap_or(day.month()),
+                ),
+                None,
+            ),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -77,6 +139,10 @@ struct MonthPage {
     m: DrillMonth,
     tz: chrono_tz::Tz,
     today: NaiveDate,
+    /// The viewer's live calendar subscriptions.
+    feeds: Vec<DrillFeed>,
+    /// What in the address was not understood.
+    notice: Option<String>,
 }
 
 impl MonthPage {
@@ -85,6 +151,10 @@ impl MonthPage {
             .with_timezone(&self.tz)
             .format("%H:%M")
             .to_string()
+    }
+
+    fn made(&self, t: &chrono::NaiveDateTime) -> String {
+        super::shown(*t, self.tz)
     }
 }
 
@@ -95,16 +165,19 @@ async fn month(page: Page, q: web::Query<MonthQuery>) -> Result<HttpResponse, Pa
     page.show(
         move |c| {
             let day = today(c.now, c.tz);
-            let m = calendar::month(
-                c.conn,
-                c.actor,
-                q.year.unwrap_or(day.year()),
-                q.month.unwrap_or(day.month()),
-                c.tz,
-            )?;
-            Ok((m, c.tz, day))
+            let ((year, month), notice) = q.month(day);
+            let m = calendar::month(c.conn, c.actor, year, month, c.tz)?;
+            let feeds = feeds::mine(c.conn, c.actor)?;
+            Ok((m, c.tz, day, feeds, notice))
         },
-        |ctx, (m, tz, today)| MonthPage { ctx, m, tz, today },
+        |ctx, (m, tz, today, feeds, notice)| MonthPage {
+            notice: notice.map(|n| n.get(ctx.lang).to_string()),
+            ctx,
+            m,
+            tz,
+            today,
+            feeds,
+        },
     )
     .await
 }

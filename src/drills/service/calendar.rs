@@ -7,7 +7,7 @@ use super::drills::{list, DrillListRow};
 use crate::db::DbConn;
 use crate::drills::model::{ics_calendar, DrillState, IcsEvent};
 use crate::error::{ServiceError, ServiceResult};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::org::model::Actor;
 
 /// A day of the month view.
@@ -88,24 +88,45 @@ pub fn feed(
 ) -> ServiceResult<String> {
     let from = first_of(year, 1)?;
     let to = first_of(year + 1, 1).unwrap_or(from + Duration::days(366));
-    let events: Vec<IcsEvent> = list(conn, actor, from, to, tz)?
-        .into_iter()
-        .map(|r| IcsEvent {
-            uid: format!("drill-{}@standby", r.drill.id),
-            stamp: r.drill.updated_at,
-            starts: r.drill.starts_at,
-            ends: r.drill.ends_at,
-            summary: format!("{}：{}", r.unit_name, r.drill.title),
-            location: r.drill.place.clone(),
-            description: format!(
-                "{} · {} · {}",
-                r.drill.content.label(Lang::Zh),
-                r.drill.form.label(Lang::Zh),
-                r.drill.state.label(Lang::Zh)
-            ),
-            url: format!("{base_url}/drills/{}", r.drill.id),
-            cancelled: r.drill.state == DrillState::Cancelled,
+    let rows = list(conn, actor, from, to, tz)?;
+    let name = Text::new(format!("{year} 年应急演练"), format!("Drills {year}"));
+    Ok(ics_calendar(
+        name.get(actor.lang),
+        tz.name(),
+        &events(&rows, base_url, actor.lang),
+    ))
+}
+
+/// Drills as calendar events under their stable UIDs (`drill-{id}@standby`); a cancelled drill stays in the
+/// feed, marked cancelled, so that a subscribed calendar drops it rather than keeping a stale copy.
+pub(super) fn events(rows: &[DrillListRow], base_url: &str, lang: Lang) -> Vec<IcsEvent> {
+    let base = base_url.trim_end_matches('/');
+    let cancelled = Text::new("【已取消】", "[Cancelled] ");
+    rows.iter()
+        .map(|r| {
+            let off = r.drill.state == DrillState::Cancelled;
+            IcsEvent {
+                uid: format!("drill-{}@standby", r.drill.id),
+                stamp: r.drill.updated_at,
+                starts: r.drill.starts_at,
+                ends: r.drill.ends_at,
+                summary: format!(
+                    "{}{}{}{}",
+                    if off { cancelled.get(lang) } else { "" },
+                    r.unit_name,
+                    if lang == Lang::Zh { "：" } else { ": " },
+                    r.drill.title
+                ),
+                location: r.drill.place.clone(),
+                description: format!(
+                    "{} · {} · {}",
+                    r.drill.content.label(lang),
+                    r.drill.form.label(lang),
+                    r.drill.state.label(lang)
+                ),
+                url: format!("{base}/drills/{}", r.drill.id),
+                cancelled: off,
+            }
         })
-        .collect();
-    Ok(ics_calendar(&format!("{year} 年应急演练"), &events))
+        .collect()
 }

@@ -74,6 +74,9 @@ pub struct DrillView {
     pub plan_level: Option<PlanLevel>,
     pub objectives: Vec<DrillObjective>,
     pub people: Vec<DrillPersonView>,
+    /// The rescue teams taking part (outside participants are in `participants`, in words).
+    pub team_ids: Vec<i64>,
+    pub teams: Vec<super::participants::DrillTeamView>,
     pub log: Vec<DrillLogEntry>,
     pub materials: Vec<DrillMaterialView>,
     pub actions: Vec<super::actions::DrillActionView>,
@@ -184,6 +187,7 @@ pub fn get(
             present: p.present,
         })
         .collect();
+    let teams = super::participants::of_drill(conn, id)?;
     let actions = action_store::list(conn, Some(&[id]), false)?;
     let day = crate::clock::today(now, tz);
     let actions = actions
@@ -196,6 +200,8 @@ pub fn get(
         plan_level: plan.map(|p| p.level),
         objectives: store::objectives(conn, id)?,
         people,
+        team_ids: teams.iter().map(|t| t.team_id).collect(),
+        teams,
         log: store::log(conn, id)?,
         materials: materials(conn, id)?,
         actions,
@@ -282,6 +288,7 @@ pub fn create(
                 ));
             }
         }
+        super::participants::check(c, &input.teams)?;
         for p in &input.people {
             if org_store::find_person(c, *p)?.is_none_or(|p| !p.active) {
                 return Err(ServiceError::invalid(

@@ -8,8 +8,11 @@ pub mod calendar;
 pub mod compliance;
 pub mod drills;
 pub mod export;
+pub mod feeds;
 pub mod materials;
+pub mod participants;
 pub mod registry;
+pub mod worklist;
 
 use std::collections::HashMap;
 

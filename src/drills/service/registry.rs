@@ -199,6 +199,19 @@ pub struct DrillPlanView {
     pub file: Option<AttachmentInfo>,
     /// The viewer may change it.
     pub manageable: bool,
+    /// The drills of this plan, by start.
+    pub drills: Vec<DrillOfPlan>,
+}
+
+/// A drill of a plan, as the plan's page lists it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DrillOfPlan {
+    pub id: i64,
+    pub title: String,
+    #[serde(serialize_with = "crate::db::utc::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub starts_at: chrono::NaiveDateTime,
+    pub state: crate::drills::model::DrillState,
 }
 
 fn view(
@@ -236,8 +249,40 @@ fn view(
         revisions_asked,
         file,
         manageable: rights(conn, actor, plan.unit_id)?.manage,
+        drills: drills_of(&drills, plan.id),
         plan,
     })
+}
+
+/// The drills of one plan among `drills`, as its page lists them.
+fn drills_of(drills: &[crate::drills::store::drills::Drill], plan: i64) -> Vec<DrillOfPlan> {
+    drills
+        .iter()
+        .filter(|d| d.plan_id == plan)
+        .map(|d| DrillOfPlan {
+            id: d.id,
+            title: d.title.clone(),
+            starts_at: d.starts_at,
+            state: d.state,
+        })
+        .collect()
+}
+
+/// Active people, by name: those of one unit, or everyone (to pick participants and owners).
+pub fn people(conn: &mut DbConn, unit: Option<i64>) -> ServiceResult<Vec<(i64, String)>> {
+    Ok(org_store::people_with_units(conn)?
+        .into_iter()
+        .filter(|(_, _, u)| unit.is_none_or(|x| x == *u))
+        .map(|(id, name, _)| (id, name))
+        .collect())
+}
+
+/// Active catalogue items as `name（uom）` (to hold materials for a drill).
+pub fn item_choices(conn: &mut DbConn) -> ServiceResult<Vec<(i64, String)>> {
+    Ok(store::item_names(conn)?
+        .into_iter()
+        .map(|(id, name, uom)| (id, format!("{name}（{uom}）")))
+        .collect())
 }
 
 fn frequency(conn: &mut DbConn, input: &PlanInput) -> ServiceResult<u32> {
@@ -400,6 +445,7 @@ pub fn plans(
             revisions_asked,
             file: None,
             manageable,
+            drills: drills_of(&drills, plan.id),
             plan,
         });
     }

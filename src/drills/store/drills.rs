@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema_drills::{
-    drill_log, drill_materials, drill_objectives, drill_people, drills,
+    drill_log, drill_materials, drill_objectives, drill_people, drill_teams, drills,
 };
 use crate::db::{DbConn, MultiBackend};
 use crate::drills::model::{
@@ -112,7 +112,7 @@ pub struct DrillMaterial {
     pub return_movement_id: Option<i64>,
 }
 
-/// Stores a new scheme (a draft) with its objectives and people.
+/// Stores a new scheme (a draft) with its objectives, people and teams.
 pub fn insert(
     conn: &mut DbConn,
     unit_id: i64,
@@ -158,7 +158,21 @@ pub fn insert(
             ))
             .execute(conn)?;
     }
+    for t in &s.teams {
+        diesel::insert_into(drill_teams::table)
+            .values((drill_teams::drill_id.eq(d.id), drill_teams::team_id.eq(t)))
+            .execute(conn)?;
+    }
     Ok(d)
+}
+
+/// The teams a drill's scheme names, by id.
+pub fn teams(conn: &mut DbConn, id: i64) -> QueryResult<Vec<i64>> {
+    drill_teams::table
+        .filter(drill_teams::drill_id.eq(id))
+        .select(drill_teams::team_id)
+        .order(drill_teams::team_id)
+        .load(conn)
 }
 
 /// One drill.
@@ -168,6 +182,15 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Drill>> {
         .select(Drill::as_select())
         .first(conn)
         .optional()
+}
+
+/// Drills in a state, by start.
+pub fn in_state(conn: &mut DbConn, state: DrillState) -> QueryResult<Vec<Drill>> {
+    drills::table
+        .select(Drill::as_select())
+        .filter(drills::state.eq(state))
+        .order((drills::starts_at, drills::id))
+        .load(conn)
 }
 
 /// Drills of the given units (all when `None`) starting in `[from, to)`, by start.

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod annual;
 pub mod drills;
+pub mod feeds;
 pub mod registry;
 
 use crate::db::codes::text_columns;

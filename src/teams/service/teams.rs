@@ -136,6 +136,15 @@ pub fn names(conn: &mut DbConn) -> ServiceResult<Vec<(i64, String)>> {
         .collect())
 }
 
+/// Every active team's id and name, by name (for other areas to offer as choices).
+pub fn active_names(conn: &mut DbConn) -> ServiceResult<Vec<(i64, String)>> {
+    Ok(store::all(conn)?
+        .into_iter()
+        .filter(|t| t.active)
+        .map(|t| (t.id, t.name))
+        .collect())
+}
+
 /// Equipment with what it is and how much of it the book holds.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EquipmentView {

@@ -1,0 +1,2 @@
+DROP TABLE drill_teams;
+DROP TABLE drill_feeds;

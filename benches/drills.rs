@@ -136,7 +136,7 @@ fn fixture(path: &str) -> (Pool, Actor, usize) {
                         objectives: "10 分钟内疏散",
                         ..Default::default()
                     },
-                    Vec::new(),
+                    (Vec::new(), Vec::new()),
                 )?;
                 let d =
                     drill_store::insert(c, *unit, &scheme, admin.account_id, start.naive_utc())?;

@@ -152,6 +152,8 @@ diesel::table! {
         returned -> BigInt,
         issue_movement_id -> Nullable<BigInt>,
         return_movement_id -> Nullable<BigInt>,
+        lost -> BigInt,
+        loss_note -> Text,
     }
 }
 

@@ -977,6 +977,101 @@ fn reserved_materials_leave_and_return_through_countersigned_vouchers_and_the_le
     );
 }
 
+/// A drill uses up or loses part of what it borrowed: the keeper takes back what comes, says how the rest
+/// went, and the drill keeps that record; the loan voucher already took it all off the book, so the ledger
+/// stays true without a write-off.
+#[test]
+fn materials_come_back_in_part_and_the_drill_keeps_what_did_not() {
+    let app = spawn_app();
+    let d = setup(&app);
+    receive(&app, &d.r, d.r.sandbag_batch, "300");
+    let p = id(&plan(&app, &d.coordinator, d.hotel, json!({})));
+    let did = id(&scheme(&app, &d, p, 3));
+    let base = format!("/api/v1/drills/{did}");
+    let wh = d.r.warehouse;
+    let res = json!({"warehouse_id": wh, "item_id": d.r.sandbags, "qty": "40"});
+    assert_eq!(
+        post(&app, &d.r.keeper, &format!("{base}/materials"), res).status,
+        200
+    );
+    assert_eq!(
+        post(&app, &d.coordinator, &format!("{base}/submit"), json!({})).status,
+        200
+    );
+    let yes = json!({"approve": true});
+    assert_eq!(
+        post(&app, &d.hotel_head, &format!("{base}/decision"), yes).status,
+        200
+    );
+    let issued = post(
+        &app,
+        &d.r.keeper,
+        &format!("{base}/issue"),
+        json!({"warehouse_id": wh}),
+    );
+    let line = issued.json()["materials"][0].clone();
+    let mat = line["id"].as_i64().unwrap();
+    let out = line["issue_movement_id"].as_i64().unwrap();
+    let countersign = |m: i64| {
+        let path = format!("/api/v1/movements/{m}/countersign");
+        app.api("POST", &path, Some(&d.r.keeper2), None).status
+    };
+    assert_eq!(countersign(out), 200);
+    let give_back = |body: Value| post(&app, &d.r.keeper, &format!("{base}/return"), body);
+    let back = |returned: &str, note: &str| json!({"warehouse_id": wh, "lines": [{"material_id": mat, "returned": returned}], "loss_note": note});
+    // More than was lent, a line not lent, a shortfall not explained, a quantity that is not one: refused,
+    // each naming its field, and nothing comes back.
+    let stranger =
+        json!({"warehouse_id": wh, "lines": [{"material_id": mat + 999, "returned": "1"}]});
+    for (body, field) in [
+        (back("41", ""), "lines"),
+        (back("-1", "x"), "returned"),
+        (stranger, "lines"),
+        (back("37", "  "), "loss_note"),
+        (back("三十", ""), "returned"),
+    ] {
+        let r = give_back(body);
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert_eq!(r.json()["error"]["field"], field, "{}", r.text);
+    }
+    assert_eq!(on_hand(&app, &d.r.keeper, wh, d.r.sandbag_batch), 260_000);
+    let now = app.get(&base, &d.r.keeper).json();
+    assert!(now["materials"][0]["return_movement_id"].is_null(), "{now}");
+
+    let r = give_back(back("37", "3 袋堵漏时破损，现场丢弃"));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let m = &r.json()["materials"][0];
+    assert_eq!(
+        (m["returned_text"].as_str(), m["lost_text"].as_str()),
+        (Some("37"), Some("3"))
+    );
+    assert_eq!(m["loss_note"], "3 袋堵漏时破损，现场丢弃");
+    let ret = m["return_movement_id"].as_i64().unwrap();
+    let voucher = app
+        .get(&format!("/api/v1/movements/{ret}"), &d.r.keeper)
+        .json();
+    assert_eq!(voucher["kind"], "return");
+    assert!(
+        voucher["reason"]
+            .as_str()
+            .unwrap()
+            .contains("3 袋堵漏时破损"),
+        "{voucher}"
+    );
+    assert_eq!(
+        give_back(json!({"warehouse_id": wh})).status,
+        409,
+        "settled once"
+    );
+    assert_eq!(countersign(ret), 200);
+    assert_eq!(on_hand(&app, &d.r.keeper, wh, d.r.sandbag_batch), 297_000);
+    let report = verify(&app, &d.r.admin);
+    for part in ["differences", "chain_breaks", "reservation_differences"] {
+        assert!(report[part].as_array().unwrap().is_empty(), "{report}");
+    }
+    assert!(app.verify().ok(), "ledger verify");
+}
+
 #[test]
 fn compliance_puts_overdue_units_first_counts_the_rate_and_names_units_without_plans() {
     let app = spawn_app();

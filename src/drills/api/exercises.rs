@@ -471,17 +471,59 @@ pub async fn issue(api: Api, id: web::Path<i64>, body: Json<DrillWarehouseIn>) -
         .await
 }
 
-/// The keeper takes back what the drill borrowed, on a return voucher.
-#[utoipa::path(tag = "drills", request_body = DrillWarehouseIn, security(("bearer" = [])), responses((status = 200, body = DrillView)))]
+/// One line of materials coming back.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DrillReturnLineIn {
+    /// The drill's material line (`materials[].id`).
+    pub material_id: i64,
+    /// How much comes back, e.g. "37" (0 up to what was lent).
+    pub returned: String,
+}
+
+/// What comes back to a warehouse: lines not named come back whole.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DrillReturnIn {
+    pub warehouse_id: i64,
+    #[serde(default)]
+    pub lines: Vec<DrillReturnLineIn>,
+    /// How what does not come back went (used up, broken, lost); required when anything is short.
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub loss_note: String,
+}
+
+/// The keeper takes back what the drill borrowed, all or part, on a return voucher; what does not come back
+/// is recorded on the drill with how it went.
+#[utoipa::path(tag = "drills", request_body = DrillReturnIn, security(("bearer" = [])), responses((status = 200, body = DrillView)))]
 #[post("/drills/{id:\\d+}/return")]
 pub async fn give_back(
     api: Api,
     id: web::Path<i64>,
-    body: Json<DrillWarehouseIn>,
+    body: Json<DrillReturnIn>,
 ) -> Reply<DrillView> {
-    let (id, w) = (id.into_inner(), body.0.warehouse_id);
-    api.json(move |c| materials::give_back(c.conn, c.actor, c.now, c.config, id, w))
-        .await
+    let (id, body) = (id.into_inner(), body.0);
+    api.json(move |c| {
+        let returned = materials::Returned {
+            lines: body
+                .lines
+                .iter()
+                .map(|l| Ok((l.material_id, Quantity::parse("returned", &l.returned)?)))
+                .collect::<ServiceResult<_>>()?,
+            loss_note: body.loss_note,
+        };
+        materials::give_back(
+            c.conn,
+            c.actor,
+            c.now,
+            c.config,
+            id,
+            body.warehouse_id,
+            &returned,
+        )
+    })
+    .await
 }
 
 /// Which day and unit.

@@ -11,7 +11,7 @@ use crate::drills::model::{
     ActionInput, DrillContent, DrillForm, DrillGrade, EvaluationInput, ObjectiveResult,
     SchemeInput, SchemeText,
 };
-use crate::drills::service::drills::{self as service, DrillView};
+use crate::drills::service::drills::{self as service, DrillMaterialView, DrillView};
 use crate::drills::service::registry::{self, plans};
 use crate::drills::service::{actions, materials, participants};
 use crate::error::{ServiceError, ServiceResult};
@@ -227,6 +227,20 @@ impl DrillPage {
             .materials
             .iter()
             .any(|m| m.line.warehouse_id == warehouse)
+    }
+
+    /// The lines lent from `warehouse` that wait to come back.
+    fn pending(&self, warehouse: i64) -> Vec<&DrillMaterialView> {
+        self.v
+            .materials
+            .iter()
+            .filter(|m| {
+                m.line.warehouse_id == warehouse
+                    && m.line.issued > 0
+                    && m.line.returned == 0
+                    && m.line.lost == 0
+            })
+            .collect()
     }
 }
 
@@ -492,7 +506,24 @@ async fn stock(
             let w = id_field("warehouse_id", get(&fields, "warehouse_id"))?;
             match get(&fields, "step") {
                 "issue" => materials::issue(c.conn, c.actor, c.now, c.config, id, w),
-                _ => materials::give_back(c.conn, c.actor, c.now, c.config, id, w),
+                _ => {
+                    // `back_{line}`: how much of each line comes back (left as lent: all of it).
+                    let mut returned = materials::Returned {
+                        loss_note: get(&fields, "loss_note").to_string(),
+                        ..Default::default()
+                    };
+                    for (name, value) in &fields {
+                        if let Some(line) = name.strip_prefix("back_") {
+                            let line = line.parse().map_err(|_| {
+                                ServiceError::invalid("lines", "归还栏目不正确", "Unknown line")
+                            })?;
+                            returned
+                                .lines
+                                .push((line, Quantity::parse("returned", value.trim())?));
+                        }
+                    }
+                    materials::give_back(c.conn, c.actor, c.now, c.config, id, w, &returned)
+                }
             }
         },
         move |_| {

@@ -47,6 +47,8 @@ pub struct DrillMaterialView {
     pub qty_text: String,
     pub issued_text: String,
     pub returned_text: String,
+    /// Not brought back (used up, broken or lost; `loss_note` says how).
+    pub lost_text: String,
     pub issue_voucher: Option<String>,
     pub return_voucher: Option<String>,
 }
@@ -147,6 +149,7 @@ fn materials(conn: &mut DbConn, id: i64) -> ServiceResult<Vec<DrillMaterialView>
                 qty_text: q(line.qty),
                 issued_text: q(line.issued),
                 returned_text: q(line.returned),
+                lost_text: q(line.lost),
                 line,
             })
         })

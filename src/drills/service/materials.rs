@@ -12,6 +12,7 @@ use crate::db::{write_tx, DbConn};
 use crate::drills::model::{held_for, may_issue, may_reserve};
 use crate::drills::store::drills as store;
 use crate::error::{ServiceError, ServiceResult};
+use crate::i18n::Text;
 use crate::inventory::model::{LineRequest, MovementKind, MovementState, Quantity, StockAction};
 use crate::inventory::service::ledger::{record, MovementRequest};
 use crate::inventory::service::reservations::{hold_stock, use_reserved, Hold};
@@ -156,8 +157,51 @@ pub fn issue(
     })
 }
 
-/// The keeper takes back what the drill borrowed from their warehouse, the same batches on one return
-/// voucher; the loan voucher must have been countersigned (posted) first.
+/// What comes back of a drill's materials from one warehouse: per material line, how much (a line not named
+/// comes back whole); what does not come back was used up, broken or lost, and `loss_note` says how.
+#[derive(Debug, Clone, Default)]
+pub struct Returned {
+    pub lines: Vec<(i64, Quantity)>,
+    pub loss_note: String,
+}
+
+/// How much of `issued` comes back and how much does not, when `back` is said (all of it otherwise).
+fn settle(issued: Quantity, back: Option<Quantity>) -> ServiceResult<(Quantity, Quantity)> {
+    let back = back.unwrap_or(issued);
+    if back.is_negative() || back > issued {
+        return Err(ServiceError::Invalid {
+            field: "lines",
+            message: Text::new(
+                format!("归还数量应在 0 到借出数量 {issued} 之间"),
+                format!("What comes back is between 0 and the {issued} lent"),
+            ),
+        });
+    }
+    Ok((back, issued.checked_sub(back).unwrap_or_default()))
+}
+
+/// `back` of an item taken from the batches the issue voucher lent, in the voucher's order.
+fn from_batches(lent: &[(i64, Quantity)], back: Quantity) -> Vec<LineRequest> {
+    let mut left = back;
+    let mut out = Vec::new();
+    for (batch_id, qty) in lent {
+        let take = if *qty < left { *qty } else { left };
+        if take > Quantity::ZERO {
+            out.push(LineRequest {
+                batch_id: *batch_id,
+                qty: take,
+                out: None,
+            });
+            left = left.checked_sub(take).unwrap_or_default();
+        }
+    }
+    out
+}
+
+/// The keeper takes back what the drill borrowed from their warehouse, all of it or part (what does not come
+/// back is recorded on the drill with how it went; the loan voucher already took it off the book), the same
+/// batches on one return voucher; the loan voucher must have been countersigned (posted) first.
+#[allow(clippy::too_many_arguments)]
 pub fn give_back(
     conn: &mut DbConn,
     actor: &Actor,
@@ -165,6 +209,7 @@ pub fn give_back(
     cfg: &Config,
     id: i64,
     warehouse_id: i64,
+    returned: &Returned,
 ) -> ServiceResult<DrillView> {
     let tz = cfg.timezone;
     write_tx(conn, |c| {
@@ -176,7 +221,8 @@ pub fn give_back(
             .filter(|m| {
                 m.line.warehouse_id == warehouse_id
                     && m.line.issued > 0
-                    && m.line.return_movement_id.is_none()
+                    && m.line.returned == 0
+                    && m.line.lost == 0
             })
             .map(|m| m.line.clone())
             .collect();
@@ -186,12 +232,32 @@ pub fn give_back(
                 "Nothing this drill borrowed from this warehouse waits to come back",
             ));
         }
+        if let Some((unknown, _)) = returned
+            .lines
+            .iter()
+            .find(|(m, _)| !lines.iter().any(|l| l.id == *m))
+        {
+            return Err(ServiceError::Invalid {
+                field: "lines",
+                message: Text::new(
+                    format!("物资 {unknown} 不在这次演练从该储备库借出、待归还之列"),
+                    format!("Material {unknown} is not among what waits to come back here"),
+                ),
+            });
+        }
+        let mut settled = Vec::with_capacity(lines.len());
         let mut voucher_lines: Vec<LineRequest> = Vec::new();
-        let mut issues: Vec<i64> = lines.iter().filter_map(|l| l.issue_movement_id).collect();
-        issues.sort_unstable();
-        issues.dedup();
-        for m in issues {
-            let out = ledger_store::find_movement(c, m)?
+        for line in &lines {
+            let said = returned
+                .lines
+                .iter()
+                .find(|(m, _)| *m == line.id)
+                .map(|(_, q)| *q);
+            let (back, lost) = settle(Quantity::from_milli(line.issued), said)?;
+            let out_id = line
+                .issue_movement_id
+                .ok_or_else(|| ServiceError::Internal("drill issue voucher missing".into()))?;
+            let out = ledger_store::find_movement(c, out_id)?
                 .ok_or_else(|| ServiceError::Internal("drill issue voucher missing".into()))?;
             if out.state != MovementState::Posted {
                 return Err(ServiceError::conflict(
@@ -202,34 +268,87 @@ pub fn give_back(
                     ),
                 ));
             }
-            for l in ledger_store::lines_of(c, m)? {
-                voucher_lines.push(LineRequest {
-                    batch_id: l.batch_id,
-                    qty: Quantity::from_milli(l.qty.milli().abs()),
-                    out: None,
-                });
-            }
+            let lent: Vec<(i64, Quantity)> = ledger_store::lines_of(c, out_id)?
+                .into_iter()
+                .filter(|l| l.item_id == line.item_id)
+                .map(|l| (l.batch_id, Quantity::from_milli(l.qty.milli().abs())))
+                .collect();
+            voucher_lines.extend(from_batches(&lent, back));
+            settled.push((line.id, back, lost));
         }
-        let v = record(
-            c,
-            actor,
-            now,
-            cfg,
-            MovementRequest {
-                warehouse_id,
-                kind: MovementKind::Return,
-                reason: format!("演练物资归还：{}", before.drill.title),
-                emergency: false,
-                counterpart_warehouse_id: None,
-                lines: voucher_lines,
-                receipt: ledger_store::Receipt::default(),
-            },
-        )?;
-        for m in &lines {
-            if !store::set_returned(c, m.id, m.issued, v.movement.id)? {
+        let short = settled.iter().any(|(_, _, lost)| *lost > Quantity::ZERO);
+        let note = if short {
+            crate::inventory::model::reason(&returned.loss_note).map_err(|_| {
+                ServiceError::invalid(
+                    "loss_note",
+                    "有物资未归还：请写明是演练中消耗、损坏还是丢失，以及经过",
+                    "Something does not come back: say whether it was used up, broken or lost, and how",
+                )
+            })?
+        } else {
+            String::new()
+        };
+        let movement = if voucher_lines.is_empty() {
+            None
+        } else {
+            let reason = match short {
+                true => format!("演练物资归还：{}（未归还部分：{note}）", before.drill.title),
+                false => format!("演练物资归还：{}", before.drill.title),
+            };
+            let v = record(
+                c,
+                actor,
+                now,
+                cfg,
+                MovementRequest {
+                    warehouse_id,
+                    kind: MovementKind::Return,
+                    reason,
+                    emergency: false,
+                    counterpart_warehouse_id: None,
+                    lines: voucher_lines,
+                    receipt: ledger_store::Receipt::default(),
+                },
+            )?;
+            Some(v.movement.id)
+        };
+        for (line, back, lost) in settled {
+            let done = (back.milli(), lost.milli(), note.as_str());
+            if !store::set_returned(c, line, done, movement)? {
                 return Err(stale());
             }
         }
         audited(c, actor, now, tz, &before, "give_back")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(n: i64) -> Quantity {
+        Quantity::from_milli(n * 1000)
+    }
+
+    #[test]
+    fn what_comes_back_is_between_nothing_and_what_was_lent() {
+        assert_eq!(settle(q(40), None).unwrap(), (q(40), q(0)), "all of it");
+        assert_eq!(settle(q(40), Some(q(37))).unwrap(), (q(37), q(3)));
+        assert_eq!(
+            settle(q(40), Some(q(0))).unwrap(),
+            (q(0), q(40)),
+            "all used up"
+        );
+        assert!(settle(q(40), Some(q(41))).is_err());
+        assert!(settle(q(40), Some(Quantity::from_milli(-1))).is_err());
+    }
+
+    #[test]
+    fn a_part_return_takes_the_lent_batches_in_order() {
+        let lent = [(7, q(30)), (9, q(10))];
+        let lines = from_batches(&lent, q(35));
+        let got: Vec<(i64, Quantity)> = lines.iter().map(|l| (l.batch_id, l.qty)).collect();
+        assert_eq!(got, vec![(7, q(30)), (9, q(5))]);
+        assert!(from_batches(&lent, q(0)).is_empty());
+    }
 }

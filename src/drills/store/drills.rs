@@ -110,6 +110,9 @@ pub struct DrillMaterial {
     pub returned: i64,
     pub issue_movement_id: Option<i64>,
     pub return_movement_id: Option<i64>,
+    /// What did not come back (used up, broken or lost), and how.
+    pub lost: i64,
+    pub loss_note: String,
 }
 
 /// Stores a new scheme (a draft) with its objectives, people and teams.
@@ -427,15 +430,23 @@ pub fn set_issued(conn: &mut DbConn, line: i64, qty: i64, movement: i64) -> Quer
 }
 
 /// Records a line returned on a voucher; false when it was returned already.
-pub fn set_returned(conn: &mut DbConn, line: i64, qty: i64, movement: i64) -> QueryResult<bool> {
+pub fn set_returned(
+    conn: &mut DbConn,
+    line: i64,
+    (returned, lost, note): (i64, i64, &str),
+    movement: Option<i64>,
+) -> QueryResult<bool> {
     let n = diesel::update(
         drill_materials::table
             .find(line)
-            .filter(drill_materials::return_movement_id.is_null()),
+            .filter(drill_materials::returned.eq(0))
+            .filter(drill_materials::lost.eq(0)),
     )
     .set((
-        drill_materials::returned.eq(qty),
-        drill_materials::return_movement_id.eq(Some(movement)),
+        drill_materials::returned.eq(returned),
+        drill_materials::lost.eq(lost),
+        drill_materials::loss_note.eq(note),
+        drill_materials::return_movement_id.eq(movement),
     ))
     .execute(conn)?;
     Ok(n == 1)

@@ -178,6 +178,9 @@ fn the_demo_district_loads_once_and_its_accounts_work() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The command loaded the demo as of the real time; the service is looked at then too (leave, shifts and
+    // deadlines are laid out around that day).
+    app.clock.advance(chrono::Utc::now() - app.clock_now());
     let admin = app.admin_token();
     // The org's 15 units and the 8 departments and streets the circulars demo adds.
     assert_eq!(app.get("/api/v1/units", &admin).json()["total"], 23);
@@ -276,7 +279,8 @@ fn the_demo_district_loads_once_and_its_accounts_work() {
         "a member's leave waits for the captain"
     );
 
-    // Duty: the office's roster published this month, next month and the coming holiday (approved), 建设局's
+    // Duty: the office's roster published this month and next, and the coming holiday (approved; its own
+    // roster, or part of next month's when it falls then), 建设局's
     // day/night flood roster with its flood season, a swap waiting for approval.
     let rosters = app.get("/api/v1/duty/rosters", &admin).json();
     let names: Vec<&str> = rosters
@@ -294,7 +298,7 @@ fn the_demo_district_loads_once_and_its_accounts_work() {
         .json();
     let plans = office["plans"].as_array().unwrap();
     assert!(
-        plans.len() >= 3 && plans.iter().all(|p| p["state"] == "published"),
+        plans.len() >= 2 && plans.iter().all(|p| p["state"] == "published"),
         "{plans:?}"
     );
     assert!(

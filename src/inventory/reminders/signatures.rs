@@ -13,7 +13,7 @@ use crate::inventory::store::ledger::{self as ledger_store, Movement};
 use crate::inventory::store::warehouses::Warehouse;
 use crate::notify::model::Reason;
 use crate::notify::service::Outgoing;
-use crate::org::model::{grants_cover, UnitTree};
+use crate::org::model::{grants_cover, Actor, UnitTree};
 use crate::org::store::{self as org_store, Reachable};
 
 fn waiting_key(movement: i64) -> String {
@@ -104,20 +104,26 @@ pub fn countersign_owed(
     })
 }
 
-/// Who is told that an emergency issue of `kind` recorded by `created_by` in `unit_id` owes its countersignature
-/// (read before the voucher's write lock is taken; see [`countersign_owed`]).
+/// Who is told that an emergency issue of `kind` recorded by `by` in `unit_id` owes its countersignature
+/// (read before the voucher's write lock is taken; see [`countersign_owed`]). The unit tree is the one
+/// remembered with the caller when there is one.
 pub fn owed_to(
     conn: &mut DbConn,
     kind: MovementKind,
     unit_id: i64,
-    created_by: i64,
+    by: &Actor,
 ) -> ServiceResult<Vec<(i64, &'static Reason)>> {
+    let reachable = org_store::reachable_people(conn)?;
+    let tree = match &by.units {
+        Some(tree) => tree.clone(),
+        None => std::sync::Arc::new(org_store::unit_tree(conn)?),
+    };
     Ok(countersigners(
-        &org_store::reachable_people(conn)?,
-        &org_store::unit_tree(conn)?,
+        &reachable,
+        &tree,
         kind,
         unit_id,
-        created_by,
+        by.account_id,
     ))
 }
 

@@ -177,7 +177,7 @@ pub fn record(
         found.iter().map(|b| (b.needs_repair, b.batch_no.as_str())),
     )?;
     let owed = if req.emergency {
-        owed_to(conn, req.kind, w.unit_id, actor.account_id)?
+        owed_to(conn, req.kind, w.unit_id, actor)?
     } else {
         Vec::new()
     };

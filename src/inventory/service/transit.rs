@@ -184,8 +184,7 @@ pub fn dispatch(
         post(c, &m, &out, now, signer, tz)?;
         let voucher = load(c, m.id)?;
         if d.emergency {
-            let owed =
-                crate::inventory::reminders::owed_to(c, m.kind, from.unit_id, actor.account_id)?;
+            let owed = crate::inventory::reminders::owed_to(c, m.kind, from.unit_id, actor)?;
             let notice = crate::inventory::reminders::countersign_owed(
                 c,
                 &voucher.movement,

@@ -397,3 +397,83 @@ fn a_held_drill_is_run_from_a_phone_and_its_owner_submits_evidence_with_a_photo(
     assert_eq!(f.status, 200);
     assert_eq!(bytes, b"\x89PNG\r\n\x1a\nxx");
 }
+
+/// The keeper takes back part of a drill's materials on its page: a shortfall without a word is refused and
+/// changes nothing; with one, the return voucher carries what came back and the page shows what did not.
+#[test]
+fn a_keeper_takes_back_part_of_a_drills_materials_on_its_page() {
+    let app = spawn_app();
+    let d = setup(&app);
+    crate::inventory::receive(&app, &d.r, d.r.sandbag_batch, "100");
+    let p = id(&plan(&app, &d.coordinator, d.hotel, json!({})));
+    let did = id(&crate::drills::scheme(&app, &d, p, 3));
+    let api = |token: &str, path: &str, body: serde_json::Value| {
+        app.post(&format!("/api/v1/drills/{did}{path}"), token, body)
+    };
+    let res = json!({"warehouse_id": d.r.warehouse, "item_id": d.r.sandbags, "qty": "10"});
+    ok(&api(&d.r.keeper, "/materials", res), "reserve");
+    ok(&api(&d.coordinator, "/submit", json!({})), "submit");
+    ok(
+        &api(&d.hotel_head, "/decision", json!({"approve": true})),
+        "approve",
+    );
+    let mut b = app.browser();
+    b.sign_in("keeper1", PASSWORD);
+    let page = b.get(&format!("/drills/{did}"));
+    assert!(page.text.contains(r#"value="issue""#), "the issue button");
+    let w = d.r.warehouse.to_string();
+    let issue = b.post(
+        &format!("/drills/{did}/stock"),
+        &[("warehouse_id", &w), ("step", "issue")],
+    );
+    redirect(&issue);
+    let v = app
+        .get(&format!("/api/v1/drills/{did}"), &d.r.keeper)
+        .json();
+    let (mat, out) = (
+        v["materials"][0]["id"].as_i64().unwrap(),
+        v["materials"][0]["issue_movement_id"].as_i64().unwrap(),
+    );
+    let sign = format!("/api/v1/movements/{out}/countersign");
+    ok(
+        &app.api("POST", &sign, Some(&d.r.keeper2), None),
+        "countersign",
+    );
+    let page = b.get(&format!("/drills/{did}"));
+    let field = format!("back_{mat}");
+    assert!(
+        page.text.contains(&format!(r#"name="{field}" value="10""#)),
+        "{}",
+        page.text
+    );
+    assert!(
+        !page.text.contains(r#"value="issue""#),
+        "nothing left to issue"
+    );
+
+    let back = |note: &'static str| {
+        [
+            ("warehouse_id", w.as_str()),
+            ("step", "return"),
+            (field.as_str(), "8"),
+            ("loss_note", note),
+        ]
+    };
+    let refused = b.post(&format!("/drills/{did}/stock"), &back(""));
+    let shown = b.get(&redirect(&refused));
+    assert!(shown.text.contains("有物资未归还"), "{}", shown.text);
+    let v = app
+        .get(&format!("/api/v1/drills/{did}"), &d.r.keeper)
+        .json();
+    assert!(v["materials"][0]["return_movement_id"].is_null(), "{v}");
+
+    redirect(&b.post(&format!("/drills/{did}/stock"), &back("2 袋封堵管涌时用掉")));
+    let page = b.get(&format!("/drills/{did}"));
+    assert!(page.text.contains("2 袋封堵管涌时用掉"), "{}", page.text);
+    assert!(!page.text.contains(&field), "nothing waits to come back");
+    let v = app
+        .get(&format!("/api/v1/drills/{did}"), &d.r.keeper)
+        .json();
+    assert_eq!(v["materials"][0]["returned_text"], "8", "{v}");
+    assert_eq!(v["materials"][0]["lost_text"], "2", "{v}");
+}

@@ -132,6 +132,7 @@ pub fn reserve(
                 continue;
             }
             asked = true;
+            crate::inventory::store::warehouses::lock(c, from)?;
             let free = free_to_hold(c, from, line.item_id, before.request.emergency, day)?;
             let amount = if free < f.to_reserve() {
                 free

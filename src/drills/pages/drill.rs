@@ -229,6 +229,14 @@ impl DrillPage {
             .any(|m| m.line.warehouse_id == warehouse)
     }
 
+    /// Whether something held in `warehouse` waits to be issued.
+    fn unissued(&self, warehouse: i64) -> bool {
+        self.v
+            .materials
+            .iter()
+            .any(|m| m.line.warehouse_id == warehouse && m.line.issued == 0)
+    }
+
     /// The lines lent from `warehouse` that wait to come back.
     fn pending(&self, warehouse: i64) -> Vec<&DrillMaterialView> {
         self.v

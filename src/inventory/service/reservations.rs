@@ -84,6 +84,7 @@ pub fn hold_stock(
         }
         Hold::Item(i) | Hold::Urgent(i) => i,
     };
+    crate::inventory::store::warehouses::lock(conn, warehouse_id)?;
     let picks = picks(conn, warehouse_id, item_id, what, qty, day)?;
     let got = picks
         .iter()

@@ -284,6 +284,24 @@ where
     }
 }
 
+/// Holds the row `id` of `table` until the transaction ends (`SELECT … FOR UPDATE` on PostgreSQL), so that
+/// two writers deciding on the same thing go one after the other; SQLite's writers already are.
+pub fn lock_row(conn: &mut DbConn, table: &'static str, id: i64) -> diesel::QueryResult<()> {
+    match conn {
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => {
+            use diesel::RunQueryDsl;
+            diesel::sql_query(format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE"))
+                .bind::<diesel::sql_types::BigInt, _>(id)
+                .execute(conn)?;
+        }
+        DbConn::Sqlite(_) => {
+            let _ = (table, id);
+        }
+    }
+    Ok(())
+}
+
 /// A write that may run into a unique key: the stores report it as [`WriteError::AlreadyExists`], so that
 /// use cases answer it on their own terms without knowing the database's error types.
 #[derive(Debug, thiserror::Error)]

@@ -378,16 +378,5 @@ pub fn people_of_unit(conn: &mut DbConn, unit: i64) -> QueryResult<Vec<(i64, Str
 /// Holds the roster's row until the transaction ends, so that changes to its plans and shifts (generating,
 /// publishing, editing a shift, swaps) are made one after the other (SQLite's writers already are).
 pub fn lock(conn: &mut DbConn, roster: i64) -> QueryResult<()> {
-    match conn {
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(_) => {
-            diesel::sql_query("SELECT id FROM duty_rosters WHERE id = $1 FOR UPDATE")
-                .bind::<diesel::sql_types::BigInt, _>(roster)
-                .execute(conn)?;
-        }
-        DbConn::Sqlite(_) => {
-            let _ = roster;
-        }
-    }
-    Ok(())
+    crate::db::lock_row(conn, "duty_rosters", roster)
 }

@@ -90,18 +90,7 @@ pub fn transit_of(
 /// Holds a warehouse's row until the transaction ends, so that two reservations of its stock are decided one
 /// after the other and the second sees what the first took (SQLite's writers already are).
 pub fn lock(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-    match conn {
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(_) => {
-            diesel::sql_query("SELECT id FROM warehouses WHERE id = $1 FOR UPDATE")
-                .bind::<diesel::sql_types::BigInt, _>(id)
-                .execute(conn)?;
-        }
-        DbConn::Sqlite(_) => {
-            let _ = id;
-        }
-    }
-    Ok(())
+    crate::db::lock_row(conn, "warehouses", id)
 }
 /// One warehouse.
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Warehouse>> {

@@ -186,16 +186,5 @@ pub fn overlapping(
 /// Holds the person's row until the transaction ends, so that two requests for the same person's leave
 /// are decided one after the other (SQLite's writers already are).
 pub fn lock_person(conn: &mut DbConn, person: i64) -> QueryResult<()> {
-    match conn {
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(_) => {
-            diesel::sql_query("SELECT id FROM people WHERE id = $1 FOR UPDATE")
-                .bind::<diesel::sql_types::BigInt, _>(person)
-                .execute(conn)?;
-        }
-        DbConn::Sqlite(_) => {
-            let _ = person;
-        }
-    }
-    Ok(())
+    crate::db::lock_row(conn, "people", person)
 }

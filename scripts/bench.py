@@ -3,8 +3,8 @@
 one run on this machine, with the same load generator (wrk, installed from Debian's packages when missing).
 
 Usage: scripts/bench.py [--seconds 10] [--connections 8] [--short] [--bin target/release/standby]
-                        [--bare target/release/examples/bare] [--database-url URL] [--instances N]
-Builds nothing: run `cargo build --release --bin standby --example bare` first (.ci/run does).
+                        [--bare target/release/bare] [--database-url URL] [--instances N]
+Builds nothing: run `cargo build --release --bin standby --bin bare` first (.ci/run does).
 Loads the demo district into a fresh SQLite database, adds batches until the main warehouse holds 50 rows of
 stock, then measures for each pair: requests per second, p99 latency and standby's share of the bare figure.
 --short runs a few seconds per endpoint and exits 1 when a ratio falls below its floor (about half of what
@@ -152,7 +152,7 @@ def main():
     p.add_argument("--connections", type=int, default=8)
     p.add_argument("--short", action="store_true")
     p.add_argument("--bin", default="target/release/standby")
-    p.add_argument("--bare", default="target/release/examples/bare")
+    p.add_argument("--bare", default="target/release/bare")
     p.add_argument("--database-url")
     p.add_argument("--instances", type=int, default=1)
     a = p.parse_args()

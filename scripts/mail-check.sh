@@ -8,8 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+# The servers are started inside `$(…)`, a subshell, so their process ids are kept in a file.
+cleanup() {
+    if [ -f "$work/pids" ]; then xargs kill 2>/dev/null <"$work/pids" || true; fi
+    rm -rf "$work"
+}
 trap cleanup EXIT
 
 # aiosmtpd from PyPI, in a virtual environment under target/ (or the user's site-packages where venv is missing).
@@ -45,7 +48,7 @@ start_smtp() {
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     "$py" -m aiosmtpd -n -l "127.0.0.1:$port" "$@" -c aiosmtpd.handlers.Mailbox "$work/$name" \
         >"$work/$name.log" 2>&1 &
-    pids+=($!)
+    echo $! >>"$work/pids"
     for _ in $(seq 50); do
         python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
         sleep 0.1

@@ -28,7 +28,7 @@ use crate::{allocation, circulars, db, drills, duty, inventory, notify, org, tea
 mod routes;
 mod secret;
 
-use routes::{api_routes, page_routes};
+use routes::{api_routes, page_routes, API_PREFIX};
 pub use secret::{cookie_key, secret};
 
 /// What the areas register: reminder sources, home-page tasks, scheduled jobs.
@@ -211,22 +211,23 @@ pub async fn prune(
         .await?)
 }
 
-/// The OpenAPI document for the API routes, with the notice kinds the areas register.
-pub fn openapi_spec(areas: &Areas) -> utoipa::openapi::OpenApi {
+/// The API's operations, read from the handlers' documentation without the schemas it refers to.
+fn api_operations() -> Vec<openapi::Op> {
+    let mut operations = Vec::new();
+    api_routes(&mut operations);
+    operations
+}
+
+/// The OpenAPI document for the API routes, with the notice kinds the areas register (`kinds`).
+pub fn openapi_spec(kinds: &[&str]) -> utoipa::openapi::OpenApi {
     let mut spec = App::new()
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
-        .service(scope::scope("/api/v1").configure(api_routes))
+        .service(scope::scope(API_PREFIX).configure(|c| api_routes(c)))
         .split_for_parts()
         .1;
     openapi::complete(&mut spec);
-    let kinds: Vec<&str> = areas
-        .reminders
-        .unit_choices()
-        .iter()
-        .map(|k| k.code)
-        .collect();
-    openapi::enumerate(&mut spec, "KindMode", "kind", &kinds);
+    openapi::enumerate(&mut spec, "KindMode", "kind", kinds);
     spec
 }
 
@@ -327,8 +328,15 @@ pub fn server(
     key: Key,
     listener: TcpListener,
 ) -> std::io::Result<Server> {
-    let spec =
-        web::Data::new(openapi::ApiSpec::new(&openapi_spec(areas)).map_err(std::io::Error::other)?);
+    let kinds: Vec<&'static str> = areas
+        .reminders
+        .unit_choices()
+        .iter()
+        .map(|k| k.code)
+        .collect();
+    let spec = web::Data::new(openapi::ApiSpec::lazy(api_operations, move || {
+        openapi_spec(&kinds)
+    }));
     let secure = state.config.secure_cookies;
     let data = web::Data::new(state);
     let reminders = web::Data::new(areas.reminders.clone());
@@ -350,8 +358,6 @@ pub fn server(
             )
             .build();
         App::new()
-            .into_utoipa_app()
-            .openapi(openapi::ApiDoc::openapi())
             .app_data(data.clone())
             .app_data(reminders.clone())
             .app_data(tasks.clone())
@@ -359,7 +365,7 @@ pub fn server(
             .app_data(circulars.clone())
             .app_data(spec.clone())
             .service(
-                scope::scope("/api/v1")
+                web::scope(API_PREFIX)
                     .app_data(crate::web::api::query_config())
                     .app_data(crate::web::api::path_config())
                     .app_data(web::PayloadConfig::new(crate::sheets::MAX_UPLOAD))
@@ -370,7 +376,6 @@ pub fn server(
                     .route("/openapi.json", web::get().to(openapi::spec_json))
                     .default_service(web::to(crate::web::api::no_such_endpoint)),
             )
-            .into_app()
             .app_data(crate::web::pages::query_config())
             .app_data(crate::web::pages::path_config())
             .service(system::healthz)
@@ -464,4 +469,28 @@ pub async fn run(config: Config, areas: Areas) -> anyhow::Result<()> {
     eprintln!("standby is serving on http://{bind}/ (sign in at {base}/login)");
     server(state, &areas, key, listener)?.await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The 401, 404 and 405 answers rely on the operations read from the handlers alone; they must be the
+    /// document's, token requirement included.
+    #[test]
+    fn the_operations_read_from_the_handlers_are_the_documents() {
+        let mut from_handlers = api_operations();
+        let mut documented = openapi::ops("", &openapi_spec(&[]).paths);
+        let key = |op: &openapi::Op| (op.path.clone(), op.method);
+        from_handlers.sort_by_key(key);
+        documented.sort_by_key(key);
+        assert!(documented.len() > 100, "{} operations", documented.len());
+        assert_eq!(from_handlers, documented);
+        assert!(from_handlers
+            .iter()
+            .any(|op| op.path == "/api/v1/auth/tokens" && op.method == "POST" && !op.auth));
+        assert!(from_handlers
+            .iter()
+            .any(|op| op.path == "/api/v1/units/{id}" && op.method == "GET" && op.auth));
+    }
 }

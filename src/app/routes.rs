@@ -1,13 +1,56 @@
 //! The whole route table: every JSON API route (documented in the OpenAPI spec as registered) and every page,
 //! area by area.
 
+use actix_web::dev::HttpServiceFactory;
 use actix_web::web;
-use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::OpenApiFactory;
 
 use crate::{allocation, audit, calendar, circulars, drills, duty, inventory, notify, org, teams};
 
+/// Where the API routes are registered: utoipa's configuration, which also documents each handler (once, for
+/// the OpenAPI document), or actix-web's own, which only routes (in every worker: documenting all handlers
+/// there cost each worker several megabytes at start for a document it never serves).
+pub(super) trait Routes {
+    fn service<F: HttpServiceFactory + OpenApiFactory + 'static>(
+        &mut self,
+        handler: F,
+    ) -> &mut Self;
+}
+
+impl Routes for utoipa_actix_web::service_config::ServiceConfig<'_> {
+    fn service<F: HttpServiceFactory + OpenApiFactory + 'static>(
+        &mut self,
+        handler: F,
+    ) -> &mut Self {
+        utoipa_actix_web::service_config::ServiceConfig::service(self, handler)
+    }
+}
+
+impl Routes for web::ServiceConfig {
+    fn service<F: HttpServiceFactory + OpenApiFactory + 'static>(
+        &mut self,
+        handler: F,
+    ) -> &mut Self {
+        web::ServiceConfig::service(self, handler)
+    }
+}
+
+/// The API's operations read from each handler's documentation, without the schemas it refers to.
+impl Routes for Vec<crate::web::openapi::Op> {
+    fn service<F: HttpServiceFactory + OpenApiFactory + 'static>(
+        &mut self,
+        handler: F,
+    ) -> &mut Self {
+        self.extend(crate::web::openapi::ops(API_PREFIX, &handler.paths()));
+        self
+    }
+}
+
+/// Where the JSON API lives.
+pub(super) const API_PREFIX: &str = "/api/v1";
+
 /// Every JSON API route (documented in the OpenAPI spec as they are registered).
-pub(super) fn api_routes(cfg: &mut ServiceConfig) {
+pub(super) fn api_routes(cfg: &mut impl Routes) {
     use org::api::{accounts, people, tokens, units};
     cfg.service(tokens::issue)
         .service(tokens::list)
@@ -38,7 +81,7 @@ pub(super) fn api_routes(cfg: &mut ServiceConfig) {
 }
 
 /// The circulars API (fixed paths before `/circulars/{id}`).
-fn circulars_routes(cfg: &mut ServiceConfig) {
+fn circulars_routes(cfg: &mut impl Routes) {
     use circulars::api;
     cfg.service(api::list)
         .service(api::create)
@@ -54,7 +97,7 @@ fn circulars_routes(cfg: &mut ServiceConfig) {
 }
 
 /// The allocation API.
-fn allocation_routes(cfg: &mut ServiceConfig) {
+fn allocation_routes(cfg: &mut impl Routes) {
     use allocation::api;
     cfg.service(api::requests)
         .service(api::create_request)
@@ -74,7 +117,7 @@ fn allocation_routes(cfg: &mut ServiceConfig) {
 }
 
 /// The drills API (fixed paths before `{id}`).
-fn drills_routes(cfg: &mut ServiceConfig) {
+fn drills_routes(cfg: &mut impl Routes) {
     use drills::api;
     cfg.service(api::rules)
         .service(api::set_rule)
@@ -122,7 +165,7 @@ fn drills_routes(cfg: &mut ServiceConfig) {
 }
 
 /// The notices API.
-fn notify_routes(cfg: &mut ServiceConfig) {
+fn notify_routes(cfg: &mut impl Routes) {
     use notify::api;
     cfg.service(api::list)
         .service(api::get)
@@ -140,7 +183,7 @@ fn notify_routes(cfg: &mut ServiceConfig) {
 }
 
 /// The reserves API.
-fn inventory_routes(cfg: &mut ServiceConfig) {
+fn inventory_routes(cfg: &mut impl Routes) {
     use inventory::api::{
         catalogue, consignments, inspections, movements, reservations, sheets, stocktakes,
         warehouses,
@@ -209,7 +252,7 @@ pub(super) fn page_routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The rescue teams API.
-fn teams_routes(cfg: &mut ServiceConfig) {
+fn teams_routes(cfg: &mut impl Routes) {
     use crate::teams::api::{people, sheets, teams};
     cfg.service(teams::list)
         .service(sheets::certificates_export)
@@ -241,7 +284,7 @@ fn teams_routes(cfg: &mut ServiceConfig) {
 }
 
 /// The holiday calendar API.
-fn calendar_routes(cfg: &mut ServiceConfig) {
+fn calendar_routes(cfg: &mut impl Routes) {
     use crate::calendar::api;
     cfg.service(api::get_year)
         .service(api::days)
@@ -252,7 +295,7 @@ fn calendar_routes(cfg: &mut ServiceConfig) {
 }
 
 /// The duty API.
-fn duty_routes(cfg: &mut ServiceConfig) {
+fn duty_routes(cfg: &mut impl Routes) {
     use duty::api::{changes, feeds, log, reports, rosters};
     cfg.service(rosters::on_duty)
         .service(rosters::list)

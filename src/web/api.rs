@@ -102,7 +102,8 @@ fn needs_token(req: &ServiceRequest) -> bool {
     };
     let method = req.method().as_str();
     spec.operations()
-        .any(|(template, m, token)| token && m == method && matches(template, req.path()))
+        .iter()
+        .any(|op| op.auth && op.method == method && matches(&op.path, req.path()))
 }
 
 /// Whether a documented path template (`/api/v1/units/{id}`) matches a request path.
@@ -120,15 +121,16 @@ pub fn allowed(spec: &ApiSpec, path: &str) -> Vec<&'static str> {
     let params = |t: &str| t.matches('{').count();
     let fitting: Vec<_> = spec
         .operations()
-        .filter(|(template, _, _)| matches(template, path))
+        .iter()
+        .filter(|op| matches(&op.path, path))
         .collect();
-    let fewest = fitting.iter().map(|(t, _, _)| params(t)).min().unwrap_or(0);
+    let fewest = fitting.iter().map(|op| params(&op.path)).min().unwrap_or(0);
     ["GET", "POST", "PUT", "PATCH", "DELETE"]
         .into_iter()
         .filter(|method| {
             fitting
                 .iter()
-                .any(|(t, m, _)| m == method && params(t) == fewest)
+                .any(|op| op.method == *method && params(&op.path) == fewest)
         })
         .collect()
 }

@@ -134,10 +134,58 @@ pub fn enumerate(spec: &mut Spec, schema: &str, property: &str, values: &[&str])
     }
 }
 
-/// The API document as it is served, and what the reference page and the refusal handlers need of it. The
-/// document is built once at start, written out as JSON and dropped: as a tree it is large, for requests that
-/// rarely come.
+/// A documented operation: its path template, its method and whether it asks for a bearer token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Op {
+    pub path: String,
+    pub method: &'static str,
+    pub auth: bool,
+}
+
+/// The operations of a path item, in the order GET, POST, PUT, PATCH, DELETE.
+fn operations_of(
+    item: &utoipa::openapi::PathItem,
+) -> impl Iterator<Item = (&'static str, &Operation)> {
+    [
+        ("GET", &item.get),
+        ("POST", &item.post),
+        ("PUT", &item.put),
+        ("PATCH", &item.patch),
+        ("DELETE", &item.delete),
+    ]
+    .into_iter()
+    .filter_map(|(method, op)| Some((method, op.as_ref()?)))
+}
+
+/// The operations of a handler's documentation, under `prefix`.
+pub fn ops(prefix: &str, paths: &utoipa::openapi::path::Paths) -> Vec<Op> {
+    paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            operations_of(item).map(move |(method, op)| Op {
+                path: format!("{prefix}{path}"),
+                method,
+                auth: op.security.as_ref().is_some_and(|s| !s.is_empty()),
+            })
+        })
+        .collect()
+}
+
+/// The API document as it is served, and what the reference page and the refusal handlers need of it, each
+/// made when first needed (neither is needed to serve an authenticated request, and making them touches the
+/// documentation code of every handler). Which operations there are and which ask for a token (for the 401,
+/// 404 and 405 answers) is read from each handler's own documentation, in a few milliseconds. The whole
+/// document, with every schema it refers to, is built when it or the reference page is asked for, written
+/// out as JSON and dropped: building it takes ~20 MB for a moment, which the allocator keeps.
 pub struct ApiSpec {
+    list: fn() -> Vec<Op>,
+    ops: std::sync::OnceLock<Vec<Op>>,
+    build: Box<dyn Fn() -> Spec + Send + Sync>,
+    built: std::sync::OnceLock<Built>,
+}
+
+struct Built {
     json: web::Bytes,
     title: String,
     description: String,
@@ -146,19 +194,32 @@ pub struct ApiSpec {
 }
 
 impl ApiSpec {
-    /// Keeps the document as JSON and its operations.
-    pub fn new(spec: &Spec) -> serde_json::Result<Self> {
+    /// The operations `list` reads and the document `build` makes, each when first needed.
+    pub fn lazy(list: fn() -> Vec<Op>, build: impl Fn() -> Spec + Send + Sync + 'static) -> Self {
+        ApiSpec {
+            list,
+            ops: std::sync::OnceLock::new(),
+            build: Box::new(build),
+            built: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &Built {
+        self.built.get_or_init(|| Built::new(&(self.build)()))
+    }
+
+    /// Every documented operation.
+    pub fn operations(&self) -> &[Op] {
+        self.ops.get_or_init(self.list)
+    }
+}
+
+impl Built {
+    /// Keeps the document as JSON and its operations by tag.
+    fn new(spec: &Spec) -> Self {
         let mut groups: Vec<(String, Vec<Endpoint>)> = Vec::new();
         for (path, item) in &spec.paths.paths {
-            let ops = [
-                ("GET", &item.get),
-                ("POST", &item.post),
-                ("PUT", &item.put),
-                ("PATCH", &item.patch),
-                ("DELETE", &item.delete),
-            ];
-            for (method, op) in ops {
-                let Some(op) = op else { continue };
+            for (method, op) in operations_of(item) {
                 let tag = op
                     .tags
                     .as_ref()
@@ -172,20 +233,17 @@ impl ApiSpec {
                 }
             }
         }
-        Ok(ApiSpec {
-            json: serde_json::to_vec(spec)?.into(),
+        // A document of plain data always serialises; should it not, the document served says so.
+        let json = serde_json::to_vec(spec).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the API document cannot be written as JSON");
+            br#"{"error":"the API document could not be written"}"#.to_vec()
+        });
+        Built {
+            json: json.into(),
             title: spec.info.title.clone(),
             description: spec.info.description.clone().unwrap_or_default(),
             groups,
-        })
-    }
-
-    /// Every documented operation: its path template, its method and whether it asks for a bearer token.
-    pub fn operations(&self) -> impl Iterator<Item = (&str, &'static str, bool)> {
-        self.groups
-            .iter()
-            .flat_map(|(_, list)| list)
-            .map(|e| (e.path.as_str(), e.method, e.auth))
+        }
     }
 }
 
@@ -193,7 +251,7 @@ impl ApiSpec {
 pub async fn spec_json(spec: web::Data<ApiSpec>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
-        .body(spec.json.clone())
+        .body(spec.get().json.clone())
 }
 
 struct Endpoint {
@@ -282,11 +340,12 @@ pub async fn reference(
     req: HttpRequest,
     spec: web::Data<ApiSpec>,
 ) -> actix_web::Result<HttpResponse> {
+    let built = spec.get();
     let page = Reference {
         lang: request_lang(&req),
-        title: &spec.title,
-        description: &spec.description,
-        groups: &spec.groups,
+        title: &built.title,
+        description: &built.description,
+        groups: &built.groups,
     };
     let html = page
         .render()

@@ -3,7 +3,8 @@
 //! no authentication and no middleware, so that standby's figures read as a ratio of what the framework
 //! alone does on the same machine in the same run. Built from the project's own dependencies.
 //!
-//! Usage: `cargo run --release --example bare -- 127.0.0.1:18090`
+//! Usage: `cargo run --release --bin bare -- 127.0.0.1:18090` (a binary rather than an example, so that the
+//! release build does not compile the test-only dependencies examples are built with)
 
 use actix_web::{get, post, web, App, HttpResponse, HttpServer};
 use serde::Serialize;

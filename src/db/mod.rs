@@ -126,7 +126,10 @@ impl ManageConnection for Manager {
 }
 
 /// Per-connection settings. On SQLite `busy_timeout` must come first: the pool opens connections in
-/// parallel and the WAL switch would otherwise fail with "database is locked".
+/// parallel and the WAL switch would otherwise fail with "database is locked". Each pooled SQLite connection
+/// keeps a page cache of at most 1 MiB (SQLite's default is 2 MB): a connection's cache goes stale whenever
+/// another commits, so a larger one bought little, and halving it took a process under ten minutes of mixed
+/// load from 105 to 82 MB resident (BENCHMARKS.md, issue 11).
 #[derive(Debug)]
 struct ConnectionSetup;
 
@@ -135,7 +138,7 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for ConnectionSetup {
         let sql = match conn {
             DbConn::Sqlite(_) => {
                 "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -1024;"
             }
             #[cfg(feature = "postgres")]
             DbConn::Pg(_) => "SET TIME ZONE 'UTC'",

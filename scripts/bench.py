@@ -134,6 +134,22 @@ def divisible_batch(port, keeper):
     raise SystemExit("bench: no batch takes an issue of 0.001")
 
 
+def prepare(port, work):
+    """Fills the demo's main warehouse to 50 rows and signs the keeper in: their bearer token, their page session
+    cookie, and a wrk script (in `work`) that posts an emergency issue of 0.001 of a divisible batch."""
+    keeper, signer = token(port, "jianggp", DEMO), token(port, "macm", DEMO)
+    fill_warehouse(port, keeper, signer)
+    batch = divisible_batch(port, keeper)
+    cookie = session_cookie(port, "jianggp", DEMO)
+    post = os.path.join(work, "post.lua")
+    with open(post, "w") as f:
+        body = json.dumps({"warehouse_id": 1, "kind": "use", "emergency": True, "reason": "bench",
+                           "lines": [{"batch_id": batch, "qty": "0.001"}]})
+        f.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
+                'wrk.headers["Content-Type"] = "application/json"\n')
+    return keeper, cookie, post
+
+
 def wrk(url, seconds, connections, headers=(), script=None):
     args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for h in headers:
@@ -178,16 +194,7 @@ def main():
     try:
         wait_for(port)
         wait_for(bare_port)
-        keeper, signer = token(port, "jianggp", DEMO), token(port, "macm", DEMO)
-        fill_warehouse(port, keeper, signer)
-        batch = divisible_batch(port, keeper)
-        cookie = session_cookie(port, "jianggp", DEMO)
-        post = os.path.join(work, "post.lua")
-        with open(post, "w") as f:
-            body = json.dumps({"warehouse_id": 1, "kind": "use", "emergency": True, "reason": "bench",
-                               "lines": [{"batch_id": batch, "qty": "0.001"}]})
-            f.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
-                    'wrk.headers["Content-Type"] = "application/json"\n')
+        keeper, cookie, post = prepare(port, work)
         auth = f"Authorization: Bearer {keeper}"
         failed = []
         print(f"{'endpoint':38} {'standby/s':>10} {'bare/s':>10} {'share':>7} {'p99 ms':>8}")

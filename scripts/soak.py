@@ -11,7 +11,6 @@ connections, 5 s each. After every round it prints the resident memory (VmRSS), 
 parts and the peak (VmHWM), and at the end the figures BENCHMARKS.md reports.
 """
 import argparse
-import json
 import os
 import shutil
 import signal
@@ -21,7 +20,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import DEMO, PASSWORD, divisible_batch, fill_warehouse, free_port, session_cookie, token, wait_for, wrk  # noqa: E402
+from bench import PASSWORD, free_port, prepare, wait_for, wrk  # noqa: E402
 
 
 def memory(pid):
@@ -61,16 +60,7 @@ def main():
         time.sleep(8)
         idle = memory(server.pid)
         show("idle", idle)
-        keeper, signer = token(port, "jianggp", DEMO), token(port, "macm", DEMO)
-        fill_warehouse(port, keeper, signer)
-        batch = divisible_batch(port, keeper)
-        cookie = session_cookie(port, "jianggp", DEMO)
-        post = os.path.join(work, "post.lua")
-        with open(post, "w") as f:
-            body = json.dumps({"warehouse_id": 1, "kind": "use", "emergency": True, "reason": "soak",
-                               "lines": [{"batch_id": batch, "qty": "0.001"}]})
-            f.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
-                    'wrk.headers["Content-Type"] = "application/json"\n')
+        keeper, cookie, post = prepare(port, work)
         base = f"http://127.0.0.1:{port}"
         auth = [f"Authorization: Bearer {keeper}"]
         rounds = [

@@ -12,8 +12,6 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Server, Service};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context;
-use utoipa::OpenApi;
-use utoipa_actix_web::{scope, AppExt};
 
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError};
@@ -28,7 +26,7 @@ use crate::{allocation, circulars, db, drills, duty, inventory, notify, org, tea
 mod routes;
 mod secret;
 
-use routes::{api_routes, page_routes, API_PREFIX};
+use routes::{api_operations, api_routes, openapi_spec, page_routes, API_PREFIX};
 pub use secret::{cookie_key, secret};
 
 /// What the areas register: reminder sources, home-page tasks, scheduled jobs.
@@ -209,26 +207,6 @@ pub async fn prune(
             })
         })
         .await?)
-}
-
-/// The API's operations, read from the handlers' documentation without the schemas it refers to.
-fn api_operations() -> Vec<openapi::Op> {
-    let mut operations = Vec::new();
-    api_routes(&mut operations);
-    operations
-}
-
-/// The OpenAPI document for the API routes, with the notice kinds the areas register (`kinds`).
-pub fn openapi_spec(kinds: &[&str]) -> utoipa::openapi::OpenApi {
-    let mut spec = App::new()
-        .into_utoipa_app()
-        .openapi(openapi::ApiDoc::openapi())
-        .service(scope::scope(API_PREFIX).configure(|c| api_routes(c)))
-        .split_for_parts()
-        .1;
-    openapi::complete(&mut spec);
-    openapi::enumerate(&mut spec, "KindMode", "kind", kinds);
-    spec
 }
 
 /// Opens the database, applies migrations, and creates the first administrator if there is no account.
@@ -469,28 +447,4 @@ pub async fn run(config: Config, areas: Areas) -> anyhow::Result<()> {
     eprintln!("standby is serving on http://{bind}/ (sign in at {base}/login)");
     server(state, &areas, key, listener)?.await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The 401, 404 and 405 answers rely on the operations read from the handlers alone; they must be the
-    /// document's, token requirement included.
-    #[test]
-    fn the_operations_read_from_the_handlers_are_the_documents() {
-        let mut from_handlers = api_operations();
-        let mut documented = openapi::ops("", &openapi_spec(&[]).paths);
-        let key = |op: &openapi::Op| (op.path.clone(), op.method);
-        from_handlers.sort_by_key(key);
-        documented.sort_by_key(key);
-        assert!(documented.len() > 100, "{} operations", documented.len());
-        assert_eq!(from_handlers, documented);
-        assert!(from_handlers
-            .iter()
-            .any(|op| op.path == "/api/v1/auth/tokens" && op.method == "POST" && !op.auth));
-        assert!(from_handlers
-            .iter()
-            .any(|op| op.path == "/api/v1/units/{id}" && op.method == "GET" && op.auth));
-    }
 }

@@ -1,10 +1,14 @@
 //! The whole route table: every JSON API route (documented in the OpenAPI spec as registered) and every page,
-//! area by area.
+//! area by area; the API document and the list of operations built from the same registration.
 
 use actix_web::dev::HttpServiceFactory;
 use actix_web::web;
 use utoipa_actix_web::OpenApiFactory;
 
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt};
+
+use crate::web::openapi;
 use crate::{allocation, audit, calendar, circulars, drills, duty, inventory, notify, org, teams};
 
 /// Where the API routes are registered: utoipa's configuration, which also documents each handler (once, for
@@ -36,12 +40,12 @@ impl Routes for web::ServiceConfig {
 }
 
 /// The API's operations read from each handler's documentation, without the schemas it refers to.
-impl Routes for Vec<crate::web::openapi::Op> {
+impl Routes for Vec<openapi::Op> {
     fn service<F: HttpServiceFactory + OpenApiFactory + 'static>(
         &mut self,
         handler: F,
     ) -> &mut Self {
-        self.extend(crate::web::openapi::ops(API_PREFIX, &handler.paths()));
+        self.extend(openapi::ops(API_PREFIX, &handler.paths()));
         self
     }
 }
@@ -237,6 +241,26 @@ fn inventory_routes(cfg: &mut impl Routes) {
         .service(sheets::import_file);
 }
 
+/// The API's operations, read from the handlers' documentation without the schemas it refers to.
+pub(super) fn api_operations() -> Vec<openapi::Op> {
+    let mut operations = Vec::new();
+    api_routes(&mut operations);
+    operations
+}
+
+/// The OpenAPI document for the API routes, with the notice kinds the areas register (`kinds`).
+pub(super) fn openapi_spec(kinds: &[&str]) -> utoipa::openapi::OpenApi {
+    let mut spec = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .service(scope::scope(API_PREFIX).configure(|c| api_routes(c)))
+        .split_for_parts()
+        .1;
+    openapi::complete(&mut spec);
+    openapi::enumerate(&mut spec, "KindMode", "kind", kinds);
+    spec
+}
+
 /// Every HTML page.
 pub(super) fn page_routes(cfg: &mut web::ServiceConfig) {
     org::pages::routes(cfg);
@@ -332,4 +356,28 @@ fn duty_routes(cfg: &mut impl Routes) {
         .service(feeds::create_feed)
         .service(feeds::list_feeds)
         .service(feeds::revoke_feed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The 401, 404 and 405 answers rely on the operations read from the handlers alone; they must be the
+    /// document's, token requirement included.
+    #[test]
+    fn the_operations_read_from_the_handlers_are_the_documents() {
+        let mut from_handlers = api_operations();
+        let mut documented = openapi::ops("", &openapi_spec(&[]).paths);
+        let key = |op: &openapi::Op| (op.path.clone(), op.method);
+        from_handlers.sort_by_key(key);
+        documented.sort_by_key(key);
+        assert!(documented.len() > 100, "{} operations", documented.len());
+        assert_eq!(from_handlers, documented);
+        assert!(from_handlers
+            .iter()
+            .any(|op| op.path == "/api/v1/auth/tokens" && op.method == "POST" && !op.auth));
+        assert!(from_handlers
+            .iter()
+            .any(|op| op.path == "/api/v1/units/{id}" && op.method == "GET" && op.auth));
+    }
 }
